@@ -1,0 +1,24 @@
+# WonderMarket: two commands.
+#   make run    serve the shop at http://127.0.0.1:3000 (embedded PostgreSQL, demo data)
+#   make test   every test: fmt, clippy, unit, database, HTTP, browser
+# Both install what they need first (the first run compiles for a while).
+
+.PHONY: run test setup dev clean-data
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+setup:
+	@scripts/setup.sh test
+
+# Debug build with live reload, for working on the shop.
+dev:
+	@scripts/setup.sh run
+	PATH="$(CURDIR)/end2end/node_modules/.bin:$$PATH" cargo leptos watch
+
+# Deletes the embedded database (all local data).
+clean-data:
+	rm -rf $${WONDERMARKET_DATA_DIR:-./data}

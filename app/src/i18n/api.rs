@@ -1,0 +1,23 @@
+//! Choosing the shop's language.
+
+use leptos::prelude::*;
+
+use super::Locale;
+use crate::error::AppError;
+
+/// Remembers the shopper's language in a cookie. A plain form post (no
+/// JavaScript) is sent back to the page it came from, now in that language.
+#[server(endpoint = "i18n/set-locale")]
+pub async fn set_locale(locale: Locale) -> Result<Locale, AppError> {
+    use http::{header::SET_COOKIE, HeaderValue};
+
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        super::LOCALE_COOKIE,
+        locale.code()
+    );
+    let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
+    let value = HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal)?;
+    response.append_header(SET_COOKIE, value);
+    Ok(locale)
+}

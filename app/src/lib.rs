@@ -1,0 +1,62 @@
+//! WonderMarket's application: everything the browser can reach.
+//!
+//! Each business concern lives in its own module (`products`, later `auth`,
+//! `users`, `basket`, `payment`) with its model, server functions, SQL and
+//! pages. Shared UI pieces live in `ui`, translations in `i18n`.
+#![recursion_limit = "256"]
+
+pub mod error;
+pub mod i18n;
+pub mod products;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::i18n::{provide_i18n, Locale};
+use crate::products::pages::HomePage;
+use crate::ui::{layout::Layout, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = Locale::from_request();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_i18n();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/wondermarket.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

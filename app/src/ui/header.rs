@@ -1,0 +1,48 @@
+use leptos::prelude::*;
+
+use crate::i18n::{api::SetLocale, use_i18n, Locale};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="topbar">
+            <a class="topbar__logo" href="/" aria-label="WonderMarket">
+                "Wonder"
+                <span>"Market"</span>
+            </a>
+            <p class="topbar__tagline">{move || i18n.t().tagline}</p>
+            <LanguageSwitch />
+        </header>
+    }
+}
+
+/// Offers the other language; a POST so that it also works without
+/// JavaScript, and switches in place (no reload) when JavaScript runs.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let set_locale = ServerAction::<SetLocale>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(locale)) = set_locale.value().get() {
+            i18n.set(locale);
+        }
+    });
+    let other = move || match i18n.locale() {
+        Locale::Fr => Locale::En,
+        Locale::En => Locale::Fr,
+    };
+    view! {
+        <ActionForm action=set_locale attr:class="language-switch">
+            <input type="hidden" name="locale" value=move || other().code() />
+            <button
+                type="submit"
+                class="topbar__button"
+                lang=move || other().code()
+                aria-label=move || format!("{} : {}", i18n.t().language_label, other().native_name())
+            >
+                {move || other().code().to_uppercase()}
+            </button>
+        </ActionForm>
+    }
+}

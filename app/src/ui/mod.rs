@@ -1,0 +1,7 @@
+//! Components shared by every concern.
+
+pub mod error;
+pub mod header;
+pub mod layout;
+pub mod not_found;
+pub mod price;

@@ -1,0 +1,10 @@
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+
+/// A price in the shopper's locale (499,99 € or €499.99).
+#[component]
+pub fn Price(cents: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <span class="price">{move || i18n.price(cents)}</span> }
+}

@@ -1,0 +1,24 @@
+import { test as base, expect, Page } from "@playwright/test";
+
+/** Fails the test on any console error or uncaught exception in the page. */
+export const test = base.extend<{ page: Page }>({
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("pageerror", (error) => errors.push(error.message));
+    await use(page);
+    expect(errors, "errors in the browser console").toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Waits until the WASM app has hydrated the server-rendered page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+}
+
+export const cards = (page: Page) => page.getByTestId("product-card");
+export const cardNames = (page: Page) => page.locator(".card__name");

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `make run`: builds the release shop and serves it. Without DATABASE_URL the
+# server starts its own PostgreSQL in $WONDERMARKET_DATA_DIR (default ./data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh run
+export PATH="$PWD/end2end/node_modules/.bin:$PATH"
+echo "==> building the release shop (first build: about 10 minutes)"
+cargo leptos build --release
+export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site}
+exec target/release/server "$@"

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# `make test`: every check, against a throwaway PostgreSQL and a real browser.
+#   formatting, clippy (server and WASM), unit + database + HTTP tests,
+#   release build, Playwright in Debian's Chromium against that build.
+# Runs every stage it can, prints a summary, exits non-zero on any failure,
+# and leaves no process behind.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+scripts/setup.sh test || { echo "setup failed"; exit 1; }
+export PATH="$root/end2end/node_modules/.bin:$PATH"
+
+workdir=$(mktemp -d /tmp/wondermarket-test.XXXXXX)
+chmod 755 "$workdir"
+cluster="$workdir/pg"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; fi
+  if [ -z "${TEST_DATABASE_URL_GIVEN:-}" ]; then scripts/pg-cluster.sh stop "$cluster"; fi
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  TEST_DATABASE_URL_GIVEN=1
+  echo "==> using the PostgreSQL server of DATABASE_URL"
+else
+  echo "==> starting a throwaway PostgreSQL cluster"
+  DATABASE_URL=$(scripts/pg-cluster.sh start "$cluster") || exit 1
+  export DATABASE_URL
+fi
+
+declare -a results=()
+failed=0
+stage() {
+  local name=$1; shift
+  echo
+  printf '\033[1;34m==> %s\033[0m\n' "$name"
+  local start=$SECONDS
+  if "$@"; then
+    results+=("PASS  $name ($((SECONDS - start)) s)")
+  else
+    results+=("FAIL  $name ($((SECONDS - start)) s)")
+    failed=1
+  fi
+}
+
+e2e() {
+  local port=${E2E_PORT:-3055}
+  local db_url
+  db_url=$(DATABASE_URL=$DATABASE_URL scripts/create-database.sh "wondermarket_e2e_$$") || return 1
+  DATABASE_URL=$db_url LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
+    WONDERMARKET_SEED_DEMO=true RUST_LOG=${RUST_LOG:-warn} \
+    target/release/server >"$workdir/server.log" 2>&1 &
+  server_pid=$!
+  local ready=""
+  for _ in $(seq 1 100); do
+    if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then ready=yes; break; fi
+    sleep 0.2
+  done
+  if [ -z "$ready" ]; then echo "the server did not become healthy:"; cat "$workdir/server.log"; return 1; fi
+  local status=0
+  (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) || status=$?
+  kill "$server_pid" && wait "$server_pid" 2>/dev/null
+  server_pid=""
+  if [ $status -ne 0 ]; then echo "--- server log ---"; tail -n 50 "$workdir/server.log"; fi
+  return $status
+}
+
+stage "cargo fmt --check" cargo fmt --all -- --check
+stage "clippy (server)" cargo clippy -p app -p server --all-targets -- -D warnings
+stage "clippy (WASM)" cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+stage "unit, database and HTTP tests" cargo test -p app -p server
+stage "release build (server + WASM, wasm-opt)" cargo leptos build --release
+if [ -x target/release/server ] && [ -f target/site/pkg/wondermarket.wasm ]; then
+  stage "browser tests (Playwright, Chromium)" e2e
+else
+  results+=("FAIL  browser tests (no release build)"); failed=1
+fi
+
+echo
+echo "================ summary ================"
+printf '%s\n' "${results[@]}"
+if [ $failed -eq 0 ]; then echo "ALL PASSED"; else echo "FAILED"; fi
+exit $failed

@@ -1,0 +1,67 @@
+//! The `server` command line: serve (default), migrate, seed.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::{DatabaseConfig, WebConfig};
+use crate::database::Database;
+use crate::{seed, startup::Application};
+
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about = "WonderMarket, the online shop")]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    #[command(flatten)]
+    pub web: WebConfig,
+    /// Seed the demo catalogue into an empty database when serving.
+    /// Defaults to on for the embedded cluster and off with DATABASE_URL.
+    #[arg(long, env = "WONDERMARKET_SEED_DEMO")]
+    pub seed_demo: Option<bool>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum Command {
+    /// Serve the shop (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Load the demo catalogue (products already there are kept) and exit.
+    Seed,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let database = Database::open(&cli.database).await?;
+    let result = run_command(&cli, &database).await;
+    database.close().await;
+    result
+}
+
+async fn run_command(cli: &Cli, database: &Database) -> anyhow::Result<()> {
+    database.migrate().await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Seed => {
+            let report = seed::seed_demo(&database.pool).await?;
+            tracing::info!(?report, "demo catalogue loaded");
+            Ok(())
+        }
+        Command::Serve => {
+            if cli.seed_demo.unwrap_or(database.is_embedded()) {
+                if let Some(report) = seed::seed_demo_if_empty(&database.pool).await? {
+                    tracing::info!(?report, "first start: demo catalogue seeded");
+                }
+            }
+            let app = Application::build(&cli.web, database.pool.clone())
+                .await
+                .context("could not start the web server")?;
+            tracing::info!("WonderMarket is open at http://{}", app.local_addr());
+            app.run_until(crate::startup::shutdown_signal()).await
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Typed configuration from flags and environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Everything the HTTP side needs.
+#[derive(Debug, Clone, Args)]
+pub struct WebConfig {
+    /// Address and port to serve the shop on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub site_addr: SocketAddr,
+    /// Folder with the built site (WASM, CSS, images), as cargo-leptos writes it.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Name of the generated WASM/JS/CSS files under /pkg.
+    #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "wondermarket")]
+    pub output_name: String,
+    /// Mark cookies Secure (set this in production behind HTTPS).
+    #[arg(long, env = "WONDERMARKET_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+}
+
+/// Where the data lives.
+#[derive(Clone, Args)]
+pub struct DatabaseConfig {
+    /// An existing PostgreSQL server. Without it the server starts its own
+    /// private cluster in the data folder.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Folder of the embedded PostgreSQL cluster.
+    #[arg(long, env = "WONDERMARKET_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Folder of the PostgreSQL programs (initdb, pg_ctl); found on PATH or
+    /// under /usr/lib/postgresql/*/bin when not given.
+    #[arg(long, env = "WONDERMARKET_PG_BIN")]
+    pub pg_bin: Option<PathBuf>,
+    /// Maximum connections in the pool of each server process.
+    #[arg(long, env = "WONDERMARKET_DB_POOL_SIZE", default_value_t = 20)]
+    pub pool_size: u32,
+}
+
+// The URL may carry a password: never print it.
+impl std::fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("database_url", &self.database_url.as_ref().map(|_| "<set>"))
+            .field("data_dir", &self.data_dir)
+            .field("pg_bin", &self.pg_bin)
+            .field("pool_size", &self.pool_size)
+            .finish()
+    }
+}

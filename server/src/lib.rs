@@ -1,0 +1,9 @@
+//! The WonderMarket server: configuration, database, HTTP stack and CLI.
+
+pub mod cli;
+pub mod config;
+pub mod database;
+pub mod routes;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,87 @@
+//! Routes outside the Leptos app, and the cross-site request guard.
+
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::startup::ServerState;
+
+pub fn operational() -> Router<ServerState> {
+    Router::new().route("/health", get(health))
+}
+
+/// 200 when the database answers, 503 otherwise (for load balancers and
+/// the container HEALTHCHECK).
+async fn health(State(state): State<ServerState>) -> impl IntoResponse {
+    let ping = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.app.pool);
+    match tokio::time::timeout(Duration::from_secs(2), ping).await {
+        Ok(Ok(_)) => (StatusCode::OK, "ok"),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+        Err(_) => {
+            tracing::warn!("health check: database timed out");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Refuses state-changing requests sent by another site (CSRF): a browser
+/// always names the page's origin on a POST, and it must be this host.
+/// Requests without an Origin (curl, server-to-server) carry no ambient
+/// browser credentials of a victim and are let through.
+pub async fn refuse_cross_site_mutations(request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || is_same_origin(&request) {
+        return next.run(request).await;
+    }
+    tracing::warn!(
+        origin = ?request.headers().get(header::ORIGIN),
+        path = %request.uri().path(),
+        "refused a cross-site request"
+    );
+    (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response()
+}
+
+fn is_same_origin(request: &Request) -> bool {
+    let headers = request.headers();
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers
+        .get("x-forwarded-host")
+        .or_else(|| headers.get(header::HOST))
+        .and_then(|h| h.to_str().ok());
+    let origin_authority = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, authority)| authority.trim_end_matches('/'));
+    matches!((origin_authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+}
+
+/// Gives server function errors their HTTP status. Errors raised inside a
+/// function already set it; this covers the ones raised before the function
+/// runs (arguments that do not parse), which server_fn answers with a 500.
+pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = error.status_code();
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}

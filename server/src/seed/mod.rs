@@ -1,0 +1,138 @@
+//! The demo catalogue: what a new shop shows on its first start.
+
+use anyhow::Context;
+use serde::Deserialize;
+use sqlx::PgPool;
+
+const DEMO_CATALOGUE: &str = include_str!("demo_catalogue.json");
+
+#[derive(Deserialize)]
+struct Catalogue {
+    categories: Vec<Category>,
+    products: Vec<Product>,
+}
+
+#[derive(Deserialize)]
+struct Category {
+    slug: String,
+    name_fr: String,
+    name_en: String,
+}
+
+#[derive(Deserialize)]
+struct Product {
+    slug: String,
+    category: String,
+    name: String,
+    description: String,
+    price_cents: i64,
+    stock: i32,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub categories: u64,
+    pub products: u64,
+}
+
+/// Seeds the demo catalogue only into a shop that has no category yet, so
+/// a restart never brings back what an operator removed.
+pub async fn seed_demo_if_empty(pool: &PgPool) -> anyhow::Result<Option<SeedReport>> {
+    let has_catalogue: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM categories)")
+        .fetch_one(pool)
+        .await?;
+    if has_catalogue {
+        return Ok(None);
+    }
+    seed_demo(pool).await.map(Some)
+}
+
+/// Inserts the demo categories and products; ones already present (by
+/// slug) are left untouched. Product images live in
+/// `public/images/products/<slug>.svg`.
+pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
+    let catalogue: Catalogue =
+        serde_json::from_str(DEMO_CATALOGUE).context("demo catalogue is not valid JSON")?;
+    let mut tx = pool.begin().await?;
+    let mut report = SeedReport::default();
+    for (position, category) in (0_i32..).zip(&catalogue.categories) {
+        report.categories += sqlx::query(
+            "INSERT INTO categories (slug, name_fr, name_en, position) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (slug) DO NOTHING",
+        )
+        .bind(&category.slug)
+        .bind(&category.name_fr)
+        .bind(&category.name_en)
+        .bind(position)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    // The first product of the file is the newest, so "newest" reads as the file does.
+    for (age_hours, product) in (0_i32..).zip(&catalogue.products) {
+        report.products += sqlx::query(
+            "INSERT INTO products (slug, name, description, category_id, price_cents, stock, image_path, created_at)
+             SELECT $1, $2, $3, c.id, $5, $6, $7, now() - make_interval(hours => $8)
+             FROM categories c WHERE c.slug = $4
+             ON CONFLICT (slug) DO NOTHING",
+        )
+        .bind(&product.slug)
+        .bind(&product.name)
+        .bind(&product.description)
+        .bind(&product.category)
+        .bind(product.price_cents)
+        .bind(product.stock)
+        .bind(format!("/images/products/{}.svg", product.slug))
+        .bind(age_hours)
+        .execute(&mut *tx)
+        .await
+        .with_context(|| format!("could not seed product {}", product.slug))?
+        .rows_affected();
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_catalogue_is_rich_enough_for_a_real_shop() {
+        let catalogue: Catalogue = serde_json::from_str(DEMO_CATALOGUE).expect("valid JSON");
+        assert!(catalogue.categories.len() >= 6);
+        assert!(catalogue.products.len() >= 40);
+        let stock_of = |slug: &str| {
+            catalogue
+                .products
+                .iter()
+                .find(|p| p.slug == slug)
+                .map(|p| p.stock)
+        };
+        assert_eq!(stock_of("playstation-5-slim"), Some(3));
+        assert_eq!(stock_of("playstation-4-pro"), Some(1));
+        assert!(catalogue.products.iter().any(|p| p.stock == 0));
+        for product in &catalogue.products {
+            assert!(
+                catalogue.categories.iter().any(|c| c.slug == product.category),
+                "{} has an unknown category",
+                product.slug
+            );
+            let image = format!(
+                "{}/../public/images/products/{}.svg",
+                env!("CARGO_MANIFEST_DIR"),
+                product.slug
+            );
+            assert!(std::path::Path::new(&image).is_file(), "missing image {image}");
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn seeding_twice_changes_nothing_the_second_time(pool: PgPool) {
+        let first = seed_demo_if_empty(&pool).await.expect("seed");
+        assert!(matches!(first, Some(SeedReport { products, .. }) if products >= 40));
+        assert_eq!(seed_demo_if_empty(&pool).await.expect("second"), None);
+        let again = seed_demo(&pool).await.expect("reseed");
+        assert_eq!(again, SeedReport::default());
+    }
+}

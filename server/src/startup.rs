@@ -1,0 +1,145 @@
+//! Builds the HTTP application and runs it until a shutdown signal.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use app::{shell, state::AppState, App};
+use axum::extract::FromRef;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::config::WebConfig;
+use crate::routes;
+
+/// State of the axum router: what the Leptos handlers and our own routes need.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    session_cleanup: tokio::task::JoinHandle<()>,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free port, as tests do) and
+    /// assembles the router.
+    pub async fn build(config: &WebConfig, pool: PgPool) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.site_addr)
+            .await
+            .with_context(|| format!("could not listen on {}", config.site_addr))?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name(config.output_name.as_str())
+            .site_root(config.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(listener.local_addr()?)
+            .build();
+
+        let store = PostgresStore::new(pool.clone());
+        let session_cleanup = tokio::spawn(delete_expired_sessions(store.clone()));
+        let sessions = SessionManagerLayer::new(store)
+            .with_name("wm_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(config.secure_cookies)
+            .with_expiry(Expiry::OnInactivity(
+                tower_sessions::cookie::time::Duration::days(7),
+            ));
+
+        let state = ServerState {
+            leptos_options: leptos_options.clone(),
+            app: AppState::new(pool),
+        };
+        let provide_state = {
+            let app_state = state.app.clone();
+            move || provide_context(app_state.clone())
+        };
+        let router = Router::new()
+            .merge(routes::operational())
+            .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            })
+            .fallback(
+                leptos_axum::file_and_error_handler_with_context::<ServerState, _>(provide_state, shell),
+            )
+            .layer(axum::middleware::from_fn(routes::server_fn_error_status))
+            .layer(axum::middleware::from_fn(routes::refuse_cross_site_mutations))
+            .layer(sessions)
+            .layer(CompressionLayer::new())
+            .layer(TraceLayer::new_for_http())
+            .with_state(state);
+        Ok(Self {
+            listener,
+            router,
+            session_cleanup,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Serves until `shutdown` resolves, then lets requests in flight finish.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let served = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        self.session_cleanup.abort();
+        served.context("the web server stopped with an error")
+    }
+}
+
+async fn delete_expired_sessions(store: PostgresStore) {
+    use tower_sessions::ExpiredDeletion;
+    if let Err(error) = store.continuously_delete_expired(Duration::from_secs(3600)).await {
+        tracing::error!(%error, "expired session cleanup stopped");
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what `docker stop` sends).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}

@@ -1,0 +1,144 @@
+//! The home page slice through HTTP: SSR content, locales, sorting, errors.
+
+mod common;
+
+use common::{card_names, spawn_app};
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn home_page_server_renders_the_first_24_products(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, html) = app.get_html("/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"<html lang="fr""#), "French by default");
+    assert_eq!(card_names(&html).len(), 24, "one full page of cards");
+    assert!(html.contains("PlayStation 5 Slim Édition Standard"));
+    assert!(html.contains("549,99\u{a0}€"), "French price format");
+    assert!(html.contains("Plus que 3 en stock"), "scarce stock is announced");
+    assert!(html.contains("<title>WonderMarket"), "a title is rendered");
+    assert!(html.contains(r#"/pkg/wondermarket.js"#), "the page hydrates");
+    assert!(html.contains(r#"rel="next""#), "48 products make a second page");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn second_page_holds_the_rest_and_no_next_link(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, first) = app.get_html("/?sort=name").await;
+    let (status, second) = app.get_html("/?sort=name&page=2").await;
+    assert_eq!(status, 200);
+    let (first, second) = (card_names(&first), card_names(&second));
+    assert_eq!(second.len(), 48 - 24);
+    assert!(first.iter().all(|name| !second.contains(name)), "pages overlap");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn language_follows_accept_language_then_the_cookie(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let english = app
+        .client
+        .get(app.url("/"))
+        .header("Accept-Language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(english.contains(r#"<html lang="en""#));
+    assert!(english.contains("€549.99"));
+    assert!(english.contains("Only 3 left"));
+
+    let french_cookie = app
+        .client
+        .get(app.url("/"))
+        .header("Accept-Language", "en")
+        .header("Cookie", "wm_lang=fr")
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(french_cookie.contains(r#"<html lang="fr""#), "the cookie wins");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn switching_language_sets_the_cookie(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app.call("i18n/set-locale", &[("locale", "en")]).await;
+    assert_eq!(response.status(), 200);
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(cookie.starts_with("wm_lang=en"), "got {cookie:?}");
+    let (_, html) = app.get_html("/").await;
+    assert!(
+        html.contains(r#"<html lang="en""#),
+        "the client's cookie store sends it back"
+    );
+
+    let bad = app.call("i18n/set-locale", &[("locale", "klingon")]).await;
+    assert_eq!(bad.status(), 400);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sorting_by_price_orders_the_cards(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, html) = app.get_html("/?sort=price_asc").await;
+    let names = card_names(&html);
+    assert_eq!(
+        names.first().map(String::as_str),
+        Some("L'Étranger — Albert Camus")
+    );
+    let (_, html) = app.get_html("/?sort=price_desc").await;
+    let names = card_names(&html);
+    assert_eq!(
+        names.first().map(String::as_str),
+        Some("Carte graphique NVIDIA GeForce RTX 5090 Founders Edition")
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_listing_parameters_are_a_400_with_a_message(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    for path in ["/?page=0", "/?page=abc", "/?sort=cheapest", "/?page=999999"] {
+        let (status, html) = app.get_html(path).await;
+        assert_eq!(status, 400, "{path}");
+        assert!(html.contains("Saisie invalide"), "{path} explains the problem");
+        assert!(card_names(&html).is_empty(), "{path}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_list_server_function_validates_and_answers_json(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app
+        .call("products/list", &[("page", "2"), ("sort", "name")])
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["page"], 2);
+    assert_eq!(body["items"].as_array().map(Vec::len), Some(24));
+    assert_eq!(body["has_next"], false);
+
+    let response = app
+        .call("products/list", &[("page", "0"), ("sort", "name")])
+        .await;
+    assert_eq!(response.status(), 400);
+    let response = app
+        .call("products/list", &[("page", "1"), ("sort", "random")])
+        .await;
+    assert_eq!(response.status(), 400);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn unknown_paths_get_the_styled_404_page(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, html) = app.get_html("/no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Page introuvable"));
+    assert!(html.contains(r#"href="/""#), "a way back home");
+}

@@ -2,8 +2,9 @@
 # Installs what building, running and testing WonderMarket need, from the
 # package registries only (crates.io, npm, Debian). Versions are checked,
 # not just presence. The first run compiles cargo-leptos: 20–35 minutes.
-#   scripts/setup.sh run    # what `make run` needs
-#   scripts/setup.sh test   # plus Chromium and the browser-test packages
+#   scripts/setup.sh build  # the Rust and npm tools of a release build (Dockerfile)
+#   scripts/setup.sh run    # plus PostgreSQL when no DATABASE_URL is set (`make run`)
+#   scripts/setup.sh test   # plus Debian's Chromium (`make test`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,7 +45,7 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -n
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-if [ -z "${DATABASE_URL:-}" ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+if [ "$purpose" != build ] && [ -z "${DATABASE_URL:-}" ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   say "installing PostgreSQL (Debian package; the shop starts its own private cluster)"
   apt_install postgresql
 fi

@@ -1,0 +1,34 @@
+# WonderMarket: one image, configured by environment variables, next to a
+# PostgreSQL server (see docker-compose.yml). The build runs the same
+# commands as `make run`: scripts/setup.sh, then `cargo leptos build --release`.
+
+FROM rust:1.95-bookworm AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Tools first, so that code changes do not reinstall them.
+COPY scripts/setup.sh scripts/setup.sh
+COPY end2end/package.json end2end/package-lock.json end2end/
+RUN scripts/setup.sh build
+COPY . .
+RUN PATH="/src/end2end/node_modules/.bin:$PATH" cargo leptos build --release
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin wondermarket
+WORKDIR /app
+COPY --from=build /src/target/release/server /app/server
+COPY --from=build /src/target/site /app/site
+ENV LEPTOS_SITE_ROOT=/app/site \
+    LEPTOS_SITE_ADDR=0.0.0.0:8080 \
+    RUST_LOG=info
+USER wondermarket
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+    CMD curl -fsS http://127.0.0.1:8080/health || exit 1
+# DATABASE_URL is required in the container: it starts no PostgreSQL itself.
+ENTRYPOINT ["/app/server"]
+CMD ["serve"]

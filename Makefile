@@ -3,13 +3,17 @@
 #   make test   every test: fmt, clippy, unit, database, HTTP, browser
 # Both install what they need first (the first run compiles for a while).
 
-.PHONY: run test setup dev clean-data
+.PHONY: run test bench setup dev clean-data
 
 run:
 	@scripts/run.sh
 
 test:
 	@scripts/test.sh
+
+# Search latency and page throughput on a 100 000-product catalogue.
+bench:
+	@scripts/bench.sh
 
 setup:
 	@scripts/setup.sh test

@@ -57,6 +57,11 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for product in catalogue["products"]:
         (OUT / f"{product['slug']}.svg").write_text(svg(product), encoding="utf-8")
+    # One generic picture per category, for the generated benchmark catalogue.
+    for category in COLOURS:
+        name = next(c["name_fr"] for c in catalogue["categories"] if c["slug"] == category)
+        generic = {"category": category, "name": name}
+        (OUT / f"generic-{category}.svg").write_text(svg(generic), encoding="utf-8")
     print(f"wrote {len(catalogue['products'])} images to {OUT.relative_to(ROOT)}")
 
 

@@ -20,7 +20,7 @@ use leptos_router::{
 };
 
 use crate::i18n::{provide_i18n, Locale};
-use crate::products::pages::HomePage;
+use crate::products::pages::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::ui::{layout::Layout, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server only.
@@ -47,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_i18n();
+    ui::seo::provide_site_url();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/wondermarket.css" />
@@ -55,6 +56,9 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/c/:slug") view=CategoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug") view=ProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

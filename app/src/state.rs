@@ -8,11 +8,16 @@ use crate::error::AppError;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub pool: PgPool,
+    /// Scheme and host the shop is reached at, for canonical URLs and the sitemap.
+    pub public_url: String,
 }
 
 impl AppState {
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    pub fn new(pool: PgPool, public_url: impl Into<String>) -> Self {
+        Self {
+            pool,
+            public_url: public_url.into(),
+        }
     }
 
     /// The state the server provided to this request's reactive owner.

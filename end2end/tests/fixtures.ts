@@ -5,7 +5,9 @@ export const test = base.extend<{ page: Page }>({
   page: async ({ page }, use) => {
     const errors: string[] = [];
     page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
+      // A page answered 404 or 400 on purpose is logged as a failed load.
+      const expectedStatus = /Failed to load resource: the server responded with a status of 40[04]/;
+      if (message.type() === "error" && !expectedStatus.test(message.text())) errors.push(message.text());
     });
     page.on("pageerror", (error) => errors.push(error.message));
     await use(page);

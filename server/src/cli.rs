@@ -29,7 +29,11 @@ pub enum Command {
     /// Apply the database migrations and exit.
     Migrate,
     /// Load the demo catalogue (products already there are kept) and exit.
-    Seed,
+    Seed {
+        /// Also generate this many products (deterministic), for benchmarks.
+        #[arg(long)]
+        products: Option<u32>,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -46,9 +50,14 @@ async fn run_command(cli: &Cli, database: &Database) -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Seed => {
+        Command::Seed { products } => {
             let report = seed::seed_demo(&database.pool).await?;
             tracing::info!(?report, "demo catalogue loaded");
+            if let Some(count) = products {
+                let started = std::time::Instant::now();
+                let inserted = seed::seed_generated(&database.pool, count).await?;
+                tracing::info!(inserted, elapsed = ?started.elapsed(), "generated products loaded");
+            }
             Ok(())
         }
         Command::Serve => {

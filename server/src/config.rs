@@ -17,9 +17,23 @@ pub struct WebConfig {
     /// Name of the generated WASM/JS/CSS files under /pkg.
     #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "wondermarket")]
     pub output_name: String,
+    /// The address shoppers reach the shop at (scheme and host), for canonical
+    /// URLs and the sitemap. Defaults to http://<site-addr>.
+    #[arg(long, env = "WONDERMARKET_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Mark cookies Secure (set this in production behind HTTPS).
     #[arg(long, env = "WONDERMARKET_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+}
+
+impl WebConfig {
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.site_addr))
+            .trim_end_matches('/')
+            .to_owned()
+    }
 }
 
 /// Where the data lives.

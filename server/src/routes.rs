@@ -12,7 +12,52 @@ use axum::Router;
 use crate::startup::ServerState;
 
 pub fn operational() -> Router<ServerState> {
-    Router::new().route("/health", get(health))
+    Router::new()
+        .route("/health", get(health))
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(sitemap))
+}
+
+async fn robots(State(state): State<ServerState>) -> impl IntoResponse {
+    let body = format!(
+        "User-agent: *\nDisallow: /api/\nDisallow: /search\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        state.app.public_url
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
+}
+
+/// Home, every category and every product, for crawlers.
+async fn sitemap(State(state): State<ServerState>) -> Response {
+    use app::products::db;
+    let pool = &state.app.pool;
+    let (categories, products) =
+        match tokio::try_join!(db::list_categories(pool), db::all_product_slugs(pool)) {
+            Ok(found) => found,
+            Err(error) => {
+                tracing::error!(%error, "sitemap: database error");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        };
+    let base = &state.app.public_url;
+    let mut xml = String::with_capacity(128 * (products.len() + categories.len() + 1));
+    xml.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    xml.push_str(r#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"#);
+    let mut url = |path: &str| {
+        xml.push_str("<url><loc>");
+        xml.push_str(base);
+        xml.push_str(path);
+        xml.push_str("</loc></url>");
+    };
+    url("/");
+    // Slugs are [a-z0-9-] by a CHECK constraint: nothing to escape.
+    for category in &categories {
+        url(&format!("/c/{}", category.slug));
+    }
+    for slug in &products {
+        url(&format!("/p/{slug}"));
+    }
+    xml.push_str("</urlset>");
+    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response()
 }
 
 /// 200 when the database answers, 503 otherwise (for load balancers and

@@ -67,7 +67,7 @@ impl Application {
 
         let state = ServerState {
             leptos_options: leptos_options.clone(),
-            app: AppState::new(pool),
+            app: AppState::new(pool, config.public_url()),
         };
         let provide_state = {
             let app_state = state.app.clone();

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test
 //! The server binary with no DATABASE_URL: it runs its own PostgreSQL,
 //! stops it on SIGTERM and finds its data again on the next start.
 

@@ -1,9 +1,11 @@
-//! Pieces of product listings: cards, stock badges, sort form, pagination.
+//! Pieces of product listings: cards, stock badges, sort form, pagination,
+//! the category menu.
 
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 
-use super::model::{ProductSort, ProductSummary, StockLevel};
+use super::api::list_categories;
+use super::model::{ProductPage, ProductSort, ProductSummary, StockLevel};
 use crate::i18n::{use_i18n, Messages};
 use crate::ui::price::Price;
 
@@ -29,7 +31,7 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
     let href = format!("/p/{}", product.slug);
     view! {
         <li class="card" data-testid="product-card">
-            <a class="card__link" href=href>
+            <A href=href attr:class="card__link">
                 <img
                     class="card__image"
                     src=product.image_path
@@ -39,7 +41,7 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
                     loading="lazy"
                 />
                 <h2 class="card__name">{product.name}</h2>
-            </a>
+            </A>
             <p class="card__price">
                 <Price cents=product.price_cents />
             </p>
@@ -55,11 +57,21 @@ pub fn ProductGrid(products: Vec<ProductSummary>) -> impl IntoView {
         return view! { <p class="empty-state">{move || i18n.t().empty_catalogue}</p> }.into_any();
     }
     view! {
-        <ul class="grid" aria-live="polite">
+        <ul class="grid">
             {products.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
         </ul>
     }
     .into_any()
+}
+
+/// A page of products and the links to its neighbours.
+#[component]
+pub fn ProductListing(page: ProductPage, href: impl Fn(u32) -> String + 'static) -> impl IntoView {
+    let (number, has_next) = (page.page, page.has_next);
+    view! {
+        <ProductGrid products=page.items />
+        <Pagination page=number has_next href />
+    }
 }
 
 /// Placeholder cards with the grid's shape, shown while a page loads.
@@ -75,6 +87,7 @@ pub fn ProductGridSkeleton() -> impl IntoView {
 
 fn sort_label(t: &Messages, sort: ProductSort) -> &'static str {
     match sort {
+        ProductSort::Relevance => t.sort_relevance,
         ProductSort::Newest => t.sort_newest,
         ProductSort::PriceAsc => t.sort_price_asc,
         ProductSort::PriceDesc => t.sort_price_desc,
@@ -84,8 +97,13 @@ fn sort_label(t: &Messages, sort: ProductSort) -> &'static str {
 
 /// A GET form: without JavaScript it reloads the page with `?sort=`; with
 /// JavaScript the router navigates client-side and the listing refetches.
+/// `keep` are the other parameters of the page (the search, its category).
 #[component]
-pub fn SortForm(#[prop(into)] current: Signal<ProductSort>) -> impl IntoView {
+pub fn SortForm(
+    #[prop(into)] current: Signal<ProductSort>,
+    options: &'static [ProductSort],
+    #[prop(optional)] keep: Vec<(&'static str, String)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let submit_on_change = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
@@ -100,11 +118,16 @@ pub fn SortForm(#[prop(into)] current: Signal<ProductSort>) -> impl IntoView {
     };
     view! {
         <Form method="GET" action="" attr:class="sort-form">
+            {keep
+                .into_iter()
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+                .collect_view()}
             <label for="sort">{move || i18n.t().sort_label}</label>
             <select id="sort" name="sort" on:change=submit_on_change>
-                {ProductSort::ALL
-                    .into_iter()
-                    .map(|sort| {
+                {options
+                    .iter()
+                    .map(|&sort| {
                         view! {
                             <option value=sort.as_str() selected=move || current.get() == sort>
                                 {move || sort_label(i18n.t(), sort)}
@@ -120,11 +143,13 @@ pub fn SortForm(#[prop(into)] current: Signal<ProductSort>) -> impl IntoView {
     }
 }
 
-/// Previous / next links that keep the current sort.
+/// Previous / next links that keep the page's other parameters.
 #[component]
-pub fn Pagination(page: u32, has_next: bool, sort: ProductSort) -> impl IntoView {
+pub fn Pagination(page: u32, has_next: bool, href: impl Fn(u32) -> String + 'static) -> impl IntoView {
     let i18n = use_i18n();
-    let href = move |page: u32| format!("?sort={}&page={page}", sort.as_str());
+    if page == 1 && !has_next {
+        return ().into_any();
+    }
     view! {
         <nav class="pagination" aria-label=move || i18n.t().pagination_label>
             {(page > 1)
@@ -146,6 +171,36 @@ pub fn Pagination(page: u32, has_next: bool, sort: ProductSort) -> impl IntoView
                         </A>
                     }
                 })}
+        </nav>
+    }
+    .into_any()
+}
+
+/// The bar of category links under the header, on every page.
+#[component]
+pub fn CategoryMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let categories = OnceResource::new(list_categories());
+    view! {
+        <nav class="category-bar" aria-label=move || i18n.t().categories_label>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    categories
+                        .await
+                        .map(|categories| {
+                            categories
+                                .into_iter()
+                                .map(|category| {
+                                    let href = format!("/c/{}", category.slug);
+                                    view! {
+                                        <A href=href>{move || category.name(i18n.locale()).to_owned()}</A>
+                                    }
+                                })
+                                .collect_view()
+                        })
+                        .ok()
+                })}
+            </Suspense>
         </nav>
     }
 }

@@ -6,3 +6,4 @@ pub mod components;
 pub mod db;
 pub mod model;
 pub mod pages;
+pub mod search_box;

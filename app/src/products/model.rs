@@ -11,9 +11,17 @@ pub const MAX_PAGE: u32 = 5_000;
 /// At or below this stock a product shows "only N left".
 pub const LOW_STOCK_THRESHOLD: i32 = 5;
 
+/// Longest search query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 100;
+/// Suggestions shown under the search box.
+pub const SUGGESTION_COUNT: i64 = 8;
+
+/// How a listing is ordered. `Relevance` only means something for a search;
+/// elsewhere it falls back to the newest first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProductSort {
+    Relevance,
     #[default]
     Newest,
     PriceAsc,
@@ -22,10 +30,20 @@ pub enum ProductSort {
 }
 
 impl ProductSort {
-    pub const ALL: [ProductSort; 4] = [Self::Newest, Self::PriceAsc, Self::PriceDesc, Self::Name];
+    /// The orders a plain listing offers.
+    pub const LISTING: [ProductSort; 4] = [Self::Newest, Self::PriceAsc, Self::PriceDesc, Self::Name];
+    /// The orders a search offers.
+    pub const SEARCH: [ProductSort; 5] = [
+        Self::Relevance,
+        Self::Newest,
+        Self::PriceAsc,
+        Self::PriceDesc,
+        Self::Name,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Relevance => "relevance",
             Self::Newest => "newest",
             Self::PriceAsc => "price_asc",
             Self::PriceDesc => "price_desc",
@@ -37,7 +55,7 @@ impl ProductSort {
     pub fn parse(value: Option<&str>) -> Result<Self, AppError> {
         match value.map(str::trim).unwrap_or_default() {
             "" => Ok(Self::default()),
-            value => Self::ALL
+            value => Self::SEARCH
                 .into_iter()
                 .find(|sort| sort.as_str() == value)
                 .ok_or_else(|| AppError::validation("sort", format!("unknown sort order \"{value}\""))),
@@ -83,6 +101,88 @@ impl PageNumber {
     }
 }
 
+/// A search query: trimmed, non-empty, bounded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchQuery(String);
+
+impl SearchQuery {
+    /// `Ok(None)` for an empty or blank query: the caller shows the listing.
+    pub fn parse(raw: &str) -> Result<Option<Self>, AppError> {
+        let trimmed = raw.trim();
+        if trimmed.chars().count() > MAX_QUERY_CHARS {
+            return Err(AppError::validation(
+                "q",
+                format!("a search is at most {MAX_QUERY_CHARS} characters"),
+            ));
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(AppError::validation(
+                "q",
+                "the search contains control characters",
+            ));
+        }
+        Ok((!trimmed.is_empty()).then(|| Self(trimmed.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The words of the query, for a prefix match of each: letters and
+    /// digits only, so the result is always a valid tsquery.
+    pub fn words(&self) -> Vec<String> {
+        self.0
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(str::to_lowercase)
+            .take(8)
+            .collect()
+    }
+}
+
+/// A category slug from a URL; only its shape is checked here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategorySlug(String);
+
+impl CategorySlug {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let valid = !raw.is_empty()
+            && raw.len() <= 80
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if valid {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(AppError::validation(
+                "category",
+                format!("\"{raw}\" is not a category"),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: i64,
+    pub slug: String,
+    pub name_fr: String,
+    pub name_en: String,
+}
+
+impl Category {
+    pub fn name(&self, locale: crate::i18n::Locale) -> &str {
+        match locale {
+            crate::i18n::Locale::Fr => &self.name_fr,
+            crate::i18n::Locale::En => &self.name_en,
+        }
+    }
+}
+
 /// What a product card shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductSummary {
@@ -92,6 +192,66 @@ pub struct ProductSummary {
     pub price_cents: i64,
     pub stock: i32,
     pub image_path: String,
+}
+
+/// Everything the product page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub stock: i32,
+    pub image_path: String,
+    pub category: Category,
+    pub related: Vec<ProductSummary>,
+}
+
+/// A category's listing page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryPage {
+    pub category: Category,
+    pub products: ProductPage,
+}
+
+/// How many results of a search fall in one category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryFacet {
+    pub category: Category,
+    pub count: i64,
+}
+
+/// A product name offered while typing, or as "did you mean".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub products: ProductPage,
+    /// Matches in every category (the facets' sum), before the category filter.
+    pub total: i64,
+    /// Matches once the category filter applies.
+    pub filtered_total: i64,
+    pub facets: Vec<CategoryFacet>,
+    /// Close product names, offered when nothing matched.
+    pub did_you_mean: Vec<Suggestion>,
+}
+
+impl SearchResults {
+    /// A blank search shows the listing: no ranking, no facets.
+    pub fn listing(products: ProductPage) -> Self {
+        Self {
+            products,
+            total: 0,
+            filtered_total: 0,
+            facets: Vec::new(),
+            did_you_mean: Vec::new(),
+        }
+    }
 }
 
 /// One page of a product listing.
@@ -132,6 +292,31 @@ mod tests {
             ProductSort::parse(Some("price; DROP TABLE products")),
             Err(AppError::Validation { field, .. }) if field == "sort"
         ));
+    }
+
+    #[test]
+    fn search_queries_are_trimmed_bounded_and_split_into_safe_words() {
+        assert_eq!(SearchQuery::parse("   "), Ok(None));
+        let query = SearchQuery::parse("  Télé 4K: d'occasion!  ")
+            .expect("valid")
+            .expect("not empty");
+        assert_eq!(query.as_str(), "Télé 4K: d'occasion!");
+        assert_eq!(query.words(), vec!["télé", "4k", "d", "occasion"]);
+        let too_long = "a".repeat(MAX_QUERY_CHARS + 1);
+        assert!(
+            matches!(SearchQuery::parse(&too_long), Err(AppError::Validation { field, .. }) if field == "q")
+        );
+        assert!(SearchQuery::parse("ps5\u{0}").is_err());
+        let symbols = SearchQuery::parse("&|!:*()").expect("valid").expect("not empty");
+        assert!(symbols.words().is_empty());
+    }
+
+    #[test]
+    fn category_slugs_have_a_safe_shape() {
+        assert!(CategorySlug::parse("jeux-video").is_ok());
+        assert!(CategorySlug::parse("").is_err());
+        assert!(CategorySlug::parse("Jeux").is_err());
+        assert!(CategorySlug::parse("a/b").is_err());
     }
 
     #[test]

@@ -1,19 +1,21 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::i18n::{api::SetLocale, use_i18n, Locale};
+use crate::products::{components::CategoryMenu, search_box::SearchBox};
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <header class="topbar">
-            <a class="topbar__logo" href="/" aria-label="WonderMarket">
+            <A href="/" attr:class="topbar__logo" attr:aria-label="WonderMarket">
                 "Wonder"
                 <span>"Market"</span>
-            </a>
-            <p class="topbar__tagline">{move || i18n.t().tagline}</p>
+            </A>
+            <SearchBox />
             <LanguageSwitch />
         </header>
+        <CategoryMenu />
     }
 }
 

@@ -5,3 +5,5 @@ pub mod header;
 pub mod layout;
 pub mod not_found;
 pub mod price;
+pub mod seo;
+pub mod url;

@@ -1,5 +1,9 @@
 //! The demo catalogue: what a new shop shows on its first start.
 
+mod generated;
+
+pub use generated::seed_generated;
+
 use anyhow::Context;
 use serde::Deserialize;
 use sqlx::PgPool;

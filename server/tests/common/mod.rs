@@ -20,6 +20,7 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         site_addr: "127.0.0.1:0".parse().expect("address"),
         site_root: "target/site".into(),
         output_name: "wondermarket".into(),
+        public_url: Some("https://shop.example".into()),
         secure_cookies: false,
     };
     let app = Application::build(&config, pool.clone())
@@ -66,9 +67,14 @@ impl TestApp {
     }
 }
 
-/// The product names of the cards on a page, in order.
+/// The product names of the cards of a page's main listing (all cards of
+/// the page when it has no listing), in order.
 pub fn card_names(html: &str) -> Vec<String> {
-    html.split(r#"class="card__name">"#)
+    let listing = html
+        .split_once(r#"<section class="listing"#)
+        .map_or(html, |(_, listing)| listing);
+    listing
+        .split(r#"class="card__name">"#)
         .skip(1)
         .filter_map(|rest| rest.split('<').next())
         .map(|name| name.replace("&#x27;", "'").replace("&amp;", "&"))

@@ -1,0 +1,28 @@
+//! The products service's pages, one file each.
+
+mod category;
+mod home;
+mod product;
+mod search;
+
+pub use category::CategoryPage;
+pub use home::HomePage;
+pub use product::ProductPage;
+pub use search::SearchPage;
+
+use leptos_router::params::ParamsMap;
+
+use super::model::{PageNumber, ProductSort};
+use crate::error::AppError;
+
+/// `sort` and `page` of a listing URL; an absent sort means `default_sort`.
+fn listing_params(
+    query: &ParamsMap,
+    default_sort: ProductSort,
+) -> Result<(ProductSort, PageNumber), AppError> {
+    let sort = match query.get_str("sort") {
+        None | Some("") => default_sort,
+        value => ProductSort::parse(value)?,
+    };
+    Ok((sort, PageNumber::parse(query.get_str("page"))?))
+}

@@ -1,0 +1,141 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::products::api::get_product;
+use crate::products::components::{ProductGrid, StockBadge};
+use crate::products::model::{ProductDetail, StockLevel};
+use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::absolute_url, seo::Seo};
+
+/// Most of one product a shopper can put in the basket at once.
+const MAX_QUANTITY: i32 = 10;
+
+/// `/p/{slug}`: one product; an unknown slug is the 404 page.
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let product = Resource::new(move || slug.get(), get_product);
+    view! {
+        <Suspense fallback=|| view! { <div class="product product--loading" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match product.await {
+                    Ok(product) => view! { <ProductView product /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProductView(product: ProductDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = format!("/p/{}", product.slug);
+    let category_href = format!("/c/{}", product.category.slug);
+    let category = product.category.clone();
+    let category_name = move || category.name(i18n.locale()).to_owned();
+    let title = format!("{} — WonderMarket", product.name);
+    let description = summary(&product.description);
+    let json_ld = product_json_ld(&product);
+    let available = StockLevel::of(product.stock) != StockLevel::SoldOut;
+    let max_quantity = product.stock.clamp(1, MAX_QUANTITY);
+    view! {
+        <Seo
+            title=Signal::derive(move || title.clone())
+            description=Signal::derive(move || description.clone())
+            path=path
+            image=product.image_path.clone()
+            og_type="product"
+        />
+        <script type="application/ld+json" inner_html=json_ld></script>
+        <nav class="breadcrumb" aria-label=move || i18n.t().breadcrumb_label>
+            <A href="/">{move || i18n.t().home_link}</A>
+            <span aria-hidden="true">" › "</span>
+            <A href=category_href>{category_name.clone()}</A>
+            <span aria-hidden="true">" › "</span>
+            <span aria-current="page">{product.name.clone()}</span>
+        </nav>
+        <article class="product">
+            <div class="product__media">
+                <img
+                    class="product__image"
+                    src=product.image_path.clone()
+                    alt=product.name.clone()
+                    width="600"
+                    height="600"
+                />
+            </div>
+            <div class="product__buy">
+                <h1 class="product__name">{product.name.clone()}</h1>
+                <p class="product__price">
+                    <Price cents=product.price_cents />
+                </p>
+                <p>
+                    <StockBadge stock=product.stock />
+                </p>
+                <form class="product__form" method="post" action="/basket" aria-disabled="true">
+                    <label for="quantity">{move || i18n.t().quantity}</label>
+                    <select id="quantity" name="quantity" disabled=!available>
+                        {(1..=max_quantity)
+                            .map(|n| view! { <option value=n.to_string()>{n}</option> })
+                            .collect_view()}
+                    </select>
+                    <button type="button" class="button" disabled=true title=move || i18n.t().basket_coming_soon>
+                        {move || i18n.t().add_to_basket}
+                    </button>
+                    <p class="product__note">{move || i18n.t().basket_coming_soon}</p>
+                </form>
+            </div>
+            <section class="product__description">
+                <h2>{move || i18n.t().description_heading}</h2>
+                <p>{product.description.clone()}</p>
+            </section>
+        </article>
+        {(!product.related.is_empty())
+            .then(|| {
+                view! {
+                    <section class="related">
+                        <h2>{move || i18n.t().related_heading}</h2>
+                        <ProductGrid products=product.related.clone() />
+                    </section>
+                }
+            })}
+    }
+}
+
+/// The first sentence of a description, for the meta description.
+fn summary(description: &str) -> String {
+    let end = description.find(". ").map_or(description.len(), |i| i + 1);
+    description[..end].chars().take(160).collect()
+}
+
+/// schema.org Product data for search engines.
+fn product_json_ld(product: &ProductDetail) -> String {
+    let availability = if product.stock > 0 {
+        "https://schema.org/InStock"
+    } else {
+        "https://schema.org/OutOfStock"
+    };
+    let data = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "image": absolute_url(&product.image_path),
+        "description": product.description,
+        "sku": product.slug,
+        "category": product.category.name_fr,
+        "offers": {
+            "@type": "Offer",
+            "url": absolute_url(&format!("/p/{}", product.slug)),
+            "price": format!("{}.{:02}", product.price_cents / 100, product.price_cents % 100),
+            "priceCurrency": "EUR",
+            "availability": availability,
+        },
+    });
+    // Inside <script>, "</" would end the element early.
+    data.to_string().replace("</", "<\\/")
+}

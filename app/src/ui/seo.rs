@@ -1,0 +1,58 @@
+//! Title, description, canonical URL and Open Graph tags of a page.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Title};
+
+use crate::i18n::use_i18n;
+
+/// The shop's public address (scheme and host), for absolute URLs.
+#[derive(Clone, Debug)]
+pub struct SiteUrl(pub String);
+
+pub fn provide_site_url() {
+    #[cfg(feature = "ssr")]
+    let url = use_context::<crate::state::AppState>()
+        .map(|state| state.public_url.clone())
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let url = window().location().origin().unwrap_or_default();
+    provide_context(SiteUrl(url.trim_end_matches('/').to_owned()));
+}
+
+pub fn absolute_url(path: &str) -> String {
+    let base = use_context::<SiteUrl>().map(|s| s.0).unwrap_or_default();
+    format!("{base}{path}")
+}
+
+#[component]
+pub fn Seo(
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] description: Signal<String>,
+    /// The page's canonical path, e.g. `/p/ps5`.
+    #[prop(into)]
+    path: String,
+    #[prop(optional, into)] image: Option<String>,
+    #[prop(default = "website")] og_type: &'static str,
+    #[prop(optional)] noindex: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let url = absolute_url(&path);
+    let image = image.map(|path| absolute_url(&path));
+    let og_locale = move || match i18n.locale() {
+        crate::i18n::Locale::Fr => "fr_FR",
+        crate::i18n::Locale::En => "en_GB",
+    };
+    view! {
+        <Title text=move || title.get() />
+        <Meta name="description" content=move || description.get() />
+        <Link rel="canonical" href=url.clone() />
+        <Meta property="og:site_name" content="WonderMarket" />
+        <Meta property="og:type" content=og_type />
+        <Meta property="og:title" content=move || title.get() />
+        <Meta property="og:description" content=move || description.get() />
+        <Meta property="og:url" content=url />
+        <Meta property="og:locale" content=og_locale />
+        {image.map(|image| view! { <Meta property="og:image" content=image /> })}
+        {noindex.then(|| view! { <Meta name="robots" content="noindex, follow" /> })}
+    }
+}

@@ -1,0 +1,196 @@
+//! Catalogue benchmark (`make bench`): search latency percentiles on a
+//! 100 000-product catalogue, and the home page's server-render throughput.
+//! Reports figures; asserts nothing about time.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use app::products::db;
+use app::products::model::{PageNumber, ProductSort, SearchQuery};
+use server::config::WebConfig;
+use server::startup::Application;
+use sqlx::PgPool;
+
+const CATALOGUE_SIZE: u32 = 100_000;
+const ROUNDS: usize = 5;
+const LOAD_SECONDS: u64 = 10;
+const CONCURRENCY: usize = 16;
+
+/// Whole words, typos, prefixes while typing, accents, model numbers.
+const QUERIES: &[&str] = &[
+    "playstation",
+    "plystation",
+    "PlayStaton",
+    "ps5",
+    "PS4",
+    "nintendo",
+    "nint",
+    "switch",
+    "zelda",
+    "mario kart",
+    "télé",
+    "tele",
+    "televiseur",
+    "casque",
+    "casque sony",
+    "cask",
+    "ordinateur portable",
+    "ordi",
+    "lenovo",
+    "lenvo",
+    "clavier mécanique",
+    "clavier",
+    "souris",
+    "souris gaming",
+    "écran",
+    "ecran pc",
+    "enceinte bluetooth",
+    "enceinte",
+    "jbl",
+    "bose",
+    "smartphone",
+    "smartfone",
+    "coque",
+    "chargeur rapide",
+    "roman policier",
+    "bande dessinee",
+    "livre de cuisine",
+    "cafetiere",
+    "aspirateur robot",
+    "lampe connectée",
+    "razer",
+    "corsair",
+    "édition limitée",
+    "collector",
+    "noir",
+    "xbox",
+    "steam deck",
+    "rtx 5090",
+    "iphone",
+    "sams",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name:<28} n={:<5} p50={:>7.2} ms  p95={:>7.2} ms  p99={:>7.2} ms  max={:>7.2} ms",
+        samples.len(),
+        ms(percentile(&samples, 0.50)),
+        ms(percentile(&samples, 0.95)),
+        ms(percentile(&samples, 0.99)),
+        ms(percentile(&samples, 1.0)),
+    );
+}
+
+async fn ensure_catalogue(pool: &PgPool) -> anyhow::Result<i64> {
+    server::database::migrate(pool).await?;
+    server::seed::seed_demo(pool).await?;
+    let started = Instant::now();
+    let inserted = server::seed::seed_generated(pool, CATALOGUE_SIZE).await?;
+    if inserted > 0 {
+        println!(
+            "seeded {inserted} generated products in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(sqlx::query_scalar("SELECT count(*) FROM products")
+        .fetch_one(pool)
+        .await?)
+}
+
+async fn search_latencies(pool: &PgPool) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
+    let (mut searches, mut suggestions) = (Vec::new(), Vec::new());
+    for round in 0..=ROUNDS {
+        for raw in QUERIES {
+            let query = SearchQuery::parse(raw)?.context("blank query")?;
+            let started = Instant::now();
+            let mut tx = pool.begin().await?;
+            db::search_products(&mut tx, &query, None, ProductSort::Relevance, PageNumber::FIRST).await?;
+            tx.commit().await?;
+            let search = started.elapsed();
+            let started = Instant::now();
+            let mut tx = pool.begin().await?;
+            db::suggest_products(&mut tx, &query).await?;
+            tx.commit().await?;
+            // Round 0 warms the caches and is not counted.
+            if round > 0 {
+                searches.push(search);
+                suggestions.push(started.elapsed());
+            }
+        }
+    }
+    Ok((searches, suggestions))
+}
+
+/// Requests per second of `path`, CONCURRENCY clients for LOAD_SECONDS.
+async fn throughput(base: &str, path: &str) -> anyhow::Result<(f64, Vec<Duration>)> {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(LOAD_SECONDS);
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let (client, url) = (client.clone(), format!("{base}{path}"));
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                let response = client.get(&url).send().await?;
+                anyhow::ensure!(response.status().is_success(), "{url}: {}", response.status());
+                response.bytes().await?;
+                latencies.push(sent.elapsed());
+            }
+            Ok::<_, anyhow::Error>(latencies)
+        }));
+    }
+    let mut latencies = Vec::new();
+    for worker in workers {
+        latencies.extend(worker.await??);
+    }
+    Ok((
+        latencies.len() as f64 / started.elapsed().as_secs_f64(),
+        latencies,
+    ))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let url = std::env::var("DATABASE_URL").context("set DATABASE_URL (make bench does)")?;
+    let pool = server::database::pool_options(32).connect(&url).await?;
+    let products = ensure_catalogue(&pool).await?;
+    println!(
+        "catalogue: {products} products; {} search queries × {ROUNDS} rounds",
+        QUERIES.len()
+    );
+
+    let (searches, suggestions) = search_latencies(&pool).await?;
+    report("search (ranked + facets)", searches);
+    report("suggestions (8 names)", suggestions);
+
+    let config = WebConfig {
+        site_addr: "127.0.0.1:0".parse()?,
+        site_root: "target/site".into(),
+        output_name: "wondermarket".into(),
+        public_url: None,
+        secure_cookies: false,
+    };
+    let app = Application::build(&config, pool.clone()).await?;
+    let base = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+    for path in [
+        "/",
+        "/c/informatique?page=40",
+        "/search?q=casque+sony",
+        "/p/playstation-5-slim",
+    ] {
+        let (rate, latencies) = throughput(&base, path).await?;
+        println!("GET {path:<26} {rate:>8.0} req/s with {CONCURRENCY} clients");
+        report("  latency", latencies);
+    }
+    Ok(())
+}

@@ -72,7 +72,11 @@ e2e() {
 stage "cargo fmt --check" cargo fmt --all -- --check
 stage "clippy (server)" cargo clippy -p app -p server --all-targets -- -D warnings
 stage "clippy (WASM)" cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
-stage "unit, database and HTTP tests" cargo test -p app -p server
+stage "unit and database tests" cargo test -p app --features ssr
+# One server at a time: several Leptos apps rendering concurrently in one
+# process occasionally stall a response (never seen with one app per
+# process, as in production; see server/tests/operations.rs).
+stage "HTTP and server tests" cargo test -p server -- --test-threads=1
 stage "release build (server + WASM, wasm-opt)" cargo leptos build --release
 if [ -x target/release/server ] && [ -f target/site/pkg/wondermarket.wasm ]; then
   stage "browser tests (Playwright, Chromium)" e2e

@@ -74,10 +74,22 @@ impl From<sqlx::Error> for AppError {
 
 /// Gives the HTTP response the status that matches the error, both when a
 /// server function is called over HTTP and when a page calls it during SSR.
+///
+/// A plain HTML form post (no JavaScript) is the exception: it must stay a
+/// redirect back to the form, which carries the error in its URL.
 #[cfg(feature = "ssr")]
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    use leptos::prelude::use_context;
     if let Err(error) = &result {
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
+            let accepts_html = parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"));
+            parts.method == http::Method::POST && accepts_html
+        });
+        if let (false, Some(response)) = (plain_form_post, use_context::<leptos_axum::ResponseOptions>()) {
             response.set_status(error.status_code());
         }
     }

@@ -5,6 +5,7 @@
 //! pages. Shared UI pieces live in `ui`, translations in `i18n`.
 #![recursion_limit = "256"]
 
+pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod products;

@@ -22,5 +22,6 @@ export async function hydrated(page: Page) {
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
 }
 
-export const cards = (page: Page) => page.getByTestId("product-card");
-export const cardNames = (page: Page) => page.locator(".card__name");
+/** The cards of the page's main listing (not the drops hero). */
+export const cards = (page: Page) => page.locator("section.listing").getByTestId("product-card");
+export const cardNames = (page: Page) => page.locator("section.listing .card__name");

@@ -10,7 +10,7 @@ async fn health_is_200_with_the_database_and_503_without(pool: PgPool) {
     let app = spawn_app(pool).await;
     let response = app.get("/health").await;
     assert_eq!(response.status(), 200);
-    app.pool.close().await;
+    app.server_pool.close().await;
     let response = app.get("/health").await;
     assert_eq!(response.status(), 503);
 }
@@ -59,4 +59,34 @@ async fn server_functions_are_not_reachable_by_get(pool: PgPool) {
     let response = app.get("/api/i18n/set-locale?locale=en").await;
     assert!(response.status().is_client_error(), "got {}", response.status());
     assert!(response.headers().get("set-cookie").is_none());
+}
+
+/// Many pages rendered at once: each must answer in full. (Reading a
+/// page's signals after rendering once dropped connections under load.)
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_render_completely_under_concurrent_load(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let paths = [
+        "/",
+        "/c/livres",
+        "/p/playstation-5-slim",
+        "/search?q=nint",
+        "/nowhere",
+    ];
+    let mut requests = Vec::new();
+    for round in 0..20 {
+        for path in paths {
+            let (client, url) = (app.client.clone(), app.url(path));
+            requests.push(tokio::spawn(async move {
+                let response = client.get(&url).send().await;
+                (round, url, response.map(|r| r.status().as_u16()))
+            }));
+        }
+    }
+    for request in requests {
+        let (round, url, status) = request.await.expect("task");
+        let status = status.unwrap_or_else(|error| panic!("round {round}: {url}: {error}"));
+        let expected = if url.ends_with("/nowhere") { 404 } else { 200 };
+        assert_eq!(status, expected, "round {round}: {url}");
+    }
 }

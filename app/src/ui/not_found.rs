@@ -12,7 +12,8 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || i18n.t().not_found_title />
+        // Taken once: on the server the title is read after rendering (see `Seo`).
+        <Title text=i18n.t().not_found_title />
         <Meta name="robots" content="noindex" />
         <section class="not-found">
             <p class="not-found__code" aria-hidden="true">"404"</p>

@@ -1,6 +1,7 @@
 //! Title, description, canonical URL and Open Graph tags of a page.
 
 use leptos::prelude::*;
+use leptos::text_prop::TextProp;
 use leptos_meta::{Link, Meta, Title};
 
 use crate::i18n::use_i18n;
@@ -24,10 +25,14 @@ pub fn absolute_url(path: &str) -> String {
     format!("{base}{path}")
 }
 
+/// On the server, leptos_meta reads title and description after the body
+/// has rendered, when the signals they were computed from may be disposed:
+/// there they are taken once, as text. In the browser they stay reactive
+/// (the language switch updates them).
 #[component]
 pub fn Seo(
-    #[prop(into)] title: Signal<String>,
-    #[prop(into)] description: Signal<String>,
+    #[prop(into)] title: TextProp,
+    #[prop(into)] description: TextProp,
     /// The page's canonical path, e.g. `/p/ps5`.
     #[prop(into)]
     path: String,
@@ -35,21 +40,29 @@ pub fn Seo(
     #[prop(default = "website")] og_type: &'static str,
     #[prop(optional)] noindex: bool,
 ) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let (title, description) = (
+        TextProp::from(title.get().to_string()),
+        TextProp::from(description.get().to_string()),
+    );
     let i18n = use_i18n();
-    let url = absolute_url(&path);
-    let image = image.map(|path| absolute_url(&path));
-    let og_locale = move || match i18n.locale() {
+    let og_locale = match i18n.locale() {
         crate::i18n::Locale::Fr => "fr_FR",
         crate::i18n::Locale::En => "en_GB",
     };
+    let url = absolute_url(&path);
+    let image = image.map(|path| absolute_url(&path));
     view! {
-        <Title text=move || title.get() />
-        <Meta name="description" content=move || description.get() />
+        <Title text=title.clone() />
+        <Meta name="description" content={
+            let description = description.clone();
+            move || description.get().to_string()
+        } />
         <Link rel="canonical" href=url.clone() />
         <Meta property="og:site_name" content="WonderMarket" />
         <Meta property="og:type" content=og_type />
-        <Meta property="og:title" content=move || title.get() />
-        <Meta property="og:description" content=move || description.get() />
+        <Meta property="og:title" content=move || title.get().to_string() />
+        <Meta property="og:description" content=move || description.get().to_string() />
         <Meta property="og:url" content=url />
         <Meta property="og:locale" content=og_locale />
         {image.map(|image| view! { <Meta property="og:image" content=image /> })}

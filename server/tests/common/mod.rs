@@ -9,10 +9,22 @@ use sqlx::PgPool;
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// The test's own pool, for looking into the database.
     pub pool: PgPool,
+    /// The pool the server uses.
+    pub server_pool: PgPool,
+    server: Option<ServerThread>,
 }
 
-/// Migrates (session table included), seeds the demo catalogue and serves.
+struct ServerThread {
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+/// Migrates (session table included), seeds the demo catalogue and serves
+/// on port 0. The server runs as in production: on its own multi-threaded
+/// runtime, with its own pool, so that it neither shares the test's
+/// single-threaded runtime nor competes for the test pool's few connections.
 pub async fn spawn_app(pool: PgPool) -> TestApp {
     server::database::migrate(&pool).await.expect("migrate");
     server::seed::seed_demo(&pool).await.expect("seed");
@@ -23,20 +35,56 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         public_url: Some("https://shop.example".into()),
         secure_cookies: false,
     };
-    let app = Application::build(&config, pool.clone())
-        .await
-        .expect("build app");
-    let address = format!("http://{}", app.local_addr());
-    tokio::spawn(app.run_until(std::future::pending()));
+    let connect_options = (*pool.connect_options()).clone();
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+    let (shutdown, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async move {
+            let server_pool = server::database::pool_options(10)
+                .connect_with(connect_options)
+                .await
+                .expect("server pool");
+            let app = Application::build(&config, server_pool.clone())
+                .await
+                .expect("build app");
+            let _ = started_tx.send((app.local_addr(), server_pool.clone()));
+            // The test is over: stop serving at once, then release the database.
+            tokio::select! {
+                _ = app.run_until(std::future::pending()) => {}
+                _ = shutdown_rx => {}
+            }
+            server_pool.close().await;
+        });
+    });
+    let (address, server_pool) = started_rx.await.expect("server started");
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A hung page must fail the test, not stall the run.
+        .timeout(std::time::Duration::from_secs(20))
         .build()
         .expect("client");
     TestApp {
-        address,
+        address: format!("http://{address}"),
         client,
         pool,
+        server_pool,
+        server: Some(ServerThread { shutdown, thread }),
+    }
+}
+
+/// Stops the server and closes its pool before the test's database is dropped.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            let _ = server.shutdown.send(());
+            let _ = server.thread.join();
+        }
     }
 }
 

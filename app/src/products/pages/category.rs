@@ -34,9 +34,10 @@ pub fn CategoryPage() -> impl IntoView {
                     Ok(found) => {
                         let category = found.category.clone();
                         let path = format!("/c/{}", category.slug);
+                        // Closures over owned data: see `Seo`.
                         let name = {
                             let category = category.clone();
-                            Signal::derive(move || category.name(i18n.locale()).to_owned())
+                            move || category.name(i18n.locale()).to_owned()
                         };
                         let sort_now = sort.get_untracked();
                         let href = {
@@ -47,16 +48,20 @@ pub fn CategoryPage() -> impl IntoView {
                         };
                         view! {
                             <Seo
-                                title=Signal::derive(move || (i18n.t().category_title)(&name.get()))
-                                description=Signal::derive(move || {
-                                    (i18n.t().category_description)(&name.get())
-                                })
+                                title={
+                                    let name = name.clone();
+                                    move || (i18n.t().category_title)(&name())
+                                }
+                                description={
+                                    let name = name.clone();
+                                    move || (i18n.t().category_description)(&name())
+                                }
                                 path=path
                             />
                             <nav class="breadcrumb" aria-label=move || i18n.t().breadcrumb_label>
                                 <A href="/">{move || i18n.t().home_link}</A>
                                 <span aria-hidden="true">" › "</span>
-                                <span aria-current="page">{name}</span>
+                                <span aria-current="page">{name.clone()}</span>
                             </nav>
                             <section class="listing">
                                 <header class="listing__header">

@@ -27,8 +27,8 @@ pub fn HomePage() -> impl IntoView {
 
     view! {
         <Seo
-            title=Signal::derive(move || i18n.t().home_title.to_owned())
-            description=Signal::derive(move || i18n.t().home_description.to_owned())
+            title=move || i18n.t().home_title.to_owned()
+            description=move || i18n.t().home_description.to_owned()
             path="/"
         />
         <Suspense fallback=|| ()>

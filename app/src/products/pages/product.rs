@@ -45,8 +45,8 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let max_quantity = product.stock.clamp(1, MAX_QUANTITY);
     view! {
         <Seo
-            title=Signal::derive(move || title.clone())
-            description=Signal::derive(move || description.clone())
+            title=title
+            description=description
             path=path
             image=product.image_path.clone()
             og_type="product"

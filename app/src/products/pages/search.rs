@@ -52,9 +52,13 @@ pub fn SearchPage() -> impl IntoView {
     };
 
     view! {
+        // The router's query map outlives this page; see `Seo`.
         <Seo
-            title=Signal::derive(move || (i18n.t().search_title)(&terms.with(|t| t.q.clone())))
-            description=Signal::derive(move || i18n.t().search_description.to_owned())
+            title=move || {
+                let q = query.with(|q| q.get_str("q").unwrap_or_default().trim().to_owned());
+                (i18n.t().search_title)(&q)
+            }
+            description=move || i18n.t().search_description.to_owned()
             path="/search"
             noindex=true
         />

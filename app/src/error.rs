@@ -14,6 +14,9 @@ pub enum AppError {
     NotFound,
     #[error("you need to log in")]
     Unauthorized,
+    /// Unknown login and wrong password alike: one answer for both.
+    #[error("invalid login or password")]
+    InvalidCredentials,
     #[error("you are not allowed to do this")]
     Forbidden,
     #[error("{field}: {message}")]
@@ -37,11 +40,19 @@ impl AppError {
         }
     }
 
+    /// The field a validation error is about, for showing it next to that field.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     pub fn status_code(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Validation { .. } => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,

@@ -12,6 +12,7 @@ pub mod products;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;
+pub mod users;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
@@ -20,9 +21,14 @@ use leptos_router::{
     path, SsrMode,
 };
 
+use crate::auth::{
+    components::provide_auth,
+    pages::{LoginPage, RegisterPage},
+};
 use crate::i18n::{provide_i18n, Locale};
 use crate::products::pages::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::ui::{layout::Layout, not_found::NotFound};
+use crate::users::pages::AccountPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,6 +55,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_i18n();
     ui::seo::provide_site_url();
+    provide_auth();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/wondermarket.css" />
@@ -60,6 +67,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/c/:slug") view=CategoryPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug") view=ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -10,13 +10,38 @@ pub struct AppState {
     pub pool: PgPool,
     /// Scheme and host the shop is reached at, for canonical URLs and the sitemap.
     pub public_url: String,
+    pub auth: AuthSettings,
+}
+
+/// Login throttling and session lifetime.
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    /// Failed logins allowed per account, and per client address, in the window.
+    pub max_failures: i64,
+    pub failure_window: chrono::Duration,
+    /// A login ends this long after it began, however active the session.
+    pub session_max_age: chrono::Duration,
+    /// Take the client address from X-Forwarded-For (behind a trusted proxy only).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            max_failures: 5,
+            failure_window: chrono::Duration::minutes(15),
+            session_max_age: chrono::Duration::days(30),
+            trust_forwarded_for: false,
+        }
+    }
 }
 
 impl AppState {
-    pub fn new(pool: PgPool, public_url: impl Into<String>) -> Self {
+    pub fn new(pool: PgPool, public_url: impl Into<String>, auth: AuthSettings) -> Self {
         Self {
             pool,
             public_url: public_url.into(),
+            auth,
         }
     }
 

@@ -172,13 +172,7 @@ async fn main() -> anyhow::Result<()> {
     report("search (ranked + facets)", searches);
     report("suggestions (8 names)", suggestions);
 
-    let config = WebConfig {
-        site_addr: "127.0.0.1:0".parse()?,
-        site_root: "target/site".into(),
-        output_name: "wondermarket".into(),
-        public_url: None,
-        secure_cookies: false,
-    };
+    let config = WebConfig::local("127.0.0.1:0".parse()?);
     let app = Application::build(&config, pool.clone()).await?;
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until(std::future::pending()));

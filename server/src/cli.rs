@@ -22,12 +22,24 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Serve the shop (the default).
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
+    /// Create an administrator account. The password comes from
+    /// WONDERMARKET_ADMIN_PASSWORD or is asked for (never a flag).
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Admin")]
+        first_name: String,
+        #[arg(long, default_value = "WonderMarket")]
+        last_name: String,
+    },
     /// Load the demo catalogue (products already there are kept) and exit.
     Seed {
         /// Also generate this many products (deterministic), for benchmarks.
@@ -45,9 +57,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn run_command(cli: &Cli, database: &Database) -> anyhow::Result<()> {
     database.migrate().await?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match cli.command.clone().unwrap_or(Command::Serve) {
         Command::Migrate => {
             tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::CreateAdmin {
+            username,
+            email,
+            first_name,
+            last_name,
+        } => {
+            let password = admin_password()?;
+            let form = app::auth::service::Registration {
+                username,
+                email,
+                password_confirmation: password.clone(),
+                password,
+                first_name,
+                last_name,
+            };
+            let admin = app::auth::service::register(&database.pool, form, app::auth::model::Role::Admin)
+                .await
+                .map_err(|error| anyhow::anyhow!("could not create the administrator: {error}"))?;
+            tracing::info!(username = %admin.username, "administrator created");
             Ok(())
         }
         Command::Seed { products } => {
@@ -73,4 +106,16 @@ async fn run_command(cli: &Cli, database: &Database) -> anyhow::Result<()> {
             app.run_until(crate::startup::shutdown_signal()).await
         }
     }
+}
+
+/// The new administrator's password: from the environment, else typed
+/// twice at a prompt that does not echo.
+fn admin_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("WONDERMARKET_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    let password = rpassword::prompt_password("Password for the new administrator: ")?;
+    let again = rpassword::prompt_password("Same password again: ")?;
+    anyhow::ensure!(password == again, "the two passwords differ");
+    Ok(password)
 }

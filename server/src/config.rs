@@ -21,12 +21,52 @@ pub struct WebConfig {
     /// URLs and the sitemap. Defaults to http://<site-addr>.
     #[arg(long, env = "WONDERMARKET_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Failed logins allowed per account and per client address in the window.
+    #[arg(long, env = "WONDERMARKET_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: i64,
+    /// Length of the failed-login window, in minutes.
+    #[arg(long, env = "WONDERMARKET_LOGIN_WINDOW_MINUTES", default_value_t = 15)]
+    pub login_window_minutes: i64,
+    /// A session ends after this many days without a request.
+    #[arg(long, env = "WONDERMARKET_SESSION_IDLE_DAYS", default_value_t = 7)]
+    pub session_idle_days: i64,
+    /// A login ends after this many days, however active.
+    #[arg(long, env = "WONDERMARKET_SESSION_MAX_DAYS", default_value_t = 30)]
+    pub session_max_days: i64,
+    /// Read the client address from X-Forwarded-For (only behind a proxy you run).
+    #[arg(long, env = "WONDERMARKET_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
     /// Mark cookies Secure (set this in production behind HTTPS).
     #[arg(long, env = "WONDERMARKET_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 }
 
 impl WebConfig {
+    /// The defaults, listening on `site_addr` (tests, benchmarks).
+    pub fn local(site_addr: std::net::SocketAddr) -> Self {
+        Self {
+            site_addr,
+            site_root: "target/site".into(),
+            output_name: "wondermarket".into(),
+            public_url: None,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            session_idle_days: 7,
+            session_max_days: 30,
+            trust_forwarded_for: false,
+            secure_cookies: false,
+        }
+    }
+
+    pub fn auth_settings(&self) -> app::state::AuthSettings {
+        app::state::AuthSettings {
+            max_failures: self.login_max_failures,
+            failure_window: chrono::Duration::minutes(self.login_window_minutes),
+            session_max_age: chrono::Duration::days(self.session_max_days),
+            trust_forwarded_for: self.trust_forwarded_for,
+        }
+    }
+
     pub fn public_url(&self) -> String {
         self.public_url
             .clone()

@@ -67,7 +67,7 @@ impl Application {
 
         let state = ServerState {
             leptos_options: leptos_options.clone(),
-            app: AppState::new(pool, config.public_url()),
+            app: AppState::new(pool, config.public_url(), config.auth_settings()),
         };
         let provide_state = {
             let app_state = state.app.clone();
@@ -103,7 +103,9 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let served = axum::serve(self.listener, self.router)
+        // The peer address feeds login throttling per client.
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         self.session_cleanup.abort();

@@ -1,6 +1,12 @@
-//! AUTHENTICATION: accounts, their validation and their SQL. Registration,
-//! login, sessions and the account pages build on these (issue #4).
+//! AUTHENTICATION: registration, login, logout, sessions and roles.
 
+pub mod api;
+pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod guard;
 pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;

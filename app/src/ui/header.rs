@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::auth::components::AccountMenu;
 use crate::i18n::{api::SetLocale, use_i18n, Locale};
 use crate::products::{components::CategoryMenu, search_box::SearchBox};
 
@@ -14,6 +15,7 @@ pub fn Header() -> impl IntoView {
             </A>
             <SearchBox />
             <LanguageSwitch />
+            <AccountMenu />
         </header>
         <CategoryMenu />
     }

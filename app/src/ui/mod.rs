@@ -1,6 +1,7 @@
 //! Components shared by every concern.
 
 pub mod error;
+pub mod forms;
 pub mod header;
 pub mod layout;
 pub mod not_found;

@@ -48,7 +48,32 @@ pub async fn seed_demo_if_empty(pool: &PgPool) -> anyhow::Result<Option<SeedRepo
     if has_catalogue {
         return Ok(None);
     }
-    seed_demo(pool).await.map(Some)
+    let report = seed_demo(pool).await?;
+    seed_demo_admin(pool).await?;
+    Ok(Some(report))
+}
+
+/// The demo shop's administrator (documented in the README); only created
+/// together with the demo catalogue.
+pub const DEMO_ADMIN_USERNAME: &str = "admin";
+pub const DEMO_ADMIN_PASSWORD: &str = "wondermarket-admin";
+
+async fn seed_demo_admin(pool: &PgPool) -> anyhow::Result<()> {
+    use app::auth::{model::Role, service};
+    let form = service::Registration {
+        username: DEMO_ADMIN_USERNAME.into(),
+        email: "admin@wondermarket.example".into(),
+        password: DEMO_ADMIN_PASSWORD.into(),
+        password_confirmation: DEMO_ADMIN_PASSWORD.into(),
+        first_name: "Admin".into(),
+        last_name: "WonderMarket".into(),
+    };
+    match service::register(pool, form, Role::Admin).await {
+        Ok(_) | Err(app::error::AppError::Validation { .. }) => Ok(()),
+        Err(error) => Err(anyhow::anyhow!(
+            "could not create the demo administrator: {error}"
+        )),
+    }
 }
 
 /// Inserts the demo categories and products; ones already present (by

@@ -28,12 +28,14 @@ struct ServerThread {
 pub async fn spawn_app(pool: PgPool) -> TestApp {
     server::database::migrate(&pool).await.expect("migrate");
     server::seed::seed_demo(&pool).await.expect("seed");
+    spawn_app_without_seed(pool).await
+}
+
+/// Another server on a database that is already set up.
+pub async fn spawn_app_without_seed(pool: PgPool) -> TestApp {
     let config = WebConfig {
-        site_addr: "127.0.0.1:0".parse().expect("address"),
-        site_root: "target/site".into(),
-        output_name: "wondermarket".into(),
         public_url: Some("https://shop.example".into()),
-        secure_cookies: false,
+        ..WebConfig::local("127.0.0.1:0".parse().expect("address"))
     };
     let connect_options = (*pool.connect_options()).clone();
     let (started_tx, started_rx) = tokio::sync::oneshot::channel();
@@ -127,4 +129,100 @@ pub fn card_names(html: &str) -> Vec<String> {
         .filter_map(|rest| rest.split('<').next())
         .map(|name| name.replace("&#x27;", "'").replace("&amp;", "&"))
         .collect()
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    /// A client with its own cookie jar (another browser).
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(20))
+            .build()
+            .expect("client")
+    }
+
+    /// Calls a server function with a given client.
+    pub async fn call_as(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("Origin", &self.address)
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Registers `username` (password [`PASSWORD`]) through the real endpoint
+    /// with `client`, which ends up logged in; returns the new user's id.
+    pub async fn register(&self, client: &reqwest::Client, username: &str) -> i64 {
+        let email = format!("{username}@example.com");
+        let response = self
+            .call_as(
+                client,
+                "auth/register",
+                &[
+                    ("username", username),
+                    ("email", &email),
+                    ("password", PASSWORD),
+                    ("password_confirmation", PASSWORD),
+                    ("first_name", "Ada"),
+                    ("last_name", "Lovelace"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 200, "register {username}");
+        let user: serde_json::Value = response.json().await.expect("json");
+        user["id"].as_i64().expect("id")
+    }
+
+    /// Creates an administrator directly and logs `client` in as them.
+    pub async fn admin(&self, client: &reqwest::Client, username: &str) -> i64 {
+        let form = app::auth::service::Registration {
+            username: username.into(),
+            email: format!("{username}@example.com"),
+            password: PASSWORD.into(),
+            password_confirmation: PASSWORD.into(),
+            first_name: "Grace".into(),
+            last_name: "Hopper".into(),
+        };
+        let admin = app::auth::service::register(&self.pool, form, app::auth::model::Role::Admin)
+            .await
+            .expect("admin");
+        let response = self.login(client, username, PASSWORD).await;
+        assert_eq!(response.status(), 200);
+        admin.id
+    }
+
+    pub async fn login(&self, client: &reqwest::Client, login: &str, password: &str) -> reqwest::Response {
+        self.call_as(client, "auth/login", &[("login", login), ("password", password)])
+            .await
+    }
+
+    /// The username the server sees logged in for `client`.
+    pub async fn whoami(&self, client: &reqwest::Client) -> Option<String> {
+        let response = self.call_as(client, "auth/me", &[]).await;
+        assert_eq!(response.status(), 200);
+        let me: serde_json::Value = response.json().await.expect("json");
+        me["username"].as_str().map(str::to_owned)
+    }
+}
+
+/// The session cookie a response sets, as `name=value`.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("wm_session="))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned)
 }

@@ -1,0 +1,90 @@
+//! The authentication service's server functions.
+
+use leptos::prelude::*;
+
+use super::model::User;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod server {
+    pub use super::super::{
+        guard,
+        model::{safe_return_path, Role},
+        service::{self, Registration},
+    };
+    pub use crate::{error::with_status, state::AppState};
+}
+
+/// Creates a customer account and logs it in, then goes back to where the
+/// shopper was.
+#[server(endpoint = "auth/register")]
+pub async fn register(
+    username: String,
+    email: String,
+    password: String,
+    password_confirmation: String,
+    first_name: String,
+    last_name: String,
+    return_to: Option<String>,
+) -> Result<User, AppError> {
+    use server::*;
+    with_status(
+        async move {
+            let state = AppState::from_context()?;
+            let session = guard::session().await?;
+            let form = Registration {
+                username,
+                email,
+                password,
+                password_confirmation,
+                first_name,
+                last_name,
+            };
+            let user = service::register(&state.pool, form, Role::Customer).await?;
+            service::start_session(&session, &state.pool, user.id).await?;
+            leptos_axum::redirect(&safe_return_path(return_to.as_deref()));
+            Ok(user)
+        }
+        .await,
+    )
+}
+
+/// Logs in with a username or e-mail; one answer for every failure.
+#[server(endpoint = "auth/login")]
+pub async fn login(login: String, password: String, return_to: Option<String>) -> Result<User, AppError> {
+    use server::*;
+    with_status(
+        async move {
+            let state = AppState::from_context()?;
+            let session = guard::session().await?;
+            let client_ip = guard::client_ip(&state).await;
+            let user_id = service::authenticate(&state, &login, &password, &client_ip).await?;
+            service::start_session(&session, &state.pool, user_id).await?;
+            let user = guard::require_user().await?;
+            leptos_axum::redirect(&safe_return_path(return_to.as_deref()));
+            Ok(user)
+        }
+        .await,
+    )
+}
+
+/// Ends the session (its record leaves the store) and goes home.
+#[server(endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use server::*;
+    with_status(
+        async move {
+            service::end_session(&guard::session().await?).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The logged-in user, or nothing for a guest.
+#[server(endpoint = "auth/me")]
+pub async fn current_user() -> Result<Option<User>, AppError> {
+    use server::*;
+    with_status(guard::current_user().await)
+}

@@ -1,0 +1,94 @@
+//! Who is logged in, for every page: the context and the header's menu.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use super::api::{current_user, Logout};
+use super::model::User;
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::ui::url::with_query;
+
+/// The logged-in user, loaded once per page load and again after anything
+/// that logs in or out (`refresh`).
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub user: Resource<Result<Option<User>, AppError>>,
+    version: RwSignal<u32>,
+}
+
+impl Auth {
+    pub fn refresh(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
+pub fn provide_auth() {
+    let version = RwSignal::new(0_u32);
+    let user = Resource::new(move || version.get(), |_| current_user());
+    provide_context(Auth { user, version });
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+/// Refreshes the logged-in user whenever `action` succeeds.
+pub fn refresh_auth_on_success<S>(action: ServerAction<S>)
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let auth = use_auth();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            auth.refresh();
+        }
+    });
+}
+
+/// "Log in", or the user's name (to their account) and "Log out".
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let location = use_location();
+    let logout = ServerAction::<Logout>::new();
+    refresh_auth_on_success(logout);
+    let login_href = move || {
+        let here = format!("{}{}", location.pathname.get(), location.search.get());
+        with_query("/login", &[("return_to", here)])
+    };
+    view! {
+        <div class="account-menu">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(user)) => {
+                            view! {
+                                <A href="/account" attr:class="topbar__link" attr:data-testid="account-link">
+                                    {move || (i18n.t().hello)(&user.first_name)}
+                                </A>
+                                <ActionForm action=logout attr:class="inline-form">
+                                    <button type="submit" class="topbar__button">
+                                        {move || i18n.t().logout_button}
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        _ => {
+                            view! {
+                                <a href=login_href class="topbar__link">
+                                    {move || i18n.t().login_link}
+                                </a>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}

@@ -1,0 +1,151 @@
+//! /login and /register.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{Login, Register};
+use super::components::refresh_auth_on_success;
+use super::model::safe_return_path;
+use crate::i18n::use_i18n;
+use crate::ui::forms::{use_form_error, FormAlert, FormField};
+use crate::ui::{seo::Seo, url::with_query};
+
+fn return_to() -> String {
+    use_query_map().with_untracked(|q| safe_return_path(q.get_str("return_to")))
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let login = ServerAction::<Login>::new();
+    refresh_auth_on_success(login);
+    let error = use_form_error(login);
+    let return_to = return_to();
+    let register_href = with_query("/register", &[("return_to", return_to.clone())]);
+    view! {
+        <Seo
+            title=move || i18n.t().login_title.to_owned()
+            description=move || i18n.t().login_heading.to_owned()
+            path="/login"
+            noindex=true
+        />
+        <section class="form-card">
+            <h1>{move || i18n.t().login_heading}</h1>
+            <ActionForm action=login attr:class="form" attr:novalidate="">
+                <input type="hidden" name="return_to" value=return_to />
+                <FormField
+                    label=move || i18n.t().login_label
+                    name="login"
+                    autocomplete="username"
+                    maxlength=254
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().password_label
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error
+                />
+                <FormAlert error fields=&["login", "password"] />
+                <button type="submit" class="button" disabled=move || login.pending().get()>
+                    {move || i18n.t().login_button}
+                </button>
+            </ActionForm>
+            <p class="form-card__switch">
+                {move || i18n.t().no_account} " "
+                <A href=register_href>{move || i18n.t().create_account_link}</A>
+            </p>
+        </section>
+    }
+}
+
+const REGISTER_FIELDS: &[&str] = &[
+    "username",
+    "email",
+    "password",
+    "password_confirmation",
+    "first_name",
+    "last_name",
+];
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let register = ServerAction::<Register>::new();
+    refresh_auth_on_success(register);
+    let error = use_form_error(register);
+    let return_to = return_to();
+    let login_href = with_query("/login", &[("return_to", return_to.clone())]);
+    view! {
+        <Seo
+            title=move || i18n.t().register_title.to_owned()
+            description=move || i18n.t().register_heading.to_owned()
+            path="/register"
+            noindex=true
+        />
+        <section class="form-card">
+            <h1>{move || i18n.t().register_heading}</h1>
+            <ActionForm action=register attr:class="form" attr:novalidate="">
+                <input type="hidden" name="return_to" value=return_to />
+                <FormField
+                    label=move || i18n.t().first_name_label
+                    name="first_name"
+                    autocomplete="given-name"
+                    maxlength=100
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().last_name_label
+                    name="last_name"
+                    autocomplete="family-name"
+                    maxlength=100
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().username_label
+                    name="username"
+                    autocomplete="username"
+                    minlength=3
+                    maxlength=32
+                    error
+                />
+                <p class="field__hint">{move || i18n.t().username_hint}</p>
+                <FormField
+                    label=move || i18n.t().email_label
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    maxlength=254
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().password_label
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    minlength=10
+                    maxlength=128
+                    error
+                />
+                <p class="field__hint">{move || i18n.t().password_hint}</p>
+                <FormField
+                    label=move || i18n.t().password_confirmation_label
+                    name="password_confirmation"
+                    kind="password"
+                    autocomplete="new-password"
+                    error
+                />
+                <FormAlert error fields=REGISTER_FIELDS />
+                <button type="submit" class="button" disabled=move || register.pending().get()>
+                    {move || i18n.t().register_button}
+                </button>
+            </ActionForm>
+            <p class="form-card__switch">
+                {move || i18n.t().have_account} " "
+                <A href=login_href>{move || i18n.t().login_link}</A>
+            </p>
+        </section>
+    }
+}

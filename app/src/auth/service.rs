@@ -1,0 +1,282 @@
+//! Account rules: password hashing, registration, login with throttling,
+//! and the session that remembers who is logged in.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use tower_sessions::Session;
+
+use super::db::{self, NewUser};
+use super::model::{Email, NewPassword, PersonName, Role, User, Username};
+use crate::error::AppError;
+use crate::state::{AppState, AuthSettings};
+
+/// A hash of a random password with the current parameters: verifying
+/// against it makes an unknown login cost as much as a wrong password.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$3T6oH6mCMrH0BfNqjMC3Dw$n6gPyfd3m0cUDWyeIE5F9dRQnoAwY/LGoWm6W3XQ66I";
+
+/// What the session remembers of a login.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct SessionLogin {
+    user_id: i64,
+    /// The account's session epoch at login; a newer one ends this session.
+    epoch: i32,
+    /// Unix seconds, for the absolute session lifetime.
+    logged_in_at: i64,
+}
+
+const SESSION_KEY: &str = "login";
+
+/// argon2id with the OWASP minimum (m = 19 MiB, t = 2, p = 1).
+fn hasher() -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default())
+}
+
+/// Hashes on a blocking thread: argon2 is deliberately slow.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+    })
+    .await
+    .map_err(|error| internal("hashing task failed", error))?
+    .map_err(|error| internal("hashing failed", error))
+}
+
+/// Whether the password matches, and whether the hash should be redone
+/// because it was made with other parameters.
+async fn verify_password(password: String, hash: String) -> Result<(bool, bool), AppError> {
+    tokio::task::spawn_blocking(move || {
+        let Ok(parsed) = PasswordHash::new(&hash) else {
+            return (false, false);
+        };
+        let valid = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
+        let wanted = Params::default();
+        let current = Params::try_from(&parsed).is_ok_and(|params| {
+            (params.m_cost(), params.t_cost(), params.p_cost())
+                == (wanted.m_cost(), wanted.t_cost(), wanted.p_cost())
+        }) && parsed.algorithm == Algorithm::Argon2id.ident();
+        (valid, valid && !current)
+    })
+    .await
+    .map_err(|error| internal("verification task failed", error))
+}
+
+fn internal(context: &str, error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "{context}");
+    AppError::Internal
+}
+
+pub struct Registration {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub password_confirmation: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// Creates a customer (or, for the admin tools, an admin) account.
+#[tracing::instrument(skip_all, fields(username = %form.username), err)]
+pub async fn register(pool: &PgPool, form: Registration, role: Role) -> Result<User, AppError> {
+    let username = Username::parse(&form.username)?;
+    let email = Email::parse(&form.email)?;
+    let first_name = PersonName::parse("first_name", &form.first_name)?;
+    let last_name = PersonName::parse("last_name", &form.last_name)?;
+    let password = NewPassword::parse(
+        "password",
+        &form.password,
+        &form.password_confirmation,
+        username.as_str(),
+        email.as_str(),
+    )?;
+    let password_hash = hash_password(password.expose().to_owned()).await?;
+    let new_user = NewUser {
+        username: username.as_str(),
+        email: email.as_str(),
+        password_hash: &password_hash,
+        first_name: first_name.as_str(),
+        last_name: last_name.as_str(),
+        role,
+    };
+    db::insert_user(pool, &new_user)
+        .await
+        .map_err(duplicate_as_field_error)
+}
+
+/// A unique violation on the username or e-mail becomes a field error that
+/// says only that the value is taken.
+pub fn duplicate_as_field_error(error: sqlx::Error) -> AppError {
+    let constraint = error.as_database_error().and_then(|e| e.constraint());
+    match constraint {
+        Some("users_username_key") => AppError::validation("username", "this username is already taken"),
+        Some("users_email_key") => AppError::validation("email", "this e-mail is already used"),
+        _ => error.into(),
+    }
+}
+
+/// Checks a login and password, with throttling: too many recent failures
+/// for the account or from the address refuse further attempts.
+#[tracing::instrument(skip(state, password), err)]
+pub async fn authenticate(
+    state: &AppState,
+    login: &str,
+    password: &str,
+    client_ip: &str,
+) -> Result<i64, AppError> {
+    let settings: &AuthSettings = &state.auth;
+    let account = login.trim().to_lowercase();
+    if account.is_empty() || account.len() > 254 || password.len() > 1024 {
+        return Err(AppError::InvalidCredentials);
+    }
+    let window_start = Utc::now() - settings.failure_window;
+    let (account_failures, ip_failures) =
+        db::count_login_failures(&state.pool, &account, client_ip, window_start).await?;
+    if account_failures >= settings.max_failures || ip_failures >= settings.max_failures {
+        tracing::warn!(account_failures, ip_failures, "login throttled");
+        return Err(AppError::TooManyRequests);
+    }
+
+    let credentials = db::find_credentials(&state.pool, &account).await?;
+    let hash = credentials
+        .as_ref()
+        .map_or(DUMMY_HASH.to_owned(), |c| c.password_hash.clone());
+    let (valid, needs_rehash) = verify_password(password.to_owned(), hash).await?;
+    let Some(credentials) = credentials.filter(|_| valid) else {
+        db::record_login_failure(&state.pool, &account, client_ip).await?;
+        return Err(AppError::InvalidCredentials);
+    };
+    db::clear_login_failures(&state.pool, &account, client_ip, window_start).await?;
+    if needs_rehash {
+        let rehashed = hash_password(password.to_owned()).await?;
+        db::update_password_hash(&state.pool, credentials.id, &rehashed).await?;
+        tracing::info!(
+            user_id = credentials.id,
+            "password rehashed with current parameters"
+        );
+    }
+    Ok(credentials.id)
+}
+
+/// Checks a user's current password (change of password, deletion).
+pub async fn confirm_password(pool: &PgPool, user_id: i64, password: &str) -> Result<(), AppError> {
+    let credentials = db::find_credentials_by_id(pool, user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let (valid, _) = verify_password(password.to_owned(), credentials.password_hash).await?;
+    if valid {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            "current_password",
+            "the current password is wrong",
+        ))
+    }
+}
+
+fn session_error(error: tower_sessions::session::Error) -> AppError {
+    internal("session store", error)
+}
+
+/// Logs the user in on this session, under a new session id (no fixation).
+pub async fn start_session(session: &Session, pool: &PgPool, user_id: i64) -> Result<(), AppError> {
+    let epoch = db::session_epoch(pool, user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    session.cycle_id().await.map_err(session_error)?;
+    let login = SessionLogin {
+        user_id,
+        epoch,
+        logged_in_at: Utc::now().timestamp(),
+    };
+    session.insert(SESSION_KEY, login).await.map_err(session_error)
+}
+
+/// Keeps this session valid after the account's epoch moved on (password
+/// change), while every other session of the account ends.
+pub async fn renew_session_epoch(session: &Session, epoch: i32) -> Result<(), AppError> {
+    let Some(mut login) = session
+        .get::<SessionLogin>(SESSION_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Err(AppError::Unauthorized);
+    };
+    login.epoch = epoch;
+    session.cycle_id().await.map_err(session_error)?;
+    session.insert(SESSION_KEY, login).await.map_err(session_error)
+}
+
+/// Ends the session: its record is deleted from the store.
+pub async fn end_session(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// The logged-in user of this session, if the login is still valid: the
+/// account exists, its epoch has not moved on, and the absolute lifetime
+/// has not passed. An invalid login is removed from the session.
+pub async fn session_user(state: &AppState, session: &Session) -> Result<Option<User>, AppError> {
+    let Some(login) = session
+        .get::<SessionLogin>(SESSION_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    let expired = Utc::now().timestamp() - login.logged_in_at > state.auth.session_max_age.num_seconds();
+    let epoch = db::session_epoch(&state.pool, login.user_id).await?;
+    if expired || epoch != Some(login.epoch) {
+        end_session(session).await?;
+        return Ok(None);
+    }
+    Ok(db::find_user(&state.pool, login.user_id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_phc_strings_with_owasp_parameters() {
+        let hash = hash_password("correct horse battery".into()).await.expect("hash");
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        let (valid, rehash) = verify_password("correct horse battery".into(), hash.clone())
+            .await
+            .expect("verify");
+        assert!(valid && !rehash);
+        let (valid, _) = verify_password("wrong".into(), hash).await.expect("verify");
+        assert!(!valid);
+    }
+
+    #[tokio::test]
+    async fn hashes_with_weaker_parameters_ask_for_a_rehash() {
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8192, 1, 1, None).expect("params"),
+        );
+        let salt = SaltString::generate(&mut OsRng);
+        let hash = weak
+            .hash_password(b"correct horse battery", &salt)
+            .expect("hash")
+            .to_string();
+        let (valid, rehash) = verify_password("correct horse battery".into(), hash)
+            .await
+            .expect("verify");
+        assert!(valid && rehash);
+    }
+
+    #[tokio::test]
+    async fn the_dummy_hash_is_current_and_matches_nothing_guessable() {
+        let (valid, rehash) = verify_password("password".into(), DUMMY_HASH.into())
+            .await
+            .expect("verify");
+        assert!(!valid && !rehash);
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+}

@@ -1,0 +1,107 @@
+//! Form pieces shared by every concern: fields with their error next to
+//! them, and the error of the last submission, with or without JavaScript.
+
+use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
+
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+
+/// The error of the last submission of `action`: its value when JavaScript
+/// ran the form, else the one leptos put in the URL of the redirect back to
+/// the form (`?__path=…&__err=…`) after a plain form post.
+pub fn use_form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || {
+        match action.value().get() {
+            Some(Err(error)) => return Some(error),
+            Some(Ok(_)) => return None,
+            None => {}
+        }
+        query.with(|q| {
+            if q.get_str("__path") != Some(S::PATH) {
+                return None;
+            }
+            q.get_str("__err").map(ServerFnUrlError::<AppError>::decode_err)
+        })
+    })
+}
+
+/// Whether the last submission of `action` succeeded (JavaScript) or the
+/// page was reached back from a plain form post of it without error.
+pub fn use_form_success<S>(action: ServerAction<S>) -> Signal<bool>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
+}
+
+#[component]
+pub fn FormField(
+    #[prop(into)] label: TextProp,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] minlength: Option<u32>,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(default = true)] required: bool,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let message = move || {
+        error.with(|e| match e {
+            Some(AppError::Validation { field, message }) if field == name => {
+                Some(i18n.t().validation(message))
+            }
+            _ => None,
+        })
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || label.get()}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                minlength=minlength
+                maxlength=maxlength
+                required=required
+                aria-invalid=move || message().is_some().to_string()
+                aria-describedby=error_id.clone()
+            />
+            <p class="field__error" id=error_id role="alert">
+                {message}
+            </p>
+        </div>
+    }
+}
+
+/// Errors that are not about one field (wrong login, too many attempts…).
+#[component]
+pub fn FormAlert(error: Signal<Option<AppError>>, fields: &'static [&'static str]) -> impl IntoView {
+    let i18n = use_i18n();
+    let message = move || {
+        error.with(|e| {
+            e.as_ref()
+                .filter(|e| e.field().is_none_or(|field| !fields.contains(&field)))
+                .map(|e| i18n.t().error(e))
+        })
+    };
+    view! {
+        <p class="alert alert--error" role="alert" hidden=move || message().is_none()>
+            {message}
+        </p>
+    }
+}

@@ -1,0 +1,227 @@
+//! The users service's server functions: one's own profile (login needed)
+//! and the administrators' tools (admin role needed).
+
+use leptos::prelude::*;
+
+use super::model::UserPage;
+use crate::auth::model::User;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod server {
+    pub use super::super::db;
+    pub use crate::auth::{
+        db as auth_db,
+        guard::{require_admin, require_user, session},
+        model::{Email, NewPassword, PersonName, Role},
+        service::{self, duplicate_as_field_error, Registration},
+    };
+    pub use crate::products::model::PageNumber;
+    pub use crate::{error::with_status, state::AppState};
+}
+
+#[server(endpoint = "users/profile")]
+pub async fn get_profile() -> Result<User, AppError> {
+    use server::*;
+    with_status(require_user().await)
+}
+
+/// Changes one's names and e-mail (validated again, e-mail kept unique).
+#[server(endpoint = "users/update-profile")]
+pub async fn update_profile(first_name: String, last_name: String, email: String) -> Result<User, AppError> {
+    use server::*;
+    with_status(
+        async move {
+            let user = require_user().await?;
+            let state = AppState::from_context()?;
+            let first_name = PersonName::parse("first_name", &first_name)?;
+            let last_name = PersonName::parse("last_name", &last_name)?;
+            let email = Email::parse(&email)?;
+            db::update_profile(
+                &state.pool,
+                user.id,
+                email.as_str(),
+                first_name.as_str(),
+                last_name.as_str(),
+            )
+            .await
+            .map_err(duplicate_as_field_error)
+        }
+        .await,
+    )
+}
+
+/// Changes one's password after checking the current one; every other
+/// session of the account ends, this one carries on.
+#[server(endpoint = "users/change-password")]
+pub async fn change_password(
+    current_password: String,
+    password: String,
+    password_confirmation: String,
+) -> Result<(), AppError> {
+    use server::*;
+    with_status(
+        async move {
+            let user = require_user().await?;
+            let state = AppState::from_context()?;
+            service::confirm_password(&state.pool, user.id, &current_password).await?;
+            let password = NewPassword::parse(
+                "password",
+                &password,
+                &password_confirmation,
+                &user.username,
+                &user.email,
+            )?;
+            let hash = service::hash_password(password.expose().to_owned()).await?;
+            let epoch = auth_db::replace_password(&state.pool, user.id, &hash).await?;
+            service::renew_session_epoch(&session().await?, epoch).await
+        }
+        .await,
+    )
+}
+
+/// Deletes one's account after checking the password: personal data is
+/// erased, orders stay (anonymous) for the shop's accounts.
+#[server(endpoint = "users/delete-account")]
+pub async fn delete_account(password: String) -> Result<(), AppError> {
+    use server::*;
+    with_status(
+        async move {
+            let user = require_user().await?;
+            let state = AppState::from_context()?;
+            service::confirm_password(&state.pool, user.id, &password).await?;
+            let mut tx = state.pool.begin().await?;
+            if user.is_admin() && db::lock_admins(&mut tx).await?.len() <= 1 {
+                return Err(AppError::Conflict(
+                    "the last administrator cannot be deleted".into(),
+                ));
+            }
+            db::anonymise_user(&mut *tx, user.id).await?;
+            tx.commit().await?;
+            service::end_session(&session().await?).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Back office: live users, newest first, searched by name or e-mail.
+#[server(endpoint = "users/list")]
+pub async fn list_users(query: String, page: u32) -> Result<UserPage, AppError> {
+    use server::*;
+    with_status(
+        async move {
+            require_admin().await?;
+            let state = AppState::from_context()?;
+            let page = PageNumber::new(page)?;
+            if query.chars().count() > 100 {
+                return Err(AppError::validation(
+                    "query",
+                    "a search is at most 100 characters",
+                ));
+            }
+            Ok(db::list_users(&state.pool, query.trim(), page).await?)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "users/get")]
+pub async fn get_user(id: i64) -> Result<User, AppError> {
+    use server::*;
+    with_status(
+        async move {
+            require_admin().await?;
+            let state = AppState::from_context()?;
+            auth_db::find_user(&state.pool, id)
+                .await?
+                .ok_or(AppError::NotFound)
+        }
+        .await,
+    )
+}
+
+/// Back office: creates an account with a role, with the same rules as
+/// registration.
+#[server(endpoint = "users/create")]
+pub async fn create_user(
+    username: String,
+    email: String,
+    password: String,
+    first_name: String,
+    last_name: String,
+    role: String,
+) -> Result<User, AppError> {
+    use server::*;
+    with_status(
+        async move {
+            require_admin().await?;
+            let state = AppState::from_context()?;
+            let role = Role::parse(&role)?;
+            let form = Registration {
+                username,
+                email,
+                password_confirmation: password.clone(),
+                password,
+                first_name,
+                last_name,
+            };
+            service::register(&state.pool, form, role).await
+        }
+        .await,
+    )
+}
+
+/// Back office: deletes (anonymises) another account; there is always one
+/// administrator left.
+#[server(endpoint = "users/delete")]
+pub async fn delete_user(id: i64) -> Result<(), AppError> {
+    use server::*;
+    with_status(
+        async move {
+            let admin = require_admin().await?;
+            let state = AppState::from_context()?;
+            if admin.id == id {
+                return Err(AppError::Conflict(
+                    "delete your own account from your account page".into(),
+                ));
+            }
+            let mut tx = state.pool.begin().await?;
+            db::lock_admins(&mut tx).await?;
+            if !db::anonymise_user(&mut *tx, id).await? {
+                return Err(AppError::NotFound);
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Back office: makes a user admin or customer; the last administrator
+/// keeps the role. The user's sessions end (privileges changed).
+#[server(endpoint = "users/set-role")]
+pub async fn set_role(id: i64, role: String) -> Result<User, AppError> {
+    use server::*;
+    with_status(
+        async move {
+            require_admin().await?;
+            let state = AppState::from_context()?;
+            let role = Role::parse(&role)?;
+            let mut tx = state.pool.begin().await?;
+            let admins = db::lock_admins(&mut tx).await?;
+            if role == Role::Customer && admins == [id] {
+                return Err(AppError::Conflict(
+                    "the shop needs at least one administrator".into(),
+                ));
+            }
+            let user = db::set_role(&mut *tx, id, role)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            tx.commit().await?;
+            Ok(user)
+        }
+        .await,
+    )
+}

@@ -1,0 +1,100 @@
+//! SQL of profiles and user administration.
+
+use sqlx::{PgExecutor, Postgres, Transaction};
+
+use super::model::{UserPage, USERS_PAGE_SIZE};
+use crate::auth::db::{UserRow, USER_COLUMNS};
+use crate::auth::model::{Role, User};
+use crate::products::model::PageNumber;
+
+pub async fn update_profile(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    email: &str,
+    first_name: &str,
+    last_name: &str,
+) -> Result<User, sqlx::Error> {
+    let row = sqlx::query_as::<_, UserRow>(&format!(
+        "UPDATE users SET email = $2, first_name = $3, last_name = $4
+         WHERE id = $1 AND deleted_at IS NULL RETURNING {USER_COLUMNS}"
+    ))
+    .bind(id)
+    .bind(email)
+    .bind(first_name)
+    .bind(last_name)
+    .fetch_one(db)
+    .await?;
+    Ok(row.into())
+}
+
+/// Removes the personal data of an account and ends its sessions; the row
+/// stays so that its orders keep pointing at it. Returns false when there
+/// was no live account.
+pub async fn anonymise_user(db: impl PgExecutor<'_>, id: i64) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE users SET username = 'deleted-' || id, email = 'deleted-' || id || '@deleted.invalid',
+                first_name = '', last_name = '', password_hash = '!',
+                session_epoch = session_epoch + 1, deleted_at = now()
+         WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Live users, newest first, optionally matching a name or e-mail.
+pub async fn list_users(
+    db: impl PgExecutor<'_>,
+    query: &str,
+    page: PageNumber,
+) -> Result<UserPage, sqlx::Error> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows = sqlx::query_as::<_, UserRow>(&format!(
+        "SELECT {USER_COLUMNS} FROM users
+         WHERE deleted_at IS NULL
+           AND ($1 = '%%' OR username ILIKE $1 OR email ILIKE $1 OR first_name ILIKE $1 OR last_name ILIKE $1)
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(&pattern)
+    .bind(i64::from(USERS_PAGE_SIZE) + 1)
+    .bind(i64::from(page.get() - 1) * i64::from(USERS_PAGE_SIZE))
+    .fetch_all(db)
+    .await?;
+    let mut items: Vec<User> = rows.into_iter().map(User::from).collect();
+    let has_next = items.len() > USERS_PAGE_SIZE as usize;
+    items.truncate(USERS_PAGE_SIZE as usize);
+    Ok(UserPage {
+        items,
+        page: page.get(),
+        has_next,
+    })
+}
+
+/// Locks the live administrators (so that two demotions cannot race past
+/// the last-admin rule) and returns their ids.
+pub async fn lock_admins(tx: &mut Transaction<'_, Postgres>) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM users WHERE role = 'admin' AND deleted_at IS NULL ORDER BY id FOR UPDATE",
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn set_role(db: impl PgExecutor<'_>, id: i64, role: Role) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query_as::<_, UserRow>(&format!(
+        "UPDATE users SET role = $2, session_epoch = session_epoch + 1
+         WHERE id = $1 AND deleted_at IS NULL RETURNING {USER_COLUMNS}"
+    ))
+    .bind(id)
+    .bind(role.as_str())
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(User::from))
+}

@@ -1,0 +1,189 @@
+//! /account: the shopper's information, password, orders and deletion.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
+use crate::auth::components::{refresh_auth_on_success, use_auth};
+use crate::auth::model::User;
+use crate::i18n::use_i18n;
+use crate::ui::forms::{use_form_error, use_form_success, FormAlert, FormField};
+use crate::ui::{error::ErrorMessage, seo::Seo};
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    view! {
+        <Seo
+            title=move || i18n.t().account_title.to_owned()
+            description=move || i18n.t().account_heading.to_owned()
+            path="/account"
+            noindex=true
+        />
+        <Suspense fallback=|| view! { <div class="form-card" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match auth.user.await {
+                    Ok(Some(user)) => view! { <Account user /> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/login?return_to=%2Faccount" /> }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Account(user: User) -> impl IntoView {
+    let i18n = use_i18n();
+    let member_since = user.member_since.get(..10).unwrap_or_default().to_owned();
+    view! {
+        <h1>{move || i18n.t().account_heading}</h1>
+        <div class="account">
+            <section class="panel">
+                <h2>{move || i18n.t().personal_info}</h2>
+                <dl class="facts">
+                    <dt>{move || i18n.t().username_label}</dt>
+                    <dd data-testid="account-username">{user.username.clone()}</dd>
+                    <dt>{move || i18n.t().email_label}</dt>
+                    <dd data-testid="account-email">{user.email.clone()}</dd>
+                    <dt>{move || i18n.t().first_name_label}</dt>
+                    <dd>{user.first_name.clone()}</dd>
+                    <dt>{move || i18n.t().last_name_label}</dt>
+                    <dd>{user.last_name.clone()}</dd>
+                    <dt>{move || i18n.t().member_since}</dt>
+                    <dd>
+                        <time datetime=member_since.clone()>{member_since.clone()}</time>
+                    </dd>
+                </dl>
+            </section>
+            <EditProfile user=user.clone() />
+            <ChangePasswordForm />
+            <section class="panel">
+                <h2>{move || i18n.t().orders_heading}</h2>
+                <p class="empty-state">{move || i18n.t().no_orders}</p>
+            </section>
+            <DeleteAccountForm />
+        </div>
+    }
+}
+
+#[component]
+fn EditProfile(user: User) -> impl IntoView {
+    let i18n = use_i18n();
+    let update = ServerAction::<UpdateProfile>::new();
+    refresh_auth_on_success(update);
+    let error = use_form_error(update);
+    let saved = use_form_success(update);
+    view! {
+        <section class="panel">
+            <h2>{move || i18n.t().edit_profile}</h2>
+            <ActionForm action=update attr:class="form" attr:novalidate="">
+                <FormField
+                    label=move || i18n.t().first_name_label
+                    name="first_name"
+                    value=user.first_name
+                    autocomplete="given-name"
+                    maxlength=100
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().last_name_label
+                    name="last_name"
+                    value=user.last_name
+                    autocomplete="family-name"
+                    maxlength=100
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().email_label
+                    name="email"
+                    kind="email"
+                    value=user.email
+                    autocomplete="email"
+                    maxlength=254
+                    error
+                />
+                <FormAlert error fields=&["first_name", "last_name", "email"] />
+                <p class="alert alert--success" role="status" hidden=move || !saved.get()>
+                    {move || i18n.t().saved}
+                </p>
+                <button type="submit" class="button" disabled=move || update.pending().get()>
+                    {move || i18n.t().save}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let change = ServerAction::<ChangePassword>::new();
+    let error = use_form_error(change);
+    let changed = use_form_success(change);
+    view! {
+        <section class="panel">
+            <h2>{move || i18n.t().change_password}</h2>
+            <ActionForm action=change attr:class="form" attr:novalidate="">
+                <FormField
+                    label=move || i18n.t().current_password
+                    name="current_password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().new_password
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    minlength=10
+                    maxlength=128
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().password_confirmation_label
+                    name="password_confirmation"
+                    kind="password"
+                    autocomplete="new-password"
+                    error
+                />
+                <FormAlert error fields=&["current_password", "password", "password_confirmation"] />
+                <p class="alert alert--success" role="status" hidden=move || !changed.get()>
+                    {move || i18n.t().password_changed}
+                </p>
+                <button type="submit" class="button" disabled=move || change.pending().get()>
+                    {move || i18n.t().change_password}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn DeleteAccountForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let delete = ServerAction::<DeleteAccount>::new();
+    refresh_auth_on_success(delete);
+    let error = use_form_error(delete);
+    view! {
+        <section class="panel panel--danger">
+            <h2>{move || i18n.t().delete_heading}</h2>
+            <p>{move || i18n.t().delete_text}</p>
+            <ActionForm action=delete attr:class="form" attr:novalidate="">
+                <FormField
+                    label=move || i18n.t().password_label
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error
+                />
+                <FormAlert error fields=&["password"] />
+                <button type="submit" class="button button--danger" disabled=move || delete.pending().get()>
+                    {move || i18n.t().delete_button}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

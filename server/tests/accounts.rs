@@ -1,0 +1,337 @@
+//! Accounts through HTTP: registration, login, sessions and their security rules.
+
+mod common;
+
+use common::{session_cookie, spawn_app, PASSWORD};
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn registering_logs_the_shopper_in_and_the_header_says_so(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = app.new_client();
+    assert_eq!(app.whoami(&client).await, None);
+    app.register(&client, "ada").await;
+    assert_eq!(app.whoami(&client).await.as_deref(), Some("ada"));
+    let html = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains("Bonjour, Ada"),
+        "server-rendered header knows the user"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn registration_rejects_bad_and_duplicate_input_with_field_errors(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.register(&app.new_client(), "ada").await;
+    let cases: [(&str, &str, &str, &str); 4] = [
+        ("ADA", "new@example.com", PASSWORD, "username"),
+        ("grace", "Ada@Example.com", PASSWORD, "email"),
+        ("x", "x@example.com", PASSWORD, "username"),
+        ("grace", "grace@example.com", "short", "password"),
+    ];
+    for (username, email, password, field) in cases {
+        let response = app
+            .call_as(
+                &app.new_client(),
+                "auth/register",
+                &[
+                    ("username", username),
+                    ("email", email),
+                    ("password", password),
+                    ("password_confirmation", password),
+                    ("first_name", "G"),
+                    ("last_name", "H"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 400, "{username} {email}");
+        let error: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(error["Validation"]["field"], field, "{error}");
+    }
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(users, 1, "nothing was created");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn unknown_user_and_wrong_password_get_the_same_answer(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.register(&app.new_client(), "ada").await;
+    let client = app.new_client();
+    let wrong = app.login(&client, "ada", "not the password").await;
+    let (wrong_status, wrong_body) = (wrong.status(), wrong.text().await.expect("body"));
+    let unknown = app.login(&client, "nobody", "not the password").await;
+    assert_eq!(wrong_status, 401);
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(unknown.text().await.expect("body"), wrong_body);
+    assert_eq!(app.whoami(&client).await, None);
+    let by_email = app.login(&client, "ADA@example.com", PASSWORD).await;
+    assert_eq!(by_email.status(), 200);
+    assert_eq!(app.whoami(&client).await.as_deref(), Some("ada"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_session_id_changes_at_login(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.register(&app.new_client(), "ada").await;
+    app.register(&app.new_client(), "grace").await;
+    let client = app.new_client();
+    let first = app.login(&client, "ada", PASSWORD).await;
+    let old_cookie = session_cookie(&first).expect("session cookie");
+    let second = app.login(&client, "grace", PASSWORD).await;
+    let new_cookie = session_cookie(&second).expect("session cookie");
+    assert_ne!(old_cookie, new_cookie);
+    // Someone holding the old id has nothing.
+    let response = reqwest::Client::new()
+        .post(app.url("/api/auth/me"))
+        .header("Cookie", &old_cookie)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.text().await.expect("body"), "null");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_sixth_failed_login_is_refused_with_429(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.register(&app.new_client(), "ada").await;
+    let client = app.new_client();
+    for attempt in 1..=5 {
+        let response = app.login(&client, "ada", "wrong password").await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    let response = app.login(&client, "ada", PASSWORD).await;
+    assert_eq!(response.status(), 429, "even the right password waits");
+    let error: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(error, "TooManyRequests");
+    assert_eq!(app.whoami(&client).await, None);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_success_resets_the_failure_count(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.register(&app.new_client(), "ada").await;
+    let client = app.new_client();
+    for _ in 0..4 {
+        app.login(&client, "ada", "wrong password").await;
+    }
+    assert_eq!(app.login(&client, "ada", PASSWORD).await.status(), 200);
+    for attempt in 1..=4 {
+        assert_eq!(
+            app.login(&client, "ada", "wrong").await.status(),
+            401,
+            "attempt {attempt}"
+        );
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn logout_deletes_the_session_from_the_store(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = app.new_client();
+    app.register(&client, "ada").await;
+    let sessions = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM tower_sessions.session")
+            .fetch_one(&app.pool)
+            .await
+            .expect("count")
+    };
+    assert_eq!(sessions().await, 1);
+    let response = app.call_as(&client, "auth/logout", &[]).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(sessions().await, 0);
+    assert_eq!(app.whoami(&client).await, None);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn cross_site_login_attempts_are_refused(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.register(&app.new_client(), "ada").await;
+    let response = app
+        .new_client()
+        .post(app.url("/api/auth/login"))
+        .header("Origin", "https://evil.example")
+        .form(&[("login", "ada"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 403);
+    assert!(session_cookie(&response).is_none());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn changing_the_password_ends_the_other_sessions_only(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (laptop, phone) = (app.new_client(), app.new_client());
+    app.register(&laptop, "ada").await;
+    assert_eq!(app.login(&phone, "ada", PASSWORD).await.status(), 200);
+    let new_password = "an even better password";
+    let response = app
+        .call_as(
+            &laptop,
+            "users/change-password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", new_password),
+                ("password_confirmation", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(app.whoami(&laptop).await.as_deref(), Some("ada"));
+    assert_eq!(app.whoami(&phone).await, None);
+    assert_eq!(app.login(&phone, "ada", PASSWORD).await.status(), 401);
+    assert_eq!(app.login(&phone, "ada", new_password).await.status(), 200);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_wrong_current_password_changes_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = app.new_client();
+    app.register(&client, "ada").await;
+    let response = app
+        .call_as(
+            &client,
+            "users/change-password",
+            &[
+                ("current_password", "guess"),
+                ("password", "whatever long"),
+                ("password_confirmation", "whatever long"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(app.login(&app.new_client(), "ada", PASSWORD).await.status(), 200);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn profile_edits_are_validated_and_kept_unique(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = app.new_client();
+    app.register(&app.new_client(), "grace").await;
+    app.register(&client, "ada").await;
+    let update = |email: &'static str, first: &'static str| {
+        let client = client.clone();
+        let app = &app;
+        async move {
+            app.call_as(
+                &client,
+                "users/update-profile",
+                &[("first_name", first), ("last_name", "King"), ("email", email)],
+            )
+            .await
+        }
+    };
+    assert_eq!(update("GRACE@example.com", "Ada").await.status(), 400);
+    assert_eq!(update("not-an-email", "Ada").await.status(), 400);
+    assert_eq!(update("ada@example.org", " ").await.status(), 400);
+    let response = update("Ada.King@Example.org", "Augusta Ada").await;
+    assert_eq!(response.status(), 200);
+    let user: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(user["email"], "ada.king@example.org");
+    assert_eq!(user["first_name"], "Augusta Ada");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn deleting_the_account_erases_personal_data_and_logs_out(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = app.new_client();
+    let id = app.register(&client, "ada").await;
+    let wrong = app
+        .call_as(&client, "users/delete-account", &[("password", "nope")])
+        .await;
+    assert_eq!(wrong.status(), 400);
+    let response = app
+        .call_as(&client, "users/delete-account", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(app.whoami(&client).await, None);
+    let (username, email, first_name, deleted): (String, String, String, bool) =
+        sqlx::query_as("SELECT username, email, first_name, deleted_at IS NOT NULL FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .expect("row kept for orders");
+    assert!(deleted);
+    assert!(!username.contains("ada") && !email.contains("ada") && first_name.is_empty());
+    assert_eq!(app.login(&app.new_client(), "ada", PASSWORD).await.status(), 401);
+    // The name is free again.
+    app.register(&app.new_client(), "ada").await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_old_hash_is_upgraded_at_login(pool: PgPool) {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let app = spawn_app(pool).await;
+    let id = app.register(&app.new_client(), "ada").await;
+    let weak = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(4096, 1, 1, None).expect("params"),
+    );
+    let hash = weak
+        .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+        .expect("hash")
+        .to_string();
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(&hash)
+        .execute(&app.pool)
+        .await
+        .expect("weaken");
+    assert_eq!(app.login(&app.new_client(), "ada", PASSWORD).await.status(), 200);
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("hash");
+    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_server_instances_share_sessions(pool: PgPool) {
+    let first = spawn_app(pool.clone()).await;
+    let second = common::spawn_app_without_seed(pool).await;
+    let client = first.new_client();
+    first.register(&client, "ada").await;
+    // Same host, other port: the browser sends the same cookie.
+    assert_eq!(second.whoami(&client).await.as_deref(), Some("ada"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_last_administrator_keeps_the_role(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = app.new_client();
+    let admin = app.admin(&client, "root").await;
+    let admin_id = admin.to_string();
+    let response = app
+        .call_as(
+            &client,
+            "users/set-role",
+            &[("id", &admin_id), ("role", "customer")],
+        )
+        .await;
+    assert_eq!(response.status(), 409);
+    let customer = app.register(&app.new_client(), "ada").await.to_string();
+    let response = app
+        .call_as(&client, "users/set-role", &[("id", &customer), ("role", "admin")])
+        .await;
+    assert_eq!(response.status(), 200);
+    let response = app
+        .call_as(
+            &client,
+            "users/set-role",
+            &[("id", &admin_id), ("role", "customer")],
+        )
+        .await;
+    assert_eq!(response.status(), 200, "another admin exists now");
+}

@@ -335,3 +335,13 @@ async fn the_last_administrator_keeps_the_role(pool: PgPool) {
         .await;
     assert_eq!(response.status(), 200, "another admin exists now");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_session_survives_a_server_restart(pool: PgPool) {
+    let before = spawn_app(pool.clone()).await;
+    let client = before.new_client();
+    before.register(&client, "ada").await;
+    drop(before);
+    let after = common::spawn_app_without_seed(pool).await;
+    assert_eq!(after.whoami(&client).await.as_deref(), Some("ada"));
+}

@@ -26,10 +26,7 @@ async fn home_page_server_renders_the_first_24_products(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn paging_shows_every_product_exactly_once(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
+    let total = app.product_count().await;
     let mut seen = Vec::new();
     for page in 1.. {
         let (status, html) = app.get_html(&format!("/?sort=name&page={page}")).await;
@@ -140,10 +137,7 @@ async fn the_list_server_function_validates_and_answers_json(pool: PgPool) {
     let body: serde_json::Value = response.json().await.expect("json");
     assert_eq!(body["page"], 2);
     assert_eq!(body["items"].as_array().map(Vec::len), Some(24));
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
+    let total = app.product_count().await;
     assert_eq!(body["has_next"], total > 48);
 
     let response = app

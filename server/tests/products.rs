@@ -190,10 +190,7 @@ async fn the_sitemap_lists_home_categories_and_every_product(pool: PgPool) {
     let response = app.get("/sitemap.xml").await;
     assert_eq!(response.status(), 200);
     let xml = response.text().await.expect("body");
-    let products: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
+    let products = app.product_count().await;
     assert_eq!(count(&xml, "<loc>https://shop.example/p/") as i64, products);
     assert_eq!(count(&xml, "<loc>https://shop.example/c/"), 7);
     assert!(xml.contains("<loc>https://shop.example/</loc>"));

@@ -64,13 +64,7 @@ pub async fn spawn_app_without_seed(pool: PgPool) -> TestApp {
         });
     });
     let (address, server_pool) = started_rx.await.expect("server started");
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        // A hung page must fail the test, not stall the run.
-        .timeout(std::time::Duration::from_secs(20))
-        .build()
-        .expect("client");
+    let client = cookie_client();
     TestApp {
         address: format!("http://{address}"),
         client,
@@ -136,12 +130,14 @@ pub const PASSWORD: &str = "correct horse battery";
 impl TestApp {
     /// A client with its own cookie jar (another browser).
     pub fn new_client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(20))
-            .build()
-            .expect("client")
+        cookie_client()
+    }
+
+    pub async fn product_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM products")
+            .fetch_one(&self.pool)
+            .await
+            .expect("count")
     }
 
     /// Calls a server function with a given client.
@@ -213,6 +209,17 @@ impl TestApp {
         let me: serde_json::Value = response.json().await.expect("json");
         me["username"].as_str().map(str::to_owned)
     }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+fn cookie_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        // A hung page must fail the test, not stall the run.
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .expect("client")
 }
 
 /// The session cookie a response sets, as `name=value`.

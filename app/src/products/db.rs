@@ -107,12 +107,12 @@ pub async fn list_products(
 
 /// Products in stock but nearly gone (the "drops"), scarcest first.
 pub async fn list_drops(db: impl PgExecutor<'_>) -> Result<Vec<ProductSummary>, sqlx::Error> {
+    // The threshold is a literal so that the partial index products_drops_idx applies.
     let rows = sqlx::query_as::<_, ProductSummaryRow>(
         "SELECT id, slug, name, price_cents, stock, image_path FROM products
-         WHERE stock BETWEEN 1 AND $1
+         WHERE stock BETWEEN 1 AND 5
          ORDER BY stock, created_at DESC, id DESC LIMIT 6",
     )
-    .bind(super::model::LOW_STOCK_THRESHOLD)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(ProductSummary::from).collect())
@@ -176,8 +176,8 @@ pub async fn find_product_by_slug(
     };
     let related = sqlx::query_as::<_, ProductSummaryRow>(
         "SELECT id, slug, name, price_cents, stock, image_path FROM products
-         WHERE category_id = $1 AND id <> $2
-         ORDER BY (stock > 0) DESC, created_at DESC, id DESC LIMIT $3",
+         WHERE category_id = $1 AND id <> $2 AND stock > 0
+         ORDER BY created_at DESC, id DESC LIMIT $3",
     )
     .bind(row.category_id)
     .bind(row.id)
@@ -214,17 +214,25 @@ fn prefix_tsquery(query: &SearchQuery) -> String {
 }
 
 /// Products matching a query: every word as a prefix in the weighted
-/// full-text vector (name, category, description; accents folded), or the
-/// whole query close to a word of the name (typos). `$1` is the query,
-/// `$2` its prefix tsquery.
+/// full-text vector (name, category, description; accents folded), through
+/// its GIN index. Only when that finds nothing (a typo) does the query fall
+/// back to trigram word similarity on the name: that scan is the costly one
+/// and is skipped for the common case. `$1` is the query, `$2` its prefix
+/// tsquery; the rank adds both measures.
 const MATCHES: &str = "
     q AS (SELECT wm_fold($1) AS text, to_tsquery('simple', wm_fold($2)) AS prefix),
-    matches AS (
+    exact AS (
         SELECT p.id, p.category_id,
                ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
         FROM products p, q
-        WHERE (numnode(q.prefix) > 0 AND p.search_vector @@ q.prefix) OR q.text <% p.search_name
-    )";
+        WHERE numnode(q.prefix) > 0 AND p.search_vector @@ q.prefix
+    ),
+    fuzzy AS (
+        SELECT p.id, p.category_id, word_similarity(q.text, p.search_name) AS rank
+        FROM products p, q
+        WHERE NOT EXISTS (SELECT 1 FROM exact) AND q.text <% p.search_name
+    ),
+    matches AS MATERIALIZED (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy)";
 
 async fn set_similarity_threshold(
     tx: &mut Transaction<'_, Postgres>,

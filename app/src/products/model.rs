@@ -8,7 +8,8 @@ use crate::error::AppError;
 pub const PAGE_SIZE: u32 = 24;
 /// Deepest page a listing serves; deeper offsets are refused, not scanned.
 pub const MAX_PAGE: u32 = 5_000;
-/// At or below this stock a product shows "only N left".
+/// At or below this stock a product shows "only N left" (the drops query
+/// and its partial index in the migrations repeat the number).
 pub const LOW_STOCK_THRESHOLD: i32 = 5;
 
 /// Longest search query accepted, in characters.

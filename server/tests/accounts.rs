@@ -345,3 +345,19 @@ async fn a_session_survives_a_server_restart(pool: PgPool) {
     let after = common::spawn_app_without_seed(pool).await;
     assert_eq!(after.whoami(&client).await.as_deref(), Some("ada"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn one_address_cannot_guess_across_many_accounts(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.register(&app.new_client(), "ada").await;
+    let client = app.new_client();
+    for attempt in 1..=5 {
+        let response = app
+            .login(&client, &format!("guess{attempt}"), "wrong password")
+            .await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    // Same address, an account never tried before: the address is throttled.
+    let response = app.login(&client, "ada", PASSWORD).await;
+    assert_eq!(response.status(), 429);
+}

@@ -245,7 +245,7 @@ async fn set_similarity_threshold(
         .map(drop)
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(serde::Deserialize)]
 struct FacetRow {
     id: i64,
     slug: String,
@@ -254,8 +254,13 @@ struct FacetRow {
     count: i64,
 }
 
+fn decode_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+}
+
 /// Ranked search with category facets and, when nothing matches, close
-/// product names to suggest.
+/// product names to suggest. One statement computes the matches once and
+/// returns both the facets and the requested page (as JSON).
 #[tracing::instrument(skip(tx), err)]
 pub async fn search_products(
     tx: &mut Transaction<'_, Postgres>,
@@ -265,17 +270,40 @@ pub async fn search_products(
     page: PageNumber,
 ) -> Result<SearchResults, sqlx::Error> {
     set_similarity_threshold(tx, TYPO_THRESHOLD).await?;
-    let prefix = prefix_tsquery(query);
-    let facet_rows = sqlx::query_as::<_, FacetRow>(&format!(
-        "WITH {MATCHES}
-         SELECT c.id, c.slug, c.name_fr, c.name_en, count(*) AS count
-         FROM matches m JOIN categories c ON c.id = m.category_id
-         GROUP BY c.id ORDER BY count DESC, c.position, c.slug"
+    // The ORDER BY comes from a closed set of static strings, never from input.
+    let order = order_by(sort, true);
+    let (facets_json, items_json): (String, String) = sqlx::query_as(&format!(
+        "WITH {MATCHES},
+         facet_counts AS (SELECT category_id, count(*) AS count FROM matches GROUP BY category_id),
+         filtered AS (
+             SELECT p.id, p.slug, p.name, p.price_cents, p.stock, p.image_path, p.created_at, m.rank
+             FROM matches m JOIN products p ON p.id = m.id
+             WHERE $3::bigint IS NULL OR p.category_id = $3
+         ),
+         page AS (
+             SELECT id, slug, name, price_cents, stock, image_path,
+                    row_number() OVER (ORDER BY {order}) AS position
+             FROM filtered ORDER BY {order} LIMIT $4 OFFSET $5
+         )
+         SELECT
+             (SELECT coalesce(json_agg(json_build_object(
+                         'id', c.id, 'slug', c.slug, 'name_fr', c.name_fr, 'name_en', c.name_en,
+                         'count', f.count) ORDER BY f.count DESC, c.position, c.slug), '[]')
+              FROM facet_counts f JOIN categories c ON c.id = f.category_id)::text,
+             (SELECT coalesce(json_agg(page ORDER BY position), '[]') FROM page)::text"
     ))
     .bind(query.as_str())
-    .bind(&prefix)
-    .fetch_all(&mut **tx)
+    .bind(prefix_tsquery(query))
+    .bind(category_id)
+    .bind(i64::from(PAGE_SIZE) + 1)
+    .bind(page.offset())
+    .fetch_one(&mut **tx)
     .await?;
+    let facet_rows: Vec<FacetRow> = decode_json(&facets_json)?;
+    let mut items: Vec<ProductSummary> = decode_json(&items_json)?;
+    let has_next = items.len() > PAGE_SIZE as usize;
+    items.truncate(PAGE_SIZE as usize);
+
     let total = facet_rows.iter().map(|f| f.count).sum();
     let filtered_total = facet_rows
         .iter()
@@ -294,31 +322,17 @@ pub async fn search_products(
             count: f.count,
         })
         .collect();
-
-    // The ORDER BY comes from a closed set of static strings, never from input.
-    let rows = sqlx::query_as::<_, ProductSummaryRow>(&format!(
-        "WITH {MATCHES}
-         SELECT p.id, p.slug, p.name, p.price_cents, p.stock, p.image_path
-         FROM (SELECT p.*, m.rank FROM matches m JOIN products p ON p.id = m.id
-               WHERE ($3::bigint IS NULL OR p.category_id = $3)) p
-         ORDER BY {} LIMIT $4 OFFSET $5",
-        order_by(sort, true)
-    ))
-    .bind(query.as_str())
-    .bind(&prefix)
-    .bind(category_id)
-    .bind(i64::from(PAGE_SIZE) + 1)
-    .bind(page.offset())
-    .fetch_all(&mut **tx)
-    .await?;
-
     let did_you_mean = if total == 0 {
         did_you_mean(tx, query).await?
     } else {
         Vec::new()
     };
     Ok(SearchResults {
-        products: into_page(rows, page),
+        products: ProductPage {
+            items,
+            page: page.get(),
+            has_next,
+        },
         total,
         filtered_total,
         facets,

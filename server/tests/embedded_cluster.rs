@@ -115,3 +115,50 @@ fn without_postgres_or_database_url_the_server_explains_what_to_do() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     let _ = std::fs::remove_dir_all(&data_dir);
 }
+
+/// The URL of the test's own database, on the server of DATABASE_URL.
+fn url_of(pool: &sqlx::PgPool) -> String {
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let database = pool
+        .connect_options()
+        .get_database()
+        .expect("database")
+        .to_owned();
+    let (address, query) = base.split_once('?').map_or((base.as_str(), ""), |(a, q)| (a, q));
+    let (server, _) = address.rsplit_once('/').expect("a path");
+    format!("{server}/{database}?{query}")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn create_admin_makes_an_administrator_with_a_password_from_the_environment(pool: sqlx::PgPool) {
+    let run = |password: &str| {
+        Command::new(SERVER)
+            .args([
+                "create-admin",
+                "--username",
+                "boss",
+                "--email",
+                "boss@example.com",
+            ])
+            .env("DATABASE_URL", url_of(&pool))
+            .env("WONDERMARKET_ADMIN_PASSWORD", password)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run server")
+    };
+    let weak = run("short");
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 10 characters"));
+
+    let output = run("a long admin password");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE username = 'boss'")
+        .fetch_one(&pool)
+        .await
+        .expect("admin row");
+    assert_eq!(role, "admin");
+}

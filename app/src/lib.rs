@@ -33,12 +33,21 @@ use crate::users::pages::AccountPage;
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = Locale::from_request();
+    #[cfg(feature = "ssr")]
+    let site_url = use_context::<state::AppState>()
+        .map(|state| state.public_url)
+        .unwrap_or_default();
+    // The shell only ever renders on the server.
+    #[cfg(not(feature = "ssr"))]
+    let site_url = String::new();
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                // The public address, read back by the browser for absolute URLs.
+                <meta name="wm-site-url" content=site_url />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -95,7 +95,8 @@ async fn run_command(cli: &Cli, database: &Database) -> anyhow::Result<()> {
         }
         Command::Serve => {
             if cli.seed_demo.unwrap_or(database.is_embedded()) {
-                if let Some(report) = seed::seed_demo_if_empty(&database.pool).await? {
+                let with_admin = database.is_embedded();
+                if let Some(report) = seed::seed_demo_if_empty(&database.pool, with_admin).await? {
                     tracing::info!(?report, "first start: demo catalogue seeded");
                 }
             }

@@ -22,16 +22,16 @@ pub struct WebConfig {
     #[arg(long, env = "WONDERMARKET_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Failed logins allowed per account and per client address in the window.
-    #[arg(long, env = "WONDERMARKET_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    #[arg(long, env = "WONDERMARKET_LOGIN_MAX_FAILURES", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..=1000))]
     pub login_max_failures: i64,
     /// Length of the failed-login window, in minutes.
-    #[arg(long, env = "WONDERMARKET_LOGIN_WINDOW_MINUTES", default_value_t = 15)]
+    #[arg(long, env = "WONDERMARKET_LOGIN_WINDOW_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(i64).range(1..=10_080))]
     pub login_window_minutes: i64,
     /// A session ends after this many days without a request.
-    #[arg(long, env = "WONDERMARKET_SESSION_IDLE_DAYS", default_value_t = 7)]
+    #[arg(long, env = "WONDERMARKET_SESSION_IDLE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=365))]
     pub session_idle_days: i64,
     /// A login ends after this many days, however active.
-    #[arg(long, env = "WONDERMARKET_SESSION_MAX_DAYS", default_value_t = 30)]
+    #[arg(long, env = "WONDERMARKET_SESSION_MAX_DAYS", default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
     pub session_max_days: i64,
     /// Read the client address from X-Forwarded-For (only behind a proxy you run).
     #[arg(long, env = "WONDERMARKET_TRUST_FORWARDED_FOR", default_value_t = false)]

@@ -78,9 +78,10 @@ async fn health(State(state): State<ServerState>) -> impl IntoResponse {
 }
 
 /// Refuses state-changing requests sent by another site (CSRF): a browser
-/// always names the page's origin on a POST, and it must be this host.
-/// Requests without an Origin (curl, server-to-server) carry no ambient
-/// browser credentials of a victim and are let through.
+/// names the page's origin on a POST, and it must be this host (`null`, from
+/// sandboxed frames, is refused). Without an Origin, a browser's
+/// `Sec-Fetch-Site: cross-site` is refused too; requests with neither
+/// (curl, server-to-server) carry no victim's cookies and pass.
 pub async fn refuse_cross_site_mutations(request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || is_same_origin(&request) {
@@ -97,12 +98,14 @@ pub async fn refuse_cross_site_mutations(request: Request, next: Next) -> Respon
 fn is_same_origin(request: &Request) -> bool {
     let headers = request.headers();
     let Some(origin) = headers.get(header::ORIGIN) else {
-        return true;
+        let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+        return fetch_site != Some("cross-site");
     };
+    // HTTP/2 carries the host in the URI, HTTP/1.1 in the Host header.
     let host = headers
-        .get("x-forwarded-host")
-        .or_else(|| headers.get(header::HOST))
-        .and_then(|h| h.to_str().ok());
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
     let origin_authority = origin
         .to_str()
         .ok()

@@ -62,7 +62,7 @@ impl Application {
             .with_same_site(SameSite::Lax)
             .with_secure(config.secure_cookies)
             .with_expiry(Expiry::OnInactivity(
-                tower_sessions::cookie::time::Duration::days(7),
+                tower_sessions::cookie::time::Duration::days(config.session_idle_days),
             ));
 
         let state = ServerState {

@@ -49,6 +49,18 @@ async fn cross_site_posts_are_refused(pool: PgPool) {
     assert_eq!(response.status(), 403);
     assert!(response.headers().get("set-cookie").is_none(), "nothing changed");
 
+    for (name, value) in [("Origin", "null"), ("Sec-Fetch-Site", "cross-site")] {
+        let response = app
+            .client
+            .post(app.url("/api/i18n/set-locale"))
+            .header(name, value)
+            .form(&[("locale", "en")])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), 403, "{name}: {value}");
+    }
+
     let same_site = app.call("i18n/set-locale", &[("locale", "en")]).await;
     assert_eq!(same_site.status(), 200);
 }
@@ -56,9 +68,16 @@ async fn cross_site_posts_are_refused(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn server_functions_are_not_reachable_by_get(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let response = app.get("/api/i18n/set-locale?locale=en").await;
-    assert!(response.status().is_client_error(), "got {}", response.status());
-    assert!(response.headers().get("set-cookie").is_none());
+    for endpoint in [
+        "i18n/set-locale?locale=en",
+        "auth/login",
+        "auth/logout",
+        "users/delete-account",
+    ] {
+        let response = app.get(&format!("/api/{endpoint}")).await;
+        assert_eq!(response.status(), 405, "{endpoint}");
+        assert!(response.headers().get("set-cookie").is_none(), "{endpoint}");
+    }
 }
 
 /// Many pages rendered at once: each must answer in full. (Reading a

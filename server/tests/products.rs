@@ -132,6 +132,11 @@ async fn a_search_without_results_says_so_and_suggests(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn blank_searches_list_everything_and_bad_ones_are_400(pool: PgPool) {
     let app = spawn_app(pool).await;
+    // Letters that unaccent turns into tsquery punctuation (ʼ ː ⑴) are separators.
+    for path in ["/search?q=%CA%BC", "/search?q=%CB%90ps5", "/search?q=%E2%91%B4"] {
+        let (status, _) = app.get_html(path).await;
+        assert_eq!(status, 200, "{path}");
+    }
     for path in ["/search?q=", "/search?q=+++", "/search"] {
         let (status, html) = app.get_html(path).await;
         assert_eq!(status, 200, "{path}");

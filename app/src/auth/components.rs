@@ -57,7 +57,13 @@ pub fn AccountMenu() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     refresh_auth_on_success(logout);
     let login_href = move || {
-        let here = format!("{}{}", location.pathname.get(), location.search.get());
+        // The router's `search` has no leading "?".
+        let search = location.search.get();
+        let here = if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        };
         with_query("/login", &[("return_to", here)])
     };
     view! {

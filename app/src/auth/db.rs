@@ -1,7 +1,7 @@
 //! SQL of accounts and login throttling.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgExecutor;
+use sqlx::{PgExecutor, PgPool};
 
 use super::model::{Role, User};
 
@@ -155,30 +155,49 @@ pub async fn count_login_failures(
     .await
 }
 
-pub async fn record_login_failure(
-    db: impl PgExecutor<'_>,
+/// Starts a password attempt: counts it as a failure up front (a success
+/// forgives it), unless the account or the address already failed `max`
+/// times since `since`, in which case `None`. Advisory locks on both keys
+/// make parallel attempts count one after the other, so a burst of
+/// guesses cannot all slip under the limit.
+pub async fn begin_password_attempt(
+    pool: &PgPool,
     account: &str,
     client_ip: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO login_failures (account, client_ip) VALUES ($1, $2)")
+    since: DateTime<Utc>,
+    max: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 0)), pg_advisory_xact_lock(hashtextextended('ip:' || $2, 0))")
         .bind(account)
         .bind(client_ip)
-        .execute(db)
-        .await
-        .map(drop)
+        .execute(&mut *tx)
+        .await?;
+    let (account_failures, ip_failures) = count_login_failures(&mut *tx, account, client_ip, since).await?;
+    if account_failures >= max || ip_failures >= max {
+        tracing::warn!(account_failures, ip_failures, "password attempts throttled");
+        return Ok(None);
+    }
+    let id =
+        sqlx::query_scalar("INSERT INTO login_failures (account, client_ip) VALUES ($1, $2) RETURNING id")
+            .bind(account)
+            .bind(client_ip)
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(Some(id))
 }
 
-/// A successful login forgives the account's and the address's failures,
-/// and drops ones too old to count anywhere.
-pub async fn clear_login_failures(
+/// A correct password forgives the account's failures (not the address's:
+/// one good login of the attacker's own must not reset their guessing
+/// elsewhere), and drops failures too old to count anywhere.
+pub async fn forgive_login_failures(
     db: impl PgExecutor<'_>,
     account: &str,
-    client_ip: &str,
     older_than: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE account = $1 OR client_ip = $2 OR failed_at < $3")
+    sqlx::query("DELETE FROM login_failures WHERE account = $1 OR failed_at < $2")
         .bind(account)
-        .bind(client_ip)
         .bind(older_than)
         .execute(db)
         .await
@@ -242,30 +261,67 @@ mod tests {
     }
 
     #[sqlx::test(migrations = "../migrations")]
-    async fn failures_are_counted_per_account_and_per_address(pool: PgPool) {
+    async fn attempts_count_per_account_and_per_address_and_success_forgives_the_account_only(pool: PgPool) {
         let hour_ago = Utc::now() - chrono::Duration::hours(1);
         for _ in 0..3 {
-            record_login_failure(&pool, "alice", "10.0.0.1")
+            begin_password_attempt(&pool, "user:1", "10.0.0.1", hour_ago, 5)
                 .await
-                .expect("record");
+                .expect("attempt")
+                .expect("allowed");
         }
-        record_login_failure(&pool, "bob", "10.0.0.1")
+        begin_password_attempt(&pool, "user:2", "10.0.0.1", hour_ago, 5)
             .await
-            .expect("record");
-        let counts = count_login_failures(&pool, "alice", "10.0.0.2", hour_ago)
+            .expect("attempt")
+            .expect("allowed");
+        assert_eq!(
+            count_login_failures(&pool, "user:1", "10.0.0.2", hour_ago)
+                .await
+                .expect("count"),
+            (3, 0)
+        );
+        assert_eq!(
+            count_login_failures(&pool, "user:3", "10.0.0.1", hour_ago)
+                .await
+                .expect("count"),
+            (0, 4)
+        );
+        forgive_login_failures(&pool, "user:2", hour_ago)
             .await
-            .expect("count");
-        assert_eq!(counts, (3, 0));
-        let counts = count_login_failures(&pool, "carol", "10.0.0.1", hour_ago)
+            .expect("forgive");
+        assert_eq!(
+            count_login_failures(&pool, "user:1", "10.0.0.1", hour_ago)
+                .await
+                .expect("count"),
+            (3, 3),
+            "the address keeps the other account's failures"
+        );
+        begin_password_attempt(&pool, "user:1", "10.0.0.9", hour_ago, 5)
             .await
-            .expect("count");
-        assert_eq!(counts, (0, 4));
-        clear_login_failures(&pool, "alice", "10.0.0.9", hour_ago)
+            .expect("attempt");
+        begin_password_attempt(&pool, "user:1", "10.0.0.9", hour_ago, 5)
             .await
-            .expect("clear");
-        let counts = count_login_failures(&pool, "bob", "10.0.0.1", hour_ago)
+            .expect("attempt");
+        let refused = begin_password_attempt(&pool, "user:1", "10.0.0.9", hour_ago, 5)
             .await
-            .expect("count");
-        assert_eq!(counts, (1, 1), "only alice's failures were forgiven");
+            .expect("attempt");
+        assert_eq!(refused, None, "the sixth attempt on the account is refused");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn parallel_attempts_cannot_exceed_the_limit(pool: PgPool) {
+        let hour_ago = Utc::now() - chrono::Duration::hours(1);
+        let attempts = (0..20).map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(
+                async move { begin_password_attempt(&pool, "user:1", "10.0.0.1", hour_ago, 5).await },
+            )
+        });
+        let mut allowed = 0;
+        for attempt in attempts {
+            if attempt.await.expect("task").expect("attempt").is_some() {
+                allowed += 1;
+            }
+        }
+        assert_eq!(allowed, 5);
     }
 }

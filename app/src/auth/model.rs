@@ -60,7 +60,9 @@ impl Username {
         let valid_chars = value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if !(3..=32).contains(&value.len()) || !valid_chars {
+        // "deleted-<id>" names the tombstones of deleted accounts.
+        let reserved = value.to_ascii_lowercase().starts_with("deleted-");
+        if !(3..=32).contains(&value.len()) || !valid_chars || reserved {
             return Err(AppError::validation(
                 "username",
                 "3 to 32 characters: letters, digits, dot, underscore or hyphen",
@@ -86,7 +88,9 @@ impl Email {
             return Err(invalid());
         }
         let (local, domain) = value.split_once('@').ok_or_else(invalid)?;
+        // ".invalid" (RFC 2606) is where deleted accounts' addresses point.
         let domain_ok = domain.contains('.')
+            && !domain.ends_with(".invalid")
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
@@ -210,7 +214,15 @@ mod tests {
             Username::parse("  bob  ").map(|u| u.as_str().to_owned()),
             Ok("bob".into())
         );
-        for bad in ["ab", &"x".repeat(33), "with space", "émile", "a/b", ""] {
+        for bad in [
+            "ab",
+            &"x".repeat(33),
+            "with space",
+            "émile",
+            "a/b",
+            "",
+            "Deleted-42",
+        ] {
             assert_eq!(field_of(Username::parse(bad).unwrap_err()), "username", "{bad:?}");
         }
     }
@@ -229,6 +241,7 @@ mod tests {
             "a b@example.com",
             "a@b..com",
             "a@.com",
+            "deleted-4@deleted.invalid",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }

@@ -120,8 +120,39 @@ pub fn duplicate_as_field_error(error: sqlx::Error) -> AppError {
     }
 }
 
-/// Checks a login and password, with throttling: too many recent failures
-/// for the account or from the address refuse further attempts.
+/// The throttling key of an account: its id when it exists (so its
+/// username and e-mail share one budget), else the login as typed.
+fn attempt_key(login: &str, user_id: Option<i64>) -> String {
+    user_id.map_or_else(|| format!("login:{login}"), |id| format!("user:{id}"))
+}
+
+/// Checks a password against a stored hash (or the dummy one) under the
+/// attempt limits: too many recent failures for the account or from the
+/// address refuse the attempt before any hashing.
+async fn throttled_check(
+    state: &AppState,
+    key: &str,
+    client_ip: &str,
+    password: &str,
+    hash: Option<String>,
+) -> Result<(bool, bool), AppError> {
+    let settings: &AuthSettings = &state.auth;
+    let window_start = Utc::now() - settings.failure_window;
+    let attempt =
+        db::begin_password_attempt(&state.pool, key, client_ip, window_start, settings.max_failures).await?;
+    if attempt.is_none() {
+        return Err(AppError::TooManyRequests);
+    }
+    let (valid, needs_rehash) =
+        verify_password(password.to_owned(), hash.unwrap_or_else(|| DUMMY_HASH.to_owned())).await?;
+    if valid {
+        db::forgive_login_failures(&state.pool, key, window_start).await?;
+    }
+    Ok((valid, needs_rehash))
+}
+
+/// Checks a login and password; unknown login and wrong password get the
+/// same answer after the same work.
 #[tracing::instrument(skip(state, password), err)]
 pub async fn authenticate(
     state: &AppState,
@@ -129,29 +160,17 @@ pub async fn authenticate(
     password: &str,
     client_ip: &str,
 ) -> Result<i64, AppError> {
-    let settings: &AuthSettings = &state.auth;
-    let account = login.trim().to_lowercase();
-    if account.is_empty() || account.len() > 254 || password.len() > 1024 {
+    let login = login.trim().to_lowercase();
+    if login.is_empty() || login.len() > 254 || login.chars().any(char::is_control) || password.len() > 1024 {
         return Err(AppError::InvalidCredentials);
     }
-    let window_start = Utc::now() - settings.failure_window;
-    let (account_failures, ip_failures) =
-        db::count_login_failures(&state.pool, &account, client_ip, window_start).await?;
-    if account_failures >= settings.max_failures || ip_failures >= settings.max_failures {
-        tracing::warn!(account_failures, ip_failures, "login throttled");
-        return Err(AppError::TooManyRequests);
-    }
-
-    let credentials = db::find_credentials(&state.pool, &account).await?;
-    let hash = credentials
-        .as_ref()
-        .map_or(DUMMY_HASH.to_owned(), |c| c.password_hash.clone());
-    let (valid, needs_rehash) = verify_password(password.to_owned(), hash).await?;
+    let credentials = db::find_credentials(&state.pool, &login).await?;
+    let key = attempt_key(&login, credentials.as_ref().map(|c| c.id));
+    let hash = credentials.as_ref().map(|c| c.password_hash.clone());
+    let (valid, needs_rehash) = throttled_check(state, &key, client_ip, password, hash).await?;
     let Some(credentials) = credentials.filter(|_| valid) else {
-        db::record_login_failure(&state.pool, &account, client_ip).await?;
         return Err(AppError::InvalidCredentials);
     };
-    db::clear_login_failures(&state.pool, &account, client_ip, window_start).await?;
     if needs_rehash {
         let rehashed = hash_password(password.to_owned()).await?;
         db::update_password_hash(&state.pool, credentials.id, &rehashed).await?;
@@ -163,12 +182,20 @@ pub async fn authenticate(
     Ok(credentials.id)
 }
 
-/// Checks a user's current password (change of password, deletion).
-pub async fn confirm_password(pool: &PgPool, user_id: i64, password: &str) -> Result<(), AppError> {
-    let credentials = db::find_credentials_by_id(pool, user_id)
+/// Checks a logged-in user's current password (password change, account
+/// deletion), under the same attempt limits as login.
+pub async fn confirm_password(
+    state: &AppState,
+    user_id: i64,
+    password: &str,
+    client_ip: &str,
+) -> Result<(), AppError> {
+    let credentials = db::find_credentials_by_id(&state.pool, user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let (valid, _) = verify_password(password.to_owned(), credentials.password_hash).await?;
+    let key = attempt_key("", Some(user_id));
+    let (valid, _) =
+        throttled_check(state, &key, client_ip, password, Some(credentials.password_hash)).await?;
     if valid {
         Ok(())
     } else {
@@ -221,12 +248,15 @@ pub async fn end_session(session: &Session) -> Result<(), AppError> {
 /// account exists, its epoch has not moved on, and the absolute lifetime
 /// has not passed. An invalid login is removed from the session.
 pub async fn session_user(state: &AppState, session: &Session) -> Result<Option<User>, AppError> {
-    let Some(login) = session
-        .get::<SessionLogin>(SESSION_KEY)
-        .await
-        .map_err(session_error)?
-    else {
-        return Ok(None);
+    let login = match session.get::<SessionLogin>(SESSION_KEY).await {
+        Ok(Some(login)) => login,
+        Ok(None) => return Ok(None),
+        // An unreadable login (an older format, a store hiccup) is a guest,
+        // not an error on every page.
+        Err(error) => {
+            tracing::warn!(%error, "unreadable session login, treated as logged out");
+            return Ok(None);
+        }
     };
     let expired = Utc::now().timestamp() - login.logged_in_at > state.auth.session_max_age.num_seconds();
     let epoch = db::session_epoch(&state.pool, login.user_id).await?;

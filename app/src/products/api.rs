@@ -38,6 +38,9 @@ pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
     use server::*;
     with_status(
         async move {
+            if !crate::products::model::is_slug(&slug) {
+                return Err(AppError::NotFound);
+            }
             let state = AppState::from_context()?;
             let mut tx = state.pool.begin().await?;
             let product = db::find_product_by_slug(&mut tx, &slug).await?;

@@ -133,12 +133,27 @@ impl SearchQuery {
     /// digits only, so the result is always a valid tsquery.
     pub fn words(&self) -> Vec<String> {
         self.0
-            .split(|c: char| !c.is_alphanumeric())
+            .split(|c: char| !c.is_alphanumeric() || folds_to_punctuation(c))
             .filter(|word| !word.is_empty())
             .map(str::to_lowercase)
             .take(8)
             .collect()
     }
+}
+
+/// Letters and digits that PostgreSQL's `unaccent` rewrites into
+/// punctuation (ʼ → ', ː → :, ⑴ → (1), ŉ → 'n), which would break a tsquery.
+fn folds_to_punctuation(c: char) -> bool {
+    matches!(c, '\u{2B0}'..='\u{2FF}' | '\u{2460}'..='\u{24FF}' | 'ŉ')
+}
+
+/// A product slug from a URL: a bad shape is simply not a product.
+pub fn is_slug(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= 200
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// A category slug from a URL; only its shape is checked here.
@@ -310,6 +325,10 @@ mod tests {
         assert!(SearchQuery::parse("ps5\u{0}").is_err());
         let symbols = SearchQuery::parse("&|!:*()").expect("valid").expect("not empty");
         assert!(symbols.words().is_empty());
+        let folding = SearchQuery::parse("ʼ ː ⑴ ŉ ps5")
+            .expect("valid")
+            .expect("not empty");
+        assert_eq!(folding.words(), vec!["ps5"]);
     }
 
     #[test]

@@ -16,7 +16,13 @@ pub fn provide_site_url() {
         .map(|state| state.public_url.clone())
         .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
-    let url = window().location().origin().unwrap_or_default();
+    let url = document()
+        .query_selector("meta[name=wm-site-url]")
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"))
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| window().location().origin().unwrap_or_default());
     provide_context(SiteUrl(url.trim_end_matches('/').to_owned()));
 }
 

@@ -12,7 +12,7 @@ mod server {
     pub use super::super::db;
     pub use crate::auth::{
         db as auth_db,
-        guard::{require_admin, require_user, session},
+        guard::{client_ip, require_admin, require_user, session},
         model::{Email, NewPassword, PersonName, Role},
         service::{self, duplicate_as_field_error, Registration},
     };
@@ -45,7 +45,8 @@ pub async fn update_profile(first_name: String, last_name: String, email: String
                 last_name.as_str(),
             )
             .await
-            .map_err(duplicate_as_field_error)
+            .map_err(duplicate_as_field_error)?
+            .ok_or(AppError::Unauthorized)
         }
         .await,
     )
@@ -64,7 +65,7 @@ pub async fn change_password(
         async move {
             let user = require_user().await?;
             let state = AppState::from_context()?;
-            service::confirm_password(&state.pool, user.id, &current_password).await?;
+            service::confirm_password(&state, user.id, &current_password, &client_ip(&state).await).await?;
             let password = NewPassword::parse(
                 "password",
                 &password,
@@ -89,7 +90,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
         async move {
             let user = require_user().await?;
             let state = AppState::from_context()?;
-            service::confirm_password(&state.pool, user.id, &password).await?;
+            service::confirm_password(&state, user.id, &password, &client_ip(&state).await).await?;
             let mut tx = state.pool.begin().await?;
             if user.is_admin() && db::lock_admins(&mut tx).await?.len() <= 1 {
                 return Err(AppError::Conflict(
@@ -115,7 +116,7 @@ pub async fn list_users(query: String, page: u32) -> Result<UserPage, AppError> 
             require_admin().await?;
             let state = AppState::from_context()?;
             let page = PageNumber::new(page)?;
-            if query.chars().count() > 100 {
+            if query.chars().count() > 100 || query.chars().any(char::is_control) {
                 return Err(AppError::validation(
                     "query",
                     "a search is at most 100 characters",
@@ -188,7 +189,17 @@ pub async fn delete_user(id: i64) -> Result<(), AppError> {
                 ));
             }
             let mut tx = state.pool.begin().await?;
-            db::lock_admins(&mut tx).await?;
+            let admins = db::lock_admins(&mut tx).await?;
+            // Checked under the lock: the caller may have lost the role meanwhile,
+            // and at least one other administrator must remain.
+            if !admins.contains(&admin.id) {
+                return Err(AppError::Forbidden);
+            }
+            if admins.iter().all(|&other| other == id) {
+                return Err(AppError::Conflict(
+                    "the shop needs at least one administrator".into(),
+                ));
+            }
             if !db::anonymise_user(&mut *tx, id).await? {
                 return Err(AppError::NotFound);
             }
@@ -206,11 +217,14 @@ pub async fn set_role(id: i64, role: String) -> Result<User, AppError> {
     use server::*;
     with_status(
         async move {
-            require_admin().await?;
+            let admin = require_admin().await?;
             let state = AppState::from_context()?;
             let role = Role::parse(&role)?;
             let mut tx = state.pool.begin().await?;
             let admins = db::lock_admins(&mut tx).await?;
+            if !admins.contains(&admin.id) {
+                return Err(AppError::Forbidden);
+            }
             if role == Role::Customer && admins == [id] {
                 return Err(AppError::Conflict(
                     "the shop needs at least one administrator".into(),

@@ -13,7 +13,7 @@ pub async fn update_profile(
     email: &str,
     first_name: &str,
     last_name: &str,
-) -> Result<User, sqlx::Error> {
+) -> Result<Option<User>, sqlx::Error> {
     let row = sqlx::query_as::<_, UserRow>(&format!(
         "UPDATE users SET email = $2, first_name = $3, last_name = $4
          WHERE id = $1 AND deleted_at IS NULL RETURNING {USER_COLUMNS}"
@@ -22,9 +22,9 @@ pub async fn update_profile(
     .bind(email)
     .bind(first_name)
     .bind(last_name)
-    .fetch_one(db)
+    .fetch_optional(db)
     .await?;
-    Ok(row.into())
+    Ok(row.map(User::from))
 }
 
 /// Removes the personal data of an account and ends its sessions; the row
@@ -89,7 +89,7 @@ pub async fn lock_admins(tx: &mut Transaction<'_, Postgres>) -> Result<Vec<i64>,
 
 pub async fn set_role(db: impl PgExecutor<'_>, id: i64, role: Role) -> Result<Option<User>, sqlx::Error> {
     let row = sqlx::query_as::<_, UserRow>(&format!(
-        "UPDATE users SET role = $2, session_epoch = session_epoch + 1
+        "UPDATE users SET role = $2, session_epoch = session_epoch + (role <> $2)::int
          WHERE id = $1 AND deleted_at IS NULL RETURNING {USER_COLUMNS}"
     ))
     .bind(id)

@@ -21,7 +21,9 @@ pub fn AccountPage() -> impl IntoView {
             path="/account"
             noindex=true
         />
-        <Suspense fallback=|| view! { <div class="form-card" aria-busy="true"></div> }>
+        // A Transition keeps the forms (and their "saved" notes) in place
+        // while the user is reloaded after an edit.
+        <Transition fallback=|| view! { <div class="form-card" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match auth.user.await {
                     Ok(Some(user)) => view! { <Account user /> }.into_any(),
@@ -29,7 +31,7 @@ pub fn AccountPage() -> impl IntoView {
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

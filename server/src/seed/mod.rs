@@ -40,8 +40,10 @@ pub struct SeedReport {
 }
 
 /// Seeds the demo catalogue only into a shop that has no category yet, so
-/// a restart never brings back what an operator removed.
-pub async fn seed_demo_if_empty(pool: &PgPool) -> anyhow::Result<Option<SeedReport>> {
+/// a restart never brings back what an operator removed. The documented
+/// demo administrator comes only with `with_admin` (the private embedded
+/// database of `make run`), never on a database other people may reach.
+pub async fn seed_demo_if_empty(pool: &PgPool, with_admin: bool) -> anyhow::Result<Option<SeedReport>> {
     let has_catalogue: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM categories)")
         .fetch_one(pool)
         .await?;
@@ -49,7 +51,9 @@ pub async fn seed_demo_if_empty(pool: &PgPool) -> anyhow::Result<Option<SeedRepo
         return Ok(None);
     }
     let report = seed_demo(pool).await?;
-    seed_demo_admin(pool).await?;
+    if with_admin {
+        seed_demo_admin(pool).await?;
+    }
     Ok(Some(report))
 }
 
@@ -158,9 +162,14 @@ mod tests {
 
     #[sqlx::test(migrations = "../migrations")]
     async fn seeding_twice_changes_nothing_the_second_time(pool: PgPool) {
-        let first = seed_demo_if_empty(&pool).await.expect("seed");
+        let first = seed_demo_if_empty(&pool, false).await.expect("seed");
         assert!(matches!(first, Some(SeedReport { products, .. }) if products >= 40));
-        assert_eq!(seed_demo_if_empty(&pool).await.expect("second"), None);
+        let admins: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        assert_eq!(admins, 0, "no demo administrator unless asked");
+        assert_eq!(seed_demo_if_empty(&pool, true).await.expect("second"), None);
         let again = seed_demo(&pool).await.expect("reseed");
         assert_eq!(again, SeedReport::default());
     }

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod payment;
 pub mod products;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod basket;
 pub mod error;
 pub mod i18n;
 pub mod payment;

@@ -1,13 +1,19 @@
 //! Server state shared by every server function, reached through context.
 
 use leptos::prelude::use_context;
+use std::sync::Arc;
+
 use sqlx::PgPool;
+
+use crate::payment::gateway::{PaymentGateway, TestCardProcessor};
 
 use crate::error::AppError;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    /// The payment provider; the built-in test card processor by default.
+    pub payments: Arc<dyn PaymentGateway>,
     /// Scheme and host the shop is reached at, for canonical URLs and the sitemap.
     pub public_url: String,
     pub auth: AuthSettings,
@@ -40,6 +46,7 @@ impl AppState {
     pub fn new(pool: PgPool, public_url: impl Into<String>, auth: AuthSettings) -> Self {
         Self {
             pool,
+            payments: Arc::new(TestCardProcessor),
             public_url: public_url.into(),
             auth,
         }
@@ -51,5 +58,14 @@ impl AppState {
             tracing::error!("AppState missing from the server function context");
             AppError::Internal
         })
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("public_url", &self.public_url)
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
     }
 }

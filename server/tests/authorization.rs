@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test
 //! The authorization matrix: every server function that needs a login or
 //! the admin role, called by each kind of caller; exactly the allowed cells
 //! succeed. A new protected server function joins by adding one `Case`.
@@ -26,6 +27,8 @@ const ADMIN_ONLY: &[Caller] = &[Admin];
 struct People {
     customer: i64,
     cell: usize,
+    /// A product in stock, for the basket.
+    book: i64,
 }
 
 struct Case {
@@ -66,6 +69,26 @@ fn cases() -> Vec<Case> {
         Case {
             endpoint: "users/delete-account",
             args: |_| vec![("password", PASSWORD.into())],
+            allowed: EVERYONE_LOGGED_IN,
+        },
+        Case {
+            endpoint: "basket/get",
+            args: |_| vec![],
+            allowed: EVERYONE_LOGGED_IN,
+        },
+        Case {
+            endpoint: "basket/add",
+            args: |p| vec![("product_id", p.book.to_string()), ("quantity", "1".into())],
+            allowed: EVERYONE_LOGGED_IN,
+        },
+        Case {
+            endpoint: "basket/clear",
+            args: |_| vec![],
+            allowed: EVERYONE_LOGGED_IN,
+        },
+        Case {
+            endpoint: "payment/my-orders",
+            args: |_| vec![],
             allowed: EVERYONE_LOGGED_IN,
         },
         Case {
@@ -121,7 +144,11 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
             app.admin(&client, &format!("admin{cell}")).await;
         }
     }
-    (People { customer, cell }, client)
+    let book = sqlx::query_scalar("SELECT id FROM products WHERE slug = 'le-petit-prince'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("book");
+    (People { customer, cell, book }, client)
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -206,3 +206,78 @@ mod tests {
         );
     }
 }
+
+/// Where an order goes; every part is required and bounded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShippingAddress {
+    pub name: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub country: String,
+}
+
+impl ShippingAddress {
+    pub fn parse(
+        name: &str,
+        street: &str,
+        postcode: &str,
+        city: &str,
+        country: &str,
+    ) -> Result<Self, AppError> {
+        let text = |field: &str, value: &str, max: usize| {
+            let value = value.trim();
+            let count = value.chars().count();
+            if count == 0 || count > max || value.chars().any(char::is_control) {
+                Err(AppError::validation(
+                    field,
+                    format!("enter 1 to {max} characters"),
+                ))
+            } else {
+                Ok(value.to_owned())
+            }
+        };
+        let postcode = text("ship_postcode", postcode, 12)?;
+        if !postcode
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+        {
+            return Err(AppError::validation(
+                "ship_postcode",
+                "letters, digits, spaces or hyphens only",
+            ));
+        }
+        Ok(Self {
+            name: text("ship_name", name, 100)?,
+            street: text("ship_street", street, 200)?,
+            postcode,
+            city: text("ship_city", city, 100)?,
+            country: text("ship_country", country, 56)?,
+        })
+    }
+}
+
+/// An order as its owner sees it in a list or after checkout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub id: i64,
+    pub status: String,
+    pub total_cents: i64,
+    pub created_at: String,
+}
+
+/// The idempotency key of a checkout form: 8 to 64 URL-safe characters.
+pub fn parse_idempotency_key(raw: &str) -> Result<String, AppError> {
+    let valid = (8..=64).contains(&raw.len())
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if valid {
+        Ok(raw.to_owned())
+    } else {
+        Err(AppError::validation(
+            "idempotency_key",
+            "the form has expired, reload the page",
+        ))
+    }
+}

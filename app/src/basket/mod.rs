@@ -1,0 +1,7 @@
+//! BASKET: what a logged-in shopper is about to buy (guest baskets in the
+//! session and the merge at login are still to come, issue #5).
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod model;

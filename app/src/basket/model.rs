@@ -1,0 +1,119 @@
+//! Basket types shared by browser and server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Most units of one product a basket line can hold, whatever the product.
+pub const MAX_LINE_QUANTITY: i32 = 100;
+
+/// A quantity asked for: 1 to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quantity(i32);
+
+impl Quantity {
+    pub fn new(value: i32) -> Result<Self, AppError> {
+        if (1..=MAX_LINE_QUANTITY).contains(&value) {
+            Ok(Self(value))
+        } else {
+            Err(AppError::validation(
+                "quantity",
+                format!("choose a quantity from 1 to {MAX_LINE_QUANTITY}"),
+            ))
+        }
+    }
+
+    pub fn get(self) -> i32 {
+        self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BasketLine {
+    pub product_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub image_path: String,
+    /// Today's price, read from the catalogue.
+    pub unit_price_cents: i64,
+    /// The price when the line was added.
+    pub price_seen_cents: i64,
+    pub quantity: i32,
+    pub stock: i32,
+    pub max_per_order: i32,
+}
+
+impl BasketLine {
+    pub fn line_total_cents(&self) -> i64 {
+        self.unit_price_cents * i64::from(self.quantity)
+    }
+
+    pub fn price_changed(&self) -> bool {
+        self.unit_price_cents != self.price_seen_cents
+    }
+
+    /// More in the basket than can be bought now.
+    pub fn exceeds_stock(&self) -> bool {
+        self.quantity > self.stock
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Basket {
+    pub lines: Vec<BasketLine>,
+}
+
+impl Basket {
+    pub fn subtotal_cents(&self) -> i64 {
+        self.lines.iter().map(BasketLine::line_total_cents).sum()
+    }
+
+    pub fn item_count(&self) -> i32 {
+        self.lines.iter().map(|line| line.quantity).sum()
+    }
+}
+
+/// What adding to the basket did: the shopper asked for `requested` and
+/// `added` fit (stock, per-order limit); `in_basket` is the line's quantity now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddOutcome {
+    pub requested: i32,
+    pub added: i32,
+    pub in_basket: i32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_are_bounded() {
+        assert!(Quantity::new(1).is_ok());
+        assert!(Quantity::new(MAX_LINE_QUANTITY).is_ok());
+        assert!(Quantity::new(0).is_err());
+        assert!(Quantity::new(-3).is_err());
+        assert!(Quantity::new(MAX_LINE_QUANTITY + 1).is_err());
+    }
+
+    #[test]
+    fn totals_and_flags_come_from_todays_prices() {
+        let line = BasketLine {
+            product_id: 1,
+            slug: "ps5".into(),
+            name: "PS5".into(),
+            image_path: String::new(),
+            unit_price_cents: 49_999,
+            price_seen_cents: 54_999,
+            quantity: 2,
+            stock: 1,
+            max_per_order: 10,
+        };
+        let basket = Basket {
+            lines: vec![line.clone()],
+        };
+        assert_eq!(basket.subtotal_cents(), 99_998);
+        assert_eq!(basket.item_count(), 2);
+        assert!(line.price_changed());
+        assert!(line.exceeds_stock());
+    }
+}

@@ -1,0 +1,222 @@
+#![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test
+//! Checkout through the real HTTP endpoints: no overselling under a crowd,
+//! one order per idempotency key, nothing taken when a card is declined.
+
+mod common;
+
+use common::{spawn_app, TestApp};
+use futures::future::join_all;
+use sqlx::PgPool;
+
+const CARD_OK: &str = "4242 4242 4242 4242";
+const CARD_DECLINED: &str = "4000 0000 0000 0002";
+
+async fn product_id(app: &TestApp, slug: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .expect("product")
+}
+
+async fn set_stock(app: &TestApp, id: i64, stock: i32) {
+    sqlx::query("UPDATE products SET stock = $2 WHERE id = $1")
+        .bind(id)
+        .bind(stock)
+        .execute(&app.pool)
+        .await
+        .expect("stock");
+}
+
+async fn stock_of(app: &TestApp, id: i64) -> i32 {
+    sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("stock")
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+}
+
+async fn add(app: &TestApp, client: &reqwest::Client, product: i64, quantity: i32) -> reqwest::Response {
+    app.call_as(
+        client,
+        "basket/add",
+        &[
+            ("product_id", &product.to_string()),
+            ("quantity", &quantity.to_string()),
+        ],
+    )
+    .await
+}
+
+async fn checkout(app: &TestApp, client: &reqwest::Client, key: &str, card: &str) -> reqwest::Response {
+    app.call_as(
+        client,
+        "payment/checkout",
+        &[
+            ("ship_name", "Ada Lovelace"),
+            ("ship_street", "12 rue de la Paix"),
+            ("ship_postcode", "75002"),
+            ("ship_city", "Paris"),
+            ("ship_country", "France"),
+            ("card_number", card),
+            ("card_expiry", "12/30"),
+            ("card_cvc", "123"),
+            ("idempotency_key", key),
+        ],
+    )
+    .await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_hundred_buyers_for_ten_consoles_make_exactly_ten_orders(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let ps5 = product_id(&app, "playstation-5-slim").await;
+    let buyers: Vec<reqwest::Client> = (0..200).map(|_| app.new_client()).collect();
+    let names: Vec<String> = (0..buyers.len()).map(|i| format!("buyer{i}")).collect();
+    join_all(
+        buyers
+            .iter()
+            .zip(&names)
+            .map(|(client, name)| app.register(client, name)),
+    )
+    .await;
+
+    for round in 1..=3 {
+        set_stock(&app, ps5, 10).await;
+        let orders_before = count(&app, "orders").await;
+        // Everyone starts the round with exactly one console in the basket.
+        join_all(
+            buyers
+                .iter()
+                .map(|client| app.call_as(client, "basket/clear", &[])),
+        )
+        .await;
+        for response in join_all(buyers.iter().map(|client| add(&app, client, ps5, 1))).await {
+            assert_eq!(response.status(), 200, "round {round}: add to basket");
+        }
+        let keys: Vec<String> = (0..buyers.len())
+            .map(|i| format!("round{round}-buyer{i}"))
+            .collect();
+        let answers = join_all(
+            buyers
+                .iter()
+                .zip(&keys)
+                .map(|(client, key)| checkout(&app, client, key, CARD_OK)),
+        )
+        .await;
+        let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+        let paid = statuses.iter().filter(|&&s| s == 200).count();
+        let sold_out = statuses.iter().filter(|&&s| s == 409).count();
+        assert_eq!(paid, 10, "round {round}: {statuses:?}");
+        assert_eq!(sold_out, 190, "round {round}: everyone else hears it is sold out");
+        assert_eq!(stock_of(&app, ps5).await, 0, "round {round}");
+        assert_eq!(count(&app, "orders").await - orders_before, 10, "round {round}");
+    }
+    assert_eq!(count(&app, "payments").await, 30);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_same_key_five_times_at_once_is_one_order_and_one_payment(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = app.new_client();
+    app.register(&client, "ada").await;
+    let book = product_id(&app, "le-petit-prince").await;
+    let stock_before = stock_of(&app, book).await;
+    assert_eq!(add(&app, &client, book, 2).await.status(), 200);
+    let answers = join_all((0..5).map(|_| checkout(&app, &client, "double-click-key", CARD_OK))).await;
+    let mut ids = Vec::new();
+    for answer in answers {
+        assert_eq!(answer.status(), 200);
+        let order: serde_json::Value = answer.json().await.expect("json");
+        ids.push(order["id"].as_i64().expect("id"));
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "every answer is the same order");
+    assert_eq!(count(&app, "orders").await, 1);
+    assert_eq!(count(&app, "payments").await, 1);
+    assert_eq!(stock_of(&app, book).await, stock_before - 2, "stock taken once");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_declined_card_changes_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = app.new_client();
+    app.register(&client, "ada").await;
+    let ps5 = product_id(&app, "playstation-5-slim").await;
+    assert_eq!(add(&app, &client, ps5, 1).await.status(), 200);
+    let response = checkout(&app, &client, "declined-card-1", CARD_DECLINED).await;
+    assert_eq!(response.status(), 400);
+    let error: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(error["Validation"]["field"], "card_number");
+    assert_eq!(stock_of(&app, ps5).await, 3, "stock untouched");
+    assert_eq!(count(&app, "orders").await, 0);
+    assert_eq!(count(&app, "payments").await, 0);
+    let basket: serde_json::Value = app
+        .call_as(&client, "basket/get", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        basket["lines"].as_array().map(Vec::len),
+        Some(1),
+        "the basket stays"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn adding_more_than_is_left_adds_what_is_allowed(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = app.new_client();
+    app.register(&client, "ada").await;
+    let ps4 = product_id(&app, "playstation-4-pro").await;
+    let response = add(&app, &client, ps4, 5).await;
+    assert_eq!(response.status(), 200);
+    let outcome: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(
+        (outcome["requested"].as_i64(), outcome["added"].as_i64()),
+        (Some(5), Some(1))
+    );
+    let again: serde_json::Value = add(&app, &client, ps4, 1).await.json().await.expect("json");
+    assert_eq!(again["added"], 0, "nothing more is left");
+    let sold_out = product_id(&app, "nintendo-switch-2").await;
+    let outcome: serde_json::Value = add(&app, &client, sold_out, 1).await.json().await.expect("json");
+    assert_eq!(outcome["added"], 0, "a sold-out product cannot be added");
+    assert_eq!(add(&app, &client, ps4, 0).await.status(), 400);
+    assert_eq!(add(&app, &client, 999_999, 1).await.status(), 404);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn guests_cannot_check_out_and_bad_addresses_are_refused(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let guest = app.new_client();
+    assert_eq!(checkout(&app, &guest, "guest-key-1", CARD_OK).await.status(), 401);
+    let client = app.new_client();
+    app.register(&client, "ada").await;
+    assert_eq!(
+        checkout(&app, &client, "empty-basket", CARD_OK).await.status(),
+        400,
+        "empty basket"
+    );
+    let book = product_id(&app, "le-petit-prince").await;
+    add(&app, &client, book, 1).await;
+    assert_eq!(
+        checkout(&app, &client, "bad", CARD_OK).await.status(),
+        400,
+        "key too short"
+    );
+    assert_eq!(
+        checkout(&app, &client, "bad-card-1", "1234 5678 9012 3456")
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(count(&app, "orders").await, 0);
+}

@@ -54,7 +54,6 @@ pub struct EmbeddedCluster {
     bin_dir: PathBuf,
     cluster_dir: PathBuf,
     as_postgres_user: bool,
-    freshly_created: bool,
 }
 
 impl EmbeddedCluster {
@@ -63,11 +62,10 @@ impl EmbeddedCluster {
     pub async fn start(data_dir: &Path, bin_override: Option<&Path>) -> Result<Self, EmbeddedError> {
         let bin_dir = find_bin_dir(bin_override).ok_or(EmbeddedError::BinariesNotFound)?;
         let cluster_dir = prepare_cluster_dir(data_dir)?;
-        let mut cluster = Self {
+        let cluster = Self {
             bin_dir,
             cluster_dir,
             as_postgres_user: running_as_root(),
-            freshly_created: false,
         };
         if cluster.as_postgres_user {
             cluster.hand_folder_to_postgres().await?;
@@ -75,7 +73,6 @@ impl EmbeddedCluster {
         if !cluster.cluster_dir.join("PG_VERSION").exists() {
             tracing::info!(dir = %cluster.cluster_dir.display(), "creating the embedded PostgreSQL cluster");
             cluster.initdb().await?;
-            cluster.freshly_created = true;
         }
         if cluster.is_running().await {
             tracing::info!("reusing the embedded PostgreSQL cluster already running");
@@ -85,11 +82,6 @@ impl EmbeddedCluster {
         cluster.create_database_if_missing().await?;
         tracing::info!(dir = %cluster.cluster_dir.display(), "embedded PostgreSQL is up");
         Ok(cluster)
-    }
-
-    /// True when this start created the cluster (its data is new).
-    pub fn freshly_created(&self) -> bool {
-        self.freshly_created
     }
 
     pub fn connect_options(&self) -> PgConnectOptions {

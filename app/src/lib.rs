@@ -27,7 +27,9 @@ use crate::auth::{
     components::provide_auth,
     pages::{LoginPage, RegisterPage},
 };
+use crate::basket::pages::BasketPage;
 use crate::i18n::{provide_i18n, Locale};
+use crate::payment::pages::CheckoutPage;
 use crate::products::pages::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::ui::{layout::Layout, not_found::NotFound};
 use crate::users::pages::AccountPage;
@@ -67,6 +69,7 @@ pub fn App() -> impl IntoView {
     provide_i18n();
     ui::seo::provide_site_url();
     provide_auth();
+    basket::components::provide_basket();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/wondermarket.css" />
@@ -81,6 +84,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/basket") view=BasketPage ssr=SsrMode::Async />
+                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

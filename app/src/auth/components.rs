@@ -22,6 +22,11 @@ impl Auth {
     pub fn refresh(&self) {
         self.version.update(|v| *v += 1);
     }
+
+    /// Changes whenever the logged-in user may have changed.
+    pub fn version(&self) -> u32 {
+        self.version.get()
+    }
 }
 
 pub fn provide_auth() {

@@ -2,6 +2,8 @@
 //! session and the merge at login are still to come, issue #5).
 
 pub mod api;
+pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;
+pub mod pages;

@@ -58,10 +58,21 @@ pub async fn checkout(
                 address,
                 card,
             };
-            service::checkout(&state, request).await
+            let order = service::checkout(&state, request).await?;
+            leptos_axum::redirect(&format!("/account?order={}", order.id));
+            Ok(order)
         }
         .await,
     )
+}
+
+/// A fresh idempotency key for one checkout form.
+#[server(endpoint = "payment/checkout-key")]
+pub async fn new_checkout_key() -> Result<String, AppError> {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0_u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// The caller's orders, newest first.

@@ -1,5 +1,5 @@
 //! PAYMENT: card checks, the payment gateway, checkout and orders
-//! (the order pages and the back-office side are still to come, issue #5/#6).
+//! (order detail pages and the back-office side are still to come, #5/#6).
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -7,5 +7,6 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod gateway;
 pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -219,6 +219,8 @@ pub struct ProductDetail {
     pub description: String,
     pub price_cents: i64,
     pub stock: i32,
+    /// Most units one order may take (1 for some drops).
+    pub max_per_order: i32,
     pub image_path: String,
     pub category: Category,
     pub related: Vec<ProductSummary>,

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::auth::components::AccountMenu;
+use crate::basket::components::BasketLink;
 use crate::i18n::{api::SetLocale, use_i18n, Locale};
 use crate::products::{components::CategoryMenu, search_box::SearchBox};
 
@@ -16,6 +17,7 @@ pub fn Header() -> impl IntoView {
             <SearchBox />
             <LanguageSwitch />
             <AccountMenu />
+            <BasketLink />
         </header>
         <CategoryMenu />
     }

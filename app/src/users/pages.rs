@@ -7,8 +7,9 @@ use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
 use crate::auth::components::{refresh_auth_on_success, use_auth};
 use crate::auth::model::User;
 use crate::i18n::use_i18n;
+use crate::payment::api::list_my_orders;
 use crate::ui::forms::{use_form_error, use_form_success, FormAlert, FormField};
-use crate::ui::{error::ErrorMessage, seo::Seo};
+use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -61,10 +62,7 @@ fn Account(user: User) -> impl IntoView {
             </section>
             <EditProfile user=user.clone() />
             <ChangePasswordForm />
-            <section class="panel">
-                <h2>{move || i18n.t().orders_heading}</h2>
-                <p class="empty-state">{move || i18n.t().no_orders}</p>
-            </section>
+            <OrderHistory />
             <DeleteAccountForm />
         </div>
     }
@@ -186,6 +184,64 @@ fn DeleteAccountForm() -> impl IntoView {
                     {move || i18n.t().delete_button}
                 </button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The user's orders, newest first; after checkout the new one is announced.
+#[component]
+fn OrderHistory() -> impl IntoView {
+    let i18n = use_i18n();
+    let basket = crate::basket::components::use_basket();
+    let orders = Resource::new(move || basket.version(), |_| list_my_orders());
+    let confirmed = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("order"));
+    view! {
+        <section class="panel" id="orders">
+            <h2>{move || i18n.t().orders_heading}</h2>
+            {confirmed
+                .map(|id| {
+                    view! {
+                        <p class="alert alert--success" role="status" data-testid="order-confirmed">
+                            {move || i18n.t().order_confirmed} " " {move || i18n.t().order_number} " " {id.clone()}
+                        </p>
+                    }
+                })}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Ok(orders) if orders.is_empty() => {
+                            view! { <p class="empty-state">{move || i18n.t().no_orders}</p> }.into_any()
+                        }
+                        Ok(orders) => {
+                            view! {
+                                <ul class="orders">
+                                    {orders
+                                        .into_iter()
+                                        .map(|order| {
+                                            let date = order.created_at.get(..10).unwrap_or_default().to_owned();
+                                            view! {
+                                                <li data-testid="order">
+                                                    {move || i18n.t().order_number} " " {order.id} " — " {date}
+                                                    " — " <Price cents=order.total_cents /> " — "
+                                                    {move || {
+                                                        if order.status == "paid" {
+                                                            i18n.t().status_paid.to_owned()
+                                                        } else {
+                                                            order.status.clone()
+                                                        }
+                                                    }}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
     }
 }

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::basket::components::AddToBasketForm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::products::api::get_product;
@@ -42,7 +43,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let description = summary(&product.description);
     let json_ld = product_json_ld(&product);
     let available = StockLevel::of(product.stock) != StockLevel::SoldOut;
-    let max_quantity = product.stock.clamp(1, MAX_QUANTITY);
+    let max_quantity = product.stock.min(product.max_per_order).clamp(1, MAX_QUANTITY);
     view! {
         <Seo
             title=title
@@ -77,18 +78,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <p>
                     <StockBadge stock=product.stock />
                 </p>
-                <form class="product__form" method="post" action="/basket" aria-disabled="true">
-                    <label for="quantity">{move || i18n.t().quantity}</label>
-                    <select id="quantity" name="quantity" disabled=!available>
-                        {(1..=max_quantity)
-                            .map(|n| view! { <option value=n.to_string()>{n}</option> })
-                            .collect_view()}
-                    </select>
-                    <button type="button" class="button" disabled=true title=move || i18n.t().basket_coming_soon>
-                        {move || i18n.t().add_to_basket}
-                    </button>
-                    <p class="product__note">{move || i18n.t().basket_coming_soon}</p>
-                </form>
+                <AddToBasketForm product_id=product.id max_quantity available />
             </div>
             <section class="product__description">
                 <h2>{move || i18n.t().description_heading}</h2>

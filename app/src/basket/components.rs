@@ -1,0 +1,124 @@
+//! The basket on every page: its context, the header badge and the
+//! add-to-basket form.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::api::{get_basket, AddToBasket};
+use super::model::Basket;
+use crate::auth::components::use_auth;
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::ui::forms::use_form_error;
+
+/// The shopper's basket, reloaded after a login or a basket change.
+#[derive(Clone, Copy)]
+pub struct BasketState {
+    pub basket: Resource<Result<Basket, AppError>>,
+    version: RwSignal<u32>,
+}
+
+impl BasketState {
+    pub fn refresh(&self) {
+        self.version.update(|v| *v += 1);
+    }
+
+    pub fn version(&self) -> u32 {
+        self.version.get()
+    }
+}
+
+pub fn provide_basket() {
+    let auth = use_auth();
+    let version = RwSignal::new(0_u32);
+    let basket = Resource::new(move || (auth.version(), version.get()), |_| get_basket());
+    provide_context(BasketState { basket, version });
+}
+
+pub fn use_basket() -> BasketState {
+    expect_context::<BasketState>()
+}
+
+/// Refreshes the basket whenever `action` succeeds.
+pub fn refresh_basket_on_success<S>(action: ServerAction<S>)
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let basket = use_basket();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            basket.refresh();
+        }
+    });
+}
+
+/// "Basket (n)" in the header.
+#[component]
+pub fn BasketLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let basket = use_basket();
+    view! {
+        <A href="/basket" attr:class="topbar__link basket-link">
+            {move || i18n.t().basket_link}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let count = basket.basket.await.map(|b| b.item_count()).unwrap_or(0);
+                    view! {
+                        <span class="badge" data-testid="basket-count">
+                            {count}
+                        </span>
+                    }
+                })}
+            </Transition>
+        </A>
+    }
+}
+
+/// Quantity and "Add to basket" on a product page.
+#[component]
+pub fn AddToBasketForm(product_id: i64, max_quantity: i32, available: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let add = ServerAction::<AddToBasket>::new();
+    refresh_basket_on_success(add);
+    let error = use_form_error(add);
+    let added = move || add.value().get().and_then(Result::ok);
+    view! {
+        <ActionForm action=add attr:class="product__form">
+            <input type="hidden" name="product_id" value=product_id />
+            <label for="quantity">{move || i18n.t().quantity}</label>
+            <select id="quantity" name="quantity" disabled=!available>
+                {(1..=max_quantity).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="button" disabled=move || !available || add.pending().get()>
+                {move || i18n.t().add_to_basket}
+            </button>
+            <p class="alert alert--success" role="status" hidden=move || added().is_none()>
+                {move || {
+                    added()
+                        .map(|outcome| {
+                            if outcome.added == outcome.requested {
+                                i18n.t().added_to_basket.to_owned()
+                            } else {
+                                (i18n.t().in_basket)(outcome.in_basket)
+                            }
+                        })
+                }}
+            </p>
+            {move || match error.get() {
+                Some(AppError::Unauthorized) => Some(
+                    view! {
+                        <p class="alert alert--error" role="alert">
+                            <a href="/login">{i18n.t().log_in_to_buy}</a>
+                        </p>
+                    }
+                    .into_any(),
+                ),
+                Some(other) => {
+                    Some(view! { <p class="alert alert--error" role="alert">{i18n.t().error(&other)}</p> }.into_any())
+                }
+                None => None,
+            }}
+        </ActionForm>
+    }
+}

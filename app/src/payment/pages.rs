@@ -1,0 +1,123 @@
+//! /checkout: shipping address and card, then the order.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use super::api::{new_checkout_key, Checkout};
+use crate::auth::components::refresh_auth_on_success;
+use crate::basket::components::{refresh_basket_on_success, use_basket};
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::ui::forms::{use_form_error, FormAlert, FormField};
+use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
+
+const CHECKOUT_FIELDS: &[&str] = &[
+    "ship_name",
+    "ship_street",
+    "ship_postcode",
+    "ship_city",
+    "ship_country",
+    "card_number",
+    "card_expiry",
+    "card_cvc",
+];
+
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let basket = use_basket();
+    let key = Resource::new(|| (), |_| new_checkout_key());
+    view! {
+        <Seo
+            title=move || i18n.t().checkout_title.to_owned()
+            description=move || i18n.t().checkout_heading.to_owned()
+            path="/checkout"
+            noindex=true
+        />
+        <h1>{move || i18n.t().checkout_heading}</h1>
+        <Transition fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match (basket.basket.await, key.await) {
+                    (Err(AppError::Unauthorized), _) => {
+                        view! { <Redirect path="/login?return_to=%2Fcheckout" /> }.into_any()
+                    }
+                    (Ok(basket), Ok(key)) if !basket.lines.is_empty() => {
+                        view! { <CheckoutForm subtotal=basket.subtotal_cents() key /> }.into_any()
+                    }
+                    (Ok(_), Ok(_)) => view! { <Redirect path="/basket" /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CheckoutForm(subtotal: i64, key: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let checkout = ServerAction::<Checkout>::new();
+    refresh_basket_on_success(checkout);
+    refresh_auth_on_success(checkout);
+    let error = use_form_error(checkout);
+    view! {
+        <ActionForm action=checkout attr:class="form checkout" attr:novalidate="">
+            <input type="hidden" name="idempotency_key" value=key />
+            <section class="panel">
+                <h2>{move || i18n.t().shipping_heading}</h2>
+                <FormField label=move || i18n.t().ship_name_label name="ship_name" autocomplete="name" error />
+                <FormField
+                    label=move || i18n.t().ship_street_label
+                    name="ship_street"
+                    autocomplete="street-address"
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().ship_postcode_label
+                    name="ship_postcode"
+                    autocomplete="postal-code"
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().ship_city_label
+                    name="ship_city"
+                    autocomplete="address-level2"
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().ship_country_label
+                    name="ship_country"
+                    autocomplete="country-name"
+                    value="France"
+                    error
+                />
+            </section>
+            <section class="panel">
+                <h2>{move || i18n.t().payment_heading}</h2>
+                <p class="field__hint">{move || i18n.t().test_cards_hint}</p>
+                <FormField
+                    label=move || i18n.t().card_number_label
+                    name="card_number"
+                    autocomplete="cc-number"
+                    error
+                />
+                <FormField
+                    label=move || i18n.t().card_expiry_label
+                    name="card_expiry"
+                    autocomplete="cc-exp"
+                    error
+                />
+                <FormField label=move || i18n.t().card_cvc_label name="card_cvc" autocomplete="cc-csc" error />
+                <FormAlert error fields=CHECKOUT_FIELDS />
+                <p class="basket__subtotal">
+                    {move || i18n.t().order_total} " : "
+                    <strong>
+                        <Price cents=subtotal />
+                    </strong>
+                </p>
+                <button type="submit" class="button" disabled=move || checkout.pending().get()>
+                    {move || i18n.t().pay_button}
+                </button>
+            </section>
+        </ActionForm>
+    }
+}

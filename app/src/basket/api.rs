@@ -8,15 +8,22 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod server {
     pub use super::super::{db, model::Quantity};
-    pub use crate::{auth::guard::require_user, error::with_status, state::AppState};
+    pub use crate::{
+        auth::guard::{current_user, require_user},
+        error::with_status,
+        state::AppState,
+    };
 }
 
+/// The caller's basket; a guest's is empty until guest baskets exist.
 #[server(endpoint = "basket/get")]
 pub async fn get_basket() -> Result<Basket, AppError> {
     use server::*;
     with_status(
         async move {
-            let user = require_user().await?;
+            let Some(user) = current_user().await? else {
+                return Ok(Basket::default());
+            };
             let state = AppState::from_context()?;
             Ok(Basket {
                 lines: db::find_lines(&state.pool, user.id).await?,

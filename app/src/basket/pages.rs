@@ -6,7 +6,6 @@ use leptos_router::components::A;
 use super::api::ClearBasket;
 use super::components::{refresh_basket_on_success, use_basket};
 use super::model::{Basket, BasketLine};
-use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
 
@@ -27,14 +26,6 @@ pub fn BasketPage() -> impl IntoView {
                 match basket.basket.await {
                     Ok(basket) if basket.lines.is_empty() => view! { <EmptyBasket /> }.into_any(),
                     Ok(basket) => view! { <BasketView basket /> }.into_any(),
-                    Err(AppError::Unauthorized) => {
-                        view! {
-                            <p class="empty-state">
-                                <a href="/login?return_to=%2Fbasket">{move || i18n.t().log_in_to_buy}</a>
-                            </p>
-                        }
-                            .into_any()
-                    }
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }
             })}

@@ -6,7 +6,6 @@ use leptos_router::components::Redirect;
 use super::api::{new_checkout_key, Checkout};
 use crate::auth::components::refresh_auth_on_success;
 use crate::basket::components::{refresh_basket_on_success, use_basket};
-use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
@@ -26,6 +25,7 @@ const CHECKOUT_FIELDS: &[&str] = &[
 pub fn CheckoutPage() -> impl IntoView {
     let i18n = use_i18n();
     let basket = use_basket();
+    let auth = crate::auth::components::use_auth();
     let key = Resource::new(|| (), |_| new_checkout_key());
     view! {
         <Seo
@@ -37,10 +37,10 @@ pub fn CheckoutPage() -> impl IntoView {
         <h1>{move || i18n.t().checkout_heading}</h1>
         <Transition fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
+                if matches!(auth.user.await, Ok(None)) {
+                    return view! { <Redirect path="/login?return_to=%2Fcheckout" /> }.into_any();
+                }
                 match (basket.basket.await, key.await) {
-                    (Err(AppError::Unauthorized), _) => {
-                        view! { <Redirect path="/login?return_to=%2Fcheckout" /> }.into_any()
-                    }
                     (Ok(basket), Ok(key)) if !basket.lines.is_empty() => {
                         view! { <CheckoutForm subtotal=basket.subtotal_cents() key /> }.into_any()
                     }

@@ -159,6 +159,30 @@ const VALIDATION_FR: &[(&str, &str)] = &[
         "the current password is wrong",
         "le mot de passe actuel est incorrect",
     ),
+    (
+        "this card number is not valid",
+        "ce numéro de carte n'est pas valide",
+    ),
+    (
+        "enter the expiry date as MM/YY",
+        "saisissez la date d'expiration au format MM/AA",
+    ),
+    ("this card has expired", "cette carte a expiré"),
+    ("the security code has 3 digits", "le cryptogramme a 3 chiffres"),
+    ("the security code has 4 digits", "le cryptogramme a 4 chiffres"),
+    ("the card was declined", "la carte a été refusée"),
+    (
+        "insufficient funds on this card",
+        "provision insuffisante sur cette carte",
+    ),
+    ("your basket is empty", "votre panier est vide"),
+    ("enter 1 to 200 characters", "saisissez 1 à 200 caractères"),
+    ("enter 1 to 56 characters", "saisissez 1 à 56 caractères"),
+    ("enter 1 to 12 characters", "saisissez 1 à 12 caractères"),
+    (
+        "letters, digits, spaces or hyphens only",
+        "lettres, chiffres, espaces ou tirets uniquement",
+    ),
 ];
 
 impl Messages {
@@ -466,3 +490,19 @@ pub static EN: Messages = Messages {
     error_internal: "Something went wrong on our side. Please try again in a moment.",
     error_transport: "The server is not answering. Check your connection.",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_messages_read_in_french_and_stay_english_in_english() {
+        assert_eq!(FR.validation("the card was declined"), "la carte a été refusée");
+        assert_eq!(EN.validation("the card was declined"), "the card was declined");
+        assert_eq!(
+            FR.validation("something new"),
+            "something new",
+            "unknown ones fall back"
+        );
+    }
+}

@@ -1,22 +1,4 @@
-import { test, expect, hydrated } from "./fixtures";
-import type { Page } from "@playwright/test";
-
-const PASSWORD = "correct horse battery";
-
-/** A username no other test (or earlier run) has used. */
-function uniqueName(prefix: string) {
-  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-}
-
-async function register(page: Page, username: string) {
-  await page.getByLabel("Prénom").fill("Ada");
-  await page.getByLabel("Nom", { exact: true }).fill("Lovelace");
-  await page.getByLabel("Identifiant").fill(username);
-  await page.getByLabel("E-mail").fill(`${username}@example.com`);
-  await page.getByLabel("Mot de passe", { exact: true }).fill(PASSWORD);
-  await page.getByLabel("Confirmez le mot de passe").fill(PASSWORD);
-  await page.getByRole("button", { name: "Créer mon compte" }).click();
-}
+import { test, expect, hydrated, register, uniqueName, PASSWORD } from "./fixtures";
 
 for (const javaScriptEnabled of [true, false]) {
   const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";

@@ -1,23 +1,10 @@
-import { test, expect, hydrated } from "./fixtures";
+import { test, expect, hydrated, register, uniqueName } from "./fixtures";
 import type { Page } from "@playwright/test";
 
-const PASSWORD = "correct horse battery";
-
-function uniqueName(prefix: string) {
-  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-}
-
 async function registerAndLandOn(page: Page, path: string, javaScriptEnabled: boolean) {
-  const username = uniqueName("buyer");
   await page.goto(`/register?return_to=${encodeURIComponent(path)}`);
   if (javaScriptEnabled) await hydrated(page);
-  await page.getByLabel("Prénom").fill("Ada");
-  await page.getByLabel("Nom", { exact: true }).fill("Lovelace");
-  await page.getByLabel("Identifiant").fill(username);
-  await page.getByLabel("E-mail").fill(`${username}@example.com`);
-  await page.getByLabel("Mot de passe", { exact: true }).fill(PASSWORD);
-  await page.getByLabel("Confirmez le mot de passe").fill(PASSWORD);
-  await page.getByRole("button", { name: "Créer mon compte" }).click();
+  await register(page, uniqueName("buyer"));
   await expect(page).toHaveURL(new RegExp(`${path}$`));
 }
 

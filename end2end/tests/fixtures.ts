@@ -26,3 +26,21 @@ export async function hydrated(page: Page) {
 /** The cards of the page's main listing (not the drops hero). */
 export const cards = (page: Page) => page.locator("section.listing").getByTestId("product-card");
 export const cardNames = (page: Page) => page.locator("section.listing .card__name");
+
+export const PASSWORD = "correct horse battery";
+
+/** A username no other test (or earlier run) has used. */
+export function uniqueName(prefix: string) {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/** Fills and sends the registration form that is on the page. */
+export async function register(page: Page, username: string) {
+  await page.getByLabel("Prénom").fill("Ada");
+  await page.getByLabel("Nom", { exact: true }).fill("Lovelace");
+  await page.getByLabel("Identifiant").fill(username);
+  await page.getByLabel("E-mail").fill(`${username}@example.com`);
+  await page.getByLabel("Mot de passe", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("Confirmez le mot de passe").fill(PASSWORD);
+  await page.getByRole("button", { name: "Créer mon compte" }).click();
+}

@@ -56,6 +56,15 @@ fn terminate(child: Child) -> Output {
     child.wait_with_output().expect("wait")
 }
 
+async fn home_page(port: u16) -> String {
+    reqwest::get(format!("http://127.0.0.1:{port}/"))
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("body")
+}
+
 fn cluster_is_running(data_dir: &Path) -> bool {
     data_dir.join("postgres/postmaster.pid").exists()
 }
@@ -67,12 +76,7 @@ async fn embedded_cluster_survives_a_restart_and_stops_with_the_server() {
 
     let server = start_server(&data_dir, port);
     wait_healthy(port).await;
-    let home = reqwest::get(format!("http://127.0.0.1:{port}/"))
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("body");
+    let home = home_page(port).await;
     assert!(
         home.contains("PlayStation 5 Slim"),
         "first start seeds the demo catalogue"
@@ -87,12 +91,7 @@ async fn embedded_cluster_survives_a_restart_and_stops_with_the_server() {
 
     let server = start_server(&data_dir, port);
     wait_healthy(port).await;
-    let home = reqwest::get(format!("http://127.0.0.1:{port}/"))
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("body");
+    let home = home_page(port).await;
     assert!(home.contains("PlayStation 5 Slim"), "the data is still there");
     let output = terminate(server);
     assert!(output.status.success());

@@ -7,7 +7,6 @@ use crate::error::AppError;
 
 pub struct Messages {
     pub skip_to_content: &'static str,
-    pub tagline: &'static str,
     pub home_title: &'static str,
     pub home_description: &'static str,
     pub home_heading: &'static str,
@@ -103,7 +102,6 @@ pub struct Messages {
     pub breadcrumb_label: &'static str,
     pub quantity: &'static str,
     pub add_to_basket: &'static str,
-    pub basket_coming_soon: &'static str,
     pub description_heading: &'static str,
     pub related_heading: &'static str,
     pub drops_heading: &'static str,
@@ -216,7 +214,6 @@ impl Messages {
 
 pub static FR: Messages = Messages {
     skip_to_content: "Aller au contenu",
-    tagline: "Tout, même ce qui est introuvable ailleurs",
     home_title: "WonderMarket — consoles, jeux, livres, high-tech et maison",
     home_description: "WonderMarket : consoles, jeux vidéo, livres, informatique, audio et maison. \
                        Les éditions rares et les sorties épuisées partout ailleurs, livrées vite.",
@@ -323,7 +320,6 @@ pub static FR: Messages = Messages {
     breadcrumb_label: "Fil d'Ariane",
     quantity: "Quantité",
     add_to_basket: "Ajouter au panier",
-    basket_coming_soon: "Le panier arrive bientôt.",
     description_heading: "Description",
     related_heading: "Dans la même catégorie",
     drops_heading: "Drops : presque épuisés",
@@ -358,7 +354,6 @@ pub static FR: Messages = Messages {
 
 pub static EN: Messages = Messages {
     skip_to_content: "Skip to content",
-    tagline: "Everything, even what is sold out elsewhere",
     home_title: "WonderMarket — consoles, games, books, tech and home",
     home_description: "WonderMarket: consoles, video games, books, computing, audio and home. \
                        Rare editions and drops sold out everywhere else, delivered fast.",
@@ -459,7 +454,6 @@ pub static EN: Messages = Messages {
     breadcrumb_label: "Breadcrumb",
     quantity: "Quantity",
     add_to_basket: "Add to basket",
-    basket_coming_soon: "The basket is coming soon.",
     description_heading: "Description",
     related_heading: "In the same category",
     drops_heading: "Drops: almost gone",

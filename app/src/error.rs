@@ -106,3 +106,11 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     }
     result
 }
+
+/// Logs an internal failure and answers the generic error: what went wrong
+/// stays in the log, never in the response.
+#[cfg(feature = "ssr")]
+pub fn internal(context: &str, error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "{context}");
+    AppError::Internal
+}

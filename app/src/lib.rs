@@ -1,8 +1,8 @@
 //! WonderMarket's application: everything the browser can reach.
 //!
-//! Each business concern lives in its own module (`products`, later `auth`,
-//! `users`, `basket`, `payment`) with its model, server functions, SQL and
-//! pages. Shared UI pieces live in `ui`, translations in `i18n`.
+//! Each business concern lives in its own module (`auth`, `users`,
+//! `products`, `basket`, `payment`) with its model, server functions, SQL
+//! and pages. Shared UI pieces live in `ui`, translations in `i18n`.
 #![recursion_limit = "256"]
 
 pub mod auth;
@@ -29,7 +29,7 @@ use crate::auth::{
 };
 use crate::basket::pages::BasketPage;
 use crate::i18n::{provide_i18n, Locale};
-use crate::payment::pages::CheckoutPage;
+use crate::payment::pages::{CheckoutPage, OrderPage};
 use crate::products::pages::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::ui::{layout::Layout, not_found::NotFound};
 use crate::users::pages::AccountPage;
@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/basket") view=BasketPage ssr=SsrMode::Async />
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

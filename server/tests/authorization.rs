@@ -28,14 +28,45 @@ const ADMIN_ONLY: &[Caller] = &[Admin];
 struct People {
     customer: i64,
     cell: usize,
-    /// A product in stock, for the basket.
+    /// A product in stock, already in the caller's basket.
     book: i64,
+    /// An order of `customer`.
+    order: i64,
 }
 
 struct Case {
     endpoint: &'static str,
     args: fn(&People) -> Vec<(&'static str, String)>,
     allowed: &'static [Caller],
+    /// Logged-in callers who are not allowed get 404 (the thing is not
+    /// theirs to know about) instead of 403.
+    hidden: bool,
+}
+
+impl Default for Case {
+    fn default() -> Self {
+        Self {
+            endpoint: "",
+            args: |_| vec![],
+            allowed: &[],
+            hidden: false,
+        }
+    }
+}
+
+/// The form of a successful checkout with a fresh key.
+fn checkout_form(p: &People) -> Vec<(&'static str, String)> {
+    vec![
+        ("ship_name", "Ada Lovelace".into()),
+        ("ship_street", "1 rue de la Paix".into()),
+        ("ship_postcode", "75002".into()),
+        ("ship_city", "Paris".into()),
+        ("ship_country", "France".into()),
+        ("card_number", "4242 4242 4242 4242".into()),
+        ("card_expiry", "12/39".into()),
+        ("card_cvc", "123".into()),
+        ("idempotency_key", format!("matrix-key-{}", p.cell)),
+    ]
 }
 
 fn cases() -> Vec<Case> {
@@ -44,6 +75,7 @@ fn cases() -> Vec<Case> {
             endpoint: "users/profile",
             args: |_| vec![],
             allowed: EVERYONE_LOGGED_IN,
+            ..Case::default()
         },
         Case {
             endpoint: "users/update-profile",
@@ -55,6 +87,7 @@ fn cases() -> Vec<Case> {
                 ]
             },
             allowed: EVERYONE_LOGGED_IN,
+            ..Case::default()
         },
         Case {
             endpoint: "users/change-password",
@@ -66,42 +99,93 @@ fn cases() -> Vec<Case> {
                 ]
             },
             allowed: EVERYONE_LOGGED_IN,
+            ..Case::default()
         },
         Case {
             endpoint: "users/delete-account",
             args: |_| vec![("password", PASSWORD.into())],
             allowed: EVERYONE_LOGGED_IN,
+            ..Case::default()
         },
         Case {
             // A guest has an (empty) basket: nothing to hide, nothing of anyone else's.
             endpoint: "basket/get",
             args: |_| vec![],
             allowed: EVERYONE,
+            ..Case::default()
         },
         Case {
+            // Guests have a basket in their session.
             endpoint: "basket/add",
             args: |p| vec![("product_id", p.book.to_string()), ("quantity", "1".into())],
-            allowed: EVERYONE_LOGGED_IN,
+            allowed: EVERYONE,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "basket/set-quantity",
+            args: |p| vec![("product_id", p.book.to_string()), ("quantity", "2".into())],
+            allowed: EVERYONE,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "basket/remove",
+            args: |p| vec![("product_id", p.book.to_string())],
+            allowed: EVERYONE,
+            ..Case::default()
         },
         Case {
             endpoint: "basket/clear",
             args: |_| vec![],
+            allowed: EVERYONE,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "basket/merge-notice",
+            args: |_| vec![],
+            allowed: EVERYONE,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "payment/checkout",
+            args: checkout_form,
             allowed: EVERYONE_LOGGED_IN,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "payment/order",
+            args: |p| vec![("order_id", p.order.to_string())],
+            allowed: &[Customer, Admin],
+            hidden: true,
+        },
+        Case {
+            endpoint: "payment/admin/orders",
+            args: |_| vec![("status", "paid".into()), ("page", "1".into())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "payment/admin/order-status",
+            args: |p| vec![("order_id", p.order.to_string()), ("status", "shipped".into())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
         },
         Case {
             endpoint: "payment/my-orders",
             args: |_| vec![],
             allowed: EVERYONE_LOGGED_IN,
+            ..Case::default()
         },
         Case {
             endpoint: "users/list",
             args: |_| vec![("query", String::new()), ("page", "1".into())],
             allowed: ADMIN_ONLY,
+            ..Case::default()
         },
         Case {
             endpoint: "users/get",
             args: |p| vec![("id", p.customer.to_string())],
             allowed: ADMIN_ONLY,
+            ..Case::default()
         },
         Case {
             endpoint: "users/create",
@@ -116,16 +200,19 @@ fn cases() -> Vec<Case> {
                 ]
             },
             allowed: ADMIN_ONLY,
+            ..Case::default()
         },
         Case {
             endpoint: "users/delete",
             args: |p| vec![("id", p.customer.to_string())],
             allowed: ADMIN_ONLY,
+            ..Case::default()
         },
         Case {
             endpoint: "users/set-role",
             args: |p| vec![("id", p.customer.to_string()), ("role", "admin".into())],
             allowed: ADMIN_ONLY,
+            ..Case::default()
         },
     ]
 }
@@ -146,11 +233,47 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
             app.admin(&client, &format!("admin{cell}")).await;
         }
     }
-    let book = sqlx::query_scalar("SELECT id FROM products WHERE slug = 'le-petit-prince'")
+    let book: i64 = sqlx::query_scalar("SELECT id FROM products WHERE slug = 'le-petit-prince'")
         .fetch_one(&app.pool)
         .await
         .expect("book");
-    (People { customer, cell, book }, client)
+    let response = app
+        .call_as(
+            &client,
+            "basket/add",
+            &[("product_id", &book.to_string()), ("quantity", "1")],
+        )
+        .await;
+    assert_eq!(response.status(), 200, "every caller can fill a basket");
+    let order = sqlx::query_scalar(
+        "INSERT INTO orders (user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
+                             ship_city, ship_country, card_brand, card_last4)
+         VALUES ($1, 'matrix-order-' || $2, 790, 'Ada', '1 rue', '75002', 'Paris', 'France', 'Visa', '4242')
+         RETURNING id",
+    )
+    .bind(customer)
+    .bind(cell.to_string())
+    .fetch_one(&app.pool)
+    .await
+    .expect("order");
+    sqlx::query(
+        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity)
+         VALUES ($1, $2, 'Le Petit Prince', 790, 1)",
+    )
+    .bind(order)
+    .bind(book)
+    .execute(&app.pool)
+    .await
+    .expect("order line");
+    (
+        People {
+            customer,
+            cell,
+            book,
+            order,
+        },
+        client,
+    )
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -166,7 +289,11 @@ async fn exactly_the_allowed_callers_reach_each_protected_function(pool: PgPool)
             let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let status = app.call_as(&client, case.endpoint, &form).await.status().as_u16();
             let allowed = case.allowed.contains(&caller);
-            let expected_denial = if caller == Anonymous { 401 } else { 403 };
+            let expected_denial = match caller {
+                Anonymous => 401,
+                _ if case.hidden => 404,
+                _ => 403,
+            };
             let ok = if allowed {
                 status == 200
             } else {

@@ -4,75 +4,10 @@
 
 mod common;
 
-use common::{spawn_app, TestApp};
+use common::shop::{add, checkout, count, product_id, set_stock, stock_of, CARD_DECLINED, CARD_OK};
+use common::spawn_app;
 use futures::future::join_all;
 use sqlx::PgPool;
-
-const CARD_OK: &str = "4242 4242 4242 4242";
-const CARD_DECLINED: &str = "4000 0000 0000 0002";
-
-async fn product_id(app: &TestApp, slug: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
-        .bind(slug)
-        .fetch_one(&app.pool)
-        .await
-        .expect("product")
-}
-
-async fn set_stock(app: &TestApp, id: i64, stock: i32) {
-    sqlx::query("UPDATE products SET stock = $2 WHERE id = $1")
-        .bind(id)
-        .bind(stock)
-        .execute(&app.pool)
-        .await
-        .expect("stock");
-}
-
-async fn stock_of(app: &TestApp, id: i64) -> i32 {
-    sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .expect("stock")
-}
-
-async fn count(app: &TestApp, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-        .fetch_one(&app.pool)
-        .await
-        .expect("count")
-}
-
-async fn add(app: &TestApp, client: &reqwest::Client, product: i64, quantity: i32) -> reqwest::Response {
-    app.call_as(
-        client,
-        "basket/add",
-        &[
-            ("product_id", &product.to_string()),
-            ("quantity", &quantity.to_string()),
-        ],
-    )
-    .await
-}
-
-async fn checkout(app: &TestApp, client: &reqwest::Client, key: &str, card: &str) -> reqwest::Response {
-    app.call_as(
-        client,
-        "payment/checkout",
-        &[
-            ("ship_name", "Ada Lovelace"),
-            ("ship_street", "12 rue de la Paix"),
-            ("ship_postcode", "75002"),
-            ("ship_city", "Paris"),
-            ("ship_country", "France"),
-            ("card_number", card),
-            ("card_expiry", "12/30"),
-            ("card_cvc", "123"),
-            ("idempotency_key", key),
-        ],
-    )
-    .await
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn two_hundred_buyers_for_ten_consoles_make_exactly_ten_orders(pool: PgPool) {

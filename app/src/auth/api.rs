@@ -12,7 +12,16 @@ mod server {
         model::{safe_return_path, Role},
         service::{self, Registration},
     };
-    pub use crate::{error::with_status, state::AppState};
+    pub use crate::{basket::service as basket_service, error::with_status, state::AppState};
+
+    /// Where a fresh login goes: back where the shopper was, else to the
+    /// basket when a guest basket was just merged into the account.
+    pub fn destination(return_to: Option<&str>, merged_basket: bool) -> String {
+        match return_to.filter(|path| !path.trim().is_empty()) {
+            None if merged_basket => "/basket".to_owned(),
+            _ => safe_return_path(return_to),
+        }
+    }
 }
 
 /// Creates a customer account and logs it in, then goes back to where the
@@ -42,7 +51,8 @@ pub async fn register(
             };
             let user = service::register(&state.pool, form, Role::Customer).await?;
             service::start_session(&session, &state.pool, user.id).await?;
-            leptos_axum::redirect(&safe_return_path(return_to.as_deref()));
+            let merged = basket_service::merge_guest_basket(&state, &session, user.id).await?;
+            leptos_axum::redirect(&destination(return_to.as_deref(), merged));
             Ok(user)
         }
         .await,
@@ -60,8 +70,9 @@ pub async fn login(login: String, password: String, return_to: Option<String>) -
             let client_ip = guard::client_ip(&state).await;
             let user_id = service::authenticate(&state, &login, &password, &client_ip).await?;
             service::start_session(&session, &state.pool, user_id).await?;
+            let merged = basket_service::merge_guest_basket(&state, &session, user_id).await?;
             let user = guard::require_user().await?;
-            leptos_axum::redirect(&safe_return_path(return_to.as_deref()));
+            leptos_axum::redirect(&destination(return_to.as_deref(), merged));
             Ok(user)
         }
         .await,

@@ -10,7 +10,7 @@ use tower_sessions::Session;
 
 use super::db::{self, NewUser};
 use super::model::{Email, NewPassword, PersonName, Role, User, Username};
-use crate::error::AppError;
+use crate::error::{internal, AppError};
 use crate::state::{AppState, AuthSettings};
 
 /// A hash of a random password with the current parameters: verifying
@@ -65,11 +65,6 @@ async fn verify_password(password: String, hash: String) -> Result<(bool, bool),
     })
     .await
     .map_err(|error| internal("verification task failed", error))
-}
-
-fn internal(context: &str, error: impl std::fmt::Display) -> AppError {
-    tracing::error!(%error, "{context}");
-    AppError::Internal
 }
 
 pub struct Registration {

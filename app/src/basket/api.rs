@@ -1,33 +1,25 @@
-//! The basket service's server functions (logged-in shoppers for now).
+//! The basket service's server functions. Guests and logged-in shoppers
+//! alike: a guest's basket lives in the session, an account's in PostgreSQL.
 
 use leptos::prelude::*;
 
-use super::model::{AddOutcome, Basket};
+use super::model::{AddOutcome, Basket, MergeNotice, QuantityOutcome};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod server {
-    pub use super::super::{db, model::Quantity};
-    pub use crate::{
-        auth::guard::{current_user, require_user},
-        error::with_status,
-        state::AppState,
-    };
+    pub use super::super::{model::Quantity, service};
+    pub use crate::{auth::guard, error::with_status, state::AppState};
 }
 
-/// The caller's basket; a guest's is empty until guest baskets exist.
+/// The caller's basket with today's prices and stock.
 #[server(endpoint = "basket/get")]
 pub async fn get_basket() -> Result<Basket, AppError> {
     use server::*;
     with_status(
         async move {
-            let Some(user) = current_user().await? else {
-                return Ok(Basket::default());
-            };
             let state = AppState::from_context()?;
-            Ok(Basket {
-                lines: db::find_lines(&state.pool, user.id).await?,
-            })
+            service::load(&state, &service::owner().await?).await
         }
         .await,
     )
@@ -40,15 +32,35 @@ pub async fn add_to_basket(product_id: i64, quantity: i32) -> Result<AddOutcome,
     use server::*;
     with_status(
         async move {
-            let user = require_user().await?;
-            let state = AppState::from_context()?;
             let quantity = Quantity::new(quantity)?;
-            let mut tx = state.pool.begin().await?;
-            let outcome = db::add_line(&mut tx, user.id, product_id, quantity)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            tx.commit().await?;
-            Ok(outcome)
+            let state = AppState::from_context()?;
+            service::add(&state, &service::owner().await?, product_id, quantity).await
+        }
+        .await,
+    )
+}
+
+/// Sets a line's quantity, capped at what is allowed.
+#[server(endpoint = "basket/set-quantity")]
+pub async fn set_quantity(product_id: i64, quantity: i32) -> Result<QuantityOutcome, AppError> {
+    use server::*;
+    with_status(
+        async move {
+            let quantity = Quantity::new(quantity)?;
+            let state = AppState::from_context()?;
+            service::set_quantity(&state, &service::owner().await?, product_id, quantity).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "basket/remove")]
+pub async fn remove_from_basket(product_id: i64) -> Result<(), AppError> {
+    use server::*;
+    with_status(
+        async move {
+            let state = AppState::from_context()?;
+            service::remove(&state, &service::owner().await?, product_id).await
         }
         .await,
     )
@@ -59,10 +71,16 @@ pub async fn clear_basket() -> Result<(), AppError> {
     use server::*;
     with_status(
         async move {
-            let user = require_user().await?;
             let state = AppState::from_context()?;
-            Ok(db::clear(&state.pool, user.id).await?)
+            service::clear(&state, &service::owner().await?).await
         }
         .await,
     )
+}
+
+/// What merging the guest basket at login changed, once; nothing after.
+#[server(endpoint = "basket/merge-notice")]
+pub async fn take_merge_notice() -> Result<Option<MergeNotice>, AppError> {
+    use server::*;
+    with_status(service::take_merge_notice(&guard::session().await?).await)
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::api::{get_basket, AddToBasket};
+use super::api::{get_basket, take_merge_notice, AddToBasket};
 use super::model::Basket;
 use crate::auth::components::use_auth;
 use crate::error::AppError;
@@ -80,9 +80,6 @@ pub fn BasketLink() -> impl IntoView {
 pub fn AddToBasketForm(product_id: i64, max_quantity: i32, available: bool) -> impl IntoView {
     let i18n = use_i18n();
     let add = ServerAction::<AddToBasket>::new();
-    refresh_basket_on_success(add);
-    let error = use_form_error(add);
-    let added = move || add.value().get().and_then(Result::ok);
     view! {
         <ActionForm action=add attr:class="product__form">
             <input type="hidden" name="product_id" value=product_id />
@@ -93,32 +90,92 @@ pub fn AddToBasketForm(product_id: i64, max_quantity: i32, available: bool) -> i
             <button type="submit" class="button" disabled=move || !available || add.pending().get()>
                 {move || i18n.t().add_to_basket}
             </button>
-            <p class="alert alert--success" role="status" hidden=move || added().is_none()>
-                {move || {
-                    added()
-                        .map(|outcome| {
-                            if outcome.added == outcome.requested {
-                                i18n.t().added_to_basket.to_owned()
-                            } else {
-                                (i18n.t().in_basket)(outcome.in_basket)
-                            }
-                        })
-                }}
-            </p>
-            {move || match error.get() {
-                Some(AppError::Unauthorized) => Some(
-                    view! {
-                        <p class="alert alert--error" role="alert">
-                            <a href="/login">{i18n.t().log_in_to_buy}</a>
-                        </p>
-                    }
-                    .into_any(),
-                ),
-                Some(other) => {
-                    Some(view! { <p class="alert alert--error" role="alert">{i18n.t().error(&other)}</p> }.into_any())
-                }
-                None => None,
-            }}
+            <AddFeedback add />
         </ActionForm>
+    }
+}
+
+/// The small "Add" button of a product card: one unit.
+#[component]
+pub fn AddToBasketButton(product_id: i64, name: String, available: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let add = ServerAction::<AddToBasket>::new();
+    let label = move || format!("{} — {}", i18n.t().add_to_basket, name);
+    view! {
+        <ActionForm action=add attr:class="card__add">
+            <input type="hidden" name="product_id" value=product_id />
+            <input type="hidden" name="quantity" value="1" />
+            <button
+                type="submit"
+                class="button button--small"
+                disabled=move || !available || add.pending().get()
+                aria-label=label
+            >
+                {move || i18n.t().add_short}
+            </button>
+            <AddFeedback add />
+        </ActionForm>
+    }
+}
+
+/// What an add did: added, capped (with what is in the basket now), or why not.
+#[component]
+fn AddFeedback(add: ServerAction<AddToBasket>) -> impl IntoView {
+    let i18n = use_i18n();
+    refresh_basket_on_success(add);
+    let error = use_form_error(add);
+    let added = move || add.value().get().and_then(Result::ok);
+    view! {
+        <p class="toast" role="status" hidden=move || added().is_none()>
+            {move || {
+                added()
+                    .map(|outcome| {
+                        if outcome.added == outcome.requested {
+                            i18n.t().added_to_basket.to_owned()
+                        } else {
+                            (i18n.t().in_basket)(outcome.in_basket)
+                        }
+                    })
+            }}
+        </p>
+        {move || error.get().map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })}
+    }
+}
+
+/// What merging the guest basket at login changed, shown once.
+#[component]
+pub fn MergeNoticeView() -> impl IntoView {
+    let i18n = use_i18n();
+    let notice = Resource::new(|| (), |_| take_merge_notice());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                notice
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|notice| {
+                        let added = notice.added;
+                        view! {
+                            <div class="alert alert--info" role="status" data-testid="merge-notice">
+                                <p>{move || (i18n.t().merge_added)(added)}</p>
+                                <ul>
+                                    {notice
+                                        .changes
+                                        .into_iter()
+                                        .map(|change| {
+                                            view! {
+                                                <li>
+                                                    {move || (i18n.t().merge_change)(&change.name, change.wanted, change.kept)}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </div>
+                        }
+                    })
+            })}
+        </Suspense>
     }
 }

@@ -1,5 +1,5 @@
-//! BASKET: what a logged-in shopper is about to buy (guest baskets in the
-//! session and the merge at login are still to come, issue #5).
+//! BASKET: what a shopper is about to buy. A guest's basket lives in the
+//! session and merges into the account's at login.
 
 pub mod api;
 pub mod components;
@@ -7,3 +7,5 @@ pub mod components;
 pub mod db;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -28,6 +28,12 @@ impl Quantity {
     }
 }
 
+/// How many units of a product one basket line may hold now: what is in
+/// stock, within the product's per-order limit.
+pub fn line_limit(stock: i32, max_per_order: i32) -> i32 {
+    stock.min(max_per_order).clamp(0, MAX_LINE_QUANTITY)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BasketLine {
     pub product_id: i64,
@@ -56,6 +62,44 @@ impl BasketLine {
     pub fn exceeds_stock(&self) -> bool {
         self.quantity > self.stock
     }
+
+    /// The most this line may hold now.
+    pub fn limit(&self) -> i32 {
+        line_limit(self.stock, self.max_per_order)
+    }
+}
+
+/// A guest's basket line, kept in the session until login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestLine {
+    pub product_id: i64,
+    pub quantity: i32,
+    pub price_seen_cents: i64,
+}
+
+/// A line the login merge could not keep whole: the shopper wanted
+/// `wanted` (guest basket plus account basket) and `kept` fit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeChange {
+    pub name: String,
+    pub wanted: i32,
+    pub kept: i32,
+}
+
+/// What the login merge did, shown once on the basket or checkout page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MergeNotice {
+    /// Units brought over from the guest basket.
+    pub added: i32,
+    pub changes: Vec<MergeChange>,
+}
+
+/// What changing a line's quantity did: `in_basket` is below `requested`
+/// when stock or the per-order limit did not allow more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantityOutcome {
+    pub requested: i32,
+    pub in_basket: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -85,6 +129,15 @@ pub struct AddOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_holds_what_is_in_stock_within_the_per_order_limit() {
+        assert_eq!(line_limit(3, 10), 3);
+        assert_eq!(line_limit(50, 1), 1);
+        assert_eq!(line_limit(0, 10), 0);
+        assert_eq!(line_limit(-1, 10), 0);
+        assert_eq!(line_limit(10_000, 100), MAX_LINE_QUANTITY);
+    }
 
     #[test]
     fn quantities_are_bounded() {

@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::api::ClearBasket;
-use super::components::{refresh_basket_on_success, use_basket};
+use super::api::{ClearBasket, RemoveFromBasket, SetQuantity};
+use super::components::{refresh_basket_on_success, use_basket, MergeNoticeView};
 use super::model::{Basket, BasketLine};
 use crate::i18n::use_i18n;
+use crate::ui::forms::use_form_error;
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
 
 #[component]
@@ -21,6 +22,7 @@ pub fn BasketPage() -> impl IntoView {
             noindex=true
         />
         <h1>{move || i18n.t().basket_heading}</h1>
+        <MergeNoticeView />
         <Transition fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match basket.basket.await {
@@ -82,10 +84,12 @@ fn BasketLineView(line: BasketLine) -> impl IntoView {
     let i18n = use_i18n();
     let (price_changed, exceeds_stock) = (line.price_changed(), line.exceeds_stock());
     let total = line.line_total_cents();
+    let limit = line.limit();
+    let name = line.name.clone();
     view! {
         <li class="basket__line" data-testid="basket-line">
-            <img src=line.image_path.clone() alt=line.name.clone() width="96" height="96" />
-            <div>
+            <img src=line.image_path.clone() alt="" width="96" height="96" />
+            <div class="basket__details">
                 <A href=format!("/p/{}", line.slug)>{line.name.clone()}</A>
                 <p>
                     <Price cents=line.unit_price_cents />
@@ -98,7 +102,67 @@ fn BasketLineView(line: BasketLine) -> impl IntoView {
                 </p>
                 {price_changed.then(|| view! { <p class="stock stock--low">{move || i18n.t().price_changed}</p> })}
                 {exceeds_stock.then(|| view! { <p class="stock stock--low">{move || i18n.t().exceeds_stock}</p> })}
+                <LineControls product_id=line.product_id name quantity=line.quantity limit />
             </div>
         </li>
+    }
+}
+
+/// Quantity field with "Update", and "Remove": two small forms per line.
+#[component]
+fn LineControls(product_id: i64, name: String, quantity: i32, limit: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let set = ServerAction::<SetQuantity>::new();
+    let remove = ServerAction::<RemoveFromBasket>::new();
+    refresh_basket_on_success(set);
+    refresh_basket_on_success(remove);
+    let set_error = use_form_error(set);
+    let remove_error = use_form_error(remove);
+    let field_id = format!("quantity-{product_id}");
+    let capped = move || {
+        set.value()
+            .get()
+            .and_then(Result::ok)
+            .filter(|outcome| outcome.in_basket < outcome.requested)
+    };
+    let remove_label = format!("{} — {}", i18n.t().remove_line, name);
+    view! {
+        <div class="basket__controls">
+            <ActionForm action=set attr:class="inline-form">
+                <input type="hidden" name="product_id" value=product_id />
+                <label for=field_id.clone()>{move || i18n.t().quantity}</label>
+                <input
+                    id=field_id
+                    type="number"
+                    name="quantity"
+                    min="1"
+                    max=limit.max(1).to_string()
+                    value=quantity.to_string()
+                    required
+                    class="basket__quantity"
+                />
+                <button type="submit" class="button button--secondary button--small" disabled=move || set.pending().get()>
+                    {move || i18n.t().update_quantity}
+                </button>
+            </ActionForm>
+            <ActionForm action=remove attr:class="inline-form">
+                <input type="hidden" name="product_id" value=product_id />
+                <button
+                    type="submit"
+                    class="button button--link"
+                    aria-label=remove_label
+                    disabled=move || remove.pending().get()
+                >
+                    {move || i18n.t().remove_line}
+                </button>
+            </ActionForm>
+        </div>
+        {move || capped().map(|outcome| view! { <p class="toast" role="status">{(i18n.t().quantity_capped)(outcome.in_basket)}</p> })}
+        {move || {
+            set_error
+                .get()
+                .or_else(|| remove_error.get())
+                .map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })
+        }}
     }
 }

@@ -4,6 +4,7 @@
 //! language is a compile error, not a blank on the page.
 
 use crate::error::AppError;
+use crate::payment::model::OrderStatus;
 
 pub struct Messages {
     pub skip_to_content: &'static str,
@@ -62,7 +63,6 @@ pub struct Messages {
     pub price_changed: &'static str,
     pub exceeds_stock: &'static str,
     pub added_to_basket: &'static str,
-    pub log_in_to_buy: &'static str,
     pub checkout_title: &'static str,
     pub checkout_heading: &'static str,
     pub shipping_heading: &'static str,
@@ -131,6 +131,26 @@ pub struct Messages {
     pub error_too_many: &'static str,
     pub error_internal: &'static str,
     pub error_transport: &'static str,
+    pub status_shipped: &'static str,
+    pub status_delivered: &'static str,
+    pub status_cancelled: &'static str,
+    pub order_title: fn(i64) -> String,
+    pub order_placed_on: &'static str,
+    pub order_status_label: &'static str,
+    pub order_customer: &'static str,
+    pub order_shipping_to: &'static str,
+    pub order_paid_with: &'static str,
+    pub order_view: &'static str,
+    pub order_items: &'static str,
+    pub unit_price: &'static str,
+    pub line_total: &'static str,
+    pub update_quantity: &'static str,
+    pub remove_line: &'static str,
+    pub quantity_capped: fn(i32) -> String,
+    pub merge_added: fn(i32) -> String,
+    pub merge_change: fn(&str, i32, i32) -> String,
+    pub add_short: &'static str,
+    pub back_to_orders: &'static str,
 }
 
 /// French wording of the server's validation messages (which are English).
@@ -195,6 +215,15 @@ impl Messages {
     }
 
     /// What the shopper reads for an error; internal details never show.
+    pub fn status(&self, status: OrderStatus) -> &'static str {
+        match status {
+            OrderStatus::Paid => self.status_paid,
+            OrderStatus::Shipped => self.status_shipped,
+            OrderStatus::Delivered => self.status_delivered,
+            OrderStatus::Cancelled => self.status_cancelled,
+        }
+    }
+
     pub fn error(&self, error: &AppError) -> String {
         match error {
             AppError::NotFound => self.error_not_found.to_owned(),
@@ -270,7 +299,6 @@ pub static FR: Messages = Messages {
     price_changed: "Le prix a changé depuis l'ajout.",
     exceeds_stock: "Plus assez de stock pour cette quantité.",
     added_to_basket: "Ajouté au panier.",
-    log_in_to_buy: "Connectez-vous pour ajouter au panier.",
     checkout_title: "Commande — WonderMarket",
     checkout_heading: "Valider ma commande",
     shipping_heading: "Adresse de livraison",
@@ -350,6 +378,26 @@ pub static FR: Messages = Messages {
     error_too_many: "Trop de tentatives. Réessayez dans quelques minutes.",
     error_internal: "Une erreur est survenue de notre côté. Réessayez dans un instant.",
     error_transport: "Le serveur ne répond pas. Vérifiez votre connexion.",
+    status_shipped: "Expédiée",
+    status_delivered: "Livrée",
+    status_cancelled: "Annulée",
+    order_title: |id| format!("Commande n° {id} — WonderMarket"),
+    order_placed_on: "Passée le",
+    order_status_label: "Statut",
+    order_customer: "Client",
+    order_shipping_to: "Livraison à",
+    order_paid_with: "Payée par carte",
+    order_view: "Voir la commande",
+    order_items: "Articles",
+    unit_price: "Prix unitaire",
+    line_total: "Total ligne",
+    update_quantity: "Mettre à jour",
+    remove_line: "Retirer",
+    quantity_capped: |n| format!("Quantité limitée à {n} (stock ou limite par commande)."),
+    merge_added: |n| format!("{n} article(s) de votre visite ont rejoint votre panier."),
+    merge_change: |name, wanted, kept| format!("{name} : {wanted} demandé(s), {kept} gardé(s) (stock ou limite par commande)."),
+    add_short: "Ajouter",
+    back_to_orders: "Mes commandes",
 };
 
 pub static EN: Messages = Messages {
@@ -410,7 +458,6 @@ pub static EN: Messages = Messages {
     price_changed: "The price changed since you added it.",
     exceeds_stock: "Not enough stock for this quantity.",
     added_to_basket: "Added to your basket.",
-    log_in_to_buy: "Log in to add to your basket.",
     checkout_title: "Checkout — WonderMarket",
     checkout_heading: "Place my order",
     shipping_heading: "Shipping address",
@@ -483,6 +530,28 @@ pub static EN: Messages = Messages {
     error_too_many: "Too many attempts. Try again in a few minutes.",
     error_internal: "Something went wrong on our side. Please try again in a moment.",
     error_transport: "The server is not answering. Check your connection.",
+    status_shipped: "Shipped",
+    status_delivered: "Delivered",
+    status_cancelled: "Cancelled",
+    order_title: |id| format!("Order no. {id} — WonderMarket"),
+    order_placed_on: "Placed on",
+    order_status_label: "Status",
+    order_customer: "Customer",
+    order_shipping_to: "Shipping to",
+    order_paid_with: "Paid by card",
+    order_view: "View order",
+    order_items: "Items",
+    unit_price: "Unit price",
+    line_total: "Line total",
+    update_quantity: "Update",
+    remove_line: "Remove",
+    quantity_capped: |n| format!("Quantity limited to {n} (stock or per-order limit)."),
+    merge_added: |n| format!("{n} item(s) from your visit were added to your basket."),
+    merge_change: |name, wanted, kept| {
+        format!("{name}: {wanted} wanted, {kept} kept (stock or per-order limit).")
+    },
+    add_short: "Add",
+    back_to_orders: "My orders",
 };
 
 #[cfg(test)]

@@ -4,17 +4,21 @@
 
 use leptos::prelude::*;
 
-use super::model::OrderSummary;
+use super::model::{OrderDetail, OrderPage, OrderSummary};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod server {
     pub use super::super::{
         db,
-        model::{parse_idempotency_key, Card, ShippingAddress},
+        model::{parse_idempotency_key, Card, OrderStatus, ShippingAddress, ORDERS_PER_PAGE},
         service::{self, CheckoutRequest},
     };
-    pub use crate::{auth::guard::require_user, error::with_status, state::AppState};
+    pub use crate::{
+        auth::guard::{require_admin, require_user},
+        error::with_status,
+        state::AppState,
+    };
 }
 
 /// Pays for the basket. The form's `idempotency_key` makes a double click or
@@ -59,7 +63,7 @@ pub async fn checkout(
                 card,
             };
             let order = service::checkout(&state, request).await?;
-            leptos_axum::redirect(&format!("/account?order={}", order.id));
+            leptos_axum::redirect(&format!("/orders/{}?placed=1", order.id));
             Ok(order)
         }
         .await,
@@ -84,6 +88,68 @@ pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
             let user = require_user().await?;
             let state = AppState::from_context()?;
             Ok(db::list_orders_of(&state.pool, user.id).await?)
+        }
+        .await,
+    )
+}
+
+/// One order, for its owner or an administrator; anyone else is told there
+/// is no such order.
+#[server(endpoint = "payment/order")]
+pub async fn get_order(order_id: i64) -> Result<OrderDetail, AppError> {
+    use server::*;
+    with_status(
+        async move {
+            let user = require_user().await?;
+            let state = AppState::from_context()?;
+            match db::find_order(&state.pool, order_id).await? {
+                Some((owner, order)) if owner == user.id || user.is_admin() => Ok(order),
+                _ => Err(AppError::NotFound),
+            }
+        }
+        .await,
+    )
+}
+
+/// Every order, newest first, optionally only those with one status
+/// (administrators).
+#[server(endpoint = "payment/admin/orders")]
+pub async fn list_orders(status: Option<String>, page: Option<u32>) -> Result<OrderPage, AppError> {
+    use server::*;
+    with_status(
+        async move {
+            require_admin().await?;
+            let state = AppState::from_context()?;
+            let status = match status.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(raw) => Some(OrderStatus::parse(raw)?),
+            };
+            let page = page.unwrap_or(1).max(1);
+            let (orders, total) = db::list_orders(&state.pool, status, page).await?;
+            let page_count =
+                u32::try_from((total + ORDERS_PER_PAGE - 1) / ORDERS_PER_PAGE).unwrap_or(u32::MAX);
+            Ok(OrderPage {
+                orders,
+                total,
+                page,
+                page_count,
+            })
+        }
+        .await,
+    )
+}
+
+/// Ships, delivers or cancels an order (administrators); cancelling
+/// returns its stock, once.
+#[server(endpoint = "payment/admin/order-status")]
+pub async fn set_order_status(order_id: i64, status: String) -> Result<(), AppError> {
+    use server::*;
+    with_status(
+        async move {
+            let admin = require_admin().await?;
+            let state = AppState::from_context()?;
+            let status = OrderStatus::parse(status.trim())?;
+            service::set_order_status(&state, admin.id, order_id, status).await
         }
         .await,
     )

@@ -3,12 +3,14 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
-use super::model::{OrderSummary, ShippingAddress};
+use super::model::{
+    OrderDetail, OrderLine, OrderListItem, OrderStatus, OrderSummary, ShippingAddress, ORDERS_PER_PAGE,
+};
 
 #[derive(sqlx::FromRow)]
 struct OrderSummaryRow {
     id: i64,
-    status: String,
+    status: OrderStatus,
     total_cents: i64,
     created_at: DateTime<Utc>,
 }
@@ -70,7 +72,16 @@ pub async fn take_stock(
     .await
 }
 
+/// An order number taken before the order row is written, so that the
+/// stock movements of its checkout can name it.
+pub async fn next_order_id(tx: &mut Transaction<'_, Postgres>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('orders', 'id'))")
+        .fetch_one(&mut **tx)
+        .await
+}
+
 pub struct NewOrder<'a> {
+    pub id: i64,
     pub user_id: i64,
     pub key: &'a str,
     pub total_cents: i64,
@@ -84,11 +95,12 @@ pub async fn insert_order(
     order: &NewOrder<'_>,
 ) -> Result<OrderSummary, sqlx::Error> {
     let row = sqlx::query_as::<_, OrderSummaryRow>(
-        "INSERT INTO orders (user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
+        "INSERT INTO orders (id, user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
                              ship_city, ship_country, card_brand, card_last4)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          RETURNING id, status, total_cents, created_at",
     )
+    .bind(order.id)
     .bind(order.user_id)
     .bind(order.key)
     .bind(order.total_cents)
@@ -151,4 +163,146 @@ pub async fn list_orders_of(db: impl PgExecutor<'_>, user_id: i64) -> Result<Vec
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(OrderSummary::from).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct OrderDetailRow {
+    #[sqlx(flatten)]
+    summary: OrderSummaryRow,
+    user_id: i64,
+    customer: String,
+    ship_name: String,
+    ship_street: String,
+    ship_postcode: String,
+    ship_city: String,
+    ship_country: String,
+    card_brand: String,
+    card_last4: String,
+}
+
+/// An order and the id of its owner, or `None` when there is no such order.
+pub async fn find_order(db: &sqlx::PgPool, order_id: i64) -> Result<Option<(i64, OrderDetail)>, sqlx::Error> {
+    let Some(row) = sqlx::query_as::<_, OrderDetailRow>(
+        "SELECT o.id, o.status, o.total_cents, o.created_at, o.user_id, u.username AS customer,
+                o.ship_name, o.ship_street, o.ship_postcode, o.ship_city, o.ship_country,
+                o.card_brand, o.card_last4
+         FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = $1",
+    )
+    .bind(order_id)
+    .fetch_optional(db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let lines = sqlx::query_as::<_, (String, String, i64, i32)>(
+        "SELECT p.slug, l.product_name, l.unit_price_cents, l.quantity
+         FROM order_lines l JOIN products p ON p.id = l.product_id
+         WHERE l.order_id = $1 ORDER BY l.product_id",
+    )
+    .bind(order_id)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(
+        |(product_slug, product_name, unit_price_cents, quantity)| OrderLine {
+            product_slug,
+            product_name,
+            unit_price_cents,
+            quantity,
+        },
+    )
+    .collect();
+    let detail = OrderDetail {
+        summary: row.summary.into(),
+        customer: row.customer,
+        address: ShippingAddress {
+            name: row.ship_name,
+            street: row.ship_street,
+            postcode: row.ship_postcode,
+            city: row.ship_city,
+            country: row.ship_country,
+        },
+        card_brand: row.card_brand,
+        card_last4: row.card_last4,
+        lines,
+    };
+    Ok(Some((row.user_id, detail)))
+}
+
+#[derive(sqlx::FromRow)]
+struct OrderListRow {
+    #[sqlx(flatten)]
+    summary: OrderSummaryRow,
+    customer: String,
+    item_count: i64,
+    total_count: i64,
+}
+
+/// One page of every order (or those with `status`), newest first, and how
+/// many there are in all.
+pub async fn list_orders(
+    db: impl PgExecutor<'_>,
+    status: Option<OrderStatus>,
+    page: u32,
+) -> Result<(Vec<OrderListItem>, i64), sqlx::Error> {
+    let rows = sqlx::query_as::<_, OrderListRow>(
+        "SELECT o.id, o.status, o.total_cents, o.created_at, u.username AS customer,
+                (SELECT coalesce(sum(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS item_count,
+                count(*) OVER () AS total_count
+         FROM orders o JOIN users u ON u.id = o.user_id
+         WHERE $1::text IS NULL OR o.status = $1
+         ORDER BY o.created_at DESC, o.id DESC
+         LIMIT $2 OFFSET $3",
+    )
+    .bind(status)
+    .bind(ORDERS_PER_PAGE)
+    .bind(i64::from(page.saturating_sub(1)) * ORDERS_PER_PAGE)
+    .fetch_all(db)
+    .await?;
+    let total = rows.first().map_or(0, |row| row.total_count);
+    let orders = rows
+        .into_iter()
+        .map(|row| OrderListItem {
+            summary: row.summary.into(),
+            customer: row.customer,
+            item_count: row.item_count,
+        })
+        .collect();
+    Ok((orders, total))
+}
+
+/// The order's status, its row locked until the transaction ends.
+pub async fn lock_order_status(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+) -> Result<Option<OrderStatus>, sqlx::Error> {
+    sqlx::query_scalar("SELECT status FROM orders WHERE id = $1 FOR UPDATE")
+        .bind(order_id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+pub async fn update_status(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+    status: OrderStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET status = $2 WHERE id = $1")
+        .bind(order_id)
+        .bind(status)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
+/// Puts the order's units back on the shelf.
+pub async fn return_stock(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE products p SET stock = p.stock + l.quantity
+         FROM order_lines l WHERE l.order_id = $1 AND p.id = l.product_id",
+    )
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
 }

@@ -158,6 +158,21 @@ mod tests {
     const TODAY: (i32, u32) = (2026, 11);
 
     #[test]
+    fn orders_move_forward_or_are_cancelled_before_delivery() {
+        use OrderStatus::*;
+        assert!(Paid.can_become(Shipped));
+        assert!(Shipped.can_become(Delivered));
+        assert!(Paid.can_become(Cancelled));
+        assert!(Shipped.can_become(Cancelled));
+        assert!(!Paid.can_become(Delivered), "ship first");
+        assert!(!Delivered.can_become(Cancelled));
+        assert!(!Cancelled.can_become(Cancelled), "cancelled once");
+        assert!(!Cancelled.can_become(Paid));
+        assert_eq!(OrderStatus::parse("shipped"), Ok(Shipped));
+        assert!(OrderStatus::parse("refunded").is_err());
+    }
+
+    #[test]
     fn card_numbers_need_a_valid_checksum() {
         assert!(CardNumber::parse("4242 4242 4242 4242").is_ok());
         assert!(CardNumber::parse("4242-4242-4242-4241").is_err(), "checksum");
@@ -208,7 +223,7 @@ mod tests {
 }
 
 /// Where an order goes; every part is required and bounded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShippingAddress {
     pub name: String,
     pub street: String,
@@ -257,14 +272,106 @@ impl ShippingAddress {
     }
 }
 
+/// Where an order is: paid → shipped → delivered, or cancelled before
+/// delivery (cancelling gives the stock back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "lowercase"))]
+#[serde(rename_all = "lowercase")]
+pub enum OrderStatus {
+    Paid,
+    Shipped,
+    Delivered,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub const ALL: [Self; 4] = [Self::Paid, Self::Shipped, Self::Delivered, Self::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Paid => "paid",
+            Self::Shipped => "shipped",
+            Self::Delivered => "delivered",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == raw)
+            .ok_or_else(|| AppError::validation("status", "unknown order status"))
+    }
+
+    /// The statuses an operator may move an order to from this one.
+    pub fn next(self) -> &'static [Self] {
+        match self {
+            Self::Paid => &[Self::Shipped, Self::Cancelled],
+            Self::Shipped => &[Self::Delivered, Self::Cancelled],
+            Self::Delivered | Self::Cancelled => &[],
+        }
+    }
+
+    pub fn can_become(self, next: Self) -> bool {
+        self.next().contains(&next)
+    }
+}
+
 /// An order as its owner sees it in a list or after checkout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderSummary {
     pub id: i64,
-    pub status: String,
+    pub status: OrderStatus,
     pub total_cents: i64,
     pub created_at: String,
 }
+
+/// One line of an order, as it was when bought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub product_slug: String,
+    pub product_name: String,
+    pub unit_price_cents: i64,
+    pub quantity: i32,
+}
+
+impl OrderLine {
+    pub fn total_cents(&self) -> i64 {
+        self.unit_price_cents * i64::from(self.quantity)
+    }
+}
+
+/// Everything about one order, for its owner and the back office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDetail {
+    pub summary: OrderSummary,
+    pub customer: String,
+    pub address: ShippingAddress,
+    pub card_brand: String,
+    pub card_last4: String,
+    pub lines: Vec<OrderLine>,
+}
+
+/// An order in the back-office list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderListItem {
+    pub summary: OrderSummary,
+    pub customer: String,
+    pub item_count: i64,
+}
+
+/// One page of the back-office order list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPage {
+    pub orders: Vec<OrderListItem>,
+    pub total: i64,
+    pub page: u32,
+    pub page_count: u32,
+}
+
+/// Orders per back-office page.
+pub const ORDERS_PER_PAGE: i64 = 25;
 
 /// The idempotency key of a checkout form: 8 to 64 URL-safe characters.
 pub fn parse_idempotency_key(raw: &str) -> Result<String, AppError> {

@@ -4,9 +4,10 @@
 
 use super::db::{self, NewOrder};
 use super::gateway::PaymentError;
-use super::model::{Card, OrderSummary, ShippingAddress};
+use super::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
 use crate::basket::db as basket_db;
 use crate::error::AppError;
+use crate::products::stock::{self, StockChange};
 use crate::state::AppState;
 
 pub struct CheckoutRequest<'a> {
@@ -38,6 +39,14 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
             line.max_per_order, line.name
         )));
     }
+    let order_id = db::next_order_id(&mut tx).await?;
+    stock::describe(
+        &mut tx,
+        StockChange::new("checkout")
+            .by(request.user_id)
+            .for_order(order_id),
+    )
+    .await?;
     let mut taken = Vec::with_capacity(lines.len());
     let mut short = Vec::new();
     for line in &lines {
@@ -78,6 +87,7 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
     let order = db::insert_order(
         &mut tx,
         &NewOrder {
+            id: order_id,
             user_id: request.user_id,
             key: request.key,
             total_cents,
@@ -95,4 +105,38 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
     tx.commit().await?;
     tracing::info!(order_id = order.id, total_cents, "order paid");
     Ok(order)
+}
+
+/// Moves an order along its lifecycle; cancelling puts its stock back. The
+/// order row stays locked meanwhile, so two cancels cannot both restock.
+#[tracing::instrument(skip(state), err)]
+pub async fn set_order_status(
+    state: &AppState,
+    admin_id: i64,
+    order_id: i64,
+    next: OrderStatus,
+) -> Result<(), AppError> {
+    let mut tx = state.pool.begin().await?;
+    let current = db::lock_order_status(&mut tx, order_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !current.can_become(next) {
+        return Err(AppError::Conflict(format!(
+            "an order that is {} cannot become {}",
+            current.as_str(),
+            next.as_str()
+        )));
+    }
+    db::update_status(&mut tx, order_id, next).await?;
+    if next == OrderStatus::Cancelled {
+        stock::describe(
+            &mut tx,
+            StockChange::new("cancel").by(admin_id).for_order(order_id),
+        )
+        .await?;
+        db::return_stock(&mut tx, order_id).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(order_id, status = next.as_str(), "order status changed");
+    Ok(())
 }

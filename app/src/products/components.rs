@@ -6,6 +6,7 @@ use leptos_router::components::{Form, A};
 
 use super::api::list_categories;
 use super::model::{ProductPage, ProductSort, ProductSummary, StockLevel};
+use crate::basket::components::AddToBasketButton;
 use crate::i18n::{use_i18n, Messages};
 use crate::ui::price::Price;
 
@@ -29,6 +30,8 @@ pub fn StockBadge(stock: i32) -> impl IntoView {
 #[component]
 pub fn ProductCard(product: ProductSummary) -> impl IntoView {
     let href = format!("/p/{}", product.slug);
+    let available = product.stock > 0;
+    let name = product.name.clone();
     view! {
         <li class="card" data-testid="product-card">
             <A href=href attr:class="card__link">
@@ -40,12 +43,13 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
                     height="320"
                     loading="lazy"
                 />
-                <h2 class="card__name">{product.name}</h2>
+                <h2 class="card__name">{product.name.clone()}</h2>
             </A>
             <p class="card__price">
                 <Price cents=product.price_cents />
             </p>
             <StockBadge stock=product.stock />
+            <AddToBasketButton product_id=product.id name available />
         </li>
     }
 }

@@ -7,3 +7,5 @@ pub mod db;
 pub mod model;
 pub mod pages;
 pub mod search_box;
+#[cfg(feature = "ssr")]
+pub mod stock;

@@ -1,7 +1,7 @@
 //! /account: the shopper's information, password, orders and deletion.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
+use leptos_router::components::{Redirect, A};
 
 use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
 use crate::auth::components::{refresh_auth_on_success, use_auth};
@@ -188,24 +188,15 @@ fn DeleteAccountForm() -> impl IntoView {
     }
 }
 
-/// The user's orders, newest first; after checkout the new one is announced.
+/// The user's orders, newest first, each linking to its page.
 #[component]
 fn OrderHistory() -> impl IntoView {
     let i18n = use_i18n();
     let basket = crate::basket::components::use_basket();
     let orders = Resource::new(move || basket.version(), |_| list_my_orders());
-    let confirmed = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("order"));
     view! {
         <section class="panel" id="orders">
             <h2>{move || i18n.t().orders_heading}</h2>
-            {confirmed
-                .map(|id| {
-                    view! {
-                        <p class="alert alert--success" role="status" data-testid="order-confirmed">
-                            {move || i18n.t().order_confirmed} " " {move || i18n.t().order_number} " " {id.clone()}
-                        </p>
-                    }
-                })}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match orders.await {
@@ -223,13 +214,10 @@ fn OrderHistory() -> impl IntoView {
                                                 <li data-testid="order">
                                                     {move || i18n.t().order_number} " " {order.id} " — " {date}
                                                     " — " <Price cents=order.total_cents /> " — "
-                                                    {move || {
-                                                        if order.status == "paid" {
-                                                            i18n.t().status_paid.to_owned()
-                                                        } else {
-                                                            order.status.clone()
-                                                        }
-                                                    }}
+                                                    {move || i18n.t().status(order.status)} " — "
+                                                    <A href=format!("/orders/{}", order.id)>
+                                                        {move || i18n.t().order_view}
+                                                    </A>
                                                 </li>
                                             }
                                         })

@@ -2,6 +2,8 @@
 #![allow(clippy::expect_used)] // test set-up: a failure should stop the test
 //! Spawns the real application on port 0 against the test's own database.
 
+pub mod shop;
+
 use server::config::WebConfig;
 use server::startup::Application;
 use sqlx::PgPool;

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use super::api::{new_checkout_key, Checkout};
 use crate::auth::components::refresh_auth_on_success;
-use crate::basket::components::{refresh_basket_on_success, use_basket};
+use crate::basket::components::{refresh_basket_on_success, use_basket, MergeNoticeView};
 use crate::i18n::use_i18n;
+use crate::payment::api::{new_checkout_key, Checkout};
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
 
@@ -35,6 +35,7 @@ pub fn CheckoutPage() -> impl IntoView {
             noindex=true
         />
         <h1>{move || i18n.t().checkout_heading}</h1>
+        <MergeNoticeView />
         <Transition fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 if matches!(auth.user.await, Ok(None)) {

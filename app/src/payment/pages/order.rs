@@ -1,0 +1,148 @@
+//! `/orders/{id}`: the confirmation after checkout and an order's detail,
+//! for its owner or an administrator; anyone else sees the 404 page.
+
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::payment::api::get_order;
+use crate::payment::model::{OrderDetail, OrderStatus};
+use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::Seo};
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let order = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_order(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match order.await {
+                    Ok(order) => view! { <OrderView order /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
+                    Err(AppError::Unauthorized) => {
+                        let back = id.get_untracked().map(|id| format!("%2Forders%2F{id}")).unwrap_or_default();
+                        view! { <Redirect path=format!("/login?return_to={back}") /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderView(order: OrderDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let placed = use_query_map().with_untracked(|q| q.get("placed").is_some());
+    let summary = order.summary.clone();
+    let date = summary.created_at.get(..10).unwrap_or_default().to_owned();
+    let address = order.address.clone();
+    view! {
+        <Seo
+            title=move || (i18n.t().order_title)(summary.id)
+            description=move || (i18n.t().order_title)(summary.id)
+            path=format!("/orders/{}", summary.id)
+            noindex=true
+        />
+        <h1>{move || i18n.t().order_number} " " <span data-testid="order-number">{summary.id}</span></h1>
+        {placed
+            .then(|| {
+                view! {
+                    <p class="alert alert--success" role="status" data-testid="order-confirmed">
+                        {move || i18n.t().order_confirmed}
+                    </p>
+                }
+            })}
+        <div class="order">
+            <section class="panel">
+                <dl class="order__facts">
+                    <dt>{move || i18n.t().order_status_label}</dt>
+                    <dd>
+                        <OrderStatusBadge status=summary.status />
+                    </dd>
+                    <dt>{move || i18n.t().order_placed_on}</dt>
+                    <dd>{date}</dd>
+                    <dt>{move || i18n.t().order_customer}</dt>
+                    <dd>{order.customer.clone()}</dd>
+                    <dt>{move || i18n.t().order_paid_with}</dt>
+                    <dd>{format!("{} •••• {}", order.card_brand, order.card_last4)}</dd>
+                </dl>
+                <h2>{move || i18n.t().order_shipping_to}</h2>
+                <address>
+                    {address.name} <br /> {address.street} <br /> {address.postcode} " " {address.city} <br />
+                    {address.country}
+                </address>
+            </section>
+            <section class="panel">
+                <table class="table" data-testid="order-lines">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || i18n.t().order_items}</th>
+                            <th scope="col">{move || i18n.t().unit_price}</th>
+                            <th scope="col">{move || i18n.t().quantity}</th>
+                            <th scope="col">{move || i18n.t().line_total}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {order
+                            .lines
+                            .into_iter()
+                            .map(|line| {
+                                let total = line.total_cents();
+                                view! {
+                                    <tr>
+                                        <td>
+                                            <A href=format!("/p/{}", line.product_slug)>{line.product_name}</A>
+                                        </td>
+                                        <td>
+                                            <Price cents=line.unit_price_cents />
+                                        </td>
+                                        <td>{line.quantity}</td>
+                                        <td>
+                                            <Price cents=total />
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row" colspan="3">
+                                {move || i18n.t().order_total}
+                            </th>
+                            <td data-testid="order-total">
+                                <strong>
+                                    <Price cents=summary.total_cents />
+                                </strong>
+                            </td>
+                        </tr>
+                    </tfoot>
+                </table>
+                <A href="/account#orders">{move || i18n.t().back_to_orders}</A>
+            </section>
+        </div>
+    }
+}
+
+/// An order's status as a coloured label.
+#[component]
+pub fn OrderStatusBadge(status: OrderStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class=format!("status status--{}", status.as_str()) data-testid="order-status">
+            {move || i18n.t().status(status)}
+        </span>
+    }
+}

@@ -1,0 +1,202 @@
+#![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test
+//! Baskets through the real HTTP endpoints: a guest's lives in the session,
+//! quantities are capped by stock and the per-order limit, and logging in
+//! merges the guest basket into the account's with a notice.
+
+mod common;
+
+use common::shop::{add, basket_lines, count, json, product_id, set_quantity, sql};
+use common::{spawn_app, PASSWORD};
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_guest_fills_changes_and_empties_a_basket_kept_in_the_session(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let guest = app.new_client();
+    let book = product_id(&app, "le-petit-prince").await;
+    let ps4 = product_id(&app, "playstation-4-pro").await;
+
+    assert_eq!(add(&app, &guest, book, 2).await.status(), 200);
+    assert_eq!(add(&app, &guest, ps4, 1).await.status(), 200);
+    assert_eq!(basket_lines(&app, &guest).await, vec![(ps4, 1), (book, 2)]);
+    assert_eq!(
+        count(&app, "basket_lines").await,
+        0,
+        "a guest basket is not an account's"
+    );
+    assert!(
+        basket_lines(&app, &app.new_client()).await.is_empty(),
+        "another browser has its own basket"
+    );
+
+    let outcome = json(set_quantity(&app, &guest, book, 5).await).await;
+    assert_eq!(
+        (outcome["requested"].as_i64(), outcome["in_basket"].as_i64()),
+        (Some(5), Some(5))
+    );
+    let capped = json(set_quantity(&app, &guest, ps4, 4).await).await;
+    assert_eq!(capped["in_basket"], 1, "only one PS4 is left");
+    assert_eq!(set_quantity(&app, &guest, book, 0).await.status(), 400);
+    assert_eq!(set_quantity(&app, &guest, book, 101).await.status(), 400);
+    let not_in_basket = product_id(&app, "playstation-5-slim").await;
+    assert_eq!(set_quantity(&app, &guest, not_in_basket, 1).await.status(), 404);
+    assert_eq!(
+        basket_lines(&app, &guest).await,
+        vec![(ps4, 1), (book, 5)],
+        "bad input changed nothing"
+    );
+
+    let removed = app
+        .call_as(&guest, "basket/remove", &[("product_id", &ps4.to_string())])
+        .await;
+    assert_eq!(removed.status(), 200);
+    assert_eq!(basket_lines(&app, &guest).await, vec![(book, 5)]);
+    assert_eq!(app.call_as(&guest, "basket/clear", &[]).await.status(), 200);
+    assert!(basket_lines(&app, &guest).await.is_empty());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_logged_in_basket_follows_the_account_and_honours_the_per_order_limit(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (laptop, phone) = (app.new_client(), app.new_client());
+    app.register(&laptop, "ada").await;
+    app.login(&phone, "ada", PASSWORD).await;
+    let ps5 = product_id(&app, "playstation-5-slim").await;
+    sql(
+        &app,
+        "UPDATE products SET max_per_order = 1 WHERE slug = 'playstation-5-slim'",
+    )
+    .await;
+
+    let outcome = json(add(&app, &laptop, ps5, 2).await).await;
+    assert_eq!(
+        (outcome["added"].as_i64(), outcome["in_basket"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        basket_lines(&app, &phone).await,
+        vec![(ps5, 1)],
+        "same basket on the phone"
+    );
+    let capped = json(set_quantity(&app, &phone, ps5, 3).await).await;
+    assert_eq!(capped["in_basket"], 1, "one per customer");
+
+    sql(
+        &app,
+        "UPDATE products SET stock = 0 WHERE slug = 'playstation-5-slim'",
+    )
+    .await;
+    let sold_out = set_quantity(&app, &phone, ps5, 1).await;
+    assert_eq!(sold_out.status(), 409, "a sold-out line can only be removed");
+    let basket = json(app.call_as(&laptop, "basket/get", &[]).await).await;
+    assert_eq!(basket["lines"][0]["stock"], 0, "the page can flag the line");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn logging_in_merges_the_guest_basket_capped_and_says_what_changed(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let account = app.new_client();
+    app.register(&account, "ada").await;
+    let ps5 = product_id(&app, "playstation-5-slim").await; // 3 left
+    let ps4 = product_id(&app, "playstation-4-pro").await; // 1 left
+    let book = product_id(&app, "le-petit-prince").await;
+    sql(
+        &app,
+        "UPDATE products SET max_per_order = 2 WHERE slug = 'playstation-5-slim'",
+    )
+    .await;
+    assert_eq!(add(&app, &account, ps5, 1).await.status(), 200);
+
+    let guest = app.new_client();
+    add(&app, &guest, ps5, 2).await;
+    add(&app, &guest, ps4, 1).await;
+    add(&app, &guest, book, 3).await;
+    // Someone else buys the last PS4 while the guest hesitates.
+    sql(
+        &app,
+        "UPDATE products SET stock = 0 WHERE slug = 'playstation-4-pro'",
+    )
+    .await;
+
+    let login = app.login(&guest, "ada", PASSWORD).await;
+    assert_eq!(login.status(), 200);
+    assert_eq!(
+        login.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/basket"),
+        "a shopper with a merged basket lands on it"
+    );
+    assert_eq!(
+        basket_lines(&app, &guest).await,
+        vec![(ps5, 2), (book, 3)],
+        "quantities add up to the per-order limit; the sold-out PS4 is left out"
+    );
+    assert_eq!(
+        basket_lines(&app, &account).await,
+        vec![(ps5, 2), (book, 3)],
+        "it is the account's basket"
+    );
+
+    let notice = json(app.call_as(&guest, "basket/merge-notice", &[]).await).await;
+    assert_eq!(notice["added"], 4, "one PS5 and three books came over");
+    let changes = notice["changes"].as_array().expect("changes");
+    let summary: Vec<(String, i64, i64)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().expect("name").to_owned(),
+                c["wanted"].as_i64().expect("wanted"),
+                c["kept"].as_i64().expect("kept"),
+            )
+        })
+        .collect();
+    assert_eq!(summary.len(), 2, "{summary:?}");
+    assert!(summary
+        .iter()
+        .any(|(name, wanted, kept)| name.contains("PlayStation 5") && (*wanted, *kept) == (3, 2)));
+    assert!(summary
+        .iter()
+        .any(|(name, wanted, kept)| name.contains("PlayStation 4") && (*wanted, *kept) == (1, 0)));
+    let again = json(app.call_as(&guest, "basket/merge-notice", &[]).await).await;
+    assert!(again.is_null(), "the notice is shown once");
+
+    // A later login without a guest basket changes nothing and goes home.
+    let other = app.new_client();
+    let login = app.login(&other, "ada", PASSWORD).await;
+    assert_eq!(
+        login.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/")
+    );
+    assert_eq!(basket_lines(&app, &other).await, vec![(ps5, 2), (book, 3)]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn registering_keeps_the_guest_basket_and_flags_price_changes(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let guest = app.new_client();
+    let book = product_id(&app, "le-petit-prince").await;
+    add(&app, &guest, book, 1).await;
+    sql(
+        &app,
+        "UPDATE products SET price_cents = price_cents + 100 WHERE slug = 'le-petit-prince'",
+    )
+    .await;
+    app.register(&guest, "newcomer").await;
+    let basket = json(app.call_as(&guest, "basket/get", &[]).await).await;
+    let line = &basket["lines"][0];
+    assert_eq!(line["product_id"], book);
+    assert_eq!(
+        line["unit_price_cents"].as_i64().expect("price") - line["price_seen_cents"].as_i64().expect("seen"),
+        100,
+        "the price seen as a guest is kept, so the change is flagged"
+    );
+    let (status, html) = {
+        let response = guest.get(app.url("/basket")).send().await.expect("GET");
+        (response.status().as_u16(), response.text().await.expect("body"))
+    };
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"data-testid="merge-notice""#),
+        "the basket page shows the merge"
+    );
+    assert!(html.contains("Le prix a changé"), "and flags the new price");
+}

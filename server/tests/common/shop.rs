@@ -1,0 +1,111 @@
+//! Shop helpers for the HTTP tests: products, stock, basket and checkout.
+
+use super::TestApp;
+
+pub const CARD_OK: &str = "4242 4242 4242 4242";
+pub const CARD_DECLINED: &str = "4000 0000 0000 0002";
+
+pub async fn product_id(app: &TestApp, slug: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .expect("product")
+}
+
+pub async fn set_stock(app: &TestApp, id: i64, stock: i32) {
+    sqlx::query("UPDATE products SET stock = $2 WHERE id = $1")
+        .bind(id)
+        .bind(stock)
+        .execute(&app.pool)
+        .await
+        .expect("stock");
+}
+
+pub async fn stock_of(app: &TestApp, id: i64) -> i32 {
+    sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("stock")
+}
+
+pub async fn count(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+}
+
+pub async fn add(app: &TestApp, client: &reqwest::Client, product: i64, quantity: i32) -> reqwest::Response {
+    app.call_as(
+        client,
+        "basket/add",
+        &[
+            ("product_id", &product.to_string()),
+            ("quantity", &quantity.to_string()),
+        ],
+    )
+    .await
+}
+
+pub async fn checkout(app: &TestApp, client: &reqwest::Client, key: &str, card: &str) -> reqwest::Response {
+    app.call_as(
+        client,
+        "payment/checkout",
+        &[
+            ("ship_name", "Ada Lovelace"),
+            ("ship_street", "12 rue de la Paix"),
+            ("ship_postcode", "75002"),
+            ("ship_city", "Paris"),
+            ("ship_country", "France"),
+            ("card_number", card),
+            ("card_expiry", "12/30"),
+            ("card_cvc", "123"),
+            ("idempotency_key", key),
+        ],
+    )
+    .await
+}
+
+pub async fn json(response: reqwest::Response) -> serde_json::Value {
+    response.json().await.expect("json")
+}
+
+/// The caller's basket as `(product id, quantity)` pairs.
+pub async fn basket_lines(app: &TestApp, client: &reqwest::Client) -> Vec<(i64, i64)> {
+    let basket = json(app.call_as(client, "basket/get", &[]).await).await;
+    basket["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|line| {
+            (
+                line["product_id"].as_i64().expect("product"),
+                line["quantity"].as_i64().expect("quantity"),
+            )
+        })
+        .collect()
+}
+
+pub async fn set_quantity(
+    app: &TestApp,
+    client: &reqwest::Client,
+    product: i64,
+    quantity: i32,
+) -> reqwest::Response {
+    app.call_as(
+        client,
+        "basket/set-quantity",
+        &[
+            ("product_id", &product.to_string()),
+            ("quantity", &quantity.to_string()),
+        ],
+    )
+    .await
+}
+
+/// Runs SQL on the test's pool (set-up only).
+pub async fn sql(app: &TestApp, statement: &str) {
+    sqlx::query(statement).execute(&app.pool).await.expect(statement);
+}

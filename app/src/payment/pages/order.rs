@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::auth::components::use_auth;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::payment::api::get_order;
@@ -15,12 +16,15 @@ use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::Seo
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let auth = use_auth();
+    // Guests are sent to log in before the order is asked for.
     let order = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_order(id).await,
-                None => Err(AppError::NotFound),
+        move || (id.get(), auth.version()),
+        move |(id, _)| async move {
+            match (auth.user.await, id) {
+                (Ok(None), _) => Ok(None),
+                (_, Some(id)) => get_order(id).await.map(Some),
+                (_, None) => Err(AppError::NotFound),
             }
         },
     );
@@ -28,12 +32,12 @@ pub fn OrderPage() -> impl IntoView {
         <Suspense fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match order.await {
-                    Ok(order) => view! { <OrderView order /> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                    Err(AppError::Unauthorized) => {
+                    Ok(Some(order)) => view! { <OrderView order /> }.into_any(),
+                    Ok(None) => {
                         let back = id.get_untracked().map(|id| format!("%2Forders%2F{id}")).unwrap_or_default();
                         view! { <Redirect path=format!("/login?return_to={back}") /> }.into_any()
                     }
+                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }
             })}

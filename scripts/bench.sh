@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# `make bench`: the catalogue benchmark on a 100 000-product catalogue in a
-# throwaway PostgreSQL (or the server of BENCH_DATABASE_URL, kept between runs).
+# `make bench`: the catalogue benchmark on a 100 000-product catalogue, then
+# the checkout benchmark (basket, checkout, a sell-out drop) on the demo
+# catalogue, in a throwaway PostgreSQL (or on the server of
+# BENCH_DATABASE_URL: its catalogue database is kept between runs, the
+# checkout database wondermarket_checkout_bench is made afresh each run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh run
 workdir=$(mktemp -d /tmp/wondermarket-bench.XXXXXX)
 chmod 755 "$workdir"
 if [ -n "${BENCH_DATABASE_URL:-}" ]; then
-  export DATABASE_URL=$BENCH_DATABASE_URL
+  base=$BENCH_DATABASE_URL
+  catalogue_url=$BENCH_DATABASE_URL
+  trap 'rm -rf "$workdir"' EXIT
 else
   trap 'scripts/pg-cluster.sh stop "$workdir/pg"; rm -rf "$workdir"' EXIT
   base=$(scripts/pg-cluster.sh start "$workdir/pg")
-  DATABASE_URL=$(DATABASE_URL=$base scripts/create-database.sh wondermarket_bench)
-  export DATABASE_URL
+  catalogue_url=$(DATABASE_URL=$base scripts/create-database.sh wondermarket_bench)
 fi
-RUST_LOG=${RUST_LOG:-warn} cargo bench -p server --bench catalogue
+checkout_url=$(DATABASE_URL=$base scripts/create-database.sh wondermarket_checkout_bench)
+export RUST_LOG=${RUST_LOG:-warn}
+DATABASE_URL=$catalogue_url cargo bench -p server --bench catalogue
+DATABASE_URL=$checkout_url cargo bench -p server --bench checkout

@@ -5,12 +5,15 @@
 //! and pages. Shared UI pieces live in `ui`, translations in `i18n`.
 #![recursion_limit = "256"]
 
+pub mod admin;
 pub mod auth;
 pub mod basket;
 pub mod error;
 pub mod i18n;
 pub mod payment;
 pub mod products;
+#[cfg(feature = "ssr")]
+pub mod sql;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;
@@ -23,6 +26,10 @@ use leptos_router::{
     path, SsrMode,
 };
 
+use crate::admin::pages::{
+    AdminCategoriesPage, AdminDashboardPage, AdminNewProductPage, AdminOrderPage, AdminOrdersPage,
+    AdminProductPage, AdminProductsPage, AdminUserPage, AdminUsersPage,
+};
 use crate::auth::{
     components::provide_auth,
     pages::{LoginPage, RegisterPage},
@@ -87,6 +94,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/basket") view=BasketPage ssr=SsrMode::Async />
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminDashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/new") view=AdminNewProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/:id") view=AdminProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/orders/:id") view=AdminOrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

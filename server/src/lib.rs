@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod media;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -75,6 +75,7 @@ impl Application {
         };
         let router = Router::new()
             .merge(routes::operational())
+            .merge(crate::media::routes())
             .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())

@@ -95,7 +95,11 @@ async fn cancelling_returns_the_stock_once_however_many_times_it_is_asked(pool: 
 
     let admin = app.new_client();
     app.admin(&admin, "boss").await;
-    assert_eq!(set_status(&app, &admin, order, "delivered").await, 409, "ship before delivering");
+    assert_eq!(
+        set_status(&app, &admin, order, "delivered").await,
+        409,
+        "ship before delivering"
+    );
     assert_eq!(set_status(&app, &admin, order, "refunded").await, 400);
     assert_eq!(set_status(&app, &admin, 999_999, "shipped").await, 404);
     assert_eq!(set_status(&app, &admin, order, "shipped").await, 200);
@@ -103,11 +107,26 @@ async fn cancelling_returns_the_stock_once_however_many_times_it_is_asked(pool: 
     let answers = join_all((0..5).map(|_| set_status(&app, &admin, order, "cancelled"))).await;
     assert_eq!(answers.iter().filter(|&&s| s == 200).count(), 1, "{answers:?}");
     assert_eq!(answers.iter().filter(|&&s| s == 409).count(), 4, "{answers:?}");
-    assert_eq!(stock_of(&app, book).await, before, "three books back on the shelf, once");
-    assert_eq!(set_status(&app, &admin, order, "shipped").await, 409, "cancelled is final");
+    assert_eq!(
+        stock_of(&app, book).await,
+        before,
+        "three books back on the shelf, once"
+    );
+    assert_eq!(
+        set_status(&app, &admin, order, "shipped").await,
+        409,
+        "cancelled is final"
+    );
 
-    let detail = json(app.call_as(&ada, "payment/order", &[("order_id", &order.to_string())]).await).await;
-    assert_eq!(detail["summary"]["status"], "cancelled", "the customer sees the new status");
+    let detail = json(
+        app.call_as(&ada, "payment/order", &[("order_id", &order.to_string())])
+            .await,
+    )
+    .await;
+    assert_eq!(
+        detail["summary"]["status"], "cancelled",
+        "the customer sees the new status"
+    );
     assert_eq!(set_status(&app, &ada, order, "delivered").await, 403);
 }
 
@@ -125,8 +144,12 @@ async fn the_back_office_lists_orders_newest_first_by_status(pool: PgPool) {
         let app = &app;
         async move {
             json(
-                app.call_as(&admin, "payment/admin/orders", &[("status", status), ("page", "1")])
-                    .await,
+                app.call_as(
+                    &admin,
+                    "payment/admin/orders",
+                    &[("status", status), ("page", "1")],
+                )
+                .await,
             )
             .await
         }
@@ -146,7 +169,11 @@ async fn the_back_office_lists_orders_newest_first_by_status(pool: PgPool) {
     assert_eq!(shipped["total"], 1);
     assert_eq!(shipped["orders"][0]["summary"]["id"], first);
     let bad = app
-        .call_as(&admin, "payment/admin/orders", &[("status", "lost"), ("page", "1")])
+        .call_as(
+            &admin,
+            "payment/admin/orders",
+            &[("status", "lost"), ("page", "1")],
+        )
         .await;
     assert_eq!(bad.status(), 400);
 }
@@ -166,8 +193,13 @@ async fn every_stock_change_is_in_the_ledger(pool: PgPool) {
         .await
         .expect("by hand");
 
-    let unbalanced = app::products::stock::unbalanced_products(&app.pool).await.expect("ledger");
-    assert!(unbalanced.is_empty(), "stock = sum of movements for every product: {unbalanced:?}");
+    let unbalanced = app::products::stock::unbalanced_products(&app.pool)
+        .await
+        .expect("ledger");
+    assert!(
+        unbalanced.is_empty(),
+        "stock = sum of movements for every product: {unbalanced:?}"
+    );
     let movements: Vec<(i32, String, Option<i64>, Option<i64>)> = sqlx::query_as(
         "SELECT delta, reason, actor_id, order_id FROM stock_movements WHERE product_id = $1 ORDER BY id",
     )
@@ -188,9 +220,13 @@ async fn every_stock_change_is_in_the_ledger(pool: PgPool) {
             (5, "unrecorded".to_owned(), None, None),
         ]
     );
-    let rewrite = sqlx::query("UPDATE stock_movements SET delta = 100").execute(&app.pool).await;
+    let rewrite = sqlx::query("UPDATE stock_movements SET delta = 100")
+        .execute(&app.pool)
+        .await;
     assert!(rewrite.is_err(), "the ledger is append-only");
-    let erase = sqlx::query("DELETE FROM stock_movements").execute(&app.pool).await;
+    let erase = sqlx::query("DELETE FROM stock_movements")
+        .execute(&app.pool)
+        .await;
     assert!(erase.is_err(), "the ledger is append-only");
 }
 
@@ -205,11 +241,18 @@ async fn deleting_an_account_keeps_its_orders(pool: PgPool) {
     assert_eq!(deleted.status(), 200);
     let admin = app.new_client();
     app.admin(&admin, "boss").await;
-    let detail = json(app.call_as(&admin, "payment/order", &[("order_id", &order.to_string())]).await).await;
+    let detail = json(
+        app.call_as(&admin, "payment/order", &[("order_id", &order.to_string())])
+            .await,
+    )
+    .await;
     let name = detail["lines"][0]["product_name"].as_str().expect("line");
     assert!(name.starts_with("Le Petit Prince"), "the order is intact: {name}");
     assert!(
-        detail["customer"].as_str().expect("customer").starts_with("deleted-"),
+        detail["customer"]
+            .as_str()
+            .expect("customer")
+            .starts_with("deleted-"),
         "without the customer's name"
     );
 }

@@ -77,7 +77,16 @@ pub fn AccountMenu() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match auth.user.await {
                         Ok(Some(user)) => {
+                            let admin = user.is_admin();
                             view! {
+                                {admin
+                                    .then(|| {
+                                        view! {
+                                            <A href="/admin" attr:class="topbar__link" attr:data-testid="admin-link">
+                                                {move || i18n.t().admin_link}
+                                            </A>
+                                        }
+                                    })}
                                 <A href="/account" attr:class="topbar__link" attr:data-testid="account-link">
                                     {move || (i18n.t().hello)(&user.first_name)}
                                 </A>

@@ -38,7 +38,7 @@ pub async fn find_lines(db: impl PgExecutor<'_>, user_id: i64) -> Result<Vec<Bas
     let rows = sqlx::query_as::<_, BasketLineRow>(
         "SELECT p.id AS product_id, p.slug, p.name, p.image_path, p.price_cents AS unit_price_cents,
                 b.price_seen_cents, b.quantity, p.stock, p.max_per_order
-         FROM basket_lines b JOIN products p ON p.id = b.product_id
+         FROM basket_lines b JOIN listed_products p ON p.id = b.product_id
          WHERE b.user_id = $1 ORDER BY p.id",
     )
     .bind(user_id)
@@ -60,7 +60,7 @@ pub async fn find_guest_lines(
         "SELECT p.id AS product_id, p.slug, p.name, p.image_path, p.price_cents AS unit_price_cents,
                 g.price_seen_cents, g.quantity, p.stock, p.max_per_order
          FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS g (product_id, quantity, price_seen_cents)
-         JOIN products p ON p.id = g.product_id
+         JOIN listed_products p ON p.id = g.product_id
          ORDER BY p.id",
     )
     .bind(ids)
@@ -90,7 +90,7 @@ pub async fn product_limits(
     db: impl PgExecutor<'_>,
     product_id: i64,
 ) -> Result<Option<ProductLimits>, sqlx::Error> {
-    sqlx::query_as("SELECT name, stock, max_per_order, price_cents FROM products WHERE id = $1")
+    sqlx::query_as("SELECT name, stock, max_per_order, price_cents FROM listed_products WHERE id = $1")
         .bind(product_id)
         .fetch_optional(db)
         .await

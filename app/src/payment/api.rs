@@ -111,10 +111,14 @@ pub async fn get_order(order_id: i64) -> Result<OrderDetail, AppError> {
     )
 }
 
-/// Every order, newest first, optionally only those with one status
-/// (administrators).
+/// Every order, newest first, optionally only those with one status or of
+/// one customer (administrators).
 #[server(endpoint = "payment/admin/orders")]
-pub async fn list_orders(status: Option<String>, page: Option<u32>) -> Result<OrderPage, AppError> {
+pub async fn list_orders(
+    status: Option<String>,
+    user_id: Option<i64>,
+    page: Option<u32>,
+) -> Result<OrderPage, AppError> {
     use server::*;
     with_status(
         async move {
@@ -125,7 +129,7 @@ pub async fn list_orders(status: Option<String>, page: Option<u32>) -> Result<Or
                 Some(raw) => Some(OrderStatus::parse(raw)?),
             };
             let page = page.unwrap_or(1).max(1);
-            let (orders, total) = db::list_orders(&state.pool, status, page).await?;
+            let (orders, total) = db::list_orders(&state.pool, status, user_id, page).await?;
             let page_count =
                 u32::try_from((total + ORDERS_PER_PAGE - 1) / ORDERS_PER_PAGE).unwrap_or(u32::MAX);
             Ok(OrderPage {
@@ -149,7 +153,16 @@ pub async fn set_order_status(order_id: i64, status: String) -> Result<(), AppEr
             let admin = require_admin().await?;
             let state = AppState::from_context()?;
             let status = OrderStatus::parse(status.trim())?;
-            service::set_order_status(&state, admin.id, order_id, status).await
+            service::set_order_status(&state, admin.id, order_id, status).await?;
+            crate::admin::audit::record(
+                &state.pool,
+                admin.id,
+                "order.status",
+                &format!("order {order_id}"),
+                status.as_str(),
+            )
+            .await?;
+            Ok(())
         }
         .await,
     )

@@ -243,6 +243,7 @@ struct OrderListRow {
 pub async fn list_orders(
     db: impl PgExecutor<'_>,
     status: Option<OrderStatus>,
+    user_id: Option<i64>,
     page: u32,
 ) -> Result<(Vec<OrderListItem>, i64), sqlx::Error> {
     let rows = sqlx::query_as::<_, OrderListRow>(
@@ -250,13 +251,14 @@ pub async fn list_orders(
                 (SELECT coalesce(sum(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS item_count,
                 count(*) OVER () AS total_count
          FROM orders o JOIN users u ON u.id = o.user_id
-         WHERE $1::text IS NULL OR o.status = $1
+         WHERE ($1::text IS NULL OR o.status = $1) AND ($4::bigint IS NULL OR o.user_id = $4)
          ORDER BY o.created_at DESC, o.id DESC
          LIMIT $2 OFFSET $3",
     )
     .bind(status)
     .bind(ORDERS_PER_PAGE)
     .bind(i64::from(page.saturating_sub(1)) * ORDERS_PER_PAGE)
+    .bind(user_id)
     .fetch_all(db)
     .await?;
     let total = rows.first().map_or(0, |row| row.total_count);

@@ -91,7 +91,7 @@ pub async fn list_products(
 ) -> Result<ProductPage, sqlx::Error> {
     // The ORDER BY comes from a closed set of static strings, never from input.
     let sql = format!(
-        "SELECT id, slug, name, price_cents, stock, image_path FROM products
+        "SELECT id, slug, name, price_cents, stock, image_path FROM listed_products
          WHERE ($1::bigint IS NULL OR category_id = $1)
          ORDER BY {} LIMIT $2 OFFSET $3",
         order_by(sort, false)
@@ -109,7 +109,7 @@ pub async fn list_products(
 pub async fn list_drops(db: impl PgExecutor<'_>) -> Result<Vec<ProductSummary>, sqlx::Error> {
     // The threshold is a literal so that the partial index products_drops_idx applies.
     let rows = sqlx::query_as::<_, ProductSummaryRow>(
-        "SELECT id, slug, name, price_cents, stock, image_path FROM products
+        "SELECT id, slug, name, price_cents, stock, image_path FROM listed_products
          WHERE stock BETWEEN 1 AND 5
          ORDER BY stock, created_at DESC, id DESC LIMIT 6",
     )
@@ -166,7 +166,7 @@ pub async fn find_product_by_slug(
         "SELECT p.id, p.slug, p.name, p.description, p.price_cents, p.stock, p.max_per_order, p.image_path,
                 c.id AS category_id, c.slug AS category_slug,
                 c.name_fr AS category_name_fr, c.name_en AS category_name_en
-         FROM products p JOIN categories c ON c.id = p.category_id
+         FROM listed_products p JOIN categories c ON c.id = p.category_id
          WHERE p.slug = $1",
     )
     .bind(slug)
@@ -176,7 +176,7 @@ pub async fn find_product_by_slug(
         return Ok(None);
     };
     let related = sqlx::query_as::<_, ProductSummaryRow>(
-        "SELECT id, slug, name, price_cents, stock, image_path FROM products
+        "SELECT id, slug, name, price_cents, stock, image_path FROM listed_products
          WHERE category_id = $1 AND id <> $2 AND stock > 0
          ORDER BY created_at DESC, id DESC LIMIT $3",
     )
@@ -226,12 +226,12 @@ const MATCHES: &str = "
     exact AS (
         SELECT p.id, p.category_id,
                ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
-        FROM products p, q
+        FROM listed_products p, q
         WHERE numnode(q.prefix) > 0 AND p.search_vector @@ q.prefix
     ),
     fuzzy AS (
         SELECT p.id, p.category_id, word_similarity(q.text, p.search_name) AS rank
-        FROM products p, q
+        FROM listed_products p, q
         WHERE NOT EXISTS (SELECT 1 FROM exact) AND q.text <% p.search_name
     ),
     matches AS MATERIALIZED (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy)";
@@ -279,7 +279,7 @@ pub async fn search_products(
          facet_counts AS (SELECT category_id, count(*) AS count FROM matches GROUP BY category_id),
          filtered AS (
              SELECT p.id, p.slug, p.name, p.price_cents, p.stock, p.image_path, p.created_at, m.rank
-             FROM matches m JOIN products p ON p.id = m.id
+             FROM matches m JOIN listed_products p ON p.id = m.id
              WHERE $3::bigint IS NULL OR p.category_id = $3
          ),
          page AS (
@@ -351,7 +351,7 @@ pub async fn suggest_products(
     set_similarity_threshold(tx, TYPO_THRESHOLD).await?;
     let rows = sqlx::query_as::<_, (String, String)>(&format!(
         "WITH {MATCHES}
-         SELECT p.slug, p.name FROM matches m JOIN products p ON p.id = m.id
+         SELECT p.slug, p.name FROM matches m JOIN listed_products p ON p.id = m.id
          ORDER BY m.rank DESC, p.name, p.id LIMIT $3"
     ))
     .bind(query.as_str())
@@ -371,7 +371,7 @@ async fn did_you_mean(
 ) -> Result<Vec<Suggestion>, sqlx::Error> {
     set_similarity_threshold(tx, DID_YOU_MEAN_THRESHOLD).await?;
     let rows = sqlx::query_as::<_, (String, String)>(
-        "SELECT slug, name FROM products
+        "SELECT slug, name FROM listed_products
          WHERE wm_fold($1) <% search_name
          ORDER BY wm_fold($1) <<-> search_name, name LIMIT 3",
     )
@@ -386,7 +386,7 @@ async fn did_you_mean(
 
 /// Every product slug with its last change, for the sitemap.
 pub async fn all_product_slugs(db: impl PgExecutor<'_>) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT slug FROM products ORDER BY id")
+    sqlx::query_scalar("SELECT slug FROM listed_products ORDER BY id")
         .fetch_all(db)
         .await
 }

@@ -17,7 +17,7 @@ mod server {
         service::{self, duplicate_as_field_error, Registration},
     };
     pub use crate::products::model::PageNumber;
-    pub use crate::{error::with_status, state::AppState};
+    pub use crate::{admin::audit, error::with_status, state::AppState};
 }
 
 #[server(endpoint = "users/profile")]
@@ -157,7 +157,7 @@ pub async fn create_user(
     use server::*;
     with_status(
         async move {
-            require_admin().await?;
+            let admin = require_admin().await?;
             let state = AppState::from_context()?;
             let role = Role::parse(&role)?;
             let form = Registration {
@@ -168,7 +168,16 @@ pub async fn create_user(
                 first_name,
                 last_name,
             };
-            service::register(&state.pool, form, role).await
+            let user = service::register(&state.pool, form, role).await?;
+            audit::record(
+                &state.pool,
+                admin.id,
+                "user.create",
+                &format!("user {}", user.id),
+                &user.username,
+            )
+            .await?;
+            Ok(user)
         }
         .await,
     )
@@ -203,6 +212,7 @@ pub async fn delete_user(id: i64) -> Result<(), AppError> {
             if !db::anonymise_user(&mut *tx, id).await? {
                 return Err(AppError::NotFound);
             }
+            audit::record(&mut *tx, admin.id, "user.delete", &format!("user {id}"), "").await?;
             tx.commit().await?;
             Ok(())
         }
@@ -233,6 +243,14 @@ pub async fn set_role(id: i64, role: String) -> Result<User, AppError> {
             let user = db::set_role(&mut *tx, id, role)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            audit::record(
+                &mut *tx,
+                admin.id,
+                "user.role",
+                &format!("user {id}"),
+                role.as_str(),
+            )
+            .await?;
             tx.commit().await?;
             Ok(user)
         }

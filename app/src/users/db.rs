@@ -49,13 +49,7 @@ pub async fn list_users(
     query: &str,
     page: PageNumber,
 ) -> Result<UserPage, sqlx::Error> {
-    let pattern = format!(
-        "%{}%",
-        query
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::sql::contains_pattern(query);
     let rows = sqlx::query_as::<_, UserRow>(&format!(
         "SELECT {USER_COLUMNS} FROM users
          WHERE deleted_at IS NULL

@@ -1,0 +1,333 @@
+//! /admin/products: the product table, the creation form and each
+//! product's page (details, image, stock with its ledger, deletion).
+
+use leptos::prelude::*;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_params_map;
+
+use super::{query_param, AdminGate, AdminPager, ConfirmBox};
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::products::admin_api::{
+    admin_categories, admin_product, admin_products, AdjustStock, CreateProduct, DeleteProduct, UpdateProduct,
+};
+use crate::products::editing::{price_input, AdminCategory, AdminProduct, ProductEditing, Removal};
+use crate::ui::forms::{use_form_error, use_form_success, FormAlert, FormField};
+use crate::ui::url::with_query;
+use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price};
+
+const PRODUCT_FIELDS: &[&str] = &[
+    "name",
+    "slug",
+    "description",
+    "category_id",
+    "price",
+    "stock",
+    "max_per_order",
+];
+
+#[component]
+pub fn AdminProductsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <AdminGate title=move || i18n.t().admin_products.to_owned()>
+            <ProductTable />
+        </AdminGate>
+    }
+}
+
+#[component]
+fn ProductTable() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = query_param("q");
+    let page = query_param("page");
+    let products = Resource::new(
+        move || (query.get(), page.get()),
+        |(query, page)| admin_products(query, page.parse().ok()),
+    );
+    view! {
+        <div class="admin__header">
+            <h1>{move || i18n.t().admin_products}</h1>
+            <A href="/admin/products/new" attr:class="button">{move || i18n.t().admin_new_product}</A>
+        </div>
+        <Form method="GET" action="" attr:class="admin__search">
+            <label for="admin-product-search" class="visually-hidden">{move || i18n.t().admin_search}</label>
+            <input id="admin-product-search" type="search" name="q" value=move || query.get() />
+            <button type="submit" class="button button--secondary">{move || i18n.t().admin_search}</button>
+        </Form>
+        <Transition fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match products.await {
+                    Ok(found) if found.items.is_empty() => view! { <p class="empty-state">{move || i18n.t().admin_no_results}</p> }.into_any(),
+                    Ok(found) => {
+                        let q = query.get_untracked();
+                        view! {
+                            <table class="table panel" data-testid="admin-products">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{move || i18n.t().admin_name}</th>
+                                        <th scope="col">{move || i18n.t().admin_category}</th>
+                                        <th scope="col">{move || i18n.t().admin_price}</th>
+                                        <th scope="col">{move || i18n.t().admin_stock}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {found.items.into_iter().map(|product| view! { <ProductRow product /> }).collect_view()}
+                                </tbody>
+                            </table>
+                            <AdminPager
+                                page=found.page
+                                page_count=found.page_count
+                                href=move |n| with_query("/admin/products", &[("q", q.clone()), ("page", n.to_string())])
+                            />
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProductRow(product: AdminProduct) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <tr>
+            <td>
+                <A href=format!("/admin/products/{}", product.id)>{product.name}</A>
+                {product.archived.then(|| view! { " " <span class="status status--cancelled">{move || i18n.t().admin_archived}</span> })}
+            </td>
+            <td>{product.category_name}</td>
+            <td><Price cents=product.price_cents /></td>
+            <td>{product.stock}</td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn AdminNewProductPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <AdminGate title=move || i18n.t().admin_new_product.to_owned()>
+            <NewProduct />
+        </AdminGate>
+    }
+}
+
+#[component]
+fn NewProduct() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateProduct>::new();
+    let error = use_form_error(create);
+    let categories = Resource::new(|| (), |_| admin_categories());
+    view! {
+        <h1>{move || i18n.t().admin_new_product}</h1>
+        <Suspense fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match categories.await {
+                    Ok(categories) => view! {
+                        <ActionForm action=create attr:class="form panel" attr:novalidate="">
+                            <ProductFields categories product=None error />
+                            <FormField label=move || i18n.t().admin_stock name="stock" kind="number" value="0" error />
+                            <FormAlert error fields=PRODUCT_FIELDS />
+                            <button type="submit" class="button" disabled=move || create.pending().get()>{move || i18n.t().admin_create}</button>
+                        </ActionForm>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The fields a product's creation and edit forms share.
+#[component]
+fn ProductFields(
+    categories: Vec<AdminCategory>,
+    product: Option<AdminProduct>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let value = |f: fn(&AdminProduct) -> String| product.as_ref().map(f).unwrap_or_default();
+    let selected = product.as_ref().map(|p| p.category_id);
+    let description = value(|p| p.description.clone());
+    let field_error = move |name: &'static str| {
+        move || match error.get() {
+            Some(AppError::Validation { field, message }) if field == name => {
+                Some(i18n.t().validation(&message))
+            }
+            _ => None,
+        }
+    };
+    view! {
+        <FormField label=move || i18n.t().admin_name name="name" value=value(|p| p.name.clone()) error />
+        <FormField label=move || i18n.t().admin_slug name="slug" value=value(|p| p.slug.clone()) required=false error />
+        <div class="field">
+            <label for="field-description">{move || i18n.t().admin_description}</label>
+            <textarea id="field-description" name="description" rows="5">{description}</textarea>
+            <p class="field__error" role="alert">{field_error("description")}</p>
+        </div>
+        <div class="field">
+            <label for="field-category_id">{move || i18n.t().admin_category}</label>
+            <select id="field-category_id" name="category_id">
+                {categories
+                    .into_iter()
+                    .map(|c| view! { <option value=c.id.to_string() selected=selected == Some(c.id)>{c.name_fr}</option> })
+                    .collect_view()}
+            </select>
+            <p class="field__error" role="alert">{field_error("category_id")}</p>
+        </div>
+        <FormField label=move || i18n.t().admin_price_input name="price" value=value(|p| price_input(p.price_cents)) error />
+        <FormField
+            label=move || i18n.t().admin_max_per_order
+            name="max_per_order"
+            kind="number"
+            value=product.as_ref().map_or("10".to_owned(), |p| p.max_per_order.to_string())
+            error
+        />
+    }
+}
+
+#[component]
+pub fn AdminProductPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <AdminGate title=move || i18n.t().admin_products.to_owned()>
+            <EditProduct />
+        </AdminGate>
+    }
+}
+
+#[component]
+fn EditProduct() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let update = ServerAction::<UpdateProduct>::new();
+    let adjust = ServerAction::<AdjustStock>::new();
+    let editing = Resource::new(
+        move || (id.get(), update.version().get(), adjust.version().get()),
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => admin_product(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let categories = Resource::new(|| (), |_| admin_categories());
+    view! {
+        <Transition fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match (editing.await, categories.await) {
+                    (Ok(editing), Ok(categories)) => view! { <ProductEditor editing categories update adjust /> }.into_any(),
+                    (Err(AppError::NotFound), _) => view! { <NotFound /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProductEditor(
+    editing: ProductEditing,
+    categories: Vec<AdminCategory>,
+    update: ServerAction<UpdateProduct>,
+    adjust: ServerAction<AdjustStock>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let product = editing.product;
+    let id = product.id;
+    let update_error = use_form_error(update);
+    let updated = use_form_success(update);
+    let adjust_error = use_form_error(adjust);
+    let delete = ServerAction::<DeleteProduct>::new();
+    let delete_error = use_form_error(delete);
+    let image_error = query_param("image_error");
+    let created = query_param("created");
+    let archived = product.archived;
+    let shop_href = format!("/p/{}", product.slug);
+    let (stock, image_path) = (product.stock, product.image_path.clone());
+    view! {
+        <div class="admin__header">
+            <h1 data-testid="admin-product-name">{product.name.clone()}</h1>
+            {(!archived).then(|| view! { <A href=shop_href>{move || i18n.t().admin_view_in_shop}</A> })}
+        </div>
+        {move || (!created.get().is_empty()).then(|| view! { <p class="alert alert--success" role="status">{move || i18n.t().admin_product_created}</p> })}
+        {archived.then(|| view! { <p class="alert alert--info">{move || i18n.t().admin_archived_note}</p> })}
+        <div class="admin__columns">
+            <ActionForm action=update attr:class="form panel" attr:novalidate="">
+                <h2>{move || i18n.t().admin_details}</h2>
+                <input type="hidden" name="id" value=id />
+                <ProductFields categories product=Some(product) error=update_error />
+                <FormAlert error=update_error fields=PRODUCT_FIELDS />
+                <p class="toast" role="status" hidden=move || !updated.get()>{move || i18n.t().admin_saved}</p>
+                <button type="submit" class="button" disabled=move || update.pending().get()>{move || i18n.t().admin_save}</button>
+            </ActionForm>
+            <div class="admin__side">
+                <section class="panel">
+                    <h2>{move || i18n.t().admin_image}</h2>
+                    <img src=image_path alt="" width="160" height="160" data-testid="admin-product-image" />
+                    // A file needs a multipart form: a plain form, not a server function.
+                    <form method="post" action=format!("/admin/products/{id}/image") enctype="multipart/form-data" class="form">
+                        <label for="field-image">{move || i18n.t().admin_image_hint}</label>
+                        <input id="field-image" type="file" name="image" accept="image/png,image/jpeg,image/webp" required />
+                        {move || {
+                            let code = image_error.get();
+                            (!code.is_empty()).then(|| view! { <p class="alert alert--error" role="alert">{(i18n.t().admin_image_error)(&code)}</p> })
+                        }}
+                        <button type="submit" class="button button--secondary">{move || i18n.t().admin_upload}</button>
+                    </form>
+                </section>
+                <section class="panel">
+                    <h2>{move || i18n.t().admin_stock} " : " <span data-testid="admin-stock">{stock}</span></h2>
+                    <ActionForm action=adjust attr:class="form" attr:novalidate="">
+                        <input type="hidden" name="id" value=id />
+                        <FormField label=move || i18n.t().admin_stock_delta name="delta" kind="number" error=adjust_error />
+                        <FormField label=move || i18n.t().admin_stock_reason name="reason" error=adjust_error />
+                        <FormAlert error=adjust_error fields=&["delta", "reason"] />
+                        <button type="submit" class="button button--secondary" disabled=move || adjust.pending().get()>{move || i18n.t().admin_adjust}</button>
+                    </ActionForm>
+                    <table class="table" data-testid="stock-ledger">
+                        <tbody>
+                            {editing
+                                .movements
+                                .into_iter()
+                                .map(|m| view! {
+                                    <tr>
+                                        <td>{m.created_at}</td>
+                                        <td>{format!("{:+}", m.delta)}</td>
+                                        <td>{m.reason}</td>
+                                        <td>{m.actor.unwrap_or_default()}</td>
+                                        <td>{m.order_id.map(|o| view! { <A href=format!("/admin/orders/{o}")>{format!("#{o}")}</A> })}</td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+                {(!archived).then(|| view! {
+                    <section class="panel panel--danger">
+                        <h2>{move || i18n.t().admin_delete_product}</h2>
+                        <p>{move || i18n.t().admin_delete_product_text}</p>
+                        <ActionForm action=delete attr:class="form">
+                            <input type="hidden" name="id" value=id />
+                            <ConfirmBox id=format!("confirm-delete-{id}") />
+                            <button type="submit" class="button button--danger">{move || i18n.t().admin_delete}</button>
+                        </ActionForm>
+                        {move || delete.value().get().and_then(Result::ok).map(|removal| {
+                            let text = match removal {
+                                Removal::Deleted => i18n.t().admin_deleted,
+                                Removal::Archived => i18n.t().admin_archived_done,
+                            };
+                            view! { <p class="toast" role="status">{text}</p> }
+                        })}
+                        {move || delete_error.get().map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })}
+                    </section>
+                })}
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,286 @@
+//! The back office's view of products and categories: what an operator
+//! types, checked the same way in the browser and on the server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Products per page of the back-office table.
+pub const ADMIN_PRODUCTS_PER_PAGE: i64 = 25;
+/// Most units a product can have in stock.
+pub const MAX_STOCK: i32 = 1_000_000;
+
+/// A product as the operator fills it in; `parse` checks every field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductDraft {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub category_id: i64,
+    pub price_cents: i64,
+    pub max_per_order: i32,
+}
+
+impl ProductDraft {
+    /// An empty `slug` is made from the name.
+    pub fn parse(
+        name: &str,
+        slug: &str,
+        description: &str,
+        category_id: i64,
+        price: &str,
+        max_per_order: i32,
+    ) -> Result<Self, AppError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            return Err(AppError::validation(
+                "name",
+                "enter a name of 1 to 200 characters",
+            ));
+        }
+        let slug = match slug.trim() {
+            "" => slugify(name),
+            given => given.to_owned(),
+        };
+        if !valid_slug(&slug) {
+            return Err(AppError::validation(
+                "slug",
+                "lowercase letters, digits and single hyphens only",
+            ));
+        }
+        let description = description.trim();
+        if description.chars().count() > 5_000 {
+            return Err(AppError::validation("description", "at most 5000 characters"));
+        }
+        if !(1..=100).contains(&max_per_order) {
+            return Err(AppError::validation(
+                "max_per_order",
+                "choose a limit from 1 to 100",
+            ));
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            slug,
+            description: description.to_owned(),
+            category_id,
+            price_cents: parse_price(price)?,
+            max_per_order,
+        })
+    }
+}
+
+/// A stock quantity typed by the operator: 0 to [`MAX_STOCK`].
+pub fn parse_stock(stock: i32) -> Result<i32, AppError> {
+    if (0..=MAX_STOCK).contains(&stock) {
+        Ok(stock)
+    } else {
+        Err(AppError::validation(
+            "stock",
+            "stock must be between 0 and 1000000",
+        ))
+    }
+}
+
+/// A stock adjustment: a non-zero change and why.
+pub fn parse_adjustment(delta: i32, reason: &str) -> Result<(i32, String), AppError> {
+    if delta == 0 || delta.abs() > MAX_STOCK {
+        return Err(AppError::validation("delta", "enter a change other than 0"));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 150 || reason.chars().any(char::is_control) {
+        return Err(AppError::validation("reason", "say why in 1 to 150 characters"));
+    }
+    Ok((delta, reason.to_owned()))
+}
+
+/// "12,90", "12.90", "12" or "1 299,00" euros as cents.
+pub fn parse_price(raw: &str) -> Result<i64, AppError> {
+    let invalid = || AppError::validation("price", "enter a price such as 12,90");
+    let cleaned: String = raw
+        .trim()
+        .trim_end_matches('€')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
+        .collect();
+    let (euros, cents) = match cleaned.split_once([',', '.']) {
+        Some((euros, cents)) => (euros, cents),
+        None => (cleaned.as_str(), "0"),
+    };
+    if euros.is_empty()
+        || euros.len() > 7
+        || !euros.bytes().all(|b| b.is_ascii_digit())
+        || cents.is_empty()
+        || cents.len() > 2
+        || !cents.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(invalid());
+    }
+    let euros: i64 = euros.parse().map_err(|_| invalid())?;
+    let cents: i64 = format!("{cents:0<2}").parse().map_err(|_| invalid())?;
+    Ok(euros * 100 + cents)
+}
+
+/// Cents as the operator types them back: "12,90".
+pub fn price_input(cents: i64) -> String {
+    format!("{},{:02}", cents / 100, cents % 100)
+}
+
+/// A URL slug from a name: "Écran 27\" Pro" → "ecran-27-pro".
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(fold_accent) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    slug.chars()
+        .take(80)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+fn fold_accent(c: char) -> impl Iterator<Item = char> {
+    let folded: &str = match c {
+        'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' => "a",
+        'ç' | 'Ç' => "c",
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
+        'î' | 'ï' | 'í' | 'Î' | 'Ï' => "i",
+        'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => "o",
+        'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => "u",
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        _ => "",
+    };
+    let keep = folded.is_empty().then_some(c);
+    folded.chars().chain(keep)
+}
+
+pub fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 80
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A category as the operator names it.
+pub fn parse_category_names(name_fr: &str, name_en: &str) -> Result<(String, String), AppError> {
+    let check = |field: &str, value: &str| {
+        let value = value.trim();
+        if value.is_empty() || value.chars().count() > 80 || value.chars().any(char::is_control) {
+            Err(AppError::validation(field, "enter a name of 1 to 80 characters"))
+        } else {
+            Ok(value.to_owned())
+        }
+    };
+    Ok((check("name_fr", name_fr)?, check("name_en", name_en)?))
+}
+
+/// A row of the back-office product table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminProduct {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub category_id: i64,
+    pub category_name: String,
+    pub price_cents: i64,
+    pub stock: i32,
+    pub max_per_order: i32,
+    pub image_path: String,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminProductPage {
+    pub items: Vec<AdminProduct>,
+    pub total: i64,
+    pub page: u32,
+    pub page_count: u32,
+}
+
+/// One line of a product's stock ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockMovement {
+    pub delta: i32,
+    pub reason: String,
+    pub actor: Option<String>,
+    pub order_id: Option<i64>,
+    pub created_at: String,
+}
+
+/// A product with its latest stock movements, for the edit page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductEditing {
+    pub product: AdminProduct,
+    pub movements: Vec<StockMovement>,
+}
+
+/// What deleting a product did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Removal {
+    Deleted,
+    /// It appears in orders: hidden from the shop, kept for their history.
+    Archived,
+}
+
+/// A category with how many products it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminCategory {
+    pub id: i64,
+    pub slug: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub product_count: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_are_read_the_french_or_english_way() {
+        assert_eq!(parse_price("12,90"), Ok(1290));
+        assert_eq!(parse_price("12.9"), Ok(1290));
+        assert_eq!(parse_price("12"), Ok(1200));
+        assert_eq!(parse_price("1 299,00 €"), Ok(129_900));
+        for bad in ["", "-3", "12,345", "abc", "1e3", ",50", "12,"] {
+            assert!(parse_price(bad).is_err(), "{bad}");
+        }
+        assert_eq!(price_input(129_905), "1299,05");
+    }
+
+    #[test]
+    fn slugs_come_from_names_without_accents_or_punctuation() {
+        assert_eq!(
+            slugify("Écran 27\" Pro — Édition Œuvre"),
+            "ecran-27-pro-edition-oeuvre"
+        );
+        assert_eq!(slugify("  PS5!! "), "ps5");
+        assert!(valid_slug("ps5-slim"));
+        assert!(!valid_slug("PS5"));
+        assert!(!valid_slug("ps5--slim"));
+        assert!(!valid_slug("-ps5"));
+    }
+
+    #[test]
+    fn drafts_check_every_field() {
+        let ok = ProductDraft::parse("Console X", "", "Nice.", 1, "499,99", 1).expect("valid");
+        assert_eq!((ok.slug.as_str(), ok.price_cents), ("console-x", 49_999));
+        assert!(ProductDraft::parse("", "", "", 1, "1", 1).is_err());
+        assert!(ProductDraft::parse("X", "Bad Slug", "", 1, "1", 1).is_err());
+        assert!(ProductDraft::parse("X", "", "", 1, "1", 0).is_err());
+        assert!(parse_stock(-1).is_err());
+        assert!(parse_adjustment(0, "recount").is_err());
+        assert!(parse_adjustment(3, " ").is_err());
+        assert_eq!(parse_adjustment(-2, " broken "), Ok((-2, "broken".to_owned())));
+    }
+}

@@ -1,0 +1,470 @@
+//! Checkout benchmark (`make bench`), through the real HTTP server on the
+//! demo catalogue: add-to-basket latency under concurrent load, checkout
+//! throughput, and a "drop" of 10 consoles that 200 shoppers try to buy at
+//! once. Reports figures; asserts nothing about time, only that a drop
+//! sells exactly its stock.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use futures::stream::{self, StreamExt, TryStreamExt};
+use server::config::WebConfig;
+use server::startup::Application;
+use sqlx::PgPool;
+
+/// Registered before any timing (each registration is an argon2 hash).
+const SHOPPERS: usize = 200;
+const REGISTER_IN_FLIGHT: usize = 4;
+const LOAD_CLIENTS: usize = 32;
+const WARM_UP_SECONDS: u64 = 1;
+const LOAD_SECONDS: u64 = 10;
+/// Products the add-to-basket load spreads over.
+const LOAD_PRODUCTS: i64 = 20;
+const CHECKOUT_IN_FLIGHT: usize = 32;
+const PLENTY: i32 = 1_000_000;
+const DROP_STOCK: i32 = 10;
+const DROP_ROUNDS: usize = 3;
+/// The server's default pool size (WONDERMARKET_DB_POOL_SIZE).
+const SERVER_POOL_SIZE: u32 = 20;
+const PASSWORD: &str = "correct horse battery";
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    if samples.is_empty() {
+        println!("{name:<28} no samples");
+        return;
+    }
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name:<28} n={:<5} p50={:>7.2} ms  p95={:>7.2} ms  p99={:>7.2} ms  max={:>7.2} ms",
+        samples.len(),
+        ms(percentile(&samples, 0.50)),
+        ms(percentile(&samples, 0.95)),
+        ms(percentile(&samples, 0.99)),
+        ms(percentile(&samples, 1.0)),
+    );
+}
+
+/// A logged-in shopper: an account and a browser-like client keeping its
+/// session cookie.
+#[derive(Clone)]
+struct Shopper {
+    id: i64,
+    client: reqwest::Client,
+}
+
+/// The running shop and the benchmark's own pool for set-up SQL.
+#[derive(Clone)]
+struct Shop {
+    base: String,
+    pool: PgPool,
+}
+
+impl Shop {
+    /// Calls a server function the way the hydrated app does (same-origin POST).
+    async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> anyhow::Result<reqwest::Response> {
+        Ok(client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("Origin", &self.base)
+            .form(form)
+            .send()
+            .await?)
+    }
+
+    /// Registers through the real endpoint, which logs the new client in.
+    async fn register(&self, username: String) -> anyhow::Result<Shopper> {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        let email = format!("{username}@example.com");
+        let response = self
+            .call(
+                &client,
+                "auth/register",
+                &[
+                    ("username", &username),
+                    ("email", &email),
+                    ("password", PASSWORD),
+                    ("password_confirmation", PASSWORD),
+                    ("first_name", "Ada"),
+                    ("last_name", "Lovelace"),
+                ],
+            )
+            .await?;
+        anyhow::ensure!(
+            response.status() == 200,
+            "register {username}: {}",
+            response.status()
+        );
+        let user: serde_json::Value = response.json().await?;
+        let id = user["id"].as_i64().context("registration answer without id")?;
+        Ok(Shopper { id, client })
+    }
+
+    /// Adds to the basket; the answer's status and how many units were added.
+    async fn add(&self, shopper: &Shopper, product: i64, quantity: i32) -> anyhow::Result<(u16, i64)> {
+        let response = self
+            .call(
+                &shopper.client,
+                "basket/add",
+                &[
+                    ("product_id", &product.to_string()),
+                    ("quantity", &quantity.to_string()),
+                ],
+            )
+            .await?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await?;
+        let added = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|outcome| outcome["added"].as_i64())
+            .unwrap_or(0);
+        Ok((status, added))
+    }
+
+    /// Pays for the basket with the test card that succeeds; the status and
+    /// the latency up to the end of the answer.
+    async fn checkout(&self, shopper: &Shopper, key: &str) -> anyhow::Result<(u16, Duration)> {
+        let sent = Instant::now();
+        let response = self
+            .call(
+                &shopper.client,
+                "payment/checkout",
+                &[
+                    ("ship_name", "Ada Lovelace"),
+                    ("ship_street", "12 rue de la Paix"),
+                    ("ship_postcode", "75002"),
+                    ("ship_city", "Paris"),
+                    ("ship_country", "France"),
+                    ("card_number", "4242 4242 4242 4242"),
+                    ("card_expiry", "12/30"),
+                    ("card_cvc", "123"),
+                    ("idempotency_key", key),
+                ],
+            )
+            .await?;
+        let status = response.status().as_u16();
+        response.bytes().await?;
+        Ok((status, sent.elapsed()))
+    }
+
+    async fn product(&self, slug: &str) -> anyhow::Result<i64> {
+        sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.pool)
+            .await
+            .with_context(|| format!("no product {slug} (demo seed)"))
+    }
+
+    async fn set_stock(&self, products: &[i64], stock: i32) -> anyhow::Result<()> {
+        sqlx::query("UPDATE products SET stock = $2 WHERE id = ANY($1)")
+            .bind(products)
+            .bind(stock)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn orders(&self) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM orders")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Empties the shoppers' baskets (set-up, straight in the database).
+    async fn clear_baskets(&self, shoppers: &[Shopper]) -> anyhow::Result<()> {
+        let ids: Vec<i64> = shoppers.iter().map(|s| s.id).collect();
+        sqlx::query("DELETE FROM basket_lines WHERE user_id = ANY($1)")
+            .bind(&ids)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Empty baskets, then one unit of `products[i % len]` in shopper i's
+    /// basket, through the real endpoint (not timed).
+    async fn fill_baskets(&self, shoppers: &[Shopper], products: &[i64]) -> anyhow::Result<()> {
+        self.clear_baskets(shoppers).await?;
+        stream::iter(shoppers.iter().enumerate())
+            .map(|(i, shopper)| async move {
+                let (status, added) = self.add(shopper, products[i % products.len()], 1).await?;
+                anyhow::ensure!(
+                    (status, added) == (200, 1),
+                    "filling baskets: {status}, added {added}"
+                );
+                Ok(())
+            })
+            .buffer_unordered(CHECKOUT_IN_FLIGHT)
+            .try_collect::<Vec<()>>()
+            .await?;
+        Ok(())
+    }
+}
+
+/// What a load of add-to-basket requests measured.
+#[derive(Default)]
+struct Load {
+    latencies: Vec<Duration>,
+    /// Answers that added nothing (the line was full): should stay 0.
+    nothing_added: usize,
+}
+
+/// LOAD_CLIENTS shoppers add one unit at a time, each walking the products
+/// from its own starting point, until `deadline`.
+async fn basket_load(
+    shop: &Shop,
+    shoppers: &[Shopper],
+    products: &[i64],
+    duration: Duration,
+) -> anyhow::Result<Load> {
+    let deadline = Instant::now() + duration;
+    let mut workers = Vec::new();
+    for (n, shopper) in shoppers.iter().take(LOAD_CLIENTS).enumerate() {
+        let (shop, shopper, products) = (shop.clone(), shopper.clone(), products.to_vec());
+        workers.push(tokio::spawn(async move {
+            let mut load = Load::default();
+            let mut next = n;
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                let (status, added) = shop.add(&shopper, products[next % products.len()], 1).await?;
+                let latency = sent.elapsed();
+                anyhow::ensure!(status == 200, "POST /api/basket/add: {status}");
+                load.latencies.push(latency);
+                load.nothing_added += usize::from(added == 0);
+                next += 1;
+            }
+            Ok::<_, anyhow::Error>(load)
+        }));
+    }
+    let mut total = Load::default();
+    for worker in workers {
+        let load = worker.await??;
+        total.latencies.extend(load.latencies);
+        total.nothing_added += load.nothing_added;
+    }
+    Ok(total)
+}
+
+/// Every shopper checks out their basket, CHECKOUT_IN_FLIGHT at a time.
+async fn checkout_throughput(
+    shop: &Shop,
+    shoppers: &[Shopper],
+    products: &[i64],
+    key_prefix: &str,
+) -> anyhow::Result<()> {
+    shop.set_stock(products, PLENTY).await?;
+    shop.fill_baskets(shoppers, products).await?;
+    let orders_before = shop.orders().await?;
+    let next = Arc::new(AtomicUsize::new(0));
+    let shoppers = Arc::new(shoppers.to_vec());
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..CHECKOUT_IN_FLIGHT {
+        let (shop, shoppers, next) = (shop.clone(), shoppers.clone(), next.clone());
+        let key_prefix = key_prefix.to_owned();
+        workers.push(tokio::spawn(async move {
+            let mut answers = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(shopper) = shoppers.get(i) else { break };
+                answers.push(shop.checkout(shopper, &format!("{key_prefix}-{i}")).await?);
+            }
+            Ok::<_, anyhow::Error>(answers)
+        }));
+    }
+    let mut answers = Vec::new();
+    for worker in workers {
+        answers.extend(worker.await??);
+    }
+    let elapsed = started.elapsed();
+    let paid = answers.iter().filter(|(status, _)| *status == 200).count();
+    let made = shop.orders().await? - orders_before;
+    anyhow::ensure!(made == paid as i64, "{paid} answers 200 but {made} orders");
+    println!(
+        "  {} checkouts in {:.2} s: {:.0} orders/s; {paid} paid, {} other answers",
+        answers.len(),
+        elapsed.as_secs_f64(),
+        paid as f64 / elapsed.as_secs_f64(),
+        answers.len() - paid,
+    );
+    report(
+        "  latency",
+        answers.into_iter().map(|(_, latency)| latency).collect(),
+    );
+    Ok(())
+}
+
+/// DROP_STOCK units, every shopper has one in the basket and all check out
+/// at the same moment.
+async fn drop_round(
+    shop: &Shop,
+    shoppers: &[Shopper],
+    product: i64,
+    run: u64,
+    round: usize,
+) -> anyhow::Result<()> {
+    let label = format!("round {round}");
+    shop.set_stock(&[product], DROP_STOCK).await?;
+    shop.fill_baskets(shoppers, &[product]).await?;
+    let orders_before = shop.orders().await?;
+    let started = Instant::now();
+    let buyers: Vec<_> = shoppers
+        .iter()
+        .enumerate()
+        .map(|(i, shopper)| {
+            let (shop, shopper) = (shop.clone(), shopper.clone());
+            let key = format!("r{run:x}-drop{round}-{i}");
+            tokio::spawn(async move {
+                let (status, latency) = shop.checkout(&shopper, &key).await?;
+                Ok::<_, anyhow::Error>((status, latency, started.elapsed()))
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for buyer in buyers {
+        answers.push(buyer.await??);
+    }
+    let all_answered = started.elapsed();
+    let mut paid_at: Vec<Duration> = answers
+        .iter()
+        .filter(|(status, ..)| *status == 200)
+        .map(|(.., at)| *at)
+        .collect();
+    paid_at.sort();
+    let paid = paid_at.len();
+    let sold_out = answers.iter().filter(|(status, ..)| *status == 409).count();
+    let other = answers.len() - paid - sold_out;
+    let made = shop.orders().await? - orders_before;
+    let stock_left: i32 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+        .bind(product)
+        .fetch_one(&shop.pool)
+        .await?;
+    println!(
+        "  {label}: sold out after {:.0} ms (last order), every answer after {:.0} ms; \
+         {paid}× 200, {sold_out}× 409, {other}× other; {made} orders made, stock left {stock_left}",
+        paid_at.last().map_or(0.0, |at| at.as_secs_f64() * 1000.0),
+        all_answered.as_secs_f64() * 1000.0,
+    );
+    report(
+        "  latency (every answer)",
+        answers.iter().map(|(_, latency, _)| *latency).collect(),
+    );
+    report(
+        "  latency (sold out, 409)",
+        answers
+            .iter()
+            .filter(|(status, ..)| *status == 409)
+            .map(|(_, latency, _)| *latency)
+            .collect(),
+    );
+    // Correctness, not time: the drop sells its stock exactly.
+    let stock = i64::from(DROP_STOCK);
+    anyhow::ensure!(made == stock, "{label}: {made} orders for {stock} units");
+    anyhow::ensure!(
+        paid as i64 == stock && stock_left == 0,
+        "{label}: {paid} paid, {stock_left} left"
+    );
+    anyhow::ensure!(other == 0, "{label}: {other} answers neither 200 nor 409");
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let url = std::env::var("DATABASE_URL").context("set DATABASE_URL (make bench does)")?;
+    let pool = server::database::pool_options(8).connect(&url).await?;
+    server::database::migrate(&pool).await?;
+    server::seed::seed_demo(&pool).await?;
+    let server_pool = server::database::pool_options(SERVER_POOL_SIZE)
+        .connect(&url)
+        .await?;
+    let config = WebConfig::local("127.0.0.1:0".parse()?);
+    let app = Application::build(&config, server_pool).await?;
+    let shop = Shop {
+        base: format!("http://{}", app.local_addr()),
+        pool,
+    };
+    tokio::spawn(app.run_until(std::future::pending()));
+
+    // Usernames unique to this run, so that a kept database can run it again.
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    let started = Instant::now();
+    let shoppers: Vec<Shopper> = stream::iter(0..SHOPPERS)
+        .map(|i| shop.register(format!("ck{run:x}-{i}")))
+        .buffer_unordered(REGISTER_IN_FLIGHT)
+        .try_collect()
+        .await?;
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
+    println!(
+        "demo catalogue; {SHOPPERS} shoppers registered and logged in in {:.1} s (not timed); \
+         server pool {SERVER_POOL_SIZE} connections; {cpus} CPUs shared by server, clients and PostgreSQL",
+        started.elapsed().as_secs_f64()
+    );
+
+    let load_products: Vec<i64> = sqlx::query_scalar("SELECT id FROM products ORDER BY id LIMIT $1")
+        .bind(LOAD_PRODUCTS)
+        .fetch_all(&shop.pool)
+        .await?;
+    sqlx::query("UPDATE products SET stock = $2, max_per_order = 100 WHERE id = ANY($1)")
+        .bind(&load_products)
+        .bind(PLENTY)
+        .execute(&shop.pool)
+        .await?;
+    shop.clear_baskets(&shoppers).await?;
+    basket_load(
+        &shop,
+        &shoppers,
+        &load_products,
+        Duration::from_secs(WARM_UP_SECONDS),
+    )
+    .await?;
+    shop.clear_baskets(&shoppers).await?;
+    let started = Instant::now();
+    let load = basket_load(
+        &shop,
+        &shoppers,
+        &load_products,
+        Duration::from_secs(LOAD_SECONDS),
+    )
+    .await?;
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "POST /api/basket/add         {:>8.0} req/s with {LOAD_CLIENTS} logged-in clients for {elapsed:.1} s \
+         ({} added nothing)",
+        load.latencies.len() as f64 / elapsed,
+        load.nothing_added,
+    );
+    report("  latency", load.latencies);
+
+    let hot = shop.product("nintendo-switch-oled").await?;
+    println!("POST /api/payment/checkout, {SHOPPERS} buyers, {CHECKOUT_IN_FLIGHT} in flight, one product:");
+    checkout_throughput(&shop, &shoppers, &[hot], &format!("r{run:x}-hot")).await?;
+    println!(
+        "POST /api/payment/checkout, {SHOPPERS} buyers, {CHECKOUT_IN_FLIGHT} in flight, {} products:",
+        load_products.len()
+    );
+    checkout_throughput(&shop, &shoppers, &load_products, &format!("r{run:x}-spread")).await?;
+
+    let console = shop.product("playstation-5-slim").await?;
+    println!("drop: {DROP_STOCK} in stock, {SHOPPERS} buyers check out at once");
+    for round in 1..=DROP_ROUNDS {
+        drop_round(&shop, &shoppers, console, run, round).await?;
+    }
+    println!("every drop made exactly {DROP_STOCK} orders");
+    Ok(())
+}

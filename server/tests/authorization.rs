@@ -32,6 +32,22 @@ struct People {
     book: i64,
     /// An order of `customer`.
     order: i64,
+    /// A product and an empty category of this cell only, to delete.
+    spare_product: i64,
+    spare_category: i64,
+}
+
+/// A valid product form for `slug`.
+fn product_form(p: &People, slug: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", format!("Produit {}", p.cell)),
+        ("slug", slug.to_owned()),
+        ("description", "Un produit.".into()),
+        ("category_id", p.spare_category.to_string()),
+        ("price", "12,90".into()),
+        ("stock", "3".into()),
+        ("max_per_order", "2".into()),
+    ]
 }
 
 struct Case {
@@ -176,6 +192,95 @@ fn cases() -> Vec<Case> {
             ..Case::default()
         },
         Case {
+            endpoint: "admin/dashboard",
+            args: |_| vec![],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/list",
+            args: |_| vec![("query", "prince".into()), ("page", "1".into())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/get",
+            args: |p| vec![("id", p.book.to_string())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/create",
+            args: |p| product_form(p, &format!("matrix-product-{}", p.cell)),
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/update",
+            args: |p| {
+                let mut form = product_form(p, "le-petit-prince");
+                form.push(("id", p.book.to_string()));
+                form.retain(|(name, _)| *name != "stock");
+                form
+            },
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/adjust-stock",
+            args: |p| {
+                vec![
+                    ("id", p.book.to_string()),
+                    ("delta", "1".into()),
+                    ("reason", "recount".into()),
+                ]
+            },
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/delete",
+            args: |p| vec![("id", p.spare_product.to_string())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/categories",
+            args: |_| vec![],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/create-category",
+            args: |p| {
+                vec![
+                    ("slug", format!("matrix-category-{}", p.cell)),
+                    ("name_fr", "Catégorie".into()),
+                    ("name_en", "Category".into()),
+                ]
+            },
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/rename-category",
+            args: |p| {
+                vec![
+                    ("id", p.spare_category.to_string()),
+                    ("name_fr", "Nouveau".into()),
+                    ("name_en", "New".into()),
+                ]
+            },
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/delete-category",
+            args: |p| vec![("id", p.spare_category.to_string())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
             endpoint: "users/list",
             args: |_| vec![("query", String::new()), ("page", "1".into())],
             allowed: ADMIN_ONLY,
@@ -265,12 +370,30 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
     .execute(&app.pool)
     .await
     .expect("order line");
+    let spare_category: i64 = sqlx::query_scalar(
+        "INSERT INTO categories (slug, name_fr, name_en) VALUES ('spare-' || $1, 'Spare', 'Spare') RETURNING id",
+    )
+    .bind(cell.to_string())
+    .fetch_one(&app.pool)
+    .await
+    .expect("category");
+    let spare_product: i64 = sqlx::query_scalar(
+        "INSERT INTO products (slug, name, category_id, price_cents, stock, image_path)
+         SELECT 'spare-product-' || $1, 'Spare', id, 100, 1, '/x.svg' FROM categories WHERE slug = 'livres'
+         RETURNING id",
+    )
+    .bind(cell.to_string())
+    .fetch_one(&app.pool)
+    .await
+    .expect("product");
     (
         People {
             customer,
             cell,
             book,
             order,
+            spare_product,
+            spare_category,
         },
         client,
     )

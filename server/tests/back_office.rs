@@ -1,0 +1,342 @@
+#![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test
+//! The back office through the real HTTP endpoints: archive instead of
+//! delete, the stock ledger under admin adjustments, categories, image
+//! uploads and the audit log.
+
+mod common;
+
+use common::shop::{add, checkout, json, product_id, stock_of, CARD_OK};
+use common::{spawn_app, TestApp};
+use sqlx::PgPool;
+
+async fn admin_client(app: &TestApp) -> (reqwest::Client, i64) {
+    let client = app.new_client();
+    let id = app.admin(&client, "boss").await;
+    (client, id)
+}
+
+async fn category_id(app: &TestApp, slug: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM categories WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .expect("category")
+}
+
+/// Creates a product through the back office; returns its id.
+async fn create_product(app: &TestApp, admin: &reqwest::Client, name: &str, stock: i32) -> i64 {
+    let category = category_id(app, "jeux-video").await.to_string();
+    let stock = stock.to_string();
+    let response = app
+        .call_as(
+            admin,
+            "products/admin/create",
+            &[
+                ("name", name),
+                ("slug", ""),
+                ("description", "Édition limitée."),
+                ("category_id", &category),
+                ("price", "599,99"),
+                ("stock", &stock),
+                ("max_per_order", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200, "create {name}");
+    json(response).await.as_i64().expect("id")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_product_that_was_ordered_is_archived_and_its_orders_still_read(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, _) = admin_client(&app).await;
+    let console = create_product(&app, &admin, "Console Rétro Collector", 2).await;
+    let (status, html) = app.get_html("/p/console-retro-collector").await;
+    assert_eq!(status, 200, "the slug comes from the name");
+    assert!(html.contains("599,99"));
+
+    let buyer = app.new_client();
+    app.register(&buyer, "ada").await;
+    assert_eq!(add(&app, &buyer, console, 1).await.status(), 200);
+    let order = json(checkout(&app, &buyer, "retro-order-1", CARD_OK).await).await["id"]
+        .as_i64()
+        .expect("order");
+
+    let removal = json(
+        app.call_as(&admin, "products/admin/delete", &[("id", &console.to_string())])
+            .await,
+    )
+    .await;
+    assert_eq!(removal, "Archived");
+    assert_eq!(
+        app.get_html("/p/console-retro-collector").await.0,
+        404,
+        "gone from the shop"
+    );
+    let (_, search) = app.get_html("/search?q=console+retro").await;
+    assert!(!search.contains("Console Rétro Collector"), "and from search");
+    assert_eq!(
+        add(&app, &app.new_client(), console, 1).await.status(),
+        404,
+        "and from baskets"
+    );
+    let detail = json(
+        app.call_as(&buyer, "payment/order", &[("order_id", &order.to_string())])
+            .await,
+    )
+    .await;
+    assert_eq!(
+        detail["lines"][0]["product_name"], "Console Rétro Collector",
+        "the order reads as before"
+    );
+
+    let unordered = create_product(&app, &admin, "Manette oubliée", 4).await;
+    let removal = json(
+        app.call_as(&admin, "products/admin/delete", &[("id", &unordered.to_string())])
+            .await,
+    )
+    .await;
+    assert_eq!(removal, "Deleted");
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM products WHERE id = $1")
+        .bind(unordered)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(left, 0);
+    let again = app
+        .call_as(&admin, "products/admin/delete", &[("id", &unordered.to_string())])
+        .await;
+    assert_eq!(again.status(), 404);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn stock_equals_the_sum_of_its_movements_after_a_mixed_day(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, admin_id) = admin_client(&app).await;
+    let console = create_product(&app, &admin, "Console Drop", 2).await;
+    let adjust = |delta: &'static str, reason: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            app.call_as(
+                &admin,
+                "products/admin/adjust-stock",
+                &[("id", &console.to_string()), ("delta", delta), ("reason", reason)],
+            )
+            .await
+        }
+    };
+    assert_eq!(adjust("5", "delivery").await.status(), 200);
+    assert_eq!(adjust("-3", "damaged").await.status(), 200);
+    let refused = adjust("-100", "too many").await;
+    assert_eq!(refused.status(), 400, "stock never goes below zero");
+    assert_eq!(adjust("2", " ").await.status(), 400, "a reason is required");
+    assert_eq!(stock_of(&app, console).await, 4);
+
+    let buyer = app.new_client();
+    app.register(&buyer, "ada").await;
+    add(&app, &buyer, console, 1).await;
+    let order = json(checkout(&app, &buyer, "drop-order-1", CARD_OK).await).await["id"]
+        .as_i64()
+        .expect("order");
+    let cancel = app
+        .call_as(
+            &admin,
+            "payment/admin/order-status",
+            &[("order_id", &order.to_string()), ("status", "cancelled")],
+        )
+        .await;
+    assert_eq!(cancel.status(), 200);
+    assert_eq!(stock_of(&app, console).await, 4);
+
+    let unbalanced = app::products::stock::unbalanced_products(&app.pool)
+        .await
+        .expect("ledger");
+    assert!(unbalanced.is_empty(), "{unbalanced:?}");
+    let reasons: Vec<(i32, String, Option<i64>)> = sqlx::query_as(
+        "SELECT delta, reason, actor_id FROM stock_movements WHERE product_id = $1 ORDER BY id",
+    )
+    .bind(console)
+    .fetch_all(&app.pool)
+    .await
+    .expect("movements");
+    let ada: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'ada'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("ada");
+    assert_eq!(
+        reasons,
+        vec![
+            (2, "creation".to_owned(), Some(admin_id)),
+            (5, "adjustment: delivery".to_owned(), Some(admin_id)),
+            (-3, "adjustment: damaged".to_owned(), Some(admin_id)),
+            (-1, "checkout".to_owned(), Some(ada)),
+            (1, "cancel".to_owned(), Some(admin_id)),
+        ]
+    );
+
+    let dashboard = json(app.call_as(&admin, "admin/dashboard", &[]).await).await;
+    let actions: Vec<&str> = dashboard["audit"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .filter_map(|entry| entry["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["order.status", "product.stock", "product.stock", "product.create"],
+        "newest first; refused changes are not logged"
+    );
+    assert!(dashboard["low_stock"]
+        .as_array()
+        .expect("low")
+        .iter()
+        .any(|p| p["id"] == console));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn categories_are_created_renamed_and_deleted_only_when_empty(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, _) = admin_client(&app).await;
+    let created = app
+        .call_as(
+            &admin,
+            "products/admin/create-category",
+            &[
+                ("slug", ""),
+                ("name_fr", "Jardin & Extérieur"),
+                ("name_en", "Garden"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 200);
+    let garden = json(created).await.as_i64().expect("id");
+    let (status, _) = app.get_html("/c/jardin-exterieur").await;
+    assert_eq!(status, 200, "the slug comes from the French name");
+    let duplicate = app
+        .call_as(
+            &admin,
+            "products/admin/create-category",
+            &[
+                ("slug", "jardin-exterieur"),
+                ("name_fr", "Jardin"),
+                ("name_en", "Garden"),
+            ],
+        )
+        .await;
+    assert_eq!(duplicate.status(), 400);
+
+    let renamed = app
+        .call_as(
+            &admin,
+            "products/admin/rename-category",
+            &[
+                ("id", &garden.to_string()),
+                ("name_fr", "Jardin"),
+                ("name_en", "Garden"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status(), 200);
+    assert!(app.get_html("/c/jardin-exterieur").await.1.contains("Jardin"));
+
+    let books = category_id(&app, "livres").await;
+    let refused = app
+        .call_as(
+            &admin,
+            "products/admin/delete-category",
+            &[("id", &books.to_string())],
+        )
+        .await;
+    assert_eq!(refused.status(), 409, "a category with products stays");
+    let deleted = app
+        .call_as(
+            &admin,
+            "products/admin/delete-category",
+            &[("id", &garden.to_string())],
+        )
+        .await;
+    assert_eq!(deleted.status(), 200);
+    assert_eq!(app.get_html("/c/jardin-exterieur").await.0, 404);
+}
+
+fn png() -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(&[0_u8; 64]);
+    bytes
+}
+
+async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    product: i64,
+    bytes: Vec<u8>,
+    name: &str,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new().part(
+        "image",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
+    client
+        .post(app.url(&format!("/admin/products/{product}/image")))
+        .header("Origin", &app.address)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn images_are_checked_by_type_and_size_and_served_from_the_database(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, _) = admin_client(&app).await;
+    let book = product_id(&app, "le-petit-prince").await;
+
+    let customer = app.new_client();
+    app.register(&customer, "ada").await;
+    assert_eq!(upload(&app, &customer, book, png(), "a.png").await.status(), 403);
+    assert_eq!(
+        upload(&app, &app.new_client(), book, png(), "a.png")
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        upload(
+            &app,
+            &admin,
+            book,
+            b"<svg onload=alert(1)></svg>".to_vec(),
+            "evil.png"
+        )
+        .await
+        .status(),
+        400,
+        "the bytes decide, not the name"
+    );
+    let too_big = vec![0x89_u8; 3 * 1024 * 1024];
+    assert_eq!(upload(&app, &admin, book, too_big, "big.png").await.status(), 413);
+    let foreign = app
+        .new_client()
+        .post(app.url(&format!("/admin/products/{book}/image")))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(foreign.status(), 403);
+
+    assert_eq!(upload(&app, &admin, book, png(), "cover.png").await.status(), 200);
+    let path: String = sqlx::query_scalar("SELECT image_path FROM products WHERE id = $1")
+        .bind(book)
+        .fetch_one(&app.pool)
+        .await
+        .expect("path");
+    assert!(path.starts_with("/media/"), "{path}");
+    let image = app.get(&path).await;
+    assert_eq!(image.status(), 200);
+    assert_eq!(image.headers()["content-type"], "image/png");
+    assert_eq!(image.bytes().await.expect("bytes").to_vec(), png());
+    assert_eq!(app.get("/media/999999").await.status(), 404);
+    let (_, page) = app.get_html("/p/le-petit-prince").await;
+    assert!(page.contains(&path), "the shop shows the new image");
+}

@@ -51,6 +51,11 @@ e2e() {
   local port=${E2E_PORT:-3055}
   local db_url
   db_url=$(DATABASE_URL=$DATABASE_URL scripts/create-database.sh "wondermarket_e2e_$$") || return 1
+  # The back-office journeys log in as this administrator.
+  export E2E_ADMIN_USERNAME=e2e-admin E2E_ADMIN_PASSWORD="e2e-admin-$$-$RANDOM-password"
+  DATABASE_URL=$db_url WONDERMARKET_ADMIN_PASSWORD=$E2E_ADMIN_PASSWORD RUST_LOG=warn \
+    target/release/server create-admin --username "$E2E_ADMIN_USERNAME" --email e2e-admin@example.com \
+    >"$workdir/create-admin.log" 2>&1 || { cat "$workdir/create-admin.log"; return 1; }
   DATABASE_URL=$db_url LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
     WONDERMARKET_SEED_DEMO=true RUST_LOG=${RUST_LOG:-warn} \
     target/release/server >"$workdir/server.log" 2>&1 &

@@ -1,0 +1,100 @@
+import { test, expect, hydrated, register, uniqueName } from "./fixtures";
+import type { Browser, Page } from "@playwright/test";
+
+const ADMIN = process.env.E2E_ADMIN_USERNAME ?? "e2e-admin";
+const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "";
+
+// A 1×1 PNG.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+async function logInAsAdmin(page: Page, returnTo: string, javaScriptEnabled: boolean) {
+  await page.goto(`/login?return_to=${encodeURIComponent(returnTo)}`);
+  if (javaScriptEnabled) await hydrated(page);
+  await page.getByLabel("Identifiant ou e-mail").fill(ADMIN);
+  await page.getByLabel("Mot de passe").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(new RegExp(`${returnTo}$`));
+  if (javaScriptEnabled) await hydrated(page);
+}
+
+async function customerBuys(browser: Browser, javaScriptEnabled: boolean, slug: string) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  await page.goto(`/p/${slug}`);
+  if (javaScriptEnabled) await hydrated(page);
+  await expect(page.getByText("Plus que 2")).toBeVisible();
+  await page.getByRole("button", { name: "Ajouter au panier" }).click();
+  await expect(page.getByTestId("basket-count")).toHaveText("1");
+  await page.goto("/register?return_to=%2Fcheckout");
+  if (javaScriptEnabled) await hydrated(page);
+  await register(page, uniqueName("fan"));
+  await expect(page).toHaveURL(/\/checkout$/);
+  if (javaScriptEnabled) await hydrated(page);
+  await page.getByLabel("Nom complet").fill("Ada Lovelace");
+  await page.getByLabel("Adresse").fill("12 rue de la Paix");
+  await page.getByLabel("Code postal").fill("75002");
+  await page.getByLabel("Ville").fill("Paris");
+  await page.getByLabel("Numéro de carte").fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiration (MM/AA)").fill("12/30");
+  await page.getByLabel("Cryptogramme (CVC)").fill("123");
+  await page.getByRole("button", { name: "Payer" }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+\?placed=1$/);
+  const number = (await page.getByTestId("order-number").textContent()) ?? "";
+  return { page, context, number };
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+
+  test.describe(`back office ${mode}`, () => {
+    test.use({ javaScriptEnabled });
+
+    test("an admin creates a product with an image, a customer buys it, the admin ships it", async ({ page, browser }) => {
+      const name = uniqueName("drop");
+      await logInAsAdmin(page, "/admin/products/new", javaScriptEnabled);
+      await page.getByLabel("Nom", { exact: true }).fill(`Console ${name}`);
+      await page.getByLabel("Prix (€, ex. 12,90)").fill("499,99");
+      await page.getByLabel("Stock").fill("2");
+      await page.getByRole("button", { name: "Créer" }).click();
+      await expect(page).toHaveURL(/\/admin\/products\/\d+\?created=1$/);
+      await expect(page.getByTestId("admin-product-name")).toHaveText(`Console ${name}`);
+      await expect(page.getByTestId("admin-stock")).toHaveText("2");
+
+      await page.getByLabel("PNG, JPEG ou WebP, 2 Mo au plus").setInputFiles({ name: "console.png", mimeType: "image/png", buffer: PNG });
+      await page.getByRole("button", { name: "Envoyer l'image" }).click();
+      await expect(page).toHaveURL(/\?image=ok$/);
+      await expect(page.getByTestId("admin-product-image")).toHaveAttribute("src", /^\/media\/\d+$/);
+
+      const customer = await customerBuys(browser, javaScriptEnabled, `console-${name}`);
+      await expect(customer.page.getByTestId("order-status")).toHaveText("Payée");
+
+      await page.goto("/admin/orders?status=paid");
+      const row = page.getByTestId("admin-orders").getByRole("row").filter({ hasText: `#${customer.number}` });
+      await expect(row).toContainText("Payée");
+      await row.getByRole("link", { name: `#${customer.number}` }).click();
+      if (javaScriptEnabled) await hydrated(page);
+      await page.getByRole("button", { name: "Marquer : Expédiée" }).click();
+      await expect(page.getByTestId("order-status").first()).toHaveText("Expédiée");
+
+      await customer.page.goto(`/orders/${customer.number}`);
+      await expect(customer.page.getByTestId("order-status")).toHaveText("Expédiée");
+      await customer.context.close();
+    });
+  });
+}
+
+test("customers and guests never reach the back office", async ({ page }) => {
+  const guest = await page.goto("/admin/products");
+  expect(guest?.status()).toBe(200);
+  await expect(page).toHaveURL(/\/login\?return_to=%2Fadmin%2Fproducts/);
+  await page.goto("/register");
+  await hydrated(page);
+  await register(page, uniqueName("curious"));
+  await expect(page.getByTestId("account-link")).toBeVisible();
+  const response = await page.goto("/admin/users");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByTestId("admin-users")).toHaveCount(0);
+});

@@ -1,16 +1,4 @@
-import { test, expect, hydrated, register, uniqueName } from "./fixtures";
-import type { Page } from "@playwright/test";
-
-async function fillCheckout(page: Page, card: string) {
-  await page.getByLabel("Nom complet").fill("Ada Lovelace");
-  await page.getByLabel("Adresse").fill("12 rue de la Paix");
-  await page.getByLabel("Code postal").fill("75002");
-  await page.getByLabel("Ville").fill("Paris");
-  await page.getByLabel("Numéro de carte").fill(card);
-  await page.getByLabel("Expiration (MM/AA)").fill("12/30");
-  await page.getByLabel("Cryptogramme (CVC)").fill("123");
-  await page.getByRole("button", { name: "Payer" }).click();
-}
+import { test, expect, fillCheckout, hydrated, register, uniqueName } from "./fixtures";
 
 for (const javaScriptEnabled of [true, false]) {
   const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";

@@ -44,3 +44,15 @@ export async function register(page: Page, username: string) {
   await page.getByLabel("Confirmez le mot de passe").fill(PASSWORD);
   await page.getByRole("button", { name: "Créer mon compte" }).click();
 }
+
+/** Fills the checkout form with a test card and pays. */
+export async function fillCheckout(page: Page, card: string) {
+  await page.getByLabel("Nom complet").fill("Ada Lovelace");
+  await page.getByLabel("Adresse").fill("12 rue de la Paix");
+  await page.getByLabel("Code postal").fill("75002");
+  await page.getByLabel("Ville").fill("Paris");
+  await page.getByLabel("Numéro de carte").fill(card);
+  await page.getByLabel("Expiration (MM/AA)").fill("12/30");
+  await page.getByLabel("Cryptogramme (CVC)").fill("123");
+  await page.getByRole("button", { name: "Payer" }).click();
+}

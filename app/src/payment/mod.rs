@@ -1,5 +1,5 @@
-//! PAYMENT: card checks, the payment gateway, checkout and orders
-//! (order detail pages and the back-office side are still to come, #5/#6).
+//! PAYMENT: card checks, the payment gateway, checkout, orders and their
+//! lifecycle (the back office changes their status).
 
 pub mod api;
 #[cfg(feature = "ssr")]

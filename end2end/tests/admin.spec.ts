@@ -25,8 +25,8 @@ async function customerBuys(browser: Browser, javaScriptEnabled: boolean, slug: 
   const page = await context.newPage();
   await page.goto(`/p/${slug}`);
   if (javaScriptEnabled) await hydrated(page);
-  await expect(page.getByText("Plus que 2")).toBeVisible();
-  await page.getByRole("button", { name: "Ajouter au panier" }).click();
+  await expect(page.locator(".product__buy").getByText("Plus que 2")).toBeVisible();
+  await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
   await expect(page.getByTestId("basket-count")).toHaveText("1");
   await page.goto("/register?return_to=%2Fcheckout");
   if (javaScriptEnabled) await hydrated(page);

@@ -9,8 +9,8 @@ for (const javaScriptEnabled of [true, false]) {
     test("a guest adds a scarce console, registers, finds the basket merged and pays", async ({ page }) => {
       await page.goto("/p/playstation-5-slim");
       if (javaScriptEnabled) await hydrated(page);
-      await expect(page.getByText(/Plus que \d/)).toBeVisible();
-      await page.getByRole("button", { name: "Ajouter au panier" }).click();
+      await expect(page.locator(".product__buy").getByText(/Plus que \d/)).toBeVisible();
+      await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
       if (javaScriptEnabled) await expect(page.getByText("Ajouté au panier.")).toBeVisible();
       await expect(page.getByTestId("basket-count")).toHaveText("1");
 

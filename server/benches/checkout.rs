@@ -21,8 +21,13 @@ const LOAD_CLIENTS: usize = 32;
 const WARM_UP_SECONDS: u64 = 1;
 const LOAD_SECONDS: u64 = 10;
 /// Products the add-to-basket load spreads over.
-const LOAD_PRODUCTS: i64 = 20;
+const LOAD_PRODUCTS: i64 = 40;
+/// What the one-product checkout rounds buy.
+const HOT_PRODUCT: &str = "nintendo-switch-oled";
+/// What the drop sells (DROP_STOCK units).
+const DROP_PRODUCT: &str = "playstation-5-slim";
 const CHECKOUT_IN_FLIGHT: usize = 32;
+const CHECKOUT_ROUNDS: usize = 3;
 const PLENTY: i32 = 1_000_000;
 const DROP_STOCK: i32 = 10;
 const DROP_ROUNDS: usize = 3;
@@ -259,41 +264,47 @@ async fn basket_load(
     Ok(total)
 }
 
-/// Every shopper checks out their basket, CHECKOUT_IN_FLIGHT at a time.
+/// Every shopper checks out a basket of one unit, CHECKOUT_IN_FLIGHT at a
+/// time, CHECKOUT_ROUNDS times (baskets refilled between rounds, not timed).
 async fn checkout_throughput(
     shop: &Shop,
     shoppers: &[Shopper],
     products: &[i64],
     key_prefix: &str,
 ) -> anyhow::Result<()> {
-    shop.set_stock(products, PLENTY).await?;
-    shop.fill_baskets(shoppers, products).await?;
-    let orders_before = shop.orders().await?;
-    let next = Arc::new(AtomicUsize::new(0));
     let shoppers = Arc::new(shoppers.to_vec());
-    let started = Instant::now();
-    let mut workers = Vec::new();
-    for _ in 0..CHECKOUT_IN_FLIGHT {
-        let (shop, shoppers, next) = (shop.clone(), shoppers.clone(), next.clone());
-        let key_prefix = key_prefix.to_owned();
-        workers.push(tokio::spawn(async move {
-            let mut answers = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(shopper) = shoppers.get(i) else { break };
-                answers.push(shop.checkout(shopper, &format!("{key_prefix}-{i}")).await?);
-            }
-            Ok::<_, anyhow::Error>(answers)
-        }));
+    let (mut answers, mut elapsed) = (Vec::new(), Duration::ZERO);
+    for round in 1..=CHECKOUT_ROUNDS {
+        shop.set_stock(products, PLENTY).await?;
+        shop.fill_baskets(&shoppers, products).await?;
+        let orders_before = shop.orders().await?;
+        let next = Arc::new(AtomicUsize::new(0));
+        let started = Instant::now();
+        let mut workers = Vec::new();
+        for _ in 0..CHECKOUT_IN_FLIGHT {
+            let (shop, shoppers, next) = (shop.clone(), shoppers.clone(), next.clone());
+            let key_prefix = format!("{key_prefix}{round}");
+            workers.push(tokio::spawn(async move {
+                let mut answers = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(shopper) = shoppers.get(i) else { break };
+                    answers.push(shop.checkout(shopper, &format!("{key_prefix}-{i}")).await?);
+                }
+                Ok::<_, anyhow::Error>(answers)
+            }));
+        }
+        let mut round_answers = Vec::new();
+        for worker in workers {
+            round_answers.extend(worker.await??);
+        }
+        elapsed += started.elapsed();
+        let paid = round_answers.iter().filter(|(status, _)| *status == 200).count();
+        let made = shop.orders().await? - orders_before;
+        anyhow::ensure!(made == paid as i64, "{paid} answers 200 but {made} orders");
+        answers.extend(round_answers);
     }
-    let mut answers = Vec::new();
-    for worker in workers {
-        answers.extend(worker.await??);
-    }
-    let elapsed = started.elapsed();
     let paid = answers.iter().filter(|(status, _)| *status == 200).count();
-    let made = shop.orders().await? - orders_before;
-    anyhow::ensure!(made == paid as i64, "{paid} answers 200 but {made} orders");
     println!(
         "  {} checkouts in {:.2} s: {:.0} orders/s; {paid} paid, {} other answers",
         answers.len(),
@@ -416,10 +427,12 @@ async fn main() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let load_products: Vec<i64> = sqlx::query_scalar("SELECT id FROM products ORDER BY id LIMIT $1")
-        .bind(LOAD_PRODUCTS)
-        .fetch_all(&shop.pool)
-        .await?;
+    let load_products: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM products WHERE slug <> ALL($1) ORDER BY id LIMIT $2")
+            .bind(&[HOT_PRODUCT, DROP_PRODUCT][..])
+            .bind(LOAD_PRODUCTS)
+            .fetch_all(&shop.pool)
+            .await?;
     sqlx::query("UPDATE products SET stock = $2, max_per_order = 100 WHERE id = ANY($1)")
         .bind(&load_products)
         .bind(PLENTY)
@@ -451,16 +464,20 @@ async fn main() -> anyhow::Result<()> {
     );
     report("  latency", load.latencies);
 
-    let hot = shop.product("nintendo-switch-oled").await?;
-    println!("POST /api/payment/checkout, {SHOPPERS} buyers, {CHECKOUT_IN_FLIGHT} in flight, one product:");
+    let hot = shop.product(HOT_PRODUCT).await?;
+    println!(
+        "POST /api/payment/checkout, {SHOPPERS} buyers × {CHECKOUT_ROUNDS} rounds, {CHECKOUT_IN_FLIGHT} in flight, \
+         one product:"
+    );
     checkout_throughput(&shop, &shoppers, &[hot], &format!("r{run:x}-hot")).await?;
     println!(
-        "POST /api/payment/checkout, {SHOPPERS} buyers, {CHECKOUT_IN_FLIGHT} in flight, {} products:",
+        "POST /api/payment/checkout, {SHOPPERS} buyers × {CHECKOUT_ROUNDS} rounds, {CHECKOUT_IN_FLIGHT} in flight, \
+         {} products:",
         load_products.len()
     );
     checkout_throughput(&shop, &shoppers, &load_products, &format!("r{run:x}-spread")).await?;
 
-    let console = shop.product("playstation-5-slim").await?;
+    let console = shop.product(DROP_PRODUCT).await?;
     println!("drop: {DROP_STOCK} in stock, {SHOPPERS} buyers check out at once");
     for round in 1..=DROP_ROUNDS {
         drop_round(&shop, &shoppers, console, run, round).await?;

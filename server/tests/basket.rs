@@ -180,7 +180,28 @@ async fn registering_keeps_the_guest_basket_and_flags_price_changes(pool: PgPool
         "UPDATE products SET price_cents = price_cents + 100 WHERE slug = 'le-petit-prince'",
     )
     .await;
-    app.register(&guest, "newcomer").await;
+    // The registration form sends an empty return_to when the shopper came
+    // straight to it: a merged basket is where they land.
+    let registered = app
+        .call_as(
+            &guest,
+            "auth/register",
+            &[
+                ("username", "newcomer"),
+                ("email", "newcomer@example.com"),
+                ("password", PASSWORD),
+                ("password_confirmation", PASSWORD),
+                ("first_name", "Ada"),
+                ("last_name", "Lovelace"),
+                ("return_to", ""),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status(), 200);
+    assert_eq!(
+        registered.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/basket")
+    );
     let basket = json(app.call_as(&guest, "basket/get", &[]).await).await;
     let line = &basket["lines"][0];
     assert_eq!(line["product_id"], book);

@@ -11,8 +11,14 @@ use crate::i18n::use_i18n;
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
 use crate::ui::{seo::Seo, url::with_query};
 
+/// Where to go after logging in, when the link said; empty otherwise (the
+/// server then picks: the basket after a merge, else the home page).
 fn return_to() -> String {
-    use_query_map().with_untracked(|q| safe_return_path(q.get_str("return_to")))
+    use_query_map().with_untracked(|q| {
+        q.get_str("return_to")
+            .map(|path| safe_return_path(Some(path)))
+            .unwrap_or_default()
+    })
 }
 
 #[component]

@@ -1,6 +1,12 @@
 //! The back office under /admin: dashboard and management pages. The
 //! server functions live with their concern (products, users, payment);
 //! this module holds the dashboard, the audit log and the pages.
+//!
+//! The back-office pages are rendered on the server only. They are plain
+//! HTML forms that work without JavaScript, the browser does not hydrate
+//! them (see `frontend`), and so shoppers never download their code: the
+//! browser build gets the stand-ins below, which load the page from the
+//! server when client-side navigation reaches one.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -8,4 +14,54 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 mod db;
 pub mod model;
+#[cfg(feature = "ssr")]
 pub mod pages;
+
+#[cfg(not(feature = "ssr"))]
+pub mod pages {
+    use leptos::prelude::*;
+
+    macro_rules! server_rendered {
+        ($($page:ident),* $(,)?) => {$(
+            #[component]
+            pub fn $page() -> impl IntoView {
+                reload_from_server();
+            }
+        )*};
+    }
+
+    server_rendered!(
+        AdminCategoriesPage,
+        AdminDashboardPage,
+        AdminNewProductPage,
+        AdminOrderPage,
+        AdminOrdersPage,
+        AdminProductPage,
+        AdminProductsPage,
+        AdminUserPage,
+        AdminUsersPage,
+    );
+
+    /// The router has already put the back-office URL in the address bar.
+    fn reload_from_server() {
+        if let Err(error) = window().location().reload() {
+            leptos::logging::error!("could not load the back office: {error:?}");
+        }
+    }
+}
+
+/// Whether a path belongs to the back office (rendered on the server only).
+pub fn is_back_office(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_admin_paths_are_back_office() {
+        assert!(super::is_back_office("/admin"));
+        assert!(super::is_back_office("/admin/products/3"));
+        assert!(!super::is_back_office("/administration-tips"));
+        assert!(!super::is_back_office("/p/admin"));
+    }
+}

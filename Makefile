@@ -11,7 +11,8 @@ run:
 test:
 	@scripts/test.sh
 
-# Search latency and page throughput on a 100 000-product catalogue.
+# Search latency and page throughput on a 100 000-product catalogue, then
+# add-to-basket latency, checkout throughput and a 10-unit drop.
 bench:
 	@scripts/bench.sh
 

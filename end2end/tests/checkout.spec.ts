@@ -6,8 +6,8 @@ for (const javaScriptEnabled of [true, false]) {
   test.describe(`buying ${mode}`, () => {
     test.use({ javaScriptEnabled });
 
-    test("a guest adds a scarce console, registers, finds the basket merged and pays", async ({ page }) => {
-      await page.goto("/p/playstation-5-slim");
+    test("a guest adds a scarce console (Steam Deck, 5 left), registers, finds the basket merged and pays", async ({ page }) => {
+      await page.goto("/p/steam-deck-oled");
       if (javaScriptEnabled) await hydrated(page);
       await expect(page.locator(".product__buy").getByText(/Plus que \d/)).toBeVisible();
       await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
@@ -20,7 +20,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page).toHaveURL(/\/basket$/);
       await expect(page.getByTestId("merge-notice")).toContainText("1 article(s) de votre visite");
       await expect(page.getByTestId("basket-line")).toHaveCount(1);
-      await expect(page.getByTestId("basket-line")).toContainText("PlayStation 5");
+      await expect(page.getByTestId("basket-line")).toContainText("Steam Deck");
       await expect(page.getByTestId("basket-count")).toHaveText("1");
 
       await page.getByRole("link", { name: "Passer la commande" }).click();
@@ -37,7 +37,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page).toHaveURL(/\/orders\/\d+\?placed=1$/);
       await expect(page.getByTestId("order-confirmed")).toContainText("Votre commande est confirmée");
       await expect(page.getByTestId("order-status")).toHaveText("Payée");
-      await expect(page.getByTestId("order-lines")).toContainText("PlayStation 5");
+      await expect(page.getByTestId("order-lines")).toContainText("Steam Deck");
       await expect(page.getByTestId("basket-count")).toHaveText("0");
       const number = await page.getByTestId("order-number").textContent();
 

@@ -5,7 +5,10 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    let path = leptos::prelude::window().location().pathname().unwrap_or_default();
+    let path = leptos::prelude::window()
+        .location()
+        .pathname()
+        .unwrap_or_default();
     if app::admin::is_back_office(&path) {
         return;
     }

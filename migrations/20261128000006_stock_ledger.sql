@@ -34,12 +34,16 @@ CREATE TRIGGER stock_movements_append_only
 
 CREATE FUNCTION wm_record_stock_movement() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    change INTEGER := NEW.stock - CASE WHEN TG_OP = 'INSERT' THEN 0 ELSE OLD.stock END;
+    change INTEGER := CASE TG_OP
+        WHEN 'INSERT' THEN NEW.stock
+        WHEN 'DELETE' THEN -OLD.stock
+        ELSE NEW.stock - OLD.stock
+    END;
 BEGIN
     IF change <> 0 THEN
         INSERT INTO stock_movements (product_id, delta, reason, actor_id, order_id)
         VALUES (
-            NEW.id,
+            CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END,
             change,
             coalesce(nullif(current_setting('wm.stock_reason', true), ''), 'unrecorded'),
             nullif(current_setting('wm.actor_id', true), '')::BIGINT,
@@ -51,7 +55,7 @@ END
 $$;
 
 CREATE TRIGGER products_stock_ledger
-    AFTER INSERT OR UPDATE OF stock ON products
+    AFTER INSERT OR UPDATE OF stock OR DELETE ON products
     FOR EACH ROW EXECUTE FUNCTION wm_record_stock_movement();
 
 -- What is in stock today is the opening balance.

@@ -5,8 +5,12 @@
 -- order history.
 ALTER TABLE products ADD COLUMN archived_at TIMESTAMPTZ;
 
+-- A view's columns are fixed when it is created: a migration that adds a
+-- column to products the shop reads must CREATE OR REPLACE this view.
 CREATE VIEW listed_products AS
-    SELECT * FROM products WHERE archived_at IS NULL;
+    SELECT id, slug, name, description, category_id, price_cents, stock, image_path, created_at,
+           search_name, search_vector, max_per_order
+    FROM products WHERE archived_at IS NULL;
 
 -- Images uploaded from the back office live in the database, so that every
 -- instance of the shop serves them (GET /media/{id}).

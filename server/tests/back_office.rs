@@ -103,6 +103,13 @@ async fn a_product_that_was_ordered_is_archived_and_its_orders_still_read(pool: 
         .await
         .expect("count");
     assert_eq!(left, 0);
+    let ledger: i64 =
+        sqlx::query_scalar("SELECT coalesce(sum(delta), 0) FROM stock_movements WHERE product_id = $1")
+            .bind(unordered)
+            .fetch_one(&app.pool)
+            .await
+            .expect("ledger");
+    assert_eq!(ledger, 0, "the deletion took its 4 units out of the ledger too");
     let again = app
         .call_as(&admin, "products/admin/delete", &[("id", &unordered.to_string())])
         .await;

@@ -102,7 +102,6 @@ async fn cancelling_returns_the_stock_once_however_many_times_it_is_asked(pool: 
     );
     assert_eq!(set_status(&app, &admin, order, "refunded").await, 400);
     assert_eq!(set_status(&app, &admin, 999_999, "shipped").await, 404);
-    assert_eq!(set_status(&app, &admin, order, "shipped").await, 200);
 
     let answers = join_all((0..5).map(|_| set_status(&app, &admin, order, "cancelled"))).await;
     assert_eq!(answers.iter().filter(|&&s| s == 200).count(), 1, "{answers:?}");
@@ -117,6 +116,13 @@ async fn cancelling_returns_the_stock_once_however_many_times_it_is_asked(pool: 
         409,
         "cancelled is final"
     );
+
+    // Shipped units have left the warehouse: that order cannot be cancelled.
+    let bob = app.new_client();
+    let shipped = buy(&app, &bob, "bob", "le-petit-prince", 1).await;
+    assert_eq!(set_status(&app, &admin, shipped, "shipped").await, 200);
+    assert_eq!(set_status(&app, &admin, shipped, "cancelled").await, 409);
+    assert_eq!(set_status(&app, &admin, shipped, "delivered").await, 200);
 
     let detail = json(
         app.call_as(&ada, "payment/order", &[("order_id", &order.to_string())])

@@ -25,7 +25,7 @@ pub mod pages {
         ($($page:ident),* $(,)?) => {$(
             #[component]
             pub fn $page() -> impl IntoView {
-                reload_from_server();
+                load_from_server();
             }
         )*};
     }
@@ -42,9 +42,17 @@ pub mod pages {
         AdminUsersPage,
     );
 
-    /// The router has already put the back-office URL in the address bar.
-    fn reload_from_server() {
-        if let Err(error) = window().location().reload() {
+    /// Loads the page the router was asked for from the server.
+    fn load_from_server() {
+        let location = leptos_router::hooks::use_location();
+        let search = location.search.get_untracked();
+        let path = location.pathname.get_untracked();
+        let href = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
+        if let Err(error) = window().location().set_href(&href) {
             leptos::logging::error!("could not load the back office: {error:?}");
         }
     }

@@ -9,7 +9,7 @@ use super::model::Basket;
 use crate::auth::components::use_auth;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::forms::use_form_error;
+use crate::ui::forms::{use_action_error, use_url_error};
 
 /// The shopper's basket, reloaded after a login or a basket change.
 #[derive(Clone, Copy)]
@@ -123,7 +123,7 @@ pub fn AddToBasketButton(product_id: i64, name: String, available: bool) -> impl
 fn AddFeedback(add: ServerAction<AddToBasket>) -> impl IntoView {
     let i18n = use_i18n();
     refresh_basket_on_success(add);
-    let error = use_form_error(add);
+    let error = use_action_error(add);
     let added = move || add.value().get().and_then(Result::ok);
     view! {
         <p class="toast" role="status" hidden=move || added().is_none()>
@@ -177,5 +177,18 @@ pub fn MergeNoticeView() -> impl IntoView {
                     })
             })}
         </Suspense>
+    }
+}
+
+/// Without JavaScript, the error of an add-to-basket form (there may be
+/// one per product card) comes back in the URL: shown once, here.
+#[component]
+pub fn AddToBasketError() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = use_url_error::<AddToBasket>();
+    move || {
+        error
+            .get()
+            .map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })
     }
 }

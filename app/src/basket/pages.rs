@@ -7,7 +7,7 @@ use super::api::{ClearBasket, RemoveFromBasket, SetQuantity};
 use super::components::{refresh_basket_on_success, use_basket, MergeNoticeView};
 use super::model::{Basket, BasketLine};
 use crate::i18n::use_i18n;
-use crate::ui::forms::use_form_error;
+use crate::ui::forms::{use_action_error, use_url_error};
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
 
 #[component]
@@ -54,7 +54,16 @@ fn BasketView(basket: Basket) -> impl IntoView {
     let clear = ServerAction::<ClearBasket>::new();
     refresh_basket_on_success(clear);
     let subtotal = basket.subtotal_cents();
+    // Without JavaScript, the error of a line's form comes back in the URL.
+    let set_error = use_url_error::<SetQuantity>();
+    let remove_error = use_url_error::<RemoveFromBasket>();
     view! {
+        {move || {
+            set_error
+                .get()
+                .or_else(|| remove_error.get())
+                .map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })
+        }}
         <div class="basket">
             <ul class="basket__lines">
                 {basket.lines.into_iter().map(|line| view! { <BasketLineView line /> }).collect_view()}
@@ -116,8 +125,8 @@ fn LineControls(product_id: i64, name: String, quantity: i32, limit: i32) -> imp
     let remove = ServerAction::<RemoveFromBasket>::new();
     refresh_basket_on_success(set);
     refresh_basket_on_success(remove);
-    let set_error = use_form_error(set);
-    let remove_error = use_form_error(remove);
+    let set_error = use_action_error(set);
+    let remove_error = use_action_error(remove);
     let field_id = format!("quantity-{product_id}");
     let capped = move || {
         set.value()

@@ -205,6 +205,15 @@ pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i6
 
 /// The merge notice of this session, once: reading it removes it.
 pub async fn take_merge_notice(session: &Session) -> Result<Option<MergeNotice>, AppError> {
+    // `remove` marks the session changed even when there is nothing to
+    // remove; a plain read does not, so most page views write nothing.
+    let pending = session
+        .get::<MergeNotice>(MERGE_NOTICE_KEY)
+        .await
+        .map_err(|error| internal("session store", error))?;
+    if pending.is_none() {
+        return Ok(None);
+    }
     session
         .remove::<MergeNotice>(MERGE_NOTICE_KEY)
         .await

@@ -153,16 +153,7 @@ pub async fn set_order_status(order_id: i64, status: String) -> Result<(), AppEr
             let admin = require_admin().await?;
             let state = AppState::from_context()?;
             let status = OrderStatus::parse(status.trim())?;
-            service::set_order_status(&state, admin.id, order_id, status).await?;
-            crate::admin::audit::record(
-                &state.pool,
-                admin.id,
-                "order.status",
-                &format!("order {order_id}"),
-                status.as_str(),
-            )
-            .await?;
-            Ok(())
+            service::set_order_status(&state, admin.id, order_id, status).await
         }
         .await,
     )

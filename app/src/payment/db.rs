@@ -297,8 +297,16 @@ pub async fn update_status(
         .map(drop)
 }
 
-/// Puts the order's units back on the shelf.
+/// Puts the order's units back on the shelf, locking the products in id
+/// order as checkout does, so the two cannot deadlock.
 pub async fn return_stock(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "SELECT p.id FROM products p JOIN order_lines l ON l.product_id = p.id
+         WHERE l.order_id = $1 ORDER BY p.id FOR UPDATE OF p",
+    )
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query(
         "UPDATE products p SET stock = p.stock + l.quantity
          FROM order_lines l WHERE l.order_id = $1 AND p.id = l.product_id",

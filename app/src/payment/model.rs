@@ -163,7 +163,10 @@ mod tests {
         assert!(Paid.can_become(Shipped));
         assert!(Shipped.can_become(Delivered));
         assert!(Paid.can_become(Cancelled));
-        assert!(Shipped.can_become(Cancelled));
+        assert!(
+            !Shipped.can_become(Cancelled),
+            "shipped units are not back on the shelf"
+        );
         assert!(!Paid.can_become(Delivered), "ship first");
         assert!(!Delivered.can_become(Cancelled));
         assert!(!Cancelled.can_become(Cancelled), "cancelled once");
@@ -272,8 +275,8 @@ impl ShippingAddress {
     }
 }
 
-/// Where an order is: paid → shipped → delivered, or cancelled before
-/// delivery (cancelling gives the stock back).
+/// Where an order is: paid → shipped → delivered, or cancelled before it
+/// ships (cancelling gives the stock back: the units never left).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "lowercase"))]
@@ -308,7 +311,7 @@ impl OrderStatus {
     pub fn next(self) -> &'static [Self] {
         match self {
             Self::Paid => &[Self::Shipped, Self::Cancelled],
-            Self::Shipped => &[Self::Delivered, Self::Cancelled],
+            Self::Shipped => &[Self::Delivered],
             Self::Delivered | Self::Cancelled => &[],
         }
     }

@@ -5,6 +5,7 @@
 use super::db::{self, NewOrder};
 use super::gateway::PaymentError;
 use super::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
+use crate::admin::audit;
 use crate::basket::db as basket_db;
 use crate::error::AppError;
 use crate::products::stock::{self, StockChange};
@@ -128,6 +129,14 @@ pub async fn set_order_status(
         )));
     }
     db::update_status(&mut tx, order_id, next).await?;
+    audit::record(
+        &mut *tx,
+        admin_id,
+        "order.status",
+        &format!("order {order_id}"),
+        next.as_str(),
+    )
+    .await?;
     if next == OrderStatus::Cancelled {
         stock::describe(
             &mut tx,

@@ -167,6 +167,7 @@ pub async fn update_product(
             )
             .await?;
             tx.commit().await?;
+            leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
             Ok(())
         }
         .await,
@@ -191,7 +192,7 @@ pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, Ap
                     None => Err(AppError::NotFound),
                     Some(product) => Err(AppError::validation(
                         "delta",
-                        format!("only {} in stock: you cannot remove more", product.stock),
+                        format!("the stock ({}) must stay between 0 and 1000000", product.stock),
                     )),
                 };
             };
@@ -204,6 +205,7 @@ pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, Ap
             )
             .await?;
             tx.commit().await?;
+            leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
             Ok(stock)
         }
         .await,
@@ -220,6 +222,7 @@ pub async fn delete_product(id: i64) -> Result<Removal, AppError> {
             let admin = require_admin().await?;
             let state = AppState::from_context()?;
             let mut tx = state.pool.begin().await?;
+            stock::describe(&mut tx, StockChange::new("deletion").by(admin.id)).await?;
             let removal = db::remove_product(&mut tx, id).await?.ok_or(AppError::NotFound)?;
             let action = match removal {
                 Removal::Deleted => "product.delete",
@@ -227,7 +230,11 @@ pub async fn delete_product(id: i64) -> Result<Removal, AppError> {
             };
             audit::record(&mut *tx, admin.id, action, &format!("product {id}"), "").await?;
             tx.commit().await?;
-            leptos_axum::redirect("/admin/products");
+            let outcome = match removal {
+                Removal::Deleted => "deleted",
+                Removal::Archived => "archived",
+            };
+            leptos_axum::redirect(&format!("/admin/products?removed={outcome}"));
             Ok(removal)
         }
         .await,

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
-use super::editing::{AdminCategory, AdminProduct, ProductDraft, StockMovement, ADMIN_PRODUCTS_PER_PAGE};
+use super::editing::{
+    AdminCategory, AdminProduct, ProductDraft, StockMovement, ADMIN_PRODUCTS_PER_PAGE, MAX_STOCK,
+};
 
 const ADMIN_PRODUCT_COLUMNS: &str =
     "p.id, p.slug, p.name, p.description, p.category_id, c.name_fr AS category_name,
@@ -138,18 +140,20 @@ pub async fn set_image(db: impl PgExecutor<'_>, id: i64, image_path: &str) -> Re
     Ok(result.rows_affected() == 1)
 }
 
-/// Adds `delta` units (negative to remove) unless that would go below zero;
-/// the new stock, or `None` when refused or unknown.
+/// Adds `delta` units (negative to remove) unless that would leave the
+/// stock outside 0 to [`MAX_STOCK`]; the new stock, or `None` when refused
+/// or unknown.
 pub async fn adjust_stock(
     tx: &mut Transaction<'_, Postgres>,
     id: i64,
     delta: i32,
 ) -> Result<Option<i32>, sqlx::Error> {
     sqlx::query_scalar(
-        "UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock + $2 >= 0 RETURNING stock",
+        "UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock::bigint + $2 BETWEEN 0 AND $3 RETURNING stock",
     )
     .bind(id)
     .bind(delta)
+    .bind(MAX_STOCK)
     .fetch_optional(&mut **tx)
     .await
 }
@@ -161,15 +165,19 @@ pub async fn remove_product(
     id: i64,
 ) -> Result<Option<super::editing::Removal>, sqlx::Error> {
     use super::editing::Removal;
-    let Some(ordered) = sqlx::query_scalar::<_, bool>(
-        "SELECT EXISTS (SELECT 1 FROM order_lines WHERE product_id = $1) FROM products WHERE id = $1 FOR UPDATE",
-    )
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?
-    else {
+    // Lock first, then look for orders in a second statement: it sees a
+    // checkout that committed while we waited for the lock.
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM products WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if found.is_none() {
         return Ok(None);
-    };
+    }
+    let ordered: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM order_lines WHERE product_id = $1)")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
     sqlx::query("DELETE FROM basket_lines WHERE product_id = $1")
         .bind(id)
         .execute(&mut **tx)

@@ -49,7 +49,11 @@ impl ProductDraft {
             ));
         }
         let description = description.trim();
-        if description.chars().count() > 5_000 {
+        if description.chars().count() > 5_000
+            || description
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
             return Err(AppError::validation("description", "at most 5000 characters"));
         }
         if !(1..=100).contains(&max_per_order) {
@@ -83,7 +87,7 @@ pub fn parse_stock(stock: i32) -> Result<i32, AppError> {
 
 /// A stock adjustment: a non-zero change and why.
 pub fn parse_adjustment(delta: i32, reason: &str) -> Result<(i32, String), AppError> {
-    if delta == 0 || delta.abs() > MAX_STOCK {
+    if delta == 0 || !(-MAX_STOCK..=MAX_STOCK).contains(&delta) {
         return Err(AppError::validation("delta", "enter a change other than 0"));
     }
     let reason = reason.trim();
@@ -282,5 +286,10 @@ mod tests {
         assert!(parse_adjustment(0, "recount").is_err());
         assert!(parse_adjustment(3, " ").is_err());
         assert_eq!(parse_adjustment(-2, " broken "), Ok((-2, "broken".to_owned())));
+        assert!(parse_adjustment(i32::MIN, "overflow").is_err());
+        assert!(
+            ProductDraft::parse("X", "", "a\0b", 1, "1", 1).is_err(),
+            "no NUL in text"
+        );
     }
 }

@@ -17,13 +17,33 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
+    let from_url = use_url_error::<S>();
+    Signal::derive(move || match action.value().get() {
+        Some(Err(error)) => Some(error),
+        Some(Ok(_)) => None,
+        None => from_url.get(),
+    })
+}
+
+/// The error of `action` when JavaScript ran it, only. For forms repeated
+/// on a page (one per basket line, one per product card): the URL names
+/// the server function, not which of the forms was sent, so the page shows
+/// that error once with [`use_url_error`].
+pub fn use_action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// The error a plain form post of server function `S` brought back in the URL.
+pub fn use_url_error<S>() -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + 'static,
+{
     let query = use_query_map();
     Signal::derive(move || {
-        match action.value().get() {
-            Some(Err(error)) => return Some(error),
-            Some(Ok(_)) => return None,
-            None => {}
-        }
         query.with(|q| {
             if q.get_str("__path") != Some(S::PATH) {
                 return None;
@@ -33,8 +53,8 @@ where
     })
 }
 
-/// Whether the last submission of `action` succeeded (JavaScript) or the
-/// page was reached back from a plain form post of it without error.
+/// Whether the last submission of `action` succeeded, when JavaScript ran
+/// it (a plain form post reloads the page instead).
 pub fn use_form_success<S>(action: ServerAction<S>) -> Signal<bool>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::header::Header;
+use crate::basket::components::AddToBasketError;
 use crate::i18n::use_i18n;
 
 /// Header, main content and footer around every page.
@@ -13,6 +14,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </a>
         <Header />
         <main id="main" class="page">
+            <AddToBasketError />
             {children()}
         </main>
         <footer class="footer">

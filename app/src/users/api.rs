@@ -177,6 +177,7 @@ pub async fn create_user(
                 &user.username,
             )
             .await?;
+            leptos_axum::redirect("/admin/users?created=1");
             Ok(user)
         }
         .await,
@@ -214,6 +215,7 @@ pub async fn delete_user(id: i64) -> Result<(), AppError> {
             }
             audit::record(&mut *tx, admin.id, "user.delete", &format!("user {id}"), "").await?;
             tx.commit().await?;
+            leptos_axum::redirect("/admin/users?deleted=1");
             Ok(())
         }
         .await,

@@ -11,8 +11,8 @@ use crate::i18n::use_i18n;
 use crate::products::admin_api::{
     admin_categories, admin_product, admin_products, AdjustStock, CreateProduct, DeleteProduct, UpdateProduct,
 };
-use crate::products::editing::{price_input, AdminCategory, AdminProduct, ProductEditing, Removal};
-use crate::ui::forms::{use_form_error, use_form_success, FormAlert, FormField};
+use crate::products::editing::{price_input, AdminCategory, AdminProduct, ProductEditing};
+use crate::ui::forms::{use_form_error, FormAlert, FormField};
 use crate::ui::url::with_query;
 use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price};
 
@@ -41,6 +41,7 @@ fn ProductTable() -> impl IntoView {
     let i18n = use_i18n();
     let query = query_param("q");
     let page = query_param("page");
+    let removed = query_param("removed");
     let products = Resource::new(
         move || (query.get(), page.get()),
         |(query, page)| admin_products(query, page.parse().ok()),
@@ -50,6 +51,14 @@ fn ProductTable() -> impl IntoView {
             <h1>{move || i18n.t().admin_products}</h1>
             <A href="/admin/products/new" attr:class="button">{move || i18n.t().admin_new_product}</A>
         </div>
+        {move || {
+            let text = match removed.get().as_str() {
+                "deleted" => i18n.t().admin_deleted,
+                "archived" => i18n.t().admin_archived_done,
+                _ => return None,
+            };
+            Some(view! { <p class="alert alert--success" role="status">{text}</p> })
+        }}
         <Form method="GET" action="" attr:class="admin__search">
             <label for="admin-product-search" class="visually-hidden">{move || i18n.t().admin_search}</label>
             <input id="admin-product-search" type="search" name="q" value=move || query.get() />
@@ -241,7 +250,8 @@ fn ProductEditor(
     let product = editing.product;
     let id = product.id;
     let update_error = use_form_error(update);
-    let updated = use_form_success(update);
+    // The back office is not hydrated: outcomes come back in the URL.
+    let saved = query_param("saved");
     let adjust_error = use_form_error(adjust);
     let delete = ServerAction::<DeleteProduct>::new();
     let delete_error = use_form_error(delete);
@@ -263,7 +273,7 @@ fn ProductEditor(
                 <input type="hidden" name="id" value=id />
                 <ProductFields categories product=Some(product) error=update_error />
                 <FormAlert error=update_error fields=PRODUCT_FIELDS />
-                <p class="toast" role="status" hidden=move || !updated.get()>{move || i18n.t().admin_saved}</p>
+                <p class="toast" role="status" hidden=move || saved.get().is_empty()>{move || i18n.t().admin_saved}</p>
                 <button type="submit" class="button" disabled=move || update.pending().get()>{move || i18n.t().admin_save}</button>
             </ActionForm>
             <div class="admin__side">
@@ -317,13 +327,6 @@ fn ProductEditor(
                             <ConfirmBox id=format!("confirm-delete-{id}") />
                             <button type="submit" class="button button--danger">{move || i18n.t().admin_delete}</button>
                         </ActionForm>
-                        {move || delete.value().get().and_then(Result::ok).map(|removal| {
-                            let text = match removal {
-                                Removal::Deleted => i18n.t().admin_deleted,
-                                Removal::Archived => i18n.t().admin_archived_done,
-                            };
-                            view! { <p class="toast" role="status">{text}</p> }
-                        })}
                         {move || delete_error.get().map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })}
                     </section>
                 })}

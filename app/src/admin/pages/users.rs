@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::payment::api::list_orders;
 use crate::products::components::Pagination;
-use crate::ui::forms::{use_form_error, use_form_success, FormAlert, FormField};
+use crate::ui::forms::{use_form_error, FormAlert, FormField};
 use crate::ui::url::with_query;
 use crate::ui::{error::ErrorMessage, not_found::NotFound};
 use crate::users::api::{get_user, list_users, CreateUser, DeleteUser, SetRole};
@@ -34,13 +34,16 @@ fn Users() -> impl IntoView {
     let page = query_param("page");
     let create = ServerAction::<CreateUser>::new();
     let create_error = use_form_error(create);
-    let created = use_form_success(create);
+    // The back office is not hydrated: outcomes come back in the URL.
+    let created = query_param("created");
+    let deleted = query_param("deleted");
     let users = Resource::new(
         move || (query.get(), page.get(), create.version().get()),
         |(query, page, _)| list_users(query, page.parse().unwrap_or(1)),
     );
     view! {
         <h1>{move || i18n.t().admin_users}</h1>
+        <p class="alert alert--success" role="status" hidden=move || deleted.get().is_empty()>{move || i18n.t().admin_deleted}</p>
         <Form method="GET" action="" attr:class="admin__search">
             <label for="admin-user-search" class="visually-hidden">{move || i18n.t().admin_search}</label>
             <input id="admin-user-search" type="search" name="q" value=move || query.get() />
@@ -88,7 +91,7 @@ fn Users() -> impl IntoView {
                 </select>
             </div>
             <FormAlert error=create_error fields=&["username", "email", "password", "first_name", "last_name", "role"] />
-            <p class="toast" role="status" hidden=move || !created.get()>{move || i18n.t().admin_saved}</p>
+            <p class="toast" role="status" hidden=move || created.get().is_empty()>{move || i18n.t().admin_saved}</p>
             <button type="submit" class="button">{move || i18n.t().admin_create}</button>
         </ActionForm>
     }
@@ -138,7 +141,6 @@ fn UserAdmin(user: User, set_role: ServerAction<SetRole>) -> impl IntoView {
     let delete = ServerAction::<DeleteUser>::new();
     let role_error = use_form_error(set_role);
     let delete_error = use_form_error(delete);
-    let deleted = use_form_success(delete);
     let other_role = if user.is_admin() {
         Role::Customer
     } else {
@@ -170,7 +172,6 @@ fn UserAdmin(user: User, set_role: ServerAction<SetRole>) -> impl IntoView {
                 <ConfirmBox id=format!("confirm-user-{id}") />
                 <button type="submit" class="button button--danger">{move || i18n.t().admin_delete}</button>
             </ActionForm>
-            <p class="toast" role="status" hidden=move || !deleted.get()>{move || i18n.t().admin_deleted}</p>
             {move || delete_error.get().map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })}
         </section>
     }

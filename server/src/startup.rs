@@ -55,7 +55,7 @@ impl Application {
             .build();
 
         let store = PostgresStore::new(pool.clone());
-        let session_cleanup = tokio::spawn(delete_expired_sessions(store.clone()));
+        let session_cleanup = tokio::spawn(delete_expired_sessions(store.clone(), pool.clone()));
         let sessions = SessionManagerLayer::new(store)
             .with_name("wm_session")
             .with_http_only(true)
@@ -114,11 +114,26 @@ impl Application {
     }
 }
 
-async fn delete_expired_sessions(store: PostgresStore) {
+/// Hourly: expired sessions, and guest baskets abandoned for 30 days.
+async fn delete_expired_sessions(store: PostgresStore, pool: PgPool) {
     use tower_sessions::ExpiredDeletion;
-    if let Err(error) = store.continuously_delete_expired(Duration::from_secs(3600)).await {
-        tracing::error!(%error, "expired session cleanup stopped");
-    }
+    let sessions = async {
+        if let Err(error) = store.continuously_delete_expired(Duration::from_secs(3600)).await {
+            tracing::error!(%error, "expired session cleanup stopped");
+        }
+    };
+    let guest_baskets = async {
+        let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            match app::basket::db::delete_abandoned_guest_lines(&pool).await {
+                Ok(0) => {}
+                Ok(lines) => tracing::info!(lines, "abandoned guest basket lines deleted"),
+                Err(error) => tracing::error!(%error, "guest basket cleanup failed"),
+            }
+        }
+    };
+    tokio::join!(sessions, guest_baskets);
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what `docker stop` sends).

@@ -221,3 +221,61 @@ async fn registering_keeps_the_guest_basket_and_flags_price_changes(pool: PgPool
     );
     assert!(html.contains("Le prix a changé"), "and flags the new price");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn concurrent_adds_all_count_for_guests_and_accounts(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let products: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM products WHERE stock > 20 ORDER BY id LIMIT 8")
+            .fetch_all(&app.pool)
+            .await
+            .expect("products");
+    let guest = app.new_client();
+    // The first add gives the guest a basket; then clicks come in together.
+    assert_eq!(add(&app, &guest, products[0], 1).await.status(), 200);
+    let answers = futures::future::join_all(products[1..].iter().map(|&id| add(&app, &guest, id, 1))).await;
+    assert!(answers.iter().all(|r| r.status() == 200));
+    assert_eq!(
+        basket_lines(&app, &guest).await.len(),
+        products.len(),
+        "no add is lost"
+    );
+
+    let account = app.new_client();
+    app.register(&account, "ada").await;
+    let book = product_id(&app, "le-petit-prince").await;
+    let answers = futures::future::join_all((0..6).map(|_| add(&app, &account, book, 1))).await;
+    assert!(answers.iter().all(|r| r.status() == 200));
+    assert_eq!(
+        basket_lines(&app, &account).await,
+        vec![(book, 6)],
+        "six clicks, six books"
+    );
+    let answers = futures::future::join_all((0..6).map(|_| add(&app, &account, book, 3))).await;
+    assert!(answers.iter().all(|r| r.status() == 200));
+    assert_eq!(
+        basket_lines(&app, &account).await,
+        vec![(book, 10)],
+        "never past the per-order limit"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn abandoned_guest_baskets_are_forgotten_after_thirty_days(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let book = product_id(&app, "le-petit-prince").await;
+    let (fresh, old) = (app.new_client(), app.new_client());
+    add(&app, &fresh, book, 1).await;
+    add(&app, &old, book, 2).await;
+    sql(
+        &app,
+        "UPDATE guest_basket_lines SET added_at = now() - interval '31 days' WHERE quantity = 2",
+    )
+    .await;
+    let deleted = app::basket::db::delete_abandoned_guest_lines(&app.pool)
+        .await
+        .expect("cleanup");
+    assert_eq!(deleted, 1);
+    assert_eq!(basket_lines(&app, &fresh).await, vec![(book, 1)]);
+    assert!(basket_lines(&app, &old).await.is_empty());
+}

@@ -1,8 +1,26 @@
-//! SQL of baskets.
+//! SQL of baskets: an account's lines in `basket_lines`, a guest's in
+//! `guest_basket_lines`; the same statements serve both.
 
 use sqlx::{PgExecutor, Postgres, Transaction};
 
-use super::model::{line_limit, BasketLine, GuestLine};
+use super::model::{line_limit, BasketLine};
+
+/// Whose basket: an account's, or a guest's (by the key in the session).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BasketKey {
+    Account(i64),
+    Guest(i64),
+}
+
+impl BasketKey {
+    /// The table and owner column of this kind of basket (constants, never input).
+    fn table(self) -> (&'static str, &'static str, i64) {
+        match self {
+            Self::Account(user_id) => ("basket_lines", "user_id", user_id),
+            Self::Guest(guest_id) => ("guest_basket_lines", "guest_id", guest_id),
+        }
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct BasketLineRow {
@@ -33,39 +51,17 @@ impl From<BasketLineRow> for BasketLine {
     }
 }
 
-/// The user's basket with today's prices and stock, in product order.
-pub async fn find_lines(db: impl PgExecutor<'_>, user_id: i64) -> Result<Vec<BasketLine>, sqlx::Error> {
-    let rows = sqlx::query_as::<_, BasketLineRow>(
+/// The basket with today's prices and stock, in product order (archived
+/// products drop out).
+pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<BasketLine>, sqlx::Error> {
+    let (table, owner, id) = key.table();
+    let rows = sqlx::query_as::<_, BasketLineRow>(&format!(
         "SELECT p.id AS product_id, p.slug, p.name, p.image_path, p.price_cents AS unit_price_cents,
                 b.price_seen_cents, b.quantity, p.stock, p.max_per_order
-         FROM basket_lines b JOIN listed_products p ON p.id = b.product_id
-         WHERE b.user_id = $1 ORDER BY p.id",
-    )
-    .bind(user_id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(BasketLine::from).collect())
-}
-
-/// The basket lines of a guest (kept in the session), with today's
-/// prices and stock; products that no longer exist drop out.
-pub async fn find_guest_lines(
-    db: impl PgExecutor<'_>,
-    guest: &[GuestLine],
-) -> Result<Vec<BasketLine>, sqlx::Error> {
-    let ids: Vec<i64> = guest.iter().map(|line| line.product_id).collect();
-    let quantities: Vec<i32> = guest.iter().map(|line| line.quantity).collect();
-    let prices: Vec<i64> = guest.iter().map(|line| line.price_seen_cents).collect();
-    let rows = sqlx::query_as::<_, BasketLineRow>(
-        "SELECT p.id AS product_id, p.slug, p.name, p.image_path, p.price_cents AS unit_price_cents,
-                g.price_seen_cents, g.quantity, p.stock, p.max_per_order
-         FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS g (product_id, quantity, price_seen_cents)
-         JOIN listed_products p ON p.id = g.product_id
-         ORDER BY p.id",
-    )
-    .bind(ids)
-    .bind(quantities)
-    .bind(prices)
+         FROM {table} b JOIN listed_products p ON p.id = b.product_id
+         WHERE b.{owner} = $1 ORDER BY p.id"
+    ))
+    .bind(id)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(BasketLine::from).collect())
@@ -99,30 +95,79 @@ pub async fn product_limits(
 /// The line's quantity, locked until the transaction ends.
 pub async fn line_quantity(
     tx: &mut Transaction<'_, Postgres>,
-    user_id: i64,
+    key: BasketKey,
     product_id: i64,
 ) -> Result<Option<i32>, sqlx::Error> {
-    sqlx::query_scalar("SELECT quantity FROM basket_lines WHERE user_id = $1 AND product_id = $2 FOR UPDATE")
-        .bind(user_id)
-        .bind(product_id)
-        .fetch_optional(&mut **tx)
-        .await
+    let (table, owner, id) = key.table();
+    sqlx::query_scalar(&format!(
+        "SELECT quantity FROM {table} WHERE {owner} = $1 AND product_id = $2 FOR UPDATE"
+    ))
+    .bind(id)
+    .bind(product_id)
+    .fetch_optional(&mut **tx)
+    .await
 }
 
-/// Sets a line's quantity; a new line remembers `price_seen_cents`, an
-/// existing one keeps the price it was first added at.
+/// Adds `units` to a line in one statement, never past `limit` (≥ 1), so
+/// that concurrent adds add up instead of overwriting each other; a new
+/// line remembers `price_seen_cents`. Returns the line's quantity.
+pub async fn add_units(
+    db: impl PgExecutor<'_>,
+    key: BasketKey,
+    product_id: i64,
+    units: i32,
+    limit: i32,
+    price_seen_cents: i64,
+) -> Result<i32, sqlx::Error> {
+    let (table, owner, id) = key.table();
+    sqlx::query_scalar(&format!(
+        "INSERT INTO {table} ({owner}, product_id, quantity, price_seen_cents) VALUES ($1, $2, LEAST($3, $4), $5)
+         ON CONFLICT ({owner}, product_id) DO UPDATE
+             SET quantity = GREATEST({table}.quantity, LEAST({table}.quantity + EXCLUDED.quantity, $4))
+         RETURNING quantity"
+    ))
+    .bind(id)
+    .bind(product_id)
+    .bind(units)
+    .bind(limit)
+    .bind(price_seen_cents)
+    .fetch_one(db)
+    .await
+}
+
+/// Sets the quantity of an existing line; `false` when there is no such line.
+pub async fn set_line(
+    db: impl PgExecutor<'_>,
+    key: BasketKey,
+    product_id: i64,
+    quantity: i32,
+) -> Result<bool, sqlx::Error> {
+    let (table, owner, id) = key.table();
+    let result = sqlx::query(&format!(
+        "UPDATE {table} SET quantity = $3 WHERE {owner} = $1 AND product_id = $2"
+    ))
+    .bind(id)
+    .bind(product_id)
+    .bind(quantity)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Sets a line's quantity, creating it if needed (the login merge).
 pub async fn put_line(
     tx: &mut Transaction<'_, Postgres>,
-    user_id: i64,
+    key: BasketKey,
     product_id: i64,
     quantity: i32,
     price_seen_cents: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO basket_lines (user_id, product_id, quantity, price_seen_cents) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (user_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity",
-    )
-    .bind(user_id)
+    let (table, owner, id) = key.table();
+    sqlx::query(&format!(
+        "INSERT INTO {table} ({owner}, product_id, quantity, price_seen_cents) VALUES ($1, $2, $3, $4)
+         ON CONFLICT ({owner}, product_id) DO UPDATE SET quantity = EXCLUDED.quantity"
+    ))
+    .bind(id)
     .bind(product_id)
     .bind(quantity)
     .bind(price_seen_cents)
@@ -131,19 +176,51 @@ pub async fn put_line(
     .map(drop)
 }
 
-pub async fn remove_line(db: impl PgExecutor<'_>, user_id: i64, product_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM basket_lines WHERE user_id = $1 AND product_id = $2")
-        .bind(user_id)
-        .bind(product_id)
+pub async fn remove_line(
+    db: impl PgExecutor<'_>,
+    key: BasketKey,
+    product_id: i64,
+) -> Result<(), sqlx::Error> {
+    let (table, owner, id) = key.table();
+    sqlx::query(&format!(
+        "DELETE FROM {table} WHERE {owner} = $1 AND product_id = $2"
+    ))
+    .bind(id)
+    .bind(product_id)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+pub async fn clear(db: impl PgExecutor<'_>, key: BasketKey) -> Result<(), sqlx::Error> {
+    let (table, owner, id) = key.table();
+    sqlx::query(&format!("DELETE FROM {table} WHERE {owner} = $1"))
+        .bind(id)
         .execute(db)
         .await
         .map(drop)
 }
 
-pub async fn clear(db: impl PgExecutor<'_>, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM basket_lines WHERE user_id = $1")
-        .bind(user_id)
+/// A guest basket's raw lines `(product, quantity, price seen)`, removed
+/// from the guest table as they are read (the login merge moves them).
+pub async fn take_guest_lines(
+    tx: &mut Transaction<'_, Postgres>,
+    guest_id: i64,
+) -> Result<Vec<(i64, i32, i64)>, sqlx::Error> {
+    let mut lines: Vec<(i64, i32, i64)> = sqlx::query_as(
+        "DELETE FROM guest_basket_lines WHERE guest_id = $1 RETURNING product_id, quantity, price_seen_cents",
+    )
+    .bind(guest_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    lines.sort_unstable();
+    Ok(lines)
+}
+
+/// Forgets guest baskets untouched for 30 days; how many lines went.
+pub async fn delete_abandoned_guest_lines(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM guest_basket_lines WHERE added_at < now() - interval '30 days'")
         .execute(db)
         .await
-        .map(drop)
+        .map(|result| result.rows_affected())
 }

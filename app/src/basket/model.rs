@@ -69,14 +69,6 @@ impl BasketLine {
     }
 }
 
-/// A guest's basket line, kept in the session until login.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GuestLine {
-    pub product_id: i64,
-    pub quantity: i32,
-    pub price_seen_cents: i64,
-}
-
 /// A line the login merge could not keep whole: the shopper wanted
 /// `wanted` (guest basket plus account basket) and `kept` fit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,21 +1,51 @@
-//! Basket rules: what fits in a line, where a basket lives (the account's
-//! rows in PostgreSQL, or a guest's session), and the merge at login.
+//! Basket rules: what fits in a line, whose basket a request works on
+//! (the account's, or the guest's whose key is in the session), and the
+//! merge at login.
 
 use tower_sessions::Session;
 
-use super::db::{self, ProductLimits};
-use super::model::{AddOutcome, Basket, GuestLine, MergeChange, MergeNotice, Quantity, QuantityOutcome};
+use super::db::{self, BasketKey, ProductLimits};
+use super::model::{AddOutcome, Basket, MergeChange, MergeNotice, Quantity, QuantityOutcome};
 use crate::auth::guard;
 use crate::error::{internal, AppError};
 use crate::state::AppState;
 
-const GUEST_BASKET_KEY: &str = "guest_basket";
+/// The session remembers the key of the guest's basket, never its lines.
+const GUEST_BASKET_KEY: &str = "guest_basket_id";
 const MERGE_NOTICE_KEY: &str = "basket_merge_notice";
 
 /// Whose basket a request works on.
 pub enum BasketOwner {
     Account(i64),
     Guest(Session),
+}
+
+impl BasketOwner {
+    /// The basket's key; a guest without a basket yet has none.
+    async fn key(&self) -> Result<Option<BasketKey>, AppError> {
+        Ok(match self {
+            Self::Account(user_id) => Some(BasketKey::Account(*user_id)),
+            Self::Guest(session) => guest_id(session).await?.map(BasketKey::Guest),
+        })
+    }
+
+    /// The basket's key, giving a guest a basket on their first add.
+    async fn key_or_new(&self) -> Result<BasketKey, AppError> {
+        match self {
+            Self::Account(user_id) => Ok(BasketKey::Account(*user_id)),
+            Self::Guest(session) => match guest_id(session).await? {
+                Some(id) => Ok(BasketKey::Guest(id)),
+                None => {
+                    let id = new_guest_id();
+                    session
+                        .insert(GUEST_BASKET_KEY, id)
+                        .await
+                        .map_err(|error| internal("session store", error))?;
+                    Ok(BasketKey::Guest(id))
+                }
+            },
+        }
+    }
 }
 
 /// The caller's basket: the account's when logged in, else the session's.
@@ -31,11 +61,9 @@ pub async fn owner() -> Result<BasketOwner, AppError> {
 }
 
 pub async fn load(state: &AppState, owner: &BasketOwner) -> Result<Basket, AppError> {
-    let lines = match owner {
-        BasketOwner::Account(user_id) => db::find_lines(&state.pool, *user_id).await?,
-        BasketOwner::Guest(session) => {
-            db::find_guest_lines(&state.pool, &guest_lines(session).await?).await?
-        }
+    let lines = match owner.key().await? {
+        Some(key) => db::find_lines(&state.pool, key).await?,
+        None => Vec::new(),
     };
     Ok(Basket { lines })
 }
@@ -49,57 +77,32 @@ pub async fn add(
     quantity: Quantity,
 ) -> Result<AddOutcome, AppError> {
     let requested = quantity.get();
-    match owner {
-        BasketOwner::Account(user_id) => {
-            let mut tx = state.pool.begin().await?;
-            let product = find_product(&mut *tx, product_id).await?;
-            let current = db::line_quantity(&mut tx, *user_id, product_id)
-                .await?
-                .unwrap_or(0);
-            let added = addable(current, requested, product.line_limit());
-            if added > 0 {
-                db::put_line(
-                    &mut tx,
-                    *user_id,
-                    product_id,
-                    current + added,
-                    product.price_cents,
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(AddOutcome {
+    let product = find_product(&state.pool, product_id).await?;
+    let limit = product.line_limit();
+    let key = match owner.key().await? {
+        Some(key) => key,
+        None if limit == 0 => {
+            return Ok(AddOutcome {
                 requested,
-                added,
-                in_basket: current + added,
+                added: 0,
+                in_basket: 0,
             })
         }
-        BasketOwner::Guest(session) => {
-            let product = find_product(&state.pool, product_id).await?;
-            let mut lines = guest_lines(session).await?;
-            let current = lines
-                .iter()
-                .find(|line| line.product_id == product_id)
-                .map_or(0, |line| line.quantity);
-            let added = addable(current, requested, product.line_limit());
-            if added > 0 {
-                match lines.iter_mut().find(|line| line.product_id == product_id) {
-                    Some(line) => line.quantity += added,
-                    None => lines.push(GuestLine {
-                        product_id,
-                        quantity: added,
-                        price_seen_cents: product.price_cents,
-                    }),
-                }
-                save_guest_lines(session, lines).await?;
-            }
-            Ok(AddOutcome {
-                requested,
-                added,
-                in_basket: current + added,
-            })
-        }
-    }
+        None => owner.key_or_new().await?,
+    };
+    let mut tx = state.pool.begin().await?;
+    let current = db::line_quantity(&mut tx, key, product_id).await?.unwrap_or(0);
+    let in_basket = if addable(current, requested, limit) > 0 {
+        db::add_units(&mut *tx, key, product_id, requested, limit, product.price_cents).await?
+    } else {
+        current
+    };
+    tx.commit().await?;
+    Ok(AddOutcome {
+        requested,
+        added: (in_basket - current).max(0),
+        in_basket,
+    })
 }
 
 /// Sets a line to `quantity`, or to what is allowed when that is less. A
@@ -111,51 +114,32 @@ pub async fn set_quantity(
     quantity: Quantity,
 ) -> Result<QuantityOutcome, AppError> {
     let requested = quantity.get();
+    let key = owner.key().await?.ok_or(AppError::NotFound)?;
     let product = find_product(&state.pool, product_id).await?;
     let limit = product.line_limit();
     if limit == 0 {
         return Err(AppError::Conflict(format!("{} is sold out", product.name)));
     }
     let in_basket = requested.min(limit);
-    match owner {
-        BasketOwner::Account(user_id) => {
-            let mut tx = state.pool.begin().await?;
-            db::line_quantity(&mut tx, *user_id, product_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            db::put_line(&mut tx, *user_id, product_id, in_basket, product.price_cents).await?;
-            tx.commit().await?;
-        }
-        BasketOwner::Guest(session) => {
-            let mut lines = guest_lines(session).await?;
-            let line = lines
-                .iter_mut()
-                .find(|line| line.product_id == product_id)
-                .ok_or(AppError::NotFound)?;
-            line.quantity = in_basket;
-            save_guest_lines(session, lines).await?;
-        }
+    if !db::set_line(&state.pool, key, product_id, in_basket).await? {
+        return Err(AppError::NotFound);
     }
     Ok(QuantityOutcome { requested, in_basket })
 }
 
 /// Removes a line; removing a line that is not there changes nothing.
 pub async fn remove(state: &AppState, owner: &BasketOwner, product_id: i64) -> Result<(), AppError> {
-    match owner {
-        BasketOwner::Account(user_id) => Ok(db::remove_line(&state.pool, *user_id, product_id).await?),
-        BasketOwner::Guest(session) => {
-            let mut lines = guest_lines(session).await?;
-            lines.retain(|line| line.product_id != product_id);
-            save_guest_lines(session, lines).await
-        }
+    if let Some(key) = owner.key().await? {
+        db::remove_line(&state.pool, key, product_id).await?;
     }
+    Ok(())
 }
 
 pub async fn clear(state: &AppState, owner: &BasketOwner) -> Result<(), AppError> {
-    match owner {
-        BasketOwner::Account(user_id) => Ok(db::clear(&state.pool, *user_id).await?),
-        BasketOwner::Guest(session) => save_guest_lines(session, Vec::new()).await,
+    if let Some(key) = owner.key().await? {
+        db::clear(&state.pool, key).await?;
     }
+    Ok(())
 }
 
 /// Moves a guest basket into the account that just logged in on this
@@ -163,24 +147,24 @@ pub async fn clear(state: &AppState, owner: &BasketOwner) -> Result<(), AppError
 /// per-order limit. What changed is kept in the session for the basket
 /// page to show once. `true` when there was a guest basket.
 pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i64) -> Result<bool, AppError> {
-    let mut guest = guest_lines(session).await?;
-    if guest.is_empty() {
+    let Some(guest) = guest_id(session).await? else {
         return Ok(false);
-    }
-    guest.sort_by_key(|line| line.product_id);
+    };
+    let account = BasketKey::Account(user_id);
     let mut notice = MergeNotice::default();
     let mut tx = state.pool.begin().await?;
-    for line in &guest {
-        let Some(product) = db::product_limits(&mut *tx, line.product_id).await? else {
+    let lines = db::take_guest_lines(&mut tx, guest).await?;
+    for &(product_id, quantity, price_seen_cents) in &lines {
+        let Some(product) = db::product_limits(&mut *tx, product_id).await? else {
             continue;
         };
-        let current = db::line_quantity(&mut tx, user_id, line.product_id)
+        let current = db::line_quantity(&mut tx, account, product_id)
             .await?
             .unwrap_or(0);
-        let wanted = current + line.quantity;
-        let kept = merged_quantity(current, line.quantity, product.line_limit());
+        let wanted = current + quantity;
+        let kept = merged_quantity(current, quantity, product.line_limit());
         if kept > current {
-            db::put_line(&mut tx, user_id, line.product_id, kept, line.price_seen_cents).await?;
+            db::put_line(&mut tx, account, product_id, kept, price_seen_cents).await?;
         }
         notice.added += kept - current;
         if kept < wanted {
@@ -193,9 +177,12 @@ pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i6
     }
     tx.commit().await?;
     session
-        .remove::<Vec<GuestLine>>(GUEST_BASKET_KEY)
+        .remove::<i64>(GUEST_BASKET_KEY)
         .await
         .map_err(|error| internal("session store", error))?;
+    if lines.is_empty() {
+        return Ok(false);
+    }
     session
         .insert(MERGE_NOTICE_KEY, notice)
         .await
@@ -237,24 +224,22 @@ async fn find_product(db: impl sqlx::PgExecutor<'_>, product_id: i64) -> Result<
         .ok_or(AppError::NotFound)
 }
 
-async fn guest_lines(session: &Session) -> Result<Vec<GuestLine>, AppError> {
-    match session.get::<Vec<GuestLine>>(GUEST_BASKET_KEY).await {
-        Ok(lines) => Ok(lines.unwrap_or_default()),
+async fn guest_id(session: &Session) -> Result<Option<i64>, AppError> {
+    match session.get::<i64>(GUEST_BASKET_KEY).await {
+        Ok(id) => Ok(id),
         // A basket written by an older version is dropped, not an error page.
         Err(error) => {
-            tracing::warn!(%error, "unreadable guest basket, starting a new one");
-            Ok(Vec::new())
+            tracing::warn!(%error, "unreadable guest basket key, starting a new basket");
+            Ok(None)
         }
     }
 }
 
-async fn save_guest_lines(session: &Session, lines: Vec<GuestLine>) -> Result<(), AppError> {
-    let result = if lines.is_empty() {
-        session.remove::<Vec<GuestLine>>(GUEST_BASKET_KEY).await.map(drop)
-    } else {
-        session.insert(GUEST_BASKET_KEY, lines).await
-    };
-    result.map_err(|error| internal("session store", error))
+/// A random key for a new guest basket. It stays on the server (in the
+/// session record), so it only has to be unique.
+fn new_guest_id() -> i64 {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    i64::try_from(OsRng.next_u64() >> 1).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

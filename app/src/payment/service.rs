@@ -6,7 +6,7 @@ use super::db::{self, NewOrder};
 use super::gateway::PaymentError;
 use super::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
 use crate::admin::audit;
-use crate::basket::db as basket_db;
+use crate::basket::db::{self as basket_db, BasketKey};
 use crate::error::AppError;
 use crate::products::stock::{self, StockChange};
 use crate::state::AppState;
@@ -30,7 +30,7 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
 
     // Lines come in product order, so concurrent checkouts lock products in
     // the same order and cannot deadlock.
-    let lines = basket_db::find_lines(&mut *tx, request.user_id).await?;
+    let lines = basket_db::find_lines(&mut *tx, BasketKey::Account(request.user_id)).await?;
     if lines.is_empty() {
         return Err(AppError::validation("basket", "your basket is empty"));
     }
@@ -102,7 +102,7 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
         db::insert_order_line(&mut tx, order.id, *product_id, name, *price, *quantity).await?;
     }
     db::insert_payment(&mut tx, order.id, total_cents, &receipt.reference).await?;
-    basket_db::clear(&mut *tx, request.user_id).await?;
+    basket_db::clear(&mut *tx, BasketKey::Account(request.user_id)).await?;
     tx.commit().await?;
     tracing::info!(order_id = order.id, total_cents, "order paid");
     Ok(order)

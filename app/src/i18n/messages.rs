@@ -220,6 +220,51 @@ pub struct Messages {
 /// French wording of the server's validation messages (which are English).
 const VALIDATION_FR: &[(&str, &str)] = &[
     (
+        "enter a name of 1 to 200 characters",
+        "saisissez un nom de 1 à 200 caractères",
+    ),
+    (
+        "enter a name of 1 to 80 characters",
+        "saisissez un nom de 1 à 80 caractères",
+    ),
+    (
+        "lowercase letters, digits and single hyphens only",
+        "lettres minuscules, chiffres et tirets simples uniquement",
+    ),
+    ("at most 5000 characters", "5000 caractères au plus"),
+    ("choose a limit from 1 to 100", "choisissez une limite de 1 à 100"),
+    (
+        "stock must be between 0 and 1000000",
+        "le stock doit être compris entre 0 et 1000000",
+    ),
+    (
+        "enter a change other than 0",
+        "saisissez une variation différente de 0",
+    ),
+    (
+        "say why in 1 to 150 characters",
+        "indiquez le motif en 1 à 150 caractères",
+    ),
+    ("enter a price such as 12,90", "saisissez un prix comme 12,90"),
+    (
+        "a search is at most 100 characters",
+        "une recherche fait 100 caractères au plus",
+    ),
+    ("choose a category", "choisissez une catégorie"),
+    (
+        "this address is already used by another product",
+        "cette adresse est déjà utilisée par un autre produit",
+    ),
+    (
+        "this address is already used by another category",
+        "cette adresse est déjà utilisée par une autre catégorie",
+    ),
+    ("unknown order status", "statut de commande inconnu"),
+    (
+        "choose a quantity from 1 to 100",
+        "choisissez une quantité de 1 à 100",
+    ),
+    (
         "3 to 32 characters: letters, digits, dot, underscore or hyphen",
         "3 à 32 caractères : lettres, chiffres, point, tiret bas ou tiret",
     ),
@@ -278,7 +323,6 @@ impl Messages {
         message.to_owned()
     }
 
-    /// What the shopper reads for an error; internal details never show.
     pub fn status(&self, status: OrderStatus) -> &'static str {
         match status {
             OrderStatus::Paid => self.status_paid,
@@ -288,6 +332,7 @@ impl Messages {
         }
     }
 
+    /// What the shopper reads for an error; internal details never show.
     pub fn error(&self, error: &AppError) -> String {
         match error {
             AppError::NotFound => self.error_not_found.to_owned(),
@@ -297,12 +342,70 @@ impl Messages {
             AppError::Validation { message, .. } => {
                 format!("{} {}", self.error_invalid, self.validation(message))
             }
+            AppError::Conflict(message) if std::ptr::eq(self, &FR) => {
+                conflict_fr(message).unwrap_or_else(|| message.clone())
+            }
             AppError::Conflict(message) => message.clone(),
             AppError::TooManyRequests => self.error_too_many.to_owned(),
             AppError::Internal => self.error_internal.to_owned(),
             AppError::Transport(_) => self.error_transport.to_owned(),
         }
     }
+}
+
+/// French for the conflicts the services report; their English text
+/// carries product names and numbers, so they are read by shape.
+fn conflict_fr(message: &str) -> Option<String> {
+    const FIXED: &[(&str, &str)] = &[
+        (
+            "this category still holds products",
+            "cette catégorie contient encore des produits",
+        ),
+        (
+            "the shop needs at least one administrator",
+            "la boutique doit garder au moins un administrateur",
+        ),
+        (
+            "the last administrator cannot be deleted",
+            "le dernier administrateur ne peut pas être supprimé",
+        ),
+        (
+            "delete your own account from your account page",
+            "supprimez votre propre compte depuis la page Mon compte",
+        ),
+    ];
+    if let Some((_, french)) = FIXED.iter().find(|(english, _)| *english == message) {
+        return Some((*french).to_owned());
+    }
+    if let Some(lines) = message.strip_prefix("not enough stock: ") {
+        return Some(format!(
+            "stock insuffisant : {}",
+            lines.replace(" left)", " restant(s))")
+        ));
+    }
+    if let Some(name) = message.strip_suffix(" is sold out") {
+        return Some(format!("{name} est épuisé"));
+    }
+    if let Some((count, name)) = message
+        .strip_prefix("at most ")
+        .and_then(|rest| rest.strip_suffix(" per order"))
+        .and_then(|rest| rest.split_once(" of "))
+    {
+        return Some(format!("{count} au plus de {name} par commande"));
+    }
+    let (from, to) = message
+        .strip_prefix("an order that is ")?
+        .split_once(" cannot become ")?;
+    let label = |raw: &str| {
+        OrderStatus::parse(raw)
+            .map(|s| FR.status(s).to_lowercase())
+            .unwrap_or(raw.to_owned())
+    };
+    Some(format!(
+        "une commande {} ne peut pas devenir {}",
+        label(from),
+        label(to)
+    ))
 }
 
 pub static FR: Messages = Messages {
@@ -753,6 +856,30 @@ pub static EN: Messages = Messages {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conflicts_read_in_french() {
+        let fr = |m: &str| FR.error(&AppError::Conflict(m.to_owned()));
+        assert_eq!(
+            fr("not enough stock: Steam Deck OLED (0 left), Dune (1 left)"),
+            "stock insuffisant : Steam Deck OLED (0 restant(s)), Dune (1 restant(s))"
+        );
+        assert_eq!(fr("PS5 is sold out"), "PS5 est épuisé");
+        assert_eq!(fr("at most 1 of PS5 per order"), "1 au plus de PS5 par commande");
+        assert_eq!(
+            fr("an order that is shipped cannot become cancelled"),
+            "une commande expédiée ne peut pas devenir annulée"
+        );
+        assert_eq!(
+            fr("this category still holds products"),
+            "cette catégorie contient encore des produits"
+        );
+        assert_eq!(fr("something new"), "something new", "unknown ones stay as sent");
+        assert_eq!(
+            EN.error(&AppError::Conflict("PS5 is sold out".into())),
+            "PS5 is sold out"
+        );
+    }
 
     #[test]
     fn validation_messages_read_in_french_and_stay_english_in_english() {

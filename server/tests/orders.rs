@@ -111,6 +111,17 @@ async fn cancelling_returns_the_stock_once_however_many_times_it_is_asked(pool: 
         before,
         "three books back on the shelf, once"
     );
+    let refunds: Vec<(Option<String>, i64)> =
+        sqlx::query_as("SELECT refund_reference, amount_cents FROM payments WHERE order_id = $1")
+            .bind(order)
+            .fetch_all(&app.pool)
+            .await
+            .expect("payments");
+    assert_eq!(refunds.len(), 1);
+    assert!(
+        refunds[0].0.as_deref().is_some_and(|r| r.starts_with("refund_")),
+        "the payment was refunded once: {refunds:?}"
+    );
     assert_eq!(
         set_status(&app, &admin, order, "shipped").await,
         409,

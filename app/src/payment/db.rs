@@ -316,3 +316,29 @@ pub async fn return_stock(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> 
     .await
     .map(drop)
 }
+
+/// The charge of an order: its provider reference and amount.
+pub async fn find_payment(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+) -> Result<Option<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT provider_reference, amount_cents FROM payments WHERE order_id = $1 AND refunded_at IS NULL",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+pub async fn record_refund(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+    refund_reference: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payments SET refunded_at = now(), refund_reference = $2 WHERE order_id = $1")
+        .bind(order_id)
+        .bind(refund_reference)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}

@@ -32,11 +32,17 @@ pub enum PaymentError {
 
 pub type PaymentFuture<'a> = Pin<Box<dyn Future<Output = Result<PaymentReceipt, PaymentError>> + Send + 'a>>;
 
+/// A refund's reference at the provider, or why it failed.
+pub type RefundFuture<'a> = Pin<Box<dyn Future<Output = Result<String, PaymentError>> + Send + 'a>>;
+
 pub trait PaymentGateway: Send + Sync {
     /// Charges `amount_cents` euro cents. `idempotency_key` lets a provider
     /// recognise a retried charge.
     fn charge<'a>(&'a self, amount_cents: i64, card: &'a Card, idempotency_key: &'a str)
         -> PaymentFuture<'a>;
+
+    /// Pays back `amount_cents` of the charge `reference` (a cancelled order).
+    fn refund<'a>(&'a self, reference: &'a str, amount_cents: i64) -> RefundFuture<'a>;
 }
 
 /// The test processor: charges nothing real.
@@ -64,6 +70,10 @@ impl PaymentGateway for TestCardProcessor {
                 last4: card.number.last4().to_owned(),
             })
         })
+    }
+
+    fn refund<'a>(&'a self, reference: &'a str, amount_cents: i64) -> RefundFuture<'a> {
+        Box::pin(async move { Ok(format!("refund_{reference}_{amount_cents}")) })
     }
 }
 

@@ -108,8 +108,9 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
     Ok(order)
 }
 
-/// Moves an order along its lifecycle; cancelling puts its stock back. The
-/// order row stays locked meanwhile, so two cancels cannot both restock.
+/// Moves an order along its lifecycle; cancelling puts its stock back and
+/// refunds the payment. The order row stays locked meanwhile, so two
+/// cancels cannot both restock or refund.
 #[tracing::instrument(skip(state), err)]
 pub async fn set_order_status(
     state: &AppState,
@@ -144,6 +145,19 @@ pub async fn set_order_status(
         )
         .await?;
         db::return_stock(&mut tx, order_id).await?;
+        // The customer gets their money back; if the provider refuses,
+        // nothing changes and the order stays as it was.
+        if let Some((reference, amount_cents)) = db::find_payment(&mut tx, order_id).await? {
+            let refund = state
+                .payments
+                .refund(&reference, amount_cents)
+                .await
+                .map_err(|error| {
+                    tracing::error!(%error, order_id, "refund failed");
+                    AppError::Internal
+                })?;
+            db::record_refund(&mut tx, order_id, &refund).await?;
+        }
     }
     tx.commit().await?;
     tracing::info!(order_id, status = next.as_str(), "order status changed");

@@ -2,6 +2,9 @@
 //! 100 000-product catalogue, and the home page's server-render throughput.
 //! Reports figures; asserts nothing about time.
 
+mod common;
+
+use common::report;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -69,24 +72,6 @@ const QUERIES: &[&str] = &[
     "iphone",
     "sams",
 ];
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "{name:<28} n={:<5} p50={:>7.2} ms  p95={:>7.2} ms  p99={:>7.2} ms  max={:>7.2} ms",
-        samples.len(),
-        ms(percentile(&samples, 0.50)),
-        ms(percentile(&samples, 0.95)),
-        ms(percentile(&samples, 0.99)),
-        ms(percentile(&samples, 1.0)),
-    );
-}
 
 async fn ensure_catalogue(pool: &PgPool) -> anyhow::Result<i64> {
     server::database::migrate(pool).await?;

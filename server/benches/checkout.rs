@@ -4,6 +4,9 @@
 //! once. Reports figures; asserts nothing about time, only that a drop
 //! sells exactly its stock.
 
+mod common;
+
+use common::report;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,28 +37,6 @@ const DROP_ROUNDS: usize = 3;
 /// The server's default pool size (WONDERMARKET_DB_POOL_SIZE).
 const SERVER_POOL_SIZE: u32 = 20;
 const PASSWORD: &str = "correct horse battery";
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    if samples.is_empty() {
-        println!("{name:<28} no samples");
-        return;
-    }
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "{name:<28} n={:<5} p50={:>7.2} ms  p95={:>7.2} ms  p99={:>7.2} ms  max={:>7.2} ms",
-        samples.len(),
-        ms(percentile(&samples, 0.50)),
-        ms(percentile(&samples, 0.95)),
-        ms(percentile(&samples, 0.99)),
-        ms(percentile(&samples, 1.0)),
-    );
-}
 
 /// A logged-in shopper: an account and a browser-like client keeping its
 /// session cookie.

@@ -9,7 +9,7 @@ use super::model::Basket;
 use crate::auth::components::use_auth;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::forms::{use_action_error, use_url_error};
+use crate::ui::forms::{use_action_error, use_url_error, FormAlert};
 
 /// The shopper's basket, reloaded after a login or a basket change.
 #[derive(Clone, Copy)]
@@ -138,7 +138,7 @@ fn AddFeedback(add: ServerAction<AddToBasket>) -> impl IntoView {
                     })
             }}
         </p>
-        {move || error.get().map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })}
+        <FormAlert error=error fields=&[] />
     }
 }
 
@@ -184,11 +184,6 @@ pub fn MergeNoticeView() -> impl IntoView {
 /// one per product card) comes back in the URL: shown once, here.
 #[component]
 pub fn AddToBasketError() -> impl IntoView {
-    let i18n = use_i18n();
     let error = use_url_error::<AddToBasket>();
-    move || {
-        error
-            .get()
-            .map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })
-    }
+    view! { <FormAlert error fields=&[] /> }
 }

@@ -7,7 +7,7 @@ use super::api::{ClearBasket, RemoveFromBasket, SetQuantity};
 use super::components::{refresh_basket_on_success, use_basket, MergeNoticeView};
 use super::model::{Basket, BasketLine};
 use crate::i18n::use_i18n;
-use crate::ui::forms::{use_action_error, use_url_error};
+use crate::ui::forms::{use_action_error, use_url_error, FormAlert};
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
 
 #[component]
@@ -58,12 +58,7 @@ fn BasketView(basket: Basket) -> impl IntoView {
     let set_error = use_url_error::<SetQuantity>();
     let remove_error = use_url_error::<RemoveFromBasket>();
     view! {
-        {move || {
-            set_error
-                .get()
-                .or_else(|| remove_error.get())
-                .map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })
-        }}
+        <FormAlert error=Signal::derive(move || set_error.get().or_else(|| remove_error.get())) fields=&[] />
         <div class="basket">
             <ul class="basket__lines">
                 {basket.lines.into_iter().map(|line| view! { <BasketLineView line /> }).collect_view()}
@@ -167,11 +162,6 @@ fn LineControls(product_id: i64, name: String, quantity: i32, limit: i32) -> imp
             </ActionForm>
         </div>
         {move || capped().map(|outcome| view! { <p class="toast" role="status">{(i18n.t().quantity_capped)(outcome.in_basket)}</p> })}
-        {move || {
-            set_error
-                .get()
-                .or_else(|| remove_error.get())
-                .map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })
-        }}
+        <FormAlert error=Signal::derive(move || set_error.get().or_else(|| remove_error.get())) fields=&[] />
     }
 }

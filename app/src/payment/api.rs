@@ -130,8 +130,7 @@ pub async fn list_orders(
             };
             let page = page.unwrap_or(1).max(1);
             let (orders, total) = db::list_orders(&state.pool, status, user_id, page).await?;
-            let page_count =
-                u32::try_from((total + ORDERS_PER_PAGE - 1) / ORDERS_PER_PAGE).unwrap_or(u32::MAX);
+            let page_count = crate::admin::model::page_count(total, ORDERS_PER_PAGE);
             Ok(OrderPage {
                 orders,
                 total,

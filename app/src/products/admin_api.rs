@@ -18,18 +18,13 @@ mod server {
         },
         stock::{self, StockChange},
     };
-    pub use crate::{admin::audit, auth::guard::require_admin, error::with_status, state::AppState};
-
-    /// A query typed in a back-office search box.
-    pub fn check_query(query: &str) -> Result<&str, crate::error::AppError> {
-        if query.chars().count() > 100 || query.chars().any(char::is_control) {
-            return Err(crate::error::AppError::validation(
-                "query",
-                "a search is at most 100 characters",
-            ));
-        }
-        Ok(query.trim())
-    }
+    pub use crate::{
+        admin::audit,
+        admin::model::{page_count, parse_admin_query},
+        auth::guard::require_admin,
+        error::with_status,
+        state::AppState,
+    };
 
     pub async fn check_category(state: &AppState, id: i64) -> Result<(), crate::error::AppError> {
         if db::category_exists(&state.pool, id).await? {
@@ -55,11 +50,10 @@ pub async fn admin_products(query: String, page: Option<u32>) -> Result<AdminPro
         async move {
             require_admin().await?;
             let state = AppState::from_context()?;
-            let query = check_query(&query)?;
+            let query = parse_admin_query(&query)?;
             let page = page.unwrap_or(1).clamp(1, 10_000);
             let (items, total) = db::list_products(&state.pool, query, page).await?;
-            let page_count = u32::try_from((total + ADMIN_PRODUCTS_PER_PAGE - 1) / ADMIN_PRODUCTS_PER_PAGE)
-                .unwrap_or(u32::MAX);
+            let page_count = page_count(total, ADMIN_PRODUCTS_PER_PAGE);
             Ok(AdminProductPage {
                 items,
                 total,

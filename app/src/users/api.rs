@@ -116,13 +116,8 @@ pub async fn list_users(query: String, page: u32) -> Result<UserPage, AppError> 
             require_admin().await?;
             let state = AppState::from_context()?;
             let page = PageNumber::new(page)?;
-            if query.chars().count() > 100 || query.chars().any(char::is_control) {
-                return Err(AppError::validation(
-                    "query",
-                    "a search is at most 100 characters",
-                ));
-            }
-            Ok(db::list_users(&state.pool, query.trim(), page).await?)
+            let query = crate::admin::model::parse_admin_query(&query)?;
+            Ok(db::list_users(&state.pool, query, page).await?)
         }
         .await,
     )

@@ -40,12 +40,7 @@ fn Categories() -> impl IntoView {
     );
     view! {
         <h1>{move || i18n.t().admin_categories}</h1>
-        {move || {
-            rename_error
-                .get()
-                .or_else(|| delete_error.get())
-                .map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })
-        }}
+        <FormAlert error=Signal::derive(move || rename_error.get().or_else(|| delete_error.get())) fields=&[] />
         <Transition fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match categories.await {

@@ -11,7 +11,7 @@ use crate::i18n::use_i18n;
 use crate::payment::api::{get_order, list_orders, SetOrderStatus};
 use crate::payment::model::{OrderDetail, OrderListItem, OrderStatus};
 use crate::payment::pages::OrderStatusBadge;
-use crate::ui::forms::use_form_error;
+use crate::ui::forms::{use_form_error, FormAlert};
 use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price};
 
 #[component]
@@ -184,7 +184,7 @@ fn OrderAdmin(order: OrderDetail, set_status: ServerAction<SetOrderStatus>) -> i
                         })
                         .collect_view()}
                 </div>
-                {move || error.get().map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })}
+                <FormAlert error=error fields=&[] />
             </section>
         })}
     }

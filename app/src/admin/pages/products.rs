@@ -327,7 +327,7 @@ fn ProductEditor(
                             <ConfirmBox id=format!("confirm-delete-{id}") />
                             <button type="submit" class="button button--danger">{move || i18n.t().admin_delete}</button>
                         </ActionForm>
-                        {move || delete_error.get().map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })}
+                        <FormAlert error=delete_error fields=&[] />
                     </section>
                 })}
             </div>

@@ -162,7 +162,7 @@ fn UserAdmin(user: User, set_role: ServerAction<SetRole>) -> impl IntoView {
                     {move || if other_role == Role::Admin { i18n.t().admin_make_admin } else { i18n.t().admin_make_customer }}
                 </button>
             </ActionForm>
-            {move || role_error.get().map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })}
+            <FormAlert error=role_error fields=&[] />
         </section>
         <section class="panel panel--danger">
             <h2>{move || i18n.t().admin_delete_user}</h2>
@@ -172,7 +172,7 @@ fn UserAdmin(user: User, set_role: ServerAction<SetRole>) -> impl IntoView {
                 <ConfirmBox id=format!("confirm-user-{id}") />
                 <button type="submit" class="button button--danger">{move || i18n.t().admin_delete}</button>
             </ActionForm>
-            {move || delete_error.get().map(|error| view! { <p class="alert alert--error" role="alert">{i18n.t().error(&error)}</p> })}
+            <FormAlert error=delete_error fields=&[] />
         </section>
     }
 }

@@ -80,7 +80,7 @@ stage "clippy (WASM)" cargo clippy -p frontend -p app --target wasm32-unknown-un
 stage "unit and database tests" cargo test -p app --features ssr
 # One server at a time: several Leptos apps rendering concurrently in one
 # process occasionally stall a response (never seen with one app per
-# process, as in production; see server/tests/operations.rs).
+# process, as in production; see server/tests/http/operations.rs).
 stage "HTTP and server tests" cargo test -p server -- --test-threads=1
 stage "release build (server + WASM, wasm-opt)" cargo leptos build --release
 if [ -x target/release/server ] && [ -f target/site/pkg/wondermarket.wasm ]; then
@@ -92,5 +92,7 @@ fi
 echo
 echo "================ summary ================"
 printf '%s\n' "${results[@]}"
+# A full disk shows up as odd build failures: say how much was left.
+echo "disk: $(df -h --output=avail "$root" | tail -n 1 | tr -d ' ') free in $root"
 if [ $failed -eq 0 ]; then echo "ALL PASSED"; else echo "FAILED"; fi
 exit $failed

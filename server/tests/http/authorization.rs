@@ -3,9 +3,7 @@
 //! the admin role, called by each kind of caller; exactly the allowed cells
 //! succeed. A new protected server function joins by adding one `Case`.
 
-mod common;
-
-use common::{spawn_app, TestApp, PASSWORD};
+use crate::common::{spawn_app, TestApp, PASSWORD};
 use sqlx::PgPool;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

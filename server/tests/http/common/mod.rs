@@ -1,4 +1,3 @@
-#![allow(dead_code)] // each test file uses a different part of the helpers
 #![allow(clippy::expect_used)] // test set-up: a failure should stop the test
 //! Spawns the real application on port 0 against the test's own database.
 

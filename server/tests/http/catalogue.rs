@@ -1,8 +1,6 @@
 //! The home page slice through HTTP: SSR content, locales, sorting, errors.
 
-mod common;
-
-use common::{card_names, spawn_app};
+use crate::common::{card_names, spawn_app};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]

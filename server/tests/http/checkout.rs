@@ -2,10 +2,8 @@
 //! Checkout through the real HTTP endpoints: no overselling under a crowd,
 //! one order per idempotency key, nothing taken when a card is declined.
 
-mod common;
-
-use common::shop::{add, checkout, count, product_id, set_stock, stock_of, CARD_DECLINED, CARD_OK};
-use common::spawn_app;
+use crate::common::shop::{add, checkout, count, product_id, set_stock, stock_of, CARD_DECLINED, CARD_OK};
+use crate::common::spawn_app;
 use futures::future::join_all;
 use sqlx::PgPool;
 

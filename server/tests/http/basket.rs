@@ -3,10 +3,8 @@
 //! quantities are capped by stock and the per-order limit, and logging in
 //! merges the guest basket into the account's with a notice.
 
-mod common;
-
-use common::shop::{add, basket_lines, count, json, product_id, set_quantity, sql};
-use common::{spawn_app, PASSWORD};
+use crate::common::shop::{add, basket_lines, count, json, product_id, set_quantity, sql};
+use crate::common::{spawn_app, PASSWORD};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]

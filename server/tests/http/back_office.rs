@@ -3,10 +3,8 @@
 //! delete, the stock ledger under admin adjustments, categories, image
 //! uploads and the audit log.
 
-mod common;
-
-use common::shop::{add, checkout, json, product_id, stock_of, CARD_OK};
-use common::{spawn_app, TestApp};
+use crate::common::shop::{add, checkout, json, product_id, stock_of, CARD_OK};
+use crate::common::{spawn_app, TestApp};
 use sqlx::PgPool;
 
 async fn admin_client(app: &TestApp) -> (reqwest::Client, i64) {

@@ -1,9 +1,7 @@
 //! Product, category and search pages through HTTP: status codes, content,
 //! and what crawlers read (titles, canonical URLs, JSON-LD, sitemap).
 
-mod common;
-
-use common::{card_names, spawn_app};
+use crate::common::{card_names, spawn_app};
 use sqlx::PgPool;
 
 fn count(html: &str, needle: &str) -> usize {

@@ -3,10 +3,8 @@
 //! list, status changes with a cancel that returns stock exactly once, the
 //! stock ledger, and orders outliving a deleted account.
 
-mod common;
-
-use common::shop::{add, checkout, json, product_id, stock_of, CARD_OK};
-use common::{spawn_app, TestApp, PASSWORD};
+use crate::common::shop::{add, checkout, json, product_id, stock_of, CARD_OK};
+use crate::common::{spawn_app, TestApp, PASSWORD};
 use futures::future::join_all;
 use sqlx::PgPool;
 

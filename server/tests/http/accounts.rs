@@ -1,8 +1,6 @@
 //! Accounts through HTTP: registration, login, sessions and their security rules.
 
-mod common;
-
-use common::{session_cookie, spawn_app, PASSWORD};
+use crate::common::{session_cookie, spawn_app, PASSWORD};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
@@ -300,7 +298,7 @@ async fn an_old_hash_is_upgraded_at_login(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn two_server_instances_share_sessions(pool: PgPool) {
     let first = spawn_app(pool.clone()).await;
-    let second = common::spawn_app_without_seed(pool).await;
+    let second = crate::common::spawn_app_without_seed(pool).await;
     let client = first.new_client();
     first.register(&client, "ada").await;
     // Same host, other port: the browser sends the same cookie.
@@ -342,7 +340,7 @@ async fn a_session_survives_a_server_restart(pool: PgPool) {
     let client = before.new_client();
     before.register(&client, "ada").await;
     drop(before);
-    let after = common::spawn_app_without_seed(pool).await;
+    let after = crate::common::spawn_app_without_seed(pool).await;
     assert_eq!(after.whoami(&client).await.as_deref(), Some("ada"));
 }
 

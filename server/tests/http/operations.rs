@@ -1,8 +1,6 @@
 //! Health, compression and the cross-site guard.
 
-mod common;
-
-use common::spawn_app;
+use crate::common::spawn_app;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]

@@ -37,7 +37,7 @@ impl FromRef<ServerState> for LeptosOptions {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    session_cleanup: tokio::task::JoinHandle<()>,
+    background: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -55,8 +55,7 @@ impl Application {
             .build();
 
         let store = PostgresStore::new(pool.clone());
-        let session_cleanup = tokio::spawn(delete_expired_sessions(store.clone(), pool.clone()));
-        let sessions = SessionManagerLayer::new(store)
+        let sessions = SessionManagerLayer::new(store.clone())
             .with_name("wm_session")
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
@@ -69,6 +68,7 @@ impl Application {
             leptos_options: leptos_options.clone(),
             app: AppState::new(pool, config.public_url(), config.auth_settings()),
         };
+        let background = tokio::spawn(background_tasks(store, state.app.clone()));
         let provide_state = {
             let app_state = state.app.clone();
             move || provide_context(app_state.clone())
@@ -92,7 +92,7 @@ impl Application {
         Ok(Self {
             listener,
             router,
-            session_cleanup,
+            background,
         })
     }
 
@@ -109,13 +109,15 @@ impl Application {
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
-        self.session_cleanup.abort();
+        self.background.abort();
         served.context("the web server stopped with an error")
     }
 }
 
 /// Hourly: expired sessions, and guest baskets abandoned for 30 days.
-async fn delete_expired_sessions(store: PostgresStore, pool: PgPool) {
+/// Every five minutes: refunds the payment provider has not confirmed.
+/// Every instance runs them; each task is safe to run concurrently.
+async fn background_tasks(store: PostgresStore, state: AppState) {
     use tower_sessions::ExpiredDeletion;
     let sessions = async {
         if let Err(error) = store.continuously_delete_expired(Duration::from_secs(3600)).await {
@@ -126,14 +128,25 @@ async fn delete_expired_sessions(store: PostgresStore, pool: PgPool) {
         let mut hourly = tokio::time::interval(Duration::from_secs(3600));
         loop {
             hourly.tick().await;
-            match app::basket::db::delete_abandoned_guest_lines(&pool).await {
+            match app::basket::db::delete_abandoned_guest_lines(&state.pool).await {
                 Ok(0) => {}
                 Ok(lines) => tracing::info!(lines, "abandoned guest basket lines deleted"),
                 Err(error) => tracing::error!(%error, "guest basket cleanup failed"),
             }
         }
     };
-    tokio::join!(sessions, guest_baskets);
+    let refunds = async {
+        let mut every_five_minutes = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            every_five_minutes.tick().await;
+            match app::payment::service::retry_owed_refunds(&state).await {
+                Ok(0) => {}
+                Ok(orders) => tracing::info!(orders, "owed refunds paid back"),
+                Err(error) => tracing::error!(%error, "refund retry failed"),
+            }
+        }
+    };
+    tokio::join!(sessions, guest_baskets, refunds);
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what `docker stop` sends).

@@ -41,6 +41,15 @@ pub fn parse_admin_query(query: &str) -> Result<&str, AppError> {
     Ok(query.trim())
 }
 
+/// A destructive back-office action (delete, cancel) goes ahead only when its
+/// "I confirm" box was ticked: the browser requires it, the server checks it.
+pub fn require_confirmation(confirm: Option<&str>) -> Result<(), AppError> {
+    match confirm {
+        Some("yes") => Ok(()),
+        _ => Err(AppError::validation("confirm", "tick the box to confirm")),
+    }
+}
+
 /// How many pages `total` rows make, `per_page` to a page.
 pub fn page_count(total: i64, per_page: i64) -> u32 {
     u32::try_from((total + per_page - 1) / per_page).unwrap_or(u32::MAX)
@@ -55,6 +64,15 @@ mod tests {
         assert_eq!(page_count(0, 25), 0);
         assert_eq!(page_count(25, 25), 1);
         assert_eq!(page_count(26, 25), 2);
+    }
+
+    #[test]
+    fn destructive_actions_need_the_box_ticked() {
+        assert_eq!(require_confirmation(Some("yes")), Ok(()));
+        for refused in [None, Some(""), Some("no"), Some("YES ")] {
+            let error = require_confirmation(refused).expect_err("not confirmed");
+            assert_eq!(error.field(), Some("confirm"));
+        }
     }
 
     #[test]

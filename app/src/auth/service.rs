@@ -3,9 +3,13 @@
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
+use tokio::sync::Semaphore;
 use tower_sessions::Session;
 
 use super::db::{self, NewUser};
@@ -35,23 +39,61 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default())
 }
 
+/// How many argon2 computations may run at once: two per core. Each takes
+/// 19 MiB and a core for tens of milliseconds.
+fn hashing_capacity() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from) * 2
+}
+
+/// How long a login or registration waits for its turn before being told
+/// to try again.
+const HASHING_WAIT: Duration = Duration::from_secs(10);
+
+fn hashing_permits() -> Arc<Semaphore> {
+    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    Arc::clone(PERMITS.get_or_init(|| Arc::new(Semaphore::new(hashing_capacity()))))
+}
+
+/// Runs one argon2 computation on a blocking thread once a permit is free.
+/// A flood of logins or sign-ups queues here instead of taking every
+/// blocking thread and gigabytes of memory; whoever waits longer than
+/// `HASHING_WAIT` gets 429. The permit lives as long as the computation,
+/// even when the caller has gone away.
+async fn with_hashing_permit<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let permit = tokio::time::timeout(HASHING_WAIT, hashing_permits().acquire_owned())
+        .await
+        .map_err(|_| {
+            tracing::warn!("password hashing saturated: a request waited too long");
+            AppError::TooManyRequests
+        })?
+        .map_err(|error| internal("hashing permits closed", error))?;
+    tokio::task::spawn_blocking(move || {
+        let result = work();
+        drop(permit);
+        result
+    })
+    .await
+    .map_err(|error| internal("hashing task failed", error))
+}
+
 /// Hashes on a blocking thread: argon2 is deliberately slow.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    with_hashing_permit(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
     })
-    .await
-    .map_err(|error| internal("hashing task failed", error))?
+    .await?
     .map_err(|error| internal("hashing failed", error))
 }
 
 /// Whether the password matches, and whether the hash should be redone
 /// because it was made with other parameters.
 async fn verify_password(password: String, hash: String) -> Result<(bool, bool), AppError> {
-    tokio::task::spawn_blocking(move || {
+    with_hashing_permit(move || {
         let Ok(parsed) = PasswordHash::new(&hash) else {
             return (false, false);
         };
@@ -64,7 +106,6 @@ async fn verify_password(password: String, hash: String) -> Result<(bool, bool),
         (valid, valid && !current)
     })
     .await
-    .map_err(|error| internal("verification task failed", error))
 }
 
 pub struct Registration {
@@ -265,6 +306,33 @@ pub async fn session_user(state: &AppState, session: &Session) -> Result<Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn a_flood_of_hashing_runs_a_bounded_number_at_once() {
+        let capacity = hashing_capacity();
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..capacity * 4 {
+            let (running, most) = (Arc::clone(&running), Arc::clone(&most));
+            tasks.spawn(with_hashing_permit(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(30));
+                running.fetch_sub(1, Ordering::SeqCst);
+            }));
+        }
+        let mut finished = 0;
+        while let Some(outcome) = tasks.join_next().await {
+            outcome.expect("task").expect("every request gets its turn");
+            finished += 1;
+        }
+        assert_eq!(finished, capacity * 4);
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= capacity, "{most} ran at once, the limit is {capacity}");
+        assert!(most >= 2, "they still run in parallel ({most})");
+    }
 
     #[tokio::test]
     async fn hashes_are_argon2id_phc_strings_with_owasp_parameters() {

@@ -140,6 +140,9 @@ pub struct Messages {
     pub order_customer: &'static str,
     pub order_shipping_to: &'static str,
     pub order_paid_with: &'static str,
+    pub order_refund: &'static str,
+    pub order_refund_pending: &'static str,
+    pub order_refund_done: &'static str,
     pub order_view: &'static str,
     pub order_items: &'static str,
     pub unit_price: &'static str,
@@ -251,6 +254,21 @@ const VALIDATION_FR: &[(&str, &str)] = &[
         "une recherche fait 100 caractères au plus",
     ),
     ("choose a category", "choisissez une catégorie"),
+    ("check this field", "vérifiez ce champ"),
+    (
+        "the form has expired, reload the page",
+        "le formulaire a expiré, rechargez la page",
+    ),
+    ("unknown category", "catégorie inconnue"),
+    (
+        "the role is customer or admin",
+        "le rôle est client ou administrateur",
+    ),
+    (
+        "the search contains control characters",
+        "la recherche contient des caractères de contrôle",
+    ),
+    ("tick the box to confirm", "cochez la case pour confirmer"),
     (
         "this address is already used by another product",
         "cette adresse est déjà utilisée par un autre produit",
@@ -353,6 +371,33 @@ impl Messages {
     }
 }
 
+/// Whether the shop itself could have written this error's text. An error
+/// read back from a URL (`__err`, after a form post without JavaScript) is
+/// untrusted: anyone can send a link carrying one. Text the services never
+/// write is not shown as if the shop said it.
+pub fn written_by_the_shop(error: &AppError) -> bool {
+    match error {
+        AppError::Validation { message, .. } => VALIDATION_FR.iter().any(|(english, _)| english == message),
+        AppError::Conflict(message) => conflict_fr(message).is_some(),
+        _ => true,
+    }
+}
+
+/// What replaces an error whose text the shop did not write: the same
+/// kind of error about the same field, in the shop's own words.
+pub fn in_the_shops_words(error: AppError) -> AppError {
+    if written_by_the_shop(&error) {
+        return error;
+    }
+    match error {
+        AppError::Validation { field, .. } => AppError::validation(&field, "check this field"),
+        AppError::Conflict(_) => AppError::Conflict(ACTION_REFUSED.to_owned()),
+        other => other,
+    }
+}
+
+const ACTION_REFUSED: &str = "this action could not be completed";
+
 /// French for the conflicts the services report; their English text
 /// carries product names and numbers, so they are read by shape.
 fn conflict_fr(message: &str) -> Option<String> {
@@ -361,6 +406,7 @@ fn conflict_fr(message: &str) -> Option<String> {
             "this category still holds products",
             "cette catégorie contient encore des produits",
         ),
+        (ACTION_REFUSED, "cette action n'a pas pu aboutir"),
         (
             "the shop needs at least one administrator",
             "la boutique doit garder au moins un administrateur",
@@ -554,6 +600,9 @@ pub static FR: Messages = Messages {
     order_customer: "Client",
     order_shipping_to: "Livraison à",
     order_paid_with: "Payée par carte",
+    order_refund: "Remboursement",
+    order_refund_pending: "En cours : le paiement sera remboursé sous peu",
+    order_refund_done: "Remboursé sur la carte",
     order_view: "Voir la commande",
     order_items: "Articles",
     unit_price: "Prix unitaire",
@@ -770,6 +819,9 @@ pub static EN: Messages = Messages {
     order_customer: "Customer",
     order_shipping_to: "Shipping to",
     order_paid_with: "Paid by card",
+    order_refund: "Refund",
+    order_refund_pending: "In progress: the payment will be refunded shortly",
+    order_refund_done: "Refunded to the card",
     order_view: "View order",
     order_items: "Items",
     unit_price: "Unit price",
@@ -856,6 +908,28 @@ pub static EN: Messages = Messages {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_read_from_a_url_keep_only_the_shops_own_words() {
+        let ours = [
+            AppError::validation("card_number", "the card was declined"),
+            AppError::Conflict("Console PS5 is sold out".into()),
+            AppError::Conflict("not enough stock: Console PS5 (2 left)".into()),
+            AppError::NotFound,
+        ];
+        for error in ours {
+            assert_eq!(in_the_shops_words(error.clone()), error);
+        }
+        let crafted = AppError::validation("email", "send your password to help@evil.example");
+        assert_eq!(
+            in_the_shops_words(crafted),
+            AppError::validation("email", "check this field")
+        );
+        let crafted = AppError::Conflict("Your account is locked: call +33 1 23 45 67 89".into());
+        let shown = in_the_shops_words(crafted);
+        assert_eq!(FR.error(&shown), "cette action n'a pas pu aboutir");
+        assert!(!EN.error(&shown).contains("call"));
+    }
 
     #[test]
     fn conflicts_read_in_french() {

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use format::format_price;
-pub use messages::Messages;
+pub use messages::{in_the_shops_words, Messages};
 
 /// Name of the cookie that remembers the shopper's language.
 pub const LOCALE_COOKIE: &str = "wm_lang";

@@ -15,6 +15,7 @@ mod server {
         service::{self, CheckoutRequest},
     };
     pub use crate::{
+        admin::model::require_confirmation,
         auth::guard::{require_admin, require_user},
         error::with_status,
         state::AppState,
@@ -145,13 +146,20 @@ pub async fn list_orders(
 /// Ships, delivers or cancels an order (administrators); cancelling
 /// returns its stock, once.
 #[server(endpoint = "payment/admin/order-status")]
-pub async fn set_order_status(order_id: i64, status: String) -> Result<(), AppError> {
+pub async fn set_order_status(
+    order_id: i64,
+    status: String,
+    confirm: Option<String>,
+) -> Result<(), AppError> {
     use server::*;
     with_status(
         async move {
             let admin = require_admin().await?;
             let state = AppState::from_context()?;
             let status = OrderStatus::parse(status.trim())?;
+            if status == OrderStatus::Cancelled {
+                require_confirmation(confirm.as_deref())?;
+            }
             service::set_order_status(&state, admin.id, order_id, status).await
         }
         .await,

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use super::model::{
-    OrderDetail, OrderLine, OrderListItem, OrderStatus, OrderSummary, ShippingAddress, ORDERS_PER_PAGE,
+    OrderDetail, OrderLine, OrderListItem, OrderStatus, OrderSummary, Refund, ShippingAddress,
+    ORDERS_PER_PAGE,
 };
 
 #[derive(sqlx::FromRow)]
@@ -178,6 +179,8 @@ struct OrderDetailRow {
     ship_country: String,
     card_brand: String,
     card_last4: String,
+    /// For a cancelled order whose payment exists: whether it was refunded.
+    refunded: Option<bool>,
 }
 
 /// An order and the id of its owner, or `None` when there is no such order.
@@ -185,8 +188,11 @@ pub async fn find_order(db: &sqlx::PgPool, order_id: i64) -> Result<Option<(i64,
     let Some(row) = sqlx::query_as::<_, OrderDetailRow>(
         "SELECT o.id, o.status, o.total_cents, o.created_at, o.user_id, u.username AS customer,
                 o.ship_name, o.ship_street, o.ship_postcode, o.ship_city, o.ship_country,
-                o.card_brand, o.card_last4
-         FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = $1",
+                o.card_brand, o.card_last4,
+                CASE WHEN o.status = 'cancelled' THEN p.refunded_at IS NOT NULL END AS refunded
+         FROM orders o JOIN users u ON u.id = o.user_id
+         LEFT JOIN payments p ON p.order_id = o.id
+         WHERE o.id = $1",
     )
     .bind(order_id)
     .fetch_optional(db)
@@ -225,6 +231,9 @@ pub async fn find_order(db: &sqlx::PgPool, order_id: i64) -> Result<Option<(i64,
         card_brand: row.card_brand,
         card_last4: row.card_last4,
         lines,
+        refund: row
+            .refunded
+            .map(|done| if done { Refund::Done } else { Refund::Pending }),
     };
     Ok(Some((row.user_id, detail)))
 }
@@ -317,28 +326,48 @@ pub async fn return_stock(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> 
     .map(drop)
 }
 
-/// The charge of an order: its provider reference and amount.
-pub async fn find_payment(
-    tx: &mut Transaction<'_, Postgres>,
+/// The charge a cancelled order still owes back: its provider reference
+/// and amount, or `None` (not cancelled, no payment, already refunded).
+pub async fn find_owed_refund(
+    db: impl PgExecutor<'_>,
     order_id: i64,
 ) -> Result<Option<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT provider_reference, amount_cents FROM payments WHERE order_id = $1 AND refunded_at IS NULL",
+        "SELECT p.provider_reference, p.amount_cents
+         FROM payments p JOIN orders o ON o.id = p.order_id
+         WHERE p.order_id = $1 AND o.status = 'cancelled' AND p.refunded_at IS NULL",
     )
     .bind(order_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(db)
     .await
 }
 
+/// Cancelled orders whose refund the provider has not confirmed, oldest first.
+pub async fn orders_owed_a_refund(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT o.id FROM orders o JOIN payments p ON p.order_id = o.id
+         WHERE o.status = 'cancelled' AND p.refunded_at IS NULL
+         ORDER BY o.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Marks the payment refunded, unless it already was (two retries may
+/// race; the provider refunds a charge once, and so does this row).
 pub async fn record_refund(
-    tx: &mut Transaction<'_, Postgres>,
+    db: impl PgExecutor<'_>,
     order_id: i64,
     refund_reference: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE payments SET refunded_at = now(), refund_reference = $2 WHERE order_id = $1")
-        .bind(order_id)
-        .bind(refund_reference)
-        .execute(&mut **tx)
-        .await
-        .map(drop)
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE payments SET refunded_at = now(), refund_reference = $2
+         WHERE order_id = $1 AND refunded_at IS NULL",
+    )
+    .bind(order_id)
+    .bind(refund_reference)
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected() == 1)
 }

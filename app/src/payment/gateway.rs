@@ -41,7 +41,10 @@ pub trait PaymentGateway: Send + Sync {
     fn charge<'a>(&'a self, amount_cents: i64, card: &'a Card, idempotency_key: &'a str)
         -> PaymentFuture<'a>;
 
-    /// Pays back `amount_cents` of the charge `reference` (a cancelled order).
+    /// Pays back `amount_cents` of the charge `reference` (a cancelled
+    /// order). A provider refunds a charge at most once: asking again for
+    /// the same charge answers with the same refund, never a second one.
+    /// The shop relies on this to retry a refund whose answer it lost.
     fn refund<'a>(&'a self, reference: &'a str, amount_cents: i64) -> RefundFuture<'a>;
 }
 

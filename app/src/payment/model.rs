@@ -354,6 +354,16 @@ pub struct OrderDetail {
     pub card_brand: String,
     pub card_last4: String,
     pub lines: Vec<OrderLine>,
+    /// Set once the order is cancelled: where its money is.
+    pub refund: Option<Refund>,
+}
+
+/// A cancelled order's refund: owed (the provider has not confirmed it
+/// yet; it is retried) or paid back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refund {
+    Pending,
+    Done,
 }
 
 /// An order in the back-office list.

@@ -145,21 +145,185 @@ pub async fn set_order_status(
         )
         .await?;
         db::return_stock(&mut tx, order_id).await?;
-        // The customer gets their money back; if the provider refuses,
-        // nothing changes and the order stays as it was.
-        if let Some((reference, amount_cents)) = db::find_payment(&mut tx, order_id).await? {
-            let refund = state
-                .payments
-                .refund(&reference, amount_cents)
-                .await
-                .map_err(|error| {
-                    tracing::error!(%error, order_id, "refund failed");
-                    AppError::Internal
-                })?;
-            db::record_refund(&mut tx, order_id, &refund).await?;
-        }
     }
     tx.commit().await?;
     tracing::info!(order_id, status = next.as_str(), "order status changed");
+    if next == OrderStatus::Cancelled {
+        // The provider is called after the commit, never inside the
+        // transaction: a refund that then failed to be written would be
+        // money gone back with an order still "paid". If the provider fails
+        // now, the order reads "refund in progress" and the retry loop pays
+        // it back later.
+        if refund_cancelled_order(state, order_id).await.is_err() {
+            tracing::warn!(order_id, "refund left to the retry loop");
+        }
+    }
     Ok(())
+}
+
+/// Pays back a cancelled order, once: `Ok(true)` when this call refunded
+/// it. Safe to call again and concurrently (the cancel itself, the retry
+/// loop on every instance): the provider refunds a charge at most once
+/// (see `PaymentGateway::refund`), and the payment row records one refund.
+pub async fn refund_cancelled_order(state: &AppState, order_id: i64) -> Result<bool, AppError> {
+    let Some((reference, amount_cents)) = db::find_owed_refund(&state.pool, order_id).await? else {
+        return Ok(false);
+    };
+    let refund = state
+        .payments
+        .refund(&reference, amount_cents)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, order_id, "refund failed; it will be retried");
+            AppError::Internal
+        })?;
+    let recorded = db::record_refund(&state.pool, order_id, &refund).await?;
+    if recorded {
+        tracing::info!(order_id, "payment refunded");
+    }
+    Ok(recorded)
+}
+
+/// Retries the refunds the provider has not confirmed yet; returns how
+/// many were paid back. Run every few minutes by the server.
+pub async fn retry_owed_refunds(state: &AppState) -> Result<usize, AppError> {
+    let mut refunded = 0;
+    for order_id in db::orders_owed_a_refund(&state.pool, 100).await? {
+        if refund_cancelled_order(state, order_id).await.unwrap_or(false) {
+            refunded += 1;
+        }
+    }
+    Ok(refunded)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use sqlx::PgPool;
+
+    use super::*;
+    use crate::payment::gateway::{PaymentFuture, PaymentGateway, RefundFuture, TestCardProcessor};
+    use crate::payment::model::Refund;
+    use crate::state::AuthSettings;
+
+    static CARDS: TestCardProcessor = TestCardProcessor;
+
+    /// A provider that is down for its first `outages` refund calls.
+    struct ProviderDown {
+        outages: usize,
+        refund_calls: AtomicUsize,
+    }
+
+    impl PaymentGateway for ProviderDown {
+        fn charge<'a>(&'a self, amount_cents: i64, card: &'a Card, key: &'a str) -> PaymentFuture<'a> {
+            CARDS.charge(amount_cents, card, key)
+        }
+
+        fn refund<'a>(&'a self, reference: &'a str, amount_cents: i64) -> RefundFuture<'a> {
+            let call = self.refund_calls.fetch_add(1, Ordering::SeqCst);
+            if call < self.outages {
+                Box::pin(async { Err(PaymentError::Unavailable) })
+            } else {
+                CARDS.refund(reference, amount_cents)
+            }
+        }
+    }
+
+    /// An admin, and a paid order of 2 units of a product left with 3.
+    async fn paid_order(pool: &PgPool) -> (i64, i64, i64) {
+        let (admin, product, order): (i64, i64, i64) = sqlx::query_as(
+            "WITH admin AS (
+                 INSERT INTO users (username, email, password_hash, first_name, last_name, role)
+                 VALUES ('boss', 'boss@example.com', 'x', 'B', 'Oss', 'admin') RETURNING id),
+             category AS (
+                 INSERT INTO categories (slug, name_fr, name_en) VALUES ('consoles', 'Consoles', 'Consoles')
+                 RETURNING id),
+             product AS (
+                 INSERT INTO products (slug, name, category_id, price_cents, stock, image_path)
+                 SELECT 'console', 'Console', id, 50000, 3, '/p.svg' FROM category RETURNING id),
+             placed AS (
+                 INSERT INTO orders (user_id, idempotency_key, total_cents, ship_name, ship_street,
+                                     ship_postcode, ship_city, ship_country, card_brand, card_last4)
+                 SELECT id, 'order-key-1', 100000, 'Ada', '1 rue', '75001', 'Paris', 'France', 'Visa', '4242'
+                 FROM admin RETURNING id)
+             SELECT (SELECT id FROM admin), (SELECT id FROM product), (SELECT id FROM placed)",
+        )
+        .fetch_one(pool)
+        .await
+        .expect("order");
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity)
+             VALUES ($1, $2, 'Console', 50000, 2)",
+        )
+        .bind(order)
+        .bind(product)
+        .execute(pool)
+        .await
+        .expect("line");
+        sqlx::query(
+            "INSERT INTO payments (order_id, amount_cents, provider_reference) VALUES ($1, 100000, 'ch_1')",
+        )
+        .bind(order)
+        .execute(pool)
+        .await
+        .expect("payment");
+        (admin, product, order)
+    }
+
+    async fn refund_of(pool: &PgPool, order: i64) -> Option<Refund> {
+        db::find_order(pool, order)
+            .await
+            .expect("order")
+            .expect("exists")
+            .1
+            .refund
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_refund_the_provider_could_not_make_is_owed_then_paid_once(pool: PgPool) {
+        let (admin, product, order) = paid_order(&pool).await;
+        assert_eq!(refund_of(&pool, order).await, None, "a paid order owes nothing");
+        let gateway = Arc::new(ProviderDown {
+            outages: 2,
+            refund_calls: AtomicUsize::new(0),
+        });
+        let mut state = AppState::new(pool.clone(), "http://shop.test", AuthSettings::default());
+        state.payments = gateway.clone();
+
+        set_order_status(&state, admin, order, OrderStatus::Cancelled)
+            .await
+            .expect("the cancellation stands while the provider is down");
+        let stock: i32 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+            .bind(product)
+            .fetch_one(&pool)
+            .await
+            .expect("stock");
+        assert_eq!(stock, 5, "the 2 units are back on sale");
+        assert_eq!(refund_of(&pool, order).await, Some(Refund::Pending));
+
+        assert_eq!(retry_owed_refunds(&state).await.expect("retry"), 0, "still down");
+        assert_eq!(refund_of(&pool, order).await, Some(Refund::Pending));
+        assert_eq!(retry_owed_refunds(&state).await.expect("retry"), 1);
+        assert_eq!(refund_of(&pool, order).await, Some(Refund::Done));
+        assert_eq!(
+            retry_owed_refunds(&state).await.expect("retry"),
+            0,
+            "nothing left owed"
+        );
+        assert!(!refund_cancelled_order(&state, order).await.expect("again"));
+        assert_eq!(
+            gateway.refund_calls.load(Ordering::SeqCst),
+            3,
+            "no call once refunded"
+        );
+        let reference: Option<String> =
+            sqlx::query_scalar("SELECT refund_reference FROM payments WHERE order_id = $1")
+                .bind(order)
+                .fetch_one(&pool)
+                .await
+                .expect("payment");
+        assert_eq!(reference.as_deref(), Some("refund_ch_1_100000"));
+    }
 }

@@ -20,7 +20,7 @@ mod server {
     };
     pub use crate::{
         admin::audit,
-        admin::model::{page_count, parse_admin_query},
+        admin::model::{page_count, parse_admin_query, require_confirmation},
         auth::guard::require_admin,
         error::with_status,
         state::AppState,
@@ -209,11 +209,12 @@ pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, Ap
 /// Deletes a product, or archives it when orders name it: order pages
 /// keep working either way.
 #[server(endpoint = "products/admin/delete")]
-pub async fn delete_product(id: i64) -> Result<Removal, AppError> {
+pub async fn delete_product(id: i64, confirm: Option<String>) -> Result<Removal, AppError> {
     use server::*;
     with_status(
         async move {
             let admin = require_admin().await?;
+            require_confirmation(confirm.as_deref())?;
             let state = AppState::from_context()?;
             let mut tx = state.pool.begin().await?;
             stock::describe(&mut tx, StockChange::new("deletion").by(admin.id)).await?;
@@ -317,11 +318,12 @@ pub async fn rename_category(id: i64, name_fr: String, name_en: String) -> Resul
 
 /// Deletes a category that holds no product (archived ones included).
 #[server(endpoint = "products/admin/delete-category")]
-pub async fn delete_category(id: i64) -> Result<(), AppError> {
+pub async fn delete_category(id: i64, confirm: Option<String>) -> Result<(), AppError> {
     use server::*;
     with_status(
         async move {
             let admin = require_admin().await?;
+            require_confirmation(confirm.as_deref())?;
             let state = AppState::from_context()?;
             let mut tx = state.pool.begin().await?;
             match db::delete_category(&mut tx, id).await? {

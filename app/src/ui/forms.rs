@@ -7,7 +7,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
-use crate::i18n::use_i18n;
+use crate::i18n::{in_the_shops_words, use_i18n};
 
 /// The error of the last submission of `action`: its value when JavaScript
 /// ran the form, else the one leptos put in the URL of the redirect back to
@@ -48,7 +48,9 @@ where
             if q.get_str("__path") != Some(S::PATH) {
                 return None;
             }
-            q.get_str("__err").map(ServerFnUrlError::<AppError>::decode_err)
+            q.get_str("__err")
+                .map(ServerFnUrlError::<AppError>::decode_err)
+                .map(in_the_shops_words)
         })
     })
 }

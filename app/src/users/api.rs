@@ -17,7 +17,11 @@ mod server {
         service::{self, duplicate_as_field_error, Registration},
     };
     pub use crate::products::model::PageNumber;
-    pub use crate::{admin::audit, error::with_status, state::AppState};
+    pub use crate::{
+        admin::{audit, model::require_confirmation},
+        error::with_status,
+        state::AppState,
+    };
 }
 
 #[server(endpoint = "users/profile")]
@@ -182,11 +186,12 @@ pub async fn create_user(
 /// Back office: deletes (anonymises) another account; there is always one
 /// administrator left.
 #[server(endpoint = "users/delete")]
-pub async fn delete_user(id: i64) -> Result<(), AppError> {
+pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppError> {
     use server::*;
     with_status(
         async move {
             let admin = require_admin().await?;
+            require_confirmation(confirm.as_deref())?;
             let state = AppState::from_context()?;
             if admin.id == id {
                 return Err(AppError::Conflict(

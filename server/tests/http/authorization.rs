@@ -238,7 +238,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             endpoint: "products/admin/delete",
-            args: |p| vec![("id", p.spare_product.to_string())],
+            args: |p| vec![("id", p.spare_product.to_string()), ("confirm", "yes".into())],
             allowed: ADMIN_ONLY,
             ..Case::default()
         },
@@ -274,7 +274,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             endpoint: "products/admin/delete-category",
-            args: |p| vec![("id", p.spare_category.to_string())],
+            args: |p| vec![("id", p.spare_category.to_string()), ("confirm", "yes".into())],
             allowed: ADMIN_ONLY,
             ..Case::default()
         },
@@ -307,7 +307,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             endpoint: "users/delete",
-            args: |p| vec![("id", p.customer.to_string())],
+            args: |p| vec![("id", p.customer.to_string()), ("confirm", "yes".into())],
             allowed: ADMIN_ONLY,
             ..Case::default()
         },

@@ -61,8 +61,12 @@ async fn a_product_that_was_ordered_is_archived_and_its_orders_still_read(pool: 
         .expect("order");
 
     let removal = json(
-        app.call_as(&admin, "products/admin/delete", &[("id", &console.to_string())])
-            .await,
+        app.call_as(
+            &admin,
+            "products/admin/delete",
+            &[("id", &console.to_string()), ("confirm", "yes")],
+        )
+        .await,
     )
     .await;
     assert_eq!(removal, "Archived");
@@ -90,8 +94,12 @@ async fn a_product_that_was_ordered_is_archived_and_its_orders_still_read(pool: 
 
     let unordered = create_product(&app, &admin, "Manette oubliée", 4).await;
     let removal = json(
-        app.call_as(&admin, "products/admin/delete", &[("id", &unordered.to_string())])
-            .await,
+        app.call_as(
+            &admin,
+            "products/admin/delete",
+            &[("id", &unordered.to_string()), ("confirm", "yes")],
+        )
+        .await,
     )
     .await;
     assert_eq!(removal, "Deleted");
@@ -109,9 +117,80 @@ async fn a_product_that_was_ordered_is_archived_and_its_orders_still_read(pool: 
             .expect("ledger");
     assert_eq!(ledger, 0, "the deletion took its 4 units out of the ledger too");
     let again = app
-        .call_as(&admin, "products/admin/delete", &[("id", &unordered.to_string())])
+        .call_as(
+            &admin,
+            "products/admin/delete",
+            &[("id", &unordered.to_string()), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(again.status(), 404);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn destructive_actions_without_the_confirmation_box_change_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, _) = admin_client(&app).await;
+    let console = create_product(&app, &admin, "Console Prudente", 3).await;
+    let buyer = app.new_client();
+    let buyer_id = app.register(&buyer, "ada").await;
+    add(&app, &buyer, console, 1).await;
+    let order = json(checkout(&app, &buyer, "careful-order", CARD_OK).await).await["id"]
+        .as_i64()
+        .expect("order");
+    let empty_category = json(
+        app.call_as(
+            &admin,
+            "products/admin/create-category",
+            &[("slug", ""), ("name_fr", "Vide"), ("name_en", "Empty")],
+        )
+        .await,
+    )
+    .await
+    .as_i64()
+    .expect("category");
+
+    let ids = [console, empty_category, buyer_id, order].map(|id| id.to_string());
+    let [console_arg, category_arg, user_arg, order_arg] = ids.each_ref().map(String::as_str);
+    let attempts: [(&str, Vec<(&str, &str)>); 4] = [
+        ("products/admin/delete", vec![("id", console_arg)]),
+        ("products/admin/delete-category", vec![("id", category_arg)]),
+        ("users/delete", vec![("id", user_arg), ("confirm", "no")]),
+        (
+            "payment/admin/order-status",
+            vec![("order_id", order_arg), ("status", "cancelled")],
+        ),
+    ];
+    for (endpoint, args) in attempts {
+        let response = app.call_as(&admin, endpoint, &args).await;
+        assert_eq!(response.status(), 400, "{endpoint} without confirmation");
+        let body = response.text().await.expect("body");
+        assert!(body.contains("confirm"), "{endpoint} says why: {body}");
+    }
+
+    let still: (i64, i64, i64, String) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM products WHERE id = $1 AND archived_at IS NULL), \
+                (SELECT count(*) FROM categories WHERE id = $2), \
+                (SELECT count(*) FROM users WHERE id = $3 AND email = 'ada@example.com'), \
+                (SELECT status FROM orders WHERE id = $4)",
+    )
+    .bind(console)
+    .bind(empty_category)
+    .bind(buyer_id)
+    .bind(order)
+    .fetch_one(&app.pool)
+    .await
+    .expect("state");
+    assert_eq!(still, (1, 1, 1, "paid".to_owned()));
+    assert_eq!(stock_of(&app, console).await, 2, "no stock came back");
+
+    let shipped = app
+        .call_as(
+            &admin,
+            "payment/admin/order-status",
+            &[("order_id", order_arg), ("status", "shipped")],
+        )
+        .await;
+    assert_eq!(shipped.status(), 200, "only destructive changes ask");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -148,7 +227,11 @@ async fn stock_equals_the_sum_of_its_movements_after_a_mixed_day(pool: PgPool) {
         .call_as(
             &admin,
             "payment/admin/order-status",
-            &[("order_id", &order.to_string()), ("status", "cancelled")],
+            &[
+                ("order_id", &order.to_string()),
+                ("status", "cancelled"),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_eq!(cancel.status(), 200);
@@ -250,7 +333,7 @@ async fn categories_are_created_renamed_and_deleted_only_when_empty(pool: PgPool
         .call_as(
             &admin,
             "products/admin/delete-category",
-            &[("id", &books.to_string())],
+            &[("id", &books.to_string()), ("confirm", "yes")],
         )
         .await;
     assert_eq!(refused.status(), 409, "a category with products stays");
@@ -258,7 +341,7 @@ async fn categories_are_created_renamed_and_deleted_only_when_empty(pool: PgPool
         .call_as(
             &admin,
             "products/admin/delete-category",
-            &[("id", &garden.to_string())],
+            &[("id", &garden.to_string()), ("confirm", "yes")],
         )
         .await;
     assert_eq!(deleted.status(), 200);

@@ -22,7 +22,11 @@ async fn set_status(app: &TestApp, client: &reqwest::Client, order: i64, status:
     app.call_as(
         client,
         "payment/admin/order-status",
-        &[("order_id", &order.to_string()), ("status", status)],
+        &[
+            ("order_id", &order.to_string()),
+            ("status", status),
+            ("confirm", "yes"),
+        ],
     )
     .await
     .status()

@@ -9,7 +9,7 @@ use crate::auth::components::use_auth;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::payment::api::get_order;
-use crate::payment::model::{OrderDetail, OrderStatus};
+use crate::payment::model::{OrderDetail, OrderStatus, Refund};
 use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::Seo};
 
 #[component]
@@ -81,6 +81,15 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
                     <dd>{order.customer.clone()}</dd>
                     <dt>{move || i18n.t().order_paid_with}</dt>
                     <dd>{format!("{} •••• {}", order.card_brand, order.card_last4)}</dd>
+                    {order.refund.map(|refund| view! {
+                        <dt>{move || i18n.t().order_refund}</dt>
+                        <dd data-testid="order-refund">
+                            {move || match refund {
+                                Refund::Pending => i18n.t().order_refund_pending,
+                                Refund::Done => i18n.t().order_refund_done,
+                            }}
+                        </dd>
+                    })}
                 </dl>
                 <h2>{move || i18n.t().order_shipping_to}</h2>
                 <address>

@@ -124,6 +124,11 @@ async fn cancelling_returns_the_stock_once_however_many_times_it_is_asked(pool: 
         refunds[0].0.as_deref().is_some_and(|r| r.starts_with("refund_")),
         "the payment was refunded once: {refunds:?}"
     );
+    let (_, html) = page(&ada, &app, &format!("/orders/{order}")).await;
+    assert!(
+        html.contains("data-testid=\"order-refund\">Remboursé sur la carte"),
+        "the customer reads that the money is back"
+    );
     assert_eq!(
         set_status(&app, &admin, order, "shipped").await,
         409,

@@ -188,6 +188,15 @@ pub async fn begin_password_attempt(
     Ok(Some(id))
 }
 
+/// Takes back an attempt whose password was never checked.
+pub async fn forget_password_attempt(db: impl PgExecutor<'_>, attempt: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE id = $1")
+        .bind(attempt)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
 /// A correct password forgives the account's failures (not the address's:
 /// one good login of the attacker's own must not reset their guessing
 /// elsewhere), and drops failures too old to count anywhere.

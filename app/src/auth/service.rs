@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower_sessions::Session;
 
 use super::db::{self, NewUser};
@@ -54,6 +54,28 @@ fn hashing_permits() -> Arc<Semaphore> {
     Arc::clone(PERMITS.get_or_init(|| Arc::new(Semaphore::new(hashing_capacity()))))
 }
 
+/// Sign-ups hold at most half of the hashing slots: a flood of
+/// registrations (anonymous, unthrottled) still leaves room for logins.
+fn sign_up_capacity() -> usize {
+    (hashing_capacity() / 2).max(1)
+}
+
+fn sign_up_permits() -> Arc<Semaphore> {
+    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    Arc::clone(PERMITS.get_or_init(|| Arc::new(Semaphore::new(sign_up_capacity()))))
+}
+
+/// A permit of `permits`, waiting at most `HASHING_WAIT` for it.
+async fn wait_for(permits: Arc<Semaphore>) -> Result<OwnedSemaphorePermit, AppError> {
+    tokio::time::timeout(HASHING_WAIT, permits.acquire_owned())
+        .await
+        .map_err(|_| {
+            tracing::warn!("password hashing saturated: a request waited too long");
+            AppError::TooManyRequests
+        })?
+        .map_err(|error| internal("hashing permits closed", error))
+}
+
 /// Runs one argon2 computation on a blocking thread once a permit is free.
 /// A flood of logins or sign-ups queues here instead of taking every
 /// blocking thread and gigabytes of memory; whoever waits longer than
@@ -62,13 +84,7 @@ fn hashing_permits() -> Arc<Semaphore> {
 async fn with_hashing_permit<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let permit = tokio::time::timeout(HASHING_WAIT, hashing_permits().acquire_owned())
-        .await
-        .map_err(|_| {
-            tracing::warn!("password hashing saturated: a request waited too long");
-            AppError::TooManyRequests
-        })?
-        .map_err(|error| internal("hashing permits closed", error))?;
+    let permit = wait_for(hashing_permits()).await?;
     tokio::task::spawn_blocking(move || {
         let result = work();
         drop(permit);
@@ -78,16 +94,27 @@ async fn with_hashing_permit<T: Send + 'static>(
     .map_err(|error| internal("hashing task failed", error))
 }
 
+/// [`with_hashing_permit`], also holding one of the sign-up slots.
+async fn with_sign_up_permit<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let permit = wait_for(sign_up_permits()).await?;
+    let result = with_hashing_permit(work).await;
+    drop(permit);
+    result
+}
+
+fn hash_with_new_salt(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| internal("hashing failed", error))
+}
+
 /// Hashes on a blocking thread: argon2 is deliberately slow.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    with_hashing_permit(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        hasher()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-    })
-    .await?
-    .map_err(|error| internal("hashing failed", error))
+    with_hashing_permit(move || hash_with_new_salt(&password)).await?
 }
 
 /// Whether the password matches, and whether the hash should be redone
@@ -131,7 +158,8 @@ pub async fn register(pool: &PgPool, form: Registration, role: Role) -> Result<U
         username.as_str(),
         email.as_str(),
     )?;
-    let password_hash = hash_password(password.expose().to_owned()).await?;
+    let password = password.expose().to_owned();
+    let password_hash = with_sign_up_permit(move || hash_with_new_salt(&password)).await??;
     let new_user = NewUser {
         username: username.as_str(),
         email: email.as_str(),
@@ -176,11 +204,19 @@ async fn throttled_check(
     let window_start = Utc::now() - settings.failure_window;
     let attempt =
         db::begin_password_attempt(&state.pool, key, client_ip, window_start, settings.max_failures).await?;
-    if attempt.is_none() {
+    let Some(attempt) = attempt else {
         return Err(AppError::TooManyRequests);
-    }
-    let (valid, needs_rehash) =
-        verify_password(password.to_owned(), hash.unwrap_or_else(|| DUMMY_HASH.to_owned())).await?;
+    };
+    let verified = verify_password(password.to_owned(), hash.unwrap_or_else(|| DUMMY_HASH.to_owned())).await;
+    let (valid, needs_rehash) = match verified {
+        Ok(verified) => verified,
+        Err(error) => {
+            // The password was never checked (the server was too busy):
+            // that attempt is not a failure of the account or the address.
+            db::forget_password_attempt(&state.pool, attempt).await?;
+            return Err(error);
+        }
+    };
     if valid {
         db::forgive_login_failures(&state.pool, key, window_start).await?;
     }
@@ -308,30 +344,51 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    #[tokio::test]
-    async fn a_flood_of_hashing_runs_a_bounded_number_at_once() {
-        let capacity = hashing_capacity();
+    /// Runs `tasks` jobs of 30 ms through `run` at once; returns how many
+    /// ran at the same time at most.
+    async fn most_at_once<F, Fut>(tasks: usize, run: F) -> usize
+    where
+        F: Fn(Box<dyn FnOnce() + Send>) -> Fut,
+        Fut: std::future::Future<Output = Result<(), AppError>> + Send + 'static,
+    {
         let running = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
-        let mut tasks = tokio::task::JoinSet::new();
-        for _ in 0..capacity * 4 {
+        let mut jobs = tokio::task::JoinSet::new();
+        for _ in 0..tasks {
             let (running, most) = (Arc::clone(&running), Arc::clone(&most));
-            tasks.spawn(with_hashing_permit(move || {
+            jobs.spawn(run(Box::new(move || {
                 let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(30));
                 running.fetch_sub(1, Ordering::SeqCst);
-            }));
+            })));
         }
         let mut finished = 0;
-        while let Some(outcome) = tasks.join_next().await {
+        while let Some(outcome) = jobs.join_next().await {
             outcome.expect("task").expect("every request gets its turn");
             finished += 1;
         }
-        assert_eq!(finished, capacity * 4);
-        let most = most.load(Ordering::SeqCst);
+        assert_eq!(finished, tasks);
+        most.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_hashing_runs_a_bounded_number_at_once() {
+        let capacity = hashing_capacity();
+        let most = most_at_once(capacity * 4, with_hashing_permit).await;
         assert!(most <= capacity, "{most} ran at once, the limit is {capacity}");
         assert!(most >= 2, "they still run in parallel ({most})");
+    }
+
+    #[tokio::test]
+    async fn sign_ups_leave_hashing_slots_to_logins() {
+        let capacity = sign_up_capacity();
+        assert!(capacity < hashing_capacity());
+        let most = most_at_once(capacity * 4, with_sign_up_permit).await;
+        assert!(
+            most <= capacity,
+            "{most} sign-ups hashed at once, the limit is {capacity}"
+        );
     }
 
     #[tokio::test]

@@ -337,6 +337,9 @@ impl Messages {
             if let Some((_, french)) = VALIDATION_FR.iter().find(|(english, _)| *english == message) {
                 return (*french).to_owned();
             }
+            if let Some(french) = stock_bounds_fr(message) {
+                return french;
+            }
         }
         message.to_owned()
     }
@@ -371,56 +374,102 @@ impl Messages {
     }
 }
 
-/// Whether the shop itself could have written this error's text. An error
-/// read back from a URL (`__err`, after a form post without JavaScript) is
-/// untrusted: anyone can send a link carrying one. Text the services never
-/// write is not shown as if the shop said it.
-pub fn written_by_the_shop(error: &AppError) -> bool {
-    match error {
-        AppError::Validation { message, .. } => VALIDATION_FR.iter().any(|(english, _)| english == message),
-        AppError::Conflict(message) => conflict_fr(message).is_some(),
-        _ => true,
-    }
-}
-
-/// What replaces an error whose text the shop did not write: the same
-/// kind of error about the same field, in the shop's own words.
+/// An error read back from a URL (`__err`, after a form post without
+/// JavaScript), in words the shop wrote. Anyone can send a link carrying
+/// such an error, so no text from it is shown: fixed sentences pass,
+/// sentences that carry names become a fixed sentence of the same kind,
+/// anything else a generic one.
 pub fn in_the_shops_words(error: AppError) -> AppError {
-    if written_by_the_shop(&error) {
-        return error;
-    }
     match error {
-        AppError::Validation { field, .. } => AppError::validation(&field, "check this field"),
-        AppError::Conflict(_) => AppError::Conflict(ACTION_REFUSED.to_owned()),
+        AppError::Validation { field, message } => {
+            let known = VALIDATION_FR.iter().any(|(english, _)| *english == message)
+                || stock_bounds_fr(&message).is_some();
+            let message = if known {
+                message
+            } else {
+                "check this field".to_owned()
+            };
+            AppError::Validation { field, message }
+        }
+        AppError::Conflict(message) => AppError::Conflict(fixed_conflict(&message).to_owned()),
         other => other,
     }
 }
 
 const ACTION_REFUSED: &str = "this action could not be completed";
+const SOLD_OUT: &str = "this product is sold out";
+const NOT_ENOUGH_STOCK: &str = "some items are no longer available in the quantity asked";
+const OVER_LIMIT: &str = "an item is over its limit per order";
+
+/// Conflicts whose text is fixed, with their French.
+const CONFLICT_FR: &[(&str, &str)] = &[
+    (
+        "this category still holds products",
+        "cette catégorie contient encore des produits",
+    ),
+    (
+        "the shop needs at least one administrator",
+        "la boutique doit garder au moins un administrateur",
+    ),
+    (
+        "the last administrator cannot be deleted",
+        "le dernier administrateur ne peut pas être supprimé",
+    ),
+    (
+        "delete your own account from your account page",
+        "supprimez votre propre compte depuis la page Mon compte",
+    ),
+    (ACTION_REFUSED, "cette action n'a pas pu aboutir"),
+    (SOLD_OUT, "ce produit est épuisé"),
+    (
+        NOT_ENOUGH_STOCK,
+        "certains articles ne sont plus disponibles dans la quantité demandée",
+    ),
+    (OVER_LIMIT, "un article dépasse sa limite par commande"),
+];
+
+/// The fixed sentence for a conflict read from a URL (see `in_the_shops_words`).
+fn fixed_conflict(message: &str) -> &str {
+    if let Some((english, _)) = CONFLICT_FR.iter().find(|(english, _)| *english == message) {
+        return english;
+    }
+    if message.starts_with("not enough stock: ") {
+        return NOT_ENOUGH_STOCK;
+    }
+    if message.ends_with(" is sold out") {
+        return SOLD_OUT;
+    }
+    if message.starts_with("at most ") && message.ends_with(" per order") {
+        return OVER_LIMIT;
+    }
+    if status_change(message).is_some() {
+        return message;
+    }
+    ACTION_REFUSED
+}
+
+/// The two statuses of "an order that is X cannot become Y", when both are statuses.
+fn status_change(message: &str) -> Option<(OrderStatus, OrderStatus)> {
+    let (from, to) = message
+        .strip_prefix("an order that is ")?
+        .split_once(" cannot become ")?;
+    Some((OrderStatus::parse(from).ok()?, OrderStatus::parse(to).ok()?))
+}
+
+/// "the stock (N) must stay between 0 and 1000000" in French, N a number.
+fn stock_bounds_fr(message: &str) -> Option<String> {
+    let stock: i64 = message
+        .strip_prefix("the stock (")?
+        .strip_suffix(") must stay between 0 and 1000000")?
+        .parse()
+        .ok()?;
+    Some(format!("le stock ({stock}) doit rester entre 0 et 1000000"))
+}
 
 /// French for the conflicts the services report; their English text
 /// carries product names and numbers, so they are read by shape.
 fn conflict_fr(message: &str) -> Option<String> {
-    const FIXED: &[(&str, &str)] = &[
-        (
-            "this category still holds products",
-            "cette catégorie contient encore des produits",
-        ),
-        (ACTION_REFUSED, "cette action n'a pas pu aboutir"),
-        (
-            "the shop needs at least one administrator",
-            "la boutique doit garder au moins un administrateur",
-        ),
-        (
-            "the last administrator cannot be deleted",
-            "le dernier administrateur ne peut pas être supprimé",
-        ),
-        (
-            "delete your own account from your account page",
-            "supprimez votre propre compte depuis la page Mon compte",
-        ),
-    ];
-    if let Some((_, french)) = FIXED.iter().find(|(english, _)| *english == message) {
+    if let Some((_, french)) = CONFLICT_FR.iter().find(|(english, _)| *english == message) {
         return Some((*french).to_owned());
     }
     if let Some(lines) = message.strip_prefix("not enough stock: ") {
@@ -439,18 +488,11 @@ fn conflict_fr(message: &str) -> Option<String> {
     {
         return Some(format!("{count} au plus de {name} par commande"));
     }
-    let (from, to) = message
-        .strip_prefix("an order that is ")?
-        .split_once(" cannot become ")?;
-    let label = |raw: &str| {
-        OrderStatus::parse(raw)
-            .map(|s| FR.status(s).to_lowercase())
-            .unwrap_or(raw.to_owned())
-    };
+    let (from, to) = status_change(message)?;
     Some(format!(
         "une commande {} ne peut pas devenir {}",
-        label(from),
-        label(to)
+        FR.status(from).to_lowercase(),
+        FR.status(to).to_lowercase()
     ))
 }
 
@@ -913,8 +955,9 @@ mod tests {
     fn errors_read_from_a_url_keep_only_the_shops_own_words() {
         let ours = [
             AppError::validation("card_number", "the card was declined"),
-            AppError::Conflict("Console PS5 is sold out".into()),
-            AppError::Conflict("not enough stock: Console PS5 (2 left)".into()),
+            AppError::validation("delta", "the stock (3) must stay between 0 and 1000000"),
+            AppError::Conflict("this category still holds products".into()),
+            AppError::Conflict("an order that is shipped cannot become cancelled".into()),
             AppError::NotFound,
         ];
         for error in ours {
@@ -925,10 +968,36 @@ mod tests {
             in_the_shops_words(crafted),
             AppError::validation("email", "check this field")
         );
-        let crafted = AppError::Conflict("Your account is locked: call +33 1 23 45 67 89".into());
-        let shown = in_the_shops_words(crafted);
-        assert_eq!(FR.error(&shown), "cette action n'a pas pu aboutir");
-        assert!(!EN.error(&shown).contains("call"));
+        let crafted = AppError::validation("delta", "the stock (call us) must stay between 0 and 1000000");
+        assert_eq!(
+            FR.error(&in_the_shops_words(crafted)),
+            "Saisie invalide : vérifiez ce champ"
+        );
+        // Sentences that carry a name keep their kind, not the name.
+        let named = [
+            ("Call +33 1 23 45 67 89 is sold out", "ce produit est épuisé"),
+            (
+                "not enough stock: call +33 1 23 45 67 89",
+                "certains articles ne sont plus disponibles dans la quantité demandée",
+            ),
+            (
+                "at most 1 of call us per order",
+                "un article dépasse sa limite par commande",
+            ),
+            (
+                "an order that is call cannot become us",
+                "cette action n'a pas pu aboutir",
+            ),
+            (
+                "Your account is locked: call +33 1 23 45 67 89",
+                "cette action n'a pas pu aboutir",
+            ),
+        ];
+        for (crafted, french) in named {
+            let shown = in_the_shops_words(AppError::Conflict(crafted.into()));
+            assert_eq!(FR.error(&shown), french, "{crafted}");
+            assert!(!EN.error(&shown).contains("call"), "{crafted}");
+        }
     }
 
     #[test]

@@ -342,16 +342,29 @@ pub async fn find_owed_refund(
     .await
 }
 
-/// Cancelled orders whose refund the provider has not confirmed, oldest first.
+/// Cancelled orders whose refund the provider has not confirmed: never
+/// tried first, then the longest untried.
 pub async fn orders_owed_a_refund(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT o.id FROM orders o JOIN payments p ON p.order_id = o.id
          WHERE o.status = 'cancelled' AND p.refunded_at IS NULL
-         ORDER BY o.id LIMIT $1",
+         ORDER BY p.refund_tried_at NULLS FIRST, o.id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db)
     .await
+}
+
+/// Notes a try the provider did not answer with a refund.
+pub async fn record_refund_failure(db: impl PgExecutor<'_>, order_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE payments SET refund_attempts = refund_attempts + 1, refund_tried_at = now()
+         WHERE order_id = $1 AND refunded_at IS NULL",
+    )
+    .bind(order_id)
+    .execute(db)
+    .await
+    .map(drop)
 }
 
 /// Marks the payment refunded, unless it already was (two retries may

@@ -42,10 +42,15 @@ pub trait PaymentGateway: Send + Sync {
         -> PaymentFuture<'a>;
 
     /// Pays back `amount_cents` of the charge `reference` (a cancelled
-    /// order). A provider refunds a charge at most once: asking again for
-    /// the same charge answers with the same refund, never a second one.
-    /// The shop relies on this to retry a refund whose answer it lost.
-    fn refund<'a>(&'a self, reference: &'a str, amount_cents: i64) -> RefundFuture<'a>;
+    /// order). `idempotency_key` is the same for every try of one refund:
+    /// a provider answers a repeated key with the first refund, never a
+    /// second one, which lets the shop retry a refund whose answer it lost.
+    fn refund<'a>(
+        &'a self,
+        reference: &'a str,
+        amount_cents: i64,
+        idempotency_key: &'a str,
+    ) -> RefundFuture<'a>;
 }
 
 /// The test processor: charges nothing real.
@@ -75,7 +80,13 @@ impl PaymentGateway for TestCardProcessor {
         })
     }
 
-    fn refund<'a>(&'a self, reference: &'a str, amount_cents: i64) -> RefundFuture<'a> {
+    /// Always succeeds; the same charge always gets the same refund.
+    fn refund<'a>(
+        &'a self,
+        reference: &'a str,
+        amount_cents: i64,
+        _idempotency_key: &'a str,
+    ) -> RefundFuture<'a> {
         Box::pin(async move { Ok(format!("refund_{reference}_{amount_cents}")) })
     }
 }

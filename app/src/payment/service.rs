@@ -169,19 +169,34 @@ pub async fn refund_cancelled_order(state: &AppState, order_id: i64) -> Result<b
     let Some((reference, amount_cents)) = db::find_owed_refund(&state.pool, order_id).await? else {
         return Ok(false);
     };
-    let refund = state
-        .payments
-        .refund(&reference, amount_cents)
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, order_id, "refund failed; it will be retried");
-            AppError::Internal
-        })?;
+    let key = format!("refund-order-{order_id}");
+    let asked = tokio::time::timeout(
+        REFUND_TIMEOUT,
+        state.payments.refund(&reference, amount_cents, &key),
+    )
+    .await;
+    let refund = match asked {
+        Ok(Ok(refund)) => refund,
+        Ok(Err(error)) => return Err(refund_failed(state, order_id, error.to_string()).await),
+        Err(elapsed) => return Err(refund_failed(state, order_id, elapsed.to_string()).await),
+    };
     let recorded = db::record_refund(&state.pool, order_id, &refund).await?;
     if recorded {
         tracing::info!(order_id, "payment refunded");
     }
     Ok(recorded)
+}
+
+/// How long the provider may take to answer a refund before the try counts
+/// as failed (and is retried later).
+const REFUND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn refund_failed(state: &AppState, order_id: i64, error: String) -> AppError {
+    tracing::error!(%error, order_id, "refund failed; it will be retried");
+    if let Err(error) = db::record_refund_failure(&state.pool, order_id).await {
+        tracing::error!(%error, order_id, "could not note the failed refund");
+    }
+    AppError::Internal
 }
 
 /// Retries the refunds the provider has not confirmed yet; returns how
@@ -214,6 +229,7 @@ mod tests {
     struct ProviderDown {
         outages: usize,
         refund_calls: AtomicUsize,
+        keys: std::sync::Mutex<Vec<String>>,
     }
 
     impl PaymentGateway for ProviderDown {
@@ -221,12 +237,13 @@ mod tests {
             CARDS.charge(amount_cents, card, key)
         }
 
-        fn refund<'a>(&'a self, reference: &'a str, amount_cents: i64) -> RefundFuture<'a> {
+        fn refund<'a>(&'a self, reference: &'a str, amount_cents: i64, key: &'a str) -> RefundFuture<'a> {
+            self.keys.lock().expect("keys").push(key.to_owned());
             let call = self.refund_calls.fetch_add(1, Ordering::SeqCst);
             if call < self.outages {
                 Box::pin(async { Err(PaymentError::Unavailable) })
             } else {
-                CARDS.refund(reference, amount_cents)
+                CARDS.refund(reference, amount_cents, key)
             }
         }
     }
@@ -288,6 +305,7 @@ mod tests {
         let gateway = Arc::new(ProviderDown {
             outages: 2,
             refund_calls: AtomicUsize::new(0),
+            keys: std::sync::Mutex::new(Vec::new()),
         });
         let mut state = AppState::new(pool.clone(), "http://shop.test", AuthSettings::default());
         state.payments = gateway.clone();
@@ -305,6 +323,12 @@ mod tests {
 
         assert_eq!(retry_owed_refunds(&state).await.expect("retry"), 0, "still down");
         assert_eq!(refund_of(&pool, order).await, Some(Refund::Pending));
+        let attempts: i32 = sqlx::query_scalar("SELECT refund_attempts FROM payments WHERE order_id = $1")
+            .bind(order)
+            .fetch_one(&pool)
+            .await
+            .expect("attempts");
+        assert_eq!(attempts, 2, "both failed tries are noted");
         assert_eq!(retry_owed_refunds(&state).await.expect("retry"), 1);
         assert_eq!(refund_of(&pool, order).await, Some(Refund::Done));
         assert_eq!(
@@ -317,6 +341,12 @@ mod tests {
             gateway.refund_calls.load(Ordering::SeqCst),
             3,
             "no call once refunded"
+        );
+        let key = format!("refund-order-{order}");
+        assert_eq!(
+            *gateway.keys.lock().expect("keys"),
+            [key.clone(), key.clone(), key],
+            "one key for every try"
         );
         let reference: Option<String> =
             sqlx::query_scalar("SELECT refund_reference FROM payments WHERE order_id = $1")

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::payment::api::{get_order, list_orders, SetOrderStatus};
 use crate::payment::model::{OrderDetail, OrderListItem, OrderStatus};
-use crate::payment::pages::OrderStatusBadge;
+use crate::payment::pages::{OrderStatusBadge, RefundState};
 use crate::ui::forms::{use_form_error, FormAlert};
 use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price};
 
@@ -153,6 +153,9 @@ fn OrderAdmin(order: OrderDetail, set_status: ServerAction<SetOrderStatus>) -> i
         </div>
         <section class="panel">
             <p>{move || i18n.t().order_customer} " : " {order.customer.clone()} " — " <Price cents=summary.total_cents /></p>
+            {order.refund.map(|refund| view! {
+                <p>{move || i18n.t().order_refund} " : " <RefundState refund /></p>
+            })}
             <p>{format!("{}, {}, {} {}, {}", order.address.name, order.address.street, order.address.postcode, order.address.city, order.address.country)}</p>
             <ul class="plain-list">
                 {order

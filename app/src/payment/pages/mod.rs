@@ -4,4 +4,4 @@ mod checkout;
 mod order;
 
 pub use checkout::CheckoutPage;
-pub use order::{OrderPage, OrderStatusBadge};
+pub use order::{OrderPage, OrderStatusBadge, RefundState};

@@ -83,12 +83,7 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
                     <dd>{format!("{} •••• {}", order.card_brand, order.card_last4)}</dd>
                     {order.refund.map(|refund| view! {
                         <dt>{move || i18n.t().order_refund}</dt>
-                        <dd data-testid="order-refund">
-                            {move || match refund {
-                                Refund::Pending => i18n.t().order_refund_pending,
-                                Refund::Done => i18n.t().order_refund_done,
-                            }}
-                        </dd>
+                        <dd><RefundState refund /></dd>
                     })}
                 </dl>
                 <h2>{move || i18n.t().order_shipping_to}</h2>
@@ -146,6 +141,20 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
                 <A href="/account#orders">{move || i18n.t().back_to_orders}</A>
             </section>
         </div>
+    }
+}
+
+/// Where a cancelled order's money is: on its way back, or back.
+#[component]
+pub fn RefundState(refund: Refund) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span data-testid="order-refund">
+            {move || match refund {
+                Refund::Pending => i18n.t().order_refund_pending,
+                Refund::Done => i18n.t().order_refund_done,
+            }}
+        </span>
     }
 }
 

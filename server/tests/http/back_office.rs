@@ -328,6 +328,22 @@ async fn categories_are_created_renamed_and_deleted_only_when_empty(pool: PgPool
     assert_eq!(renamed.status(), 200);
     assert!(app.get_html("/c/jardin-exterieur").await.1.contains("Jardin"));
 
+    for (language, name) in [("fr", "Jeux vidéo"), ("en", "Video games")] {
+        let form = admin
+            .get(app.url("/admin/products/new"))
+            .header("Accept-Language", language)
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            form.contains(&format!(">{name}</option>")),
+            "the category list speaks {language}"
+        );
+    }
+
     let books = category_id(&app, "livres").await;
     let refused = app
         .call_as(

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{query_param, AdminGate, AdminPager, ConfirmBox};
 use crate::error::AppError;
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, Locale};
 use crate::products::admin_api::{
     admin_categories, admin_product, admin_products, AdjustStock, CreateProduct, DeleteProduct, UpdateProduct,
 };
@@ -184,7 +184,14 @@ fn ProductFields(
             <select id="field-category_id" name="category_id">
                 {categories
                     .into_iter()
-                    .map(|c| view! { <option value=c.id.to_string() selected=selected == Some(c.id)>{c.name_fr}</option> })
+                    .map(|c| {
+                        // The back office is rendered on the server only: the locale is read once.
+                        let name = match i18n.locale() {
+                            Locale::Fr => c.name_fr,
+                            Locale::En => c.name_en,
+                        };
+                        view! { <option value=c.id.to_string() selected=selected == Some(c.id)>{name}</option> }
+                    })
                     .collect_view()}
             </select>
             <p class="field__error" role="alert">{field_error("category_id")}</p>

@@ -1,6 +1,6 @@
 //! Who is calling: every server function that needs a login starts here.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use tower_sessions::Session;
@@ -38,8 +38,9 @@ pub async fn require_admin() -> Result<User, AppError> {
     }
 }
 
-/// The client's address: the peer, or the proxy's last X-Forwarded-For
-/// entry when the shop is configured to trust its proxy.
+/// The client's address for login throttling: the peer, or the proxy's
+/// last X-Forwarded-For entry when the shop is configured to trust its
+/// proxy. See [`throttling_address`].
 pub async fn client_ip(state: &AppState) -> String {
     if state.auth.trust_forwarded_for {
         if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
@@ -48,14 +49,52 @@ pub async fn client_ip(state: &AppState) -> String {
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.rsplit(',').next())
-                .map(|ip| ip.trim().to_owned());
+                .map(str::trim);
             if let Some(ip) = forwarded.filter(|ip| !ip.is_empty()) {
-                return ip;
+                return throttling_address(ip);
             }
         }
     }
     leptos_axum::extract::<ConnectInfo<SocketAddr>>()
         .await
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .map(|ConnectInfo(addr)| throttling_address(&addr.ip().to_string()))
         .unwrap_or_else(|_| "unknown".to_owned())
+}
+
+/// The unit failed logins are counted by. An IPv6 client usually holds a
+/// whole /64 and can change address within it at will, so its attempts
+/// count by /64; IPv4 (also written as IPv4-mapped IPv6) by address.
+/// Anything that is not an address is kept, cut to 64 characters.
+pub fn throttling_address(ip: &str) -> String {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let [a, b, c, d, ..] = v6.segments();
+                format!("{}/64", Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0))
+            }
+        },
+        Err(_) => ip.chars().take(64).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::throttling_address;
+
+    #[test]
+    fn ipv6_clients_are_throttled_by_their_64_block() {
+        assert_eq!(throttling_address("203.0.113.7"), "203.0.113.7");
+        assert_eq!(throttling_address("::ffff:203.0.113.7"), "203.0.113.7");
+        let one = throttling_address("2001:db8:1:2:aaaa:bbbb:cccc:dddd");
+        assert_eq!(one, "2001:db8:1:2::/64");
+        assert_eq!(throttling_address("2001:db8:1:2::9"), one, "same /64, same count");
+        assert_ne!(
+            throttling_address("2001:db8:1:3::9"),
+            one,
+            "another /64 counts apart"
+        );
+        assert_eq!(throttling_address(&"x".repeat(500)).len(), 64);
+    }
 }

@@ -29,6 +29,8 @@ pub struct AuthSettings {
     pub session_max_age: chrono::Duration,
     /// Take the client address from X-Forwarded-For (behind a trusted proxy only).
     pub trust_forwarded_for: bool,
+    /// Sign-ups allowed per client address in an hour.
+    pub max_sign_ups: i64,
 }
 
 impl Default for AuthSettings {
@@ -38,6 +40,7 @@ impl Default for AuthSettings {
             failure_window: chrono::Duration::minutes(15),
             session_max_age: chrono::Duration::days(30),
             trust_forwarded_for: false,
+            max_sign_ups: 20,
         }
     }
 }

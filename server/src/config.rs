@@ -27,6 +27,9 @@ pub struct WebConfig {
     /// Length of the failed-login window, in minutes.
     #[arg(long, env = "WONDERMARKET_LOGIN_WINDOW_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(i64).range(1..=10_080))]
     pub login_window_minutes: i64,
+    /// Sign-ups allowed per client address (an IPv6 client's /64) in an hour.
+    #[arg(long, env = "WONDERMARKET_SIGN_UPS_PER_HOUR", default_value_t = 20, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    pub sign_ups_per_hour: i64,
     /// A session ends after this many days without a request.
     #[arg(long, env = "WONDERMARKET_SESSION_IDLE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=365))]
     pub session_idle_days: i64,
@@ -51,6 +54,7 @@ impl WebConfig {
             public_url: None,
             login_max_failures: 5,
             login_window_minutes: 15,
+            sign_ups_per_hour: 20,
             session_idle_days: 7,
             session_max_days: 30,
             trust_forwarded_for: false,
@@ -64,6 +68,7 @@ impl WebConfig {
             failure_window: chrono::Duration::minutes(self.login_window_minutes),
             session_max_age: chrono::Duration::days(self.session_max_days),
             trust_forwarded_for: self.trust_forwarded_for,
+            max_sign_ups: self.sign_ups_per_hour,
         }
     }
 

@@ -114,7 +114,8 @@ impl Application {
     }
 }
 
-/// Hourly: expired sessions, and guest baskets abandoned for 30 days.
+/// Hourly: expired sessions, guest baskets abandoned for 30 days, and
+/// sign-up counts older than their hour.
 /// Every five minutes: refunds the payment provider has not confirmed.
 /// Every instance runs them; each task is safe to run concurrently.
 async fn background_tasks(store: PostgresStore, state: AppState) {
@@ -132,6 +133,9 @@ async fn background_tasks(store: PostgresStore, state: AppState) {
                 Ok(0) => {}
                 Ok(lines) => tracing::info!(lines, "abandoned guest basket lines deleted"),
                 Err(error) => tracing::error!(%error, "guest basket cleanup failed"),
+            }
+            if let Err(error) = app::auth::db::delete_old_sign_ups(&state.pool).await {
+                tracing::error!(%error, "sign-up count cleanup failed");
             }
         }
     };

@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod server {
     pub use super::super::{
-        guard,
+        db as auth_db, guard,
         model::{safe_return_path, Role},
         service::{self, Registration},
     };
@@ -41,6 +41,12 @@ pub async fn register(
         async move {
             let state = AppState::from_context()?;
             let session = guard::session().await?;
+            // Counted before any work, valid or not: a flood of sign-ups
+            // from one address stops here, before the password hashing.
+            let client_ip = guard::client_ip(&state).await;
+            if !auth_db::begin_sign_up(&state.pool, &client_ip, state.auth.max_sign_ups).await? {
+                return Err(AppError::TooManyRequests);
+            }
             let form = Registration {
                 username,
                 email,

@@ -188,6 +188,41 @@ pub async fn begin_password_attempt(
     Ok(Some(id))
 }
 
+/// Counts a sign-up from `client_ip`, unless `max` were counted in the last
+/// hour, in which case `false`. An advisory lock on the address makes
+/// parallel sign-ups count one after the other.
+pub async fn begin_sign_up(pool: &PgPool, client_ip: &str, max: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('sign-up:' || $1, 0))")
+        .bind(client_ip)
+        .execute(&mut *tx)
+        .await?;
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sign_ups WHERE client_ip = $1 AND signed_up_at > now() - interval '1 hour'",
+    )
+    .bind(client_ip)
+    .fetch_one(&mut *tx)
+    .await?;
+    if recent >= max {
+        tracing::warn!(recent, "sign-ups throttled");
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO sign_ups (client_ip) VALUES ($1)")
+        .bind(client_ip)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Forgets sign-ups older than the hour they count in; returns how many.
+pub async fn delete_old_sign_ups(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sign_ups WHERE signed_up_at <= now() - interval '1 hour'")
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected())
+}
+
 /// Takes back an attempt whose password was never checked.
 pub async fn forget_password_attempt(db: impl PgExecutor<'_>, attempt: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_failures WHERE id = $1")

@@ -1,6 +1,7 @@
+#![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test
 //! Accounts through HTTP: registration, login, sessions and their security rules.
 
-use crate::common::{session_cookie, spawn_app, PASSWORD};
+use crate::common::{session_cookie, spawn_app, spawn_app_configured, TestApp, PASSWORD};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
@@ -112,6 +113,59 @@ async fn the_sixth_failed_login_is_refused_with_429(pool: PgPool) {
     let error: serde_json::Value = response.json().await.expect("json");
     assert_eq!(error, "TooManyRequests");
     assert_eq!(app.whoami(&client).await, None);
+}
+
+/// A sign-up from `address` (through a trusted proxy); its status.
+async fn sign_up_from(app: &TestApp, address: &str, username: &str) -> u16 {
+    let email = format!("{username}@example.com");
+    app.new_client()
+        .post(app.url("/api/auth/register"))
+        .header("Origin", &app.address)
+        .header("X-Forwarded-For", format!("192.0.2.1, {address}"))
+        .form(&[
+            ("username", username),
+            ("email", email.as_str()),
+            ("password", PASSWORD),
+            ("password_confirmation", PASSWORD),
+            ("first_name", "Ada"),
+            ("last_name", "Lovelace"),
+        ])
+        .send()
+        .await
+        .expect("POST")
+        .status()
+        .as_u16()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_ups_are_limited_per_address_before_any_work(pool: PgPool) {
+    let app = spawn_app_configured(pool, |config| {
+        config.sign_ups_per_hour = 3;
+        config.trust_forwarded_for = true;
+    })
+    .await;
+    assert_eq!(sign_up_from(&app, "2001:db8:7:7::1", "first").await, 200);
+    assert_eq!(sign_up_from(&app, "2001:db8:7:7::2", "second").await, 200);
+    assert_eq!(
+        sign_up_from(&app, "2001:db8:7:7::3", "x").await,
+        400,
+        "a refused sign-up counts too"
+    );
+    assert_eq!(
+        sign_up_from(&app, "2001:db8:7:7:ffff::4", "fourth").await,
+        429,
+        "the same /64 is one address"
+    );
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'fourth'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(users, 0, "nothing was created");
+    assert_eq!(
+        sign_up_from(&app, "203.0.113.9", "fourth").await,
+        200,
+        "another address signs up"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -32,12 +32,31 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
     spawn_app_without_seed(pool).await
 }
 
+/// The demo shop with its configuration changed by `configure`.
+pub async fn spawn_app_configured(pool: PgPool, configure: impl FnOnce(&mut WebConfig)) -> TestApp {
+    server::database::migrate(&pool).await.expect("migrate");
+    server::seed::seed_demo(&pool).await.expect("seed");
+    let mut config = test_config();
+    configure(&mut config);
+    spawn_server(pool, config).await
+}
+
 /// Another server on a database that is already set up.
 pub async fn spawn_app_without_seed(pool: PgPool) -> TestApp {
-    let config = WebConfig {
+    spawn_server(pool, test_config()).await
+}
+
+/// The defaults, but for sign-ups: every test signs its shoppers up from
+/// 127.0.0.1, some of them hundreds.
+fn test_config() -> WebConfig {
+    WebConfig {
         public_url: Some("https://shop.example".into()),
+        sign_ups_per_hour: 1_000_000,
         ..WebConfig::local("127.0.0.1:0".parse().expect("address"))
-    };
+    }
+}
+
+async fn spawn_server(pool: PgPool, config: WebConfig) -> TestApp {
     let connect_options = (*pool.connect_options()).clone();
     let (started_tx, started_rx) = tokio::sync::oneshot::channel();
     let (shutdown, shutdown_rx) = tokio::sync::oneshot::channel::<()>();

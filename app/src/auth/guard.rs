@@ -38,15 +38,18 @@ pub async fn require_admin() -> Result<User, AppError> {
     }
 }
 
-/// The client's address for login throttling: the peer, or the proxy's
-/// last X-Forwarded-For entry when the shop is configured to trust its
-/// proxy. See [`throttling_address`].
+/// The client's address for login and sign-up throttling: the peer, or the
+/// last X-Forwarded-For entry (the one the proxy itself added, on its last
+/// line) when the shop is configured to trust its proxy. See
+/// [`throttling_address`].
 pub async fn client_ip(state: &AppState) -> String {
     if state.auth.trust_forwarded_for {
         if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
             let forwarded = parts
                 .headers
-                .get("x-forwarded-for")
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.rsplit(',').next())
                 .map(str::trim);
@@ -64,9 +67,14 @@ pub async fn client_ip(state: &AppState) -> String {
 /// The unit failed logins are counted by. An IPv6 client usually holds a
 /// whole /64 and can change address within it at will, so its attempts
 /// count by /64; IPv4 (also written as IPv4-mapped IPv6) by address.
-/// Anything that is not an address is kept, cut to 64 characters.
+/// An address with a port counts without it; anything that is not an
+/// address is kept, cut to 64 characters.
 pub fn throttling_address(ip: &str) -> String {
-    match ip.parse::<IpAddr>() {
+    let parsed = ip
+        .parse::<IpAddr>()
+        .or_else(|_| ip.parse::<SocketAddr>().map(|with_port| with_port.ip()))
+        .or_else(|_| ip.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>());
+    match parsed {
         Ok(IpAddr::V4(v4)) => v4.to_string(),
         Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
             Some(v4) => v4.to_string(),
@@ -95,6 +103,13 @@ mod tests {
             one,
             "another /64 counts apart"
         );
+        assert_eq!(
+            throttling_address("203.0.113.7:5678"),
+            "203.0.113.7",
+            "ports do not count"
+        );
+        assert_eq!(throttling_address("[2001:db8:1:2::9]:443"), one);
+        assert_eq!(throttling_address("[2001:db8:1:2::9]"), one);
         assert_eq!(throttling_address(&"x".repeat(500)).len(), 64);
     }
 }

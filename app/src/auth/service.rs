@@ -55,7 +55,8 @@ fn hashing_permits() -> Arc<Semaphore> {
 }
 
 /// Sign-ups hold at most half of the hashing slots: a flood of
-/// registrations (anonymous, unthrottled) still leaves room for logins.
+/// registrations (anonymous; limited per address, not in all) still leaves
+/// room for logins.
 fn sign_up_capacity() -> usize {
     (hashing_capacity() / 2).max(1)
 }

@@ -161,6 +161,28 @@ async fn sign_ups_are_limited_per_address_before_any_work(pool: PgPool) {
         .await
         .expect("count");
     assert_eq!(users, 0, "nothing was created");
+    let forged_first_line = app
+        .new_client()
+        .post(app.url("/api/auth/register"))
+        .header("Origin", &app.address)
+        .header("X-Forwarded-For", "198.51.100.1")
+        .header("X-Forwarded-For", "2001:db8:7:7::5")
+        .form(&[
+            ("username", "forger"),
+            ("email", "forger@example.com"),
+            ("password", PASSWORD),
+            ("password_confirmation", PASSWORD),
+            ("first_name", "Ada"),
+            ("last_name", "Lovelace"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(
+        forged_first_line.status(),
+        429,
+        "the proxy's own line counts, not one the client sent"
+    );
     assert_eq!(
         sign_up_from(&app, "203.0.113.9", "fourth").await,
         200,

@@ -428,32 +428,64 @@ const CONFLICT_FR: &[(&str, &str)] = &[
     (OVER_LIMIT, "un article dépasse sa limite par commande"),
 ];
 
-/// The fixed sentence for a conflict read from a URL (see `in_the_shops_words`).
-fn fixed_conflict(message: &str) -> &str {
-    if let Some((english, _)) = CONFLICT_FR.iter().find(|(english, _)| *english == message) {
-        return english;
-    }
-    if message.starts_with("not enough stock: ") {
-        return NOT_ENOUGH_STOCK;
-    }
-    if message.ends_with(" is sold out") {
-        return SOLD_OUT;
-    }
-    if message.starts_with("at most ") && message.ends_with(" per order") {
-        return OVER_LIMIT;
-    }
-    if status_change(message).is_some() {
-        return message;
-    }
-    ACTION_REFUSED
+/// A conflict the services report, read by its shape: its English text
+/// carries product names and numbers.
+enum ConflictShape<'a> {
+    /// A sentence of `CONFLICT_FR`: English and French.
+    Fixed(&'static str, &'static str),
+    NotEnoughStock {
+        lines: &'a str,
+    },
+    SoldOut {
+        name: &'a str,
+    },
+    OverLimit {
+        count: &'a str,
+        name: &'a str,
+    },
+    StatusChange {
+        from: OrderStatus,
+        to: OrderStatus,
+    },
 }
 
-/// The two statuses of "an order that is X cannot become Y", when both are statuses.
-fn status_change(message: &str) -> Option<(OrderStatus, OrderStatus)> {
+fn conflict_shape(message: &str) -> Option<ConflictShape<'_>> {
+    if let Some(&(english, french)) = CONFLICT_FR.iter().find(|(english, _)| *english == message) {
+        return Some(ConflictShape::Fixed(english, french));
+    }
+    if let Some(lines) = message.strip_prefix("not enough stock: ") {
+        return Some(ConflictShape::NotEnoughStock { lines });
+    }
+    if let Some(name) = message.strip_suffix(" is sold out") {
+        return Some(ConflictShape::SoldOut { name });
+    }
+    if let Some((count, name)) = message
+        .strip_prefix("at most ")
+        .and_then(|rest| rest.strip_suffix(" per order"))
+        .and_then(|rest| rest.split_once(" of "))
+    {
+        return Some(ConflictShape::OverLimit { count, name });
+    }
     let (from, to) = message
         .strip_prefix("an order that is ")?
         .split_once(" cannot become ")?;
-    Some((OrderStatus::parse(from).ok()?, OrderStatus::parse(to).ok()?))
+    Some(ConflictShape::StatusChange {
+        from: OrderStatus::parse(from).ok()?,
+        to: OrderStatus::parse(to).ok()?,
+    })
+}
+
+/// The fixed sentence for a conflict read from a URL (see `in_the_shops_words`).
+fn fixed_conflict(message: &str) -> &str {
+    match conflict_shape(message) {
+        Some(ConflictShape::Fixed(english, _)) => english,
+        Some(ConflictShape::NotEnoughStock { .. }) => NOT_ENOUGH_STOCK,
+        Some(ConflictShape::SoldOut { .. }) => SOLD_OUT,
+        Some(ConflictShape::OverLimit { .. }) => OVER_LIMIT,
+        // Two statuses name nothing but statuses.
+        Some(ConflictShape::StatusChange { .. }) => message,
+        None => ACTION_REFUSED,
+    }
 }
 
 /// "the stock (N) must stay between 0 and 1000000" in French, N a number.
@@ -466,34 +498,21 @@ fn stock_bounds_fr(message: &str) -> Option<String> {
     Some(format!("le stock ({stock}) doit rester entre 0 et 1000000"))
 }
 
-/// French for the conflicts the services report; their English text
-/// carries product names and numbers, so they are read by shape.
+/// French for the conflicts the services report.
 fn conflict_fr(message: &str) -> Option<String> {
-    if let Some((_, french)) = CONFLICT_FR.iter().find(|(english, _)| *english == message) {
-        return Some((*french).to_owned());
-    }
-    if let Some(lines) = message.strip_prefix("not enough stock: ") {
-        return Some(format!(
-            "stock insuffisant : {}",
-            lines.replace(" left)", " restant(s))")
-        ));
-    }
-    if let Some(name) = message.strip_suffix(" is sold out") {
-        return Some(format!("{name} est épuisé"));
-    }
-    if let Some((count, name)) = message
-        .strip_prefix("at most ")
-        .and_then(|rest| rest.strip_suffix(" per order"))
-        .and_then(|rest| rest.split_once(" of "))
-    {
-        return Some(format!("{count} au plus de {name} par commande"));
-    }
-    let (from, to) = status_change(message)?;
-    Some(format!(
-        "une commande {} ne peut pas devenir {}",
-        FR.status(from).to_lowercase(),
-        FR.status(to).to_lowercase()
-    ))
+    Some(match conflict_shape(message)? {
+        ConflictShape::Fixed(_, french) => french.to_owned(),
+        ConflictShape::NotEnoughStock { lines } => {
+            format!("stock insuffisant : {}", lines.replace(" left)", " restant(s))"))
+        }
+        ConflictShape::SoldOut { name } => format!("{name} est épuisé"),
+        ConflictShape::OverLimit { count, name } => format!("{count} au plus de {name} par commande"),
+        ConflictShape::StatusChange { from, to } => format!(
+            "une commande {} ne peut pas devenir {}",
+            FR.status(from).to_lowercase(),
+            FR.status(to).to_lowercase()
+        ),
+    })
 }
 
 pub static FR: Messages = Messages {

@@ -1,7 +1,7 @@
 #![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test
 //! Accounts through HTTP: registration, login, sessions and their security rules.
 
-use crate::common::{session_cookie, spawn_app, spawn_app_configured, TestApp, PASSWORD};
+use crate::common::{session_cookie, sign_up_form, spawn_app, spawn_app_configured, TestApp, PASSWORD};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
@@ -115,26 +115,28 @@ async fn the_sixth_failed_login_is_refused_with_429(pool: PgPool) {
     assert_eq!(app.whoami(&client).await, None);
 }
 
-/// A sign-up from `address` (through a trusted proxy); its status.
-async fn sign_up_from(app: &TestApp, address: &str, username: &str) -> u16 {
+/// A sign-up through a trusted proxy that sent these X-Forwarded-For lines; its status.
+async fn sign_up_forwarded(app: &TestApp, forwarded: &[&str], username: &str) -> u16 {
     let email = format!("{username}@example.com");
-    app.new_client()
+    let mut request = app
+        .new_client()
         .post(app.url("/api/auth/register"))
-        .header("Origin", &app.address)
-        .header("X-Forwarded-For", format!("192.0.2.1, {address}"))
-        .form(&[
-            ("username", username),
-            ("email", email.as_str()),
-            ("password", PASSWORD),
-            ("password_confirmation", PASSWORD),
-            ("first_name", "Ada"),
-            ("last_name", "Lovelace"),
-        ])
+        .header("Origin", &app.address);
+    for line in forwarded {
+        request = request.header("X-Forwarded-For", *line);
+    }
+    request
+        .form(&sign_up_form(username, &email))
         .send()
         .await
         .expect("POST")
         .status()
         .as_u16()
+}
+
+/// A sign-up from `address`, the last entry its proxy forwarded; its status.
+async fn sign_up_from(app: &TestApp, address: &str, username: &str) -> u16 {
+    sign_up_forwarded(app, &[&format!("192.0.2.1, {address}")], username).await
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -161,26 +163,9 @@ async fn sign_ups_are_limited_per_address_before_any_work(pool: PgPool) {
         .await
         .expect("count");
     assert_eq!(users, 0, "nothing was created");
-    let forged_first_line = app
-        .new_client()
-        .post(app.url("/api/auth/register"))
-        .header("Origin", &app.address)
-        .header("X-Forwarded-For", "198.51.100.1")
-        .header("X-Forwarded-For", "2001:db8:7:7::5")
-        .form(&[
-            ("username", "forger"),
-            ("email", "forger@example.com"),
-            ("password", PASSWORD),
-            ("password_confirmation", PASSWORD),
-            ("first_name", "Ada"),
-            ("last_name", "Lovelace"),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let forged_first_line = sign_up_forwarded(&app, &["198.51.100.1", "2001:db8:7:7::5"], "forger").await;
     assert_eq!(
-        forged_first_line.status(),
-        429,
+        forged_first_line, 429,
         "the proxy's own line counts, not one the client sent"
     );
     assert_eq!(

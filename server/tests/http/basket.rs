@@ -4,7 +4,7 @@
 //! merges the guest basket into the account's with a notice.
 
 use crate::common::shop::{add, basket_lines, count, json, product_id, set_quantity, sql};
-use crate::common::{spawn_app, PASSWORD};
+use crate::common::{sign_up_form, spawn_app, PASSWORD};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
@@ -185,14 +185,10 @@ async fn registering_keeps_the_guest_basket_and_flags_price_changes(pool: PgPool
             &guest,
             "auth/register",
             &[
-                ("username", "newcomer"),
-                ("email", "newcomer@example.com"),
-                ("password", PASSWORD),
-                ("password_confirmation", PASSWORD),
-                ("first_name", "Ada"),
-                ("last_name", "Lovelace"),
-                ("return_to", ""),
-            ],
+                &sign_up_form("newcomer", "newcomer@example.com")[..],
+                &[("return_to", "")],
+            ]
+            .concat(),
         )
         .await;
     assert_eq!(registered.status(), 200);

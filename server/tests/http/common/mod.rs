@@ -104,6 +104,18 @@ impl Drop for TestApp {
     }
 }
 
+/// The sign-up form of Ada Lovelace with `username`, `email` and `PASSWORD`.
+pub fn sign_up_form<'a>(username: &'a str, email: &'a str) -> [(&'static str, &'a str); 6] {
+    [
+        ("username", username),
+        ("email", email),
+        ("password", PASSWORD),
+        ("password_confirmation", PASSWORD),
+        ("first_name", "Ada"),
+        ("last_name", "Lovelace"),
+    ]
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
@@ -181,18 +193,7 @@ impl TestApp {
     pub async fn register(&self, client: &reqwest::Client, username: &str) -> i64 {
         let email = format!("{username}@example.com");
         let response = self
-            .call_as(
-                client,
-                "auth/register",
-                &[
-                    ("username", username),
-                    ("email", &email),
-                    ("password", PASSWORD),
-                    ("password_confirmation", PASSWORD),
-                    ("first_name", "Ada"),
-                    ("last_name", "Lovelace"),
-                ],
-            )
+            .call_as(client, "auth/register", &sign_up_form(username, &email))
             .await;
         assert_eq!(response.status(), 200, "register {username}");
         let user: serde_json::Value = response.json().await.expect("json");

@@ -1,5 +1,11 @@
 //! One error type for every server function.
 //!
+//! A refusal is data: a validation error names its field and the rule the
+//! value broke, a conflict names its kind and its numbers. The words come
+//! later, from the translation layer (`i18n`), by a `match` on these types,
+//! so a new reason without a sentence in every language does not compile,
+//! and nothing a visitor typed ever becomes part of a message.
+//!
 //! What crosses to the browser is safe to show: database and internal
 //! failures are logged on the server and reach the shopper as a bare
 //! `Internal`.
@@ -8,35 +14,151 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+use crate::payment::model::OrderStatus;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppError {
-    #[error("not found")]
     NotFound,
-    #[error("you need to log in")]
+    /// Not logged in.
     Unauthorized,
     /// Unknown login and wrong password alike: one answer for both.
-    #[error("invalid login or password")]
     InvalidCredentials,
-    #[error("you are not allowed to do this")]
     Forbidden,
-    #[error("{field}: {message}")]
-    Validation { field: String, message: String },
-    #[error("{0}")]
-    Conflict(String),
-    #[error("too many attempts, try again later")]
+    /// The value of form field `field` broke `rule`.
+    Validation {
+        field: String,
+        rule: Rule,
+    },
+    Conflict(Conflict),
     TooManyRequests,
-    #[error("something went wrong on our side")]
     Internal,
-    /// The request never reached the function (network, encoding).
-    #[error("the server could not be reached")]
+    /// The request never reached the function (network, encoding). The
+    /// text is for the logs; the shopper reads a fixed sentence.
     Transport(String),
 }
 
+/// Why a field's value was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rule {
+    /// Nothing was chosen where a choice is needed.
+    Required,
+    /// Text of `min` to `max` characters, without control characters.
+    Length {
+        min: u32,
+        max: u32,
+    },
+    TooShort {
+        min: u32,
+    },
+    TooLong {
+        max: u32,
+    },
+    /// A whole number from `min` to `max`.
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    /// A stock change that would take the stock (now `stock`) outside `min..=max`.
+    StockOutOfRange {
+        stock: i64,
+        min: i64,
+        max: i64,
+    },
+    /// A change of zero changes nothing.
+    NotZero,
+    Format(Format),
+    /// Not one of the choices the shop offers (a sort order, a category, a
+    /// status, a role).
+    UnknownChoice,
+    /// Already used by another account, product or category.
+    AlreadyUsed,
+    /// A password equal to the username or the e-mail address.
+    PasswordLikeIdentity,
+    /// The password and its confirmation differ.
+    PasswordsDiffer,
+    /// The current password, asked again before a change, is wrong.
+    WrongPassword,
+    /// A destructive action whose "I confirm" box was not ticked.
+    Unconfirmed,
+    /// The form's one-time key is missing or malformed.
+    FormExpired,
+    EmptyBasket,
+    Card(CardRefusal),
+    /// A value that could not be read at all (a number that is not one).
+    Unreadable,
+}
+
+/// The shapes a value must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Format {
+    /// Lowercase letters, digits and single hyphens.
+    Slug,
+    /// 3 to 32 letters, digits, dots, underscores or hyphens.
+    Username,
+    Email,
+    /// Euros such as 12,90.
+    Price,
+    /// MM/YY.
+    CardExpiry,
+    SecurityCode {
+        digits: u8,
+    },
+    /// Letters, digits, spaces or hyphens.
+    Postcode,
+    /// Text without control characters.
+    PlainText,
+}
+
+/// Why a card could not pay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CardRefusal {
+    InvalidNumber,
+    Expired,
+    Declined,
+    InsufficientFunds,
+}
+
+/// A request that is well formed but clashes with the shop's state.
+/// Products are named by id only: the shopper's page already shows names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Conflict {
+    /// Some lines ask for more than is left.
+    NotEnoughStock {
+        lines: Vec<Shortage>,
+    },
+    SoldOut {
+        product_id: i64,
+    },
+    /// A line asks for more than the product's limit per order.
+    OverLimit {
+        product_id: i64,
+        limit: i32,
+    },
+    /// An order cannot move from `from` to `to`.
+    StatusChange {
+        from: OrderStatus,
+        to: OrderStatus,
+    },
+    /// A category that still holds products cannot be deleted.
+    CategoryNotEmpty,
+    /// The shop needs at least one administrator.
+    LastAdministrator,
+    /// Administrators delete their own account from the account page.
+    OwnAccount,
+}
+
+/// One basket line that asks for more than is left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shortage {
+    pub product_id: i64,
+    pub left: i32,
+}
+
 impl AppError {
-    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+    pub fn validation(field: &str, rule: Rule) -> Self {
         Self::Validation {
             field: field.to_owned(),
-            message: message.into(),
+            rule,
         }
     }
 
@@ -44,6 +166,14 @@ impl AppError {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The rule broken by field `name`, if this error is about that field.
+    pub fn rule_of(&self, name: &str) -> Option<&Rule> {
+        match self {
+            Self::Validation { field, rule } if field == name => Some(rule),
             _ => None,
         }
     }
@@ -63,13 +193,27 @@ impl AppError {
     }
 }
 
+/// In English, for logs and the command line.
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let english = crate::i18n::Locale::En.messages();
+        match self {
+            Self::Validation { field, rule } => write!(f, "{field}: {}", english.rule(rule)),
+            Self::Transport(detail) => write!(f, "{}: {detail}", english.error_transport),
+            other => f.write_str(&english.error(other)),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // The arguments did not parse: that is the caller's bad input.
-            ServerFnErrorErr::Args(message) => Self::validation("arguments", message),
+            ServerFnErrorErr::Args(_) => Self::validation("arguments", Rule::Unreadable),
             other => Self::Transport(other.to_string()),
         }
     }

@@ -2,14 +2,18 @@
 //!
 //! Each business concern lives in its own module (`auth`, `users`,
 //! `products`, `basket`, `payment`) with its model, server functions, SQL
-//! and pages. Shared UI pieces live in `ui`, translations in `i18n`.
+//! and pages. The page frame that assembles them into every page (header,
+//! layout) lives in `frame`; pieces every concern may use live in `ui`
+//! (components), `operator` (back-office helpers), `error` and `i18n`.
 #![recursion_limit = "256"]
 
 pub mod admin;
 pub mod auth;
 pub mod basket;
 pub mod error;
+mod frame;
 pub mod i18n;
+pub mod operator;
 pub mod payment;
 pub mod products;
 #[cfg(feature = "ssr")]
@@ -35,10 +39,11 @@ use crate::auth::{
     pages::{LoginPage, RegisterPage},
 };
 use crate::basket::pages::BasketPage;
+use crate::frame::Layout;
 use crate::i18n::{provide_i18n, Locale};
 use crate::payment::pages::{CheckoutPage, OrderPage};
 use crate::products::pages::{CategoryPage, HomePage, ProductPage, SearchPage};
-use crate::ui::{layout::Layout, not_found::NotFound};
+use crate::ui::not_found::NotFound;
 use crate::users::pages::AccountPage;
 
 /// The HTML document around the app, rendered on the server only.

@@ -10,8 +10,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_sessions::Session;
 
-use app::admin::audit;
-use app::products::admin_db;
+use app::operator::audit;
+use app::products::back_office::db as admin_db;
 
 use crate::startup::ServerState;
 

@@ -2,9 +2,9 @@
 
 use sqlx::PgPool;
 
-use super::audit;
 use super::model::{Dashboard, LOW_STOCK};
 use crate::auth::db::{UserRow, USER_COLUMNS};
+use crate::operator::audit;
 use crate::products::model::ProductSummary;
 
 pub async fn dashboard(pool: &PgPool) -> Result<Dashboard, sqlx::Error> {

@@ -10,8 +10,6 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod audit;
-#[cfg(feature = "ssr")]
 mod db;
 pub mod model;
 #[cfg(feature = "ssr")]

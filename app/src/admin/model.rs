@@ -2,19 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-
 use crate::auth::model::User;
+use crate::operator::audit::AuditEntry;
 use crate::products::model::ProductSummary;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub detail: String,
-    pub created_at: String,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dashboard {
@@ -29,56 +19,3 @@ pub struct Dashboard {
 
 /// At or below this stock a product is "low" on the dashboard.
 pub const LOW_STOCK: i32 = 5;
-
-/// A query typed in a back-office search box: at most 100 characters.
-pub fn parse_admin_query(query: &str) -> Result<&str, AppError> {
-    if query.chars().count() > 100 || query.chars().any(char::is_control) {
-        return Err(AppError::validation(
-            "query",
-            "a search is at most 100 characters",
-        ));
-    }
-    Ok(query.trim())
-}
-
-/// A destructive back-office action (delete, cancel) goes ahead only when its
-/// "I confirm" box was ticked: the browser requires it, the server checks it.
-pub fn require_confirmation(confirm: Option<&str>) -> Result<(), AppError> {
-    match confirm {
-        Some("yes") => Ok(()),
-        _ => Err(AppError::validation("confirm", "tick the box to confirm")),
-    }
-}
-
-/// How many pages `total` rows make, `per_page` to a page.
-pub fn page_count(total: i64, per_page: i64) -> u32 {
-    u32::try_from((total + per_page - 1) / per_page).unwrap_or(u32::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_round_up() {
-        assert_eq!(page_count(0, 25), 0);
-        assert_eq!(page_count(25, 25), 1);
-        assert_eq!(page_count(26, 25), 2);
-    }
-
-    #[test]
-    fn destructive_actions_need_the_box_ticked() {
-        assert_eq!(require_confirmation(Some("yes")), Ok(()));
-        for refused in [None, Some(""), Some("no"), Some("YES ")] {
-            let error = require_confirmation(refused).expect_err("not confirmed");
-            assert_eq!(error.field(), Some("confirm"));
-        }
-    }
-
-    #[test]
-    fn admin_queries_are_bounded() {
-        assert_eq!(parse_admin_query(" ada "), Ok("ada"));
-        assert!(parse_admin_query(&"x".repeat(101)).is_err());
-        assert!(parse_admin_query("a\u{0}b").is_err());
-    }
-}

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, Format, Rule};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 128;
@@ -26,7 +26,7 @@ impl Role {
         match value {
             "customer" => Ok(Role::Customer),
             "admin" => Ok(Role::Admin),
-            _ => Err(AppError::validation("role", "the role is customer or admin")),
+            _ => Err(AppError::validation("role", Rule::UnknownChoice)),
         }
     }
 }
@@ -63,10 +63,7 @@ impl Username {
         // "deleted-<id>" names the tombstones of deleted accounts.
         let reserved = value.to_ascii_lowercase().starts_with("deleted-");
         if !(3..=32).contains(&value.len()) || !valid_chars || reserved {
-            return Err(AppError::validation(
-                "username",
-                "3 to 32 characters: letters, digits, dot, underscore or hyphen",
-            ));
+            return Err(AppError::validation("username", Rule::Format(Format::Username)));
         }
         Ok(Self(value.to_owned()))
     }
@@ -83,7 +80,7 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         let value = raw.trim().to_lowercase();
-        let invalid = || AppError::validation("email", "enter a valid e-mail address, like name@example.com");
+        let invalid = || AppError::validation("email", Rule::Format(Format::Email));
         if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
@@ -115,7 +112,7 @@ impl PersonName {
         let value = raw.trim();
         let count = value.chars().count();
         if count == 0 || count > 100 || value.chars().any(char::is_control) {
-            return Err(AppError::validation(field, "enter 1 to 100 characters"));
+            return Err(AppError::validation(field, Rule::Length { min: 1, max: 100 }));
         }
         Ok(Self(value.to_owned()))
     }
@@ -141,26 +138,27 @@ impl NewPassword {
         if count < MIN_PASSWORD_CHARS {
             return Err(AppError::validation(
                 field,
-                format!("at least {MIN_PASSWORD_CHARS} characters"),
+                Rule::TooShort {
+                    min: MIN_PASSWORD_CHARS as u32,
+                },
             ));
         }
         if count > MAX_PASSWORD_CHARS {
             return Err(AppError::validation(
                 field,
-                format!("at most {MAX_PASSWORD_CHARS} characters"),
+                Rule::TooLong {
+                    max: MAX_PASSWORD_CHARS as u32,
+                },
             ));
         }
         let lower = password.to_lowercase();
         if lower == username.trim().to_lowercase() || lower == email.trim().to_lowercase() {
-            return Err(AppError::validation(
-                field,
-                "must differ from your username and e-mail",
-            ));
+            return Err(AppError::validation(field, Rule::PasswordLikeIdentity));
         }
         if password != confirmation {
             return Err(AppError::validation(
                 "password_confirmation",
-                "the two passwords differ",
+                Rule::PasswordsDiffer,
             ));
         }
         Ok(Self(password.to_owned()))

@@ -14,7 +14,7 @@ use tower_sessions::Session;
 
 use super::db::{self, NewUser};
 use super::model::{Email, NewPassword, PersonName, Role, User, Username};
-use crate::error::{internal, AppError};
+use crate::error::{internal, AppError, Rule};
 use crate::state::{AppState, AuthSettings};
 
 /// A hash of a random password with the current parameters: verifying
@@ -179,8 +179,8 @@ pub async fn register(pool: &PgPool, form: Registration, role: Role) -> Result<U
 pub fn duplicate_as_field_error(error: sqlx::Error) -> AppError {
     let constraint = error.as_database_error().and_then(|e| e.constraint());
     match constraint {
-        Some("users_username_key") => AppError::validation("username", "this username is already taken"),
-        Some("users_email_key") => AppError::validation("email", "this e-mail is already used"),
+        Some("users_username_key") => AppError::validation("username", Rule::AlreadyUsed),
+        Some("users_email_key") => AppError::validation("email", Rule::AlreadyUsed),
         _ => error.into(),
     }
 }
@@ -272,10 +272,7 @@ pub async fn confirm_password(
     if valid {
         Ok(())
     } else {
-        Err(AppError::validation(
-            "current_password",
-            "the current password is wrong",
-        ))
+        Err(AppError::validation("current_password", Rule::WrongPassword))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, Rule};
 
 /// Most units of one product a basket line can hold, whatever the product.
 pub const MAX_LINE_QUANTITY: i32 = 100;
@@ -18,7 +18,10 @@ impl Quantity {
         } else {
             Err(AppError::validation(
                 "quantity",
-                format!("choose a quantity from 1 to {MAX_LINE_QUANTITY}"),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_LINE_QUANTITY.into(),
+                },
             ))
         }
     }

@@ -7,7 +7,7 @@ use tower_sessions::Session;
 use super::db::{self, BasketKey, ProductLimits};
 use super::model::{AddOutcome, Basket, MergeChange, MergeNotice, Quantity, QuantityOutcome};
 use crate::auth::guard;
-use crate::error::{internal, AppError};
+use crate::error::{internal, AppError, Conflict};
 use crate::state::AppState;
 
 /// The session remembers the key of the guest's basket, never its lines.
@@ -118,7 +118,7 @@ pub async fn set_quantity(
     let product = find_product(&state.pool, product_id).await?;
     let limit = product.line_limit();
     if limit == 0 {
-        return Err(AppError::Conflict(format!("{} is sold out", product.name)));
+        return Err(AppError::Conflict(Conflict::SoldOut { product_id }));
     }
     let in_basket = requested.min(limit);
     if !db::set_line(&state.pool, key, product_id, in_basket).await? {

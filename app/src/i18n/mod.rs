@@ -6,14 +6,16 @@
 //! so both render the same words.
 
 pub mod api;
+mod en;
 mod format;
+mod fr;
 mod messages;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use format::format_price;
-pub use messages::{in_the_shops_words, Messages};
+pub use messages::Messages;
 
 /// Name of the cookie that remembers the shopper's language.
 pub const LOCALE_COOKIE: &str = "wm_lang";
@@ -55,8 +57,8 @@ impl Locale {
 
     pub fn messages(self) -> &'static Messages {
         match self {
-            Locale::Fr => &messages::FR,
-            Locale::En => &messages::EN,
+            Locale::Fr => &fr::FR,
+            Locale::En => &en::EN,
         }
     }
 

@@ -15,9 +15,9 @@ mod server {
         service::{self, CheckoutRequest},
     };
     pub use crate::{
-        admin::model::require_confirmation,
         auth::guard::{require_admin, require_user},
         error::with_status,
+        operator::forms::require_confirmation,
         state::AppState,
     };
 }
@@ -131,7 +131,7 @@ pub async fn list_orders(
             };
             let page = page.unwrap_or(1).max(1);
             let (orders, total) = db::list_orders(&state.pool, status, user_id, page).await?;
-            let page_count = crate::admin::model::page_count(total, ORDERS_PER_PAGE);
+            let page_count = crate::operator::forms::page_count(total, ORDERS_PER_PAGE);
             Ok(OrderPage {
                 orders,
                 total,

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, CardRefusal, Format, Rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CardBrand {
@@ -21,7 +21,7 @@ pub struct CardNumber(String);
 impl CardNumber {
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-        let invalid = || AppError::validation("card_number", "this card number is not valid");
+        let invalid = || AppError::validation("card_number", Rule::Card(CardRefusal::InvalidNumber));
         if !(12..=19).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(invalid());
         }
@@ -91,7 +91,7 @@ impl Expiry {
     /// Reads `MM/YY` (or `MM/YYYY`) and checks it is not in the past
     /// relative to `today` (year, month).
     pub fn parse(raw: &str, today: (i32, u32)) -> Result<Self, AppError> {
-        let invalid = || AppError::validation("card_expiry", "enter the expiry date as MM/YY");
+        let invalid = || AppError::validation("card_expiry", Rule::Format(Format::CardExpiry));
         let (month, year) = raw.trim().split_once('/').ok_or_else(invalid)?;
         let month: u32 = month.trim().parse().map_err(|_| invalid())?;
         let year = year.trim();
@@ -104,7 +104,10 @@ impl Expiry {
             return Err(invalid());
         }
         if (year, month) < today {
-            return Err(AppError::validation("card_expiry", "this card has expired"));
+            return Err(AppError::validation(
+                "card_expiry",
+                Rule::Card(CardRefusal::Expired),
+            ));
         }
         Ok(Self { year, month })
     }
@@ -117,11 +120,11 @@ pub struct Cvc(String);
 impl Cvc {
     pub fn parse(raw: &str, brand: CardBrand) -> Result<Self, AppError> {
         let raw = raw.trim();
-        let wanted = if brand == CardBrand::Amex { 4 } else { 3 };
-        if raw.len() != wanted || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        let wanted: u8 = if brand == CardBrand::Amex { 4 } else { 3 };
+        if raw.len() != usize::from(wanted) || !raw.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AppError::validation(
                 "card_cvc",
-                format!("the security code has {wanted} digits"),
+                Rule::Format(Format::SecurityCode { digits: wanted }),
             ));
         }
         Ok(Self(raw.to_owned()))
@@ -249,7 +252,10 @@ impl ShippingAddress {
             if count == 0 || count > max || value.chars().any(char::is_control) {
                 Err(AppError::validation(
                     field,
-                    format!("enter 1 to {max} characters"),
+                    Rule::Length {
+                        min: 1,
+                        max: max as u32,
+                    },
                 ))
             } else {
                 Ok(value.to_owned())
@@ -262,7 +268,7 @@ impl ShippingAddress {
         {
             return Err(AppError::validation(
                 "ship_postcode",
-                "letters, digits, spaces or hyphens only",
+                Rule::Format(Format::Postcode),
             ));
         }
         Ok(Self {
@@ -304,7 +310,7 @@ impl OrderStatus {
         Self::ALL
             .into_iter()
             .find(|status| status.as_str() == raw)
-            .ok_or_else(|| AppError::validation("status", "unknown order status"))
+            .ok_or_else(|| AppError::validation("status", Rule::UnknownChoice))
     }
 
     /// The statuses an operator may move an order to from this one.
@@ -395,9 +401,6 @@ pub fn parse_idempotency_key(raw: &str) -> Result<String, AppError> {
     if valid {
         Ok(raw.to_owned())
     } else {
-        Err(AppError::validation(
-            "idempotency_key",
-            "the form has expired, reload the page",
-        ))
+        Err(AppError::validation("idempotency_key", Rule::FormExpired))
     }
 }

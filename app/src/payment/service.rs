@@ -5,9 +5,9 @@
 use super::db::{self, NewOrder};
 use super::gateway::PaymentError;
 use super::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
-use crate::admin::audit;
 use crate::basket::db::{self as basket_db, BasketKey};
-use crate::error::AppError;
+use crate::error::{AppError, CardRefusal, Conflict, Rule, Shortage};
+use crate::operator::audit;
 use crate::products::stock::{self, StockChange};
 use crate::state::AppState;
 
@@ -32,13 +32,13 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
     // the same order and cannot deadlock.
     let lines = basket_db::find_lines(&mut *tx, BasketKey::Account(request.user_id)).await?;
     if lines.is_empty() {
-        return Err(AppError::validation("basket", "your basket is empty"));
+        return Err(AppError::validation("basket", Rule::EmptyBasket));
     }
     if let Some(line) = lines.iter().find(|line| line.quantity > line.max_per_order) {
-        return Err(AppError::Conflict(format!(
-            "at most {} of {} per order",
-            line.max_per_order, line.name
-        )));
+        return Err(AppError::Conflict(Conflict::OverLimit {
+            product_id: line.product_id,
+            limit: line.max_per_order,
+        }));
     }
     let order_id = db::next_order_id(&mut tx).await?;
     stock::describe(
@@ -53,19 +53,15 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
     for line in &lines {
         match db::take_stock(&mut tx, line.product_id, line.quantity).await? {
             Some((name, price)) => taken.push((line.product_id, name, price, line.quantity)),
-            None => short.push(format!(
-                "{} ({} left)",
-                line.name,
-                line.stock.min(line.quantity - 1).max(0)
-            )),
+            None => short.push(Shortage {
+                product_id: line.product_id,
+                left: line.stock.min(line.quantity - 1).max(0),
+            }),
         }
     }
     if !short.is_empty() {
         // Dropping the transaction rolls back whatever was taken.
-        return Err(AppError::Conflict(format!(
-            "not enough stock: {}",
-            short.join(", ")
-        )));
+        return Err(AppError::Conflict(Conflict::NotEnoughStock { lines: short }));
     }
     let total_cents: i64 = taken
         .iter()
@@ -77,9 +73,9 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
         .charge(total_cents, &request.card, request.key)
         .await
         .map_err(|error| match error {
-            PaymentError::Declined => AppError::validation("card_number", "the card was declined"),
+            PaymentError::Declined => AppError::validation("card_number", Rule::Card(CardRefusal::Declined)),
             PaymentError::InsufficientFunds => {
-                AppError::validation("card_number", "insufficient funds on this card")
+                AppError::validation("card_number", Rule::Card(CardRefusal::InsufficientFunds))
             }
             PaymentError::Unavailable => AppError::Internal,
         })?;
@@ -123,11 +119,10 @@ pub async fn set_order_status(
         .await?
         .ok_or(AppError::NotFound)?;
     if !current.can_become(next) {
-        return Err(AppError::Conflict(format!(
-            "an order that is {} cannot become {}",
-            current.as_str(),
-            next.as_str()
-        )));
+        return Err(AppError::Conflict(Conflict::StatusChange {
+            from: current,
+            to: next,
+        }));
     }
     db::update_status(&mut tx, order_id, next).await?;
     audit::record(

@@ -102,14 +102,17 @@ pub async fn search_products(
             let state = AppState::from_context()?;
             let page = PageNumber::new(page)?;
             let query = SearchQuery::parse(&q)?;
-            let category = match category.as_deref().filter(|c| !c.is_empty()) {
-                Some(slug) => {
-                    let slug = CategorySlug::parse(slug)?;
-                    let found = db::find_category_by_slug(&state.pool, slug.as_str()).await?;
-                    Some(found.ok_or_else(|| AppError::validation("category", "unknown category"))?)
-                }
-                None => None,
-            };
+            let category =
+                match category.as_deref().filter(|c| !c.is_empty()) {
+                    Some(slug) => {
+                        let slug = CategorySlug::parse(slug)?;
+                        let found = db::find_category_by_slug(&state.pool, slug.as_str()).await?;
+                        Some(found.ok_or_else(|| {
+                            AppError::validation("category", crate::error::Rule::UnknownChoice)
+                        })?)
+                    }
+                    None => None,
+                };
             let category_id = category.as_ref().map(|c| c.id);
             let Some(query) = query else {
                 let products = db::list_products(&state.pool, category_id, page, sort).await?;

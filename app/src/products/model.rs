@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, Format, Rule};
 
 /// Products shown per listing page.
 pub const PAGE_SIZE: u32 = 24;
@@ -59,7 +59,7 @@ impl ProductSort {
             value => Self::SEARCH
                 .into_iter()
                 .find(|sort| sort.as_str() == value)
-                .ok_or_else(|| AppError::validation("sort", format!("unknown sort order \"{value}\""))),
+                .ok_or_else(|| AppError::validation("sort", Rule::UnknownChoice)),
         }
     }
 }
@@ -77,7 +77,10 @@ impl PageNumber {
         } else {
             Err(AppError::validation(
                 "page",
-                format!("page must be between 1 and {MAX_PAGE}"),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_PAGE.into(),
+                },
             ))
         }
     }
@@ -88,7 +91,7 @@ impl PageNumber {
             "" => Ok(Self::FIRST),
             value => value
                 .parse::<u32>()
-                .map_err(|_| AppError::validation("page", format!("\"{value}\" is not a page number")))
+                .map_err(|_| AppError::validation("page", Rule::Unreadable))
                 .and_then(Self::new),
         }
     }
@@ -113,14 +116,13 @@ impl SearchQuery {
         if trimmed.chars().count() > MAX_QUERY_CHARS {
             return Err(AppError::validation(
                 "q",
-                format!("a search is at most {MAX_QUERY_CHARS} characters"),
+                Rule::TooLong {
+                    max: MAX_QUERY_CHARS as u32,
+                },
             ));
         }
         if trimmed.chars().any(char::is_control) {
-            return Err(AppError::validation(
-                "q",
-                "the search contains control characters",
-            ));
+            return Err(AppError::validation("q", Rule::Format(Format::PlainText)));
         }
         Ok((!trimmed.is_empty()).then(|| Self(trimmed.to_owned())))
     }
@@ -170,10 +172,7 @@ impl CategorySlug {
         if valid {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(AppError::validation(
-                "category",
-                format!("\"{raw}\" is not a category"),
-            ))
+            Err(AppError::validation("category", Rule::UnknownChoice))
         }
     }
 

@@ -7,7 +7,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
-use crate::i18n::{in_the_shops_words, use_i18n};
+use crate::i18n::use_i18n;
 
 /// The error of the last submission of `action`: its value when JavaScript
 /// ran the form, else the one leptos put in the URL of the redirect back to
@@ -37,7 +37,10 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
-/// The error a plain form post of server function `S` brought back in the URL.
+/// The error a plain form post of server function `S` brought back in the
+/// URL. Anyone can send such a link: it decodes into the same typed value
+/// (or, if it does not decode, a transport error), and only the shop's own
+/// sentences describe it.
 pub fn use_url_error<S>() -> Signal<Option<AppError>>
 where
     S: ServerFn<Error = AppError> + 'static,
@@ -48,9 +51,7 @@ where
             if q.get_str("__path") != Some(S::PATH) {
                 return None;
             }
-            q.get_str("__err")
-                .map(ServerFnUrlError::<AppError>::decode_err)
-                .map(in_the_shops_words)
+            q.get_str("__err").map(ServerFnUrlError::<AppError>::decode_err)
         })
     })
 }
@@ -81,11 +82,10 @@ pub fn FormField(
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let message = move || {
-        error.with(|e| match e {
-            Some(AppError::Validation { field, message }) if field == name => {
-                Some(i18n.t().validation(message))
-            }
-            _ => None,
+        error.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.rule_of(name))
+                .map(|rule| i18n.t().rule(rule))
         })
     };
     view! {

@@ -1,9 +1,7 @@
-//! Components shared by every concern.
+//! Components shared by every concern. Nothing here imports a concern.
 
 pub mod error;
 pub mod forms;
-pub mod header;
-pub mod layout;
 pub mod not_found;
 pub mod price;
 pub mod seo;

@@ -18,8 +18,8 @@ mod server {
     };
     pub use crate::products::model::PageNumber;
     pub use crate::{
-        admin::{audit, model::require_confirmation},
         error::with_status,
+        operator::{audit, forms::require_confirmation},
         state::AppState,
     };
 }
@@ -97,9 +97,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
             service::confirm_password(&state, user.id, &password, &client_ip(&state).await).await?;
             let mut tx = state.pool.begin().await?;
             if user.is_admin() && db::lock_admins(&mut tx).await?.len() <= 1 {
-                return Err(AppError::Conflict(
-                    "the last administrator cannot be deleted".into(),
-                ));
+                return Err(AppError::Conflict(crate::error::Conflict::LastAdministrator));
             }
             db::anonymise_user(&mut *tx, user.id).await?;
             tx.commit().await?;
@@ -120,7 +118,7 @@ pub async fn list_users(query: String, page: u32) -> Result<UserPage, AppError> 
             require_admin().await?;
             let state = AppState::from_context()?;
             let page = PageNumber::new(page)?;
-            let query = crate::admin::model::parse_admin_query(&query)?;
+            let query = crate::operator::forms::parse_admin_query(&query)?;
             Ok(db::list_users(&state.pool, query, page).await?)
         }
         .await,
@@ -194,9 +192,7 @@ pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppErro
             require_confirmation(confirm.as_deref())?;
             let state = AppState::from_context()?;
             if admin.id == id {
-                return Err(AppError::Conflict(
-                    "delete your own account from your account page".into(),
-                ));
+                return Err(AppError::Conflict(crate::error::Conflict::OwnAccount));
             }
             let mut tx = state.pool.begin().await?;
             let admins = db::lock_admins(&mut tx).await?;
@@ -206,9 +202,7 @@ pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppErro
                 return Err(AppError::Forbidden);
             }
             if admins.iter().all(|&other| other == id) {
-                return Err(AppError::Conflict(
-                    "the shop needs at least one administrator".into(),
-                ));
+                return Err(AppError::Conflict(crate::error::Conflict::LastAdministrator));
             }
             if !db::anonymise_user(&mut *tx, id).await? {
                 return Err(AppError::NotFound);
@@ -238,9 +232,7 @@ pub async fn set_role(id: i64, role: String) -> Result<User, AppError> {
                 return Err(AppError::Forbidden);
             }
             if role == Role::Customer && admins == [id] {
-                return Err(AppError::Conflict(
-                    "the shop needs at least one administrator".into(),
-                ));
+                return Err(AppError::Conflict(crate::error::Conflict::LastAdministrator));
             }
             let user = db::set_role(&mut *tx, id, role)
                 .await?

@@ -156,3 +156,111 @@ async fn unknown_paths_get_the_styled_404_page(pool: PgPool) {
     assert!(html.contains("Page introuvable"));
     assert!(html.contains(r#"href="/""#), "a way back home");
 }
+
+/// A sentence a crafted link would like the shop to say.
+const CRAFTED: &str = "Boutique fermée, appelez le 08 99 12 34 56";
+
+fn encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The text of every error alert on a page, tags left out.
+fn error_alerts(html: &str) -> Vec<String> {
+    html.split("<p ")
+        .skip(1)
+        .filter(|element| {
+            element
+                .split('>')
+                .next()
+                .is_some_and(|tag| tag.contains("alert--error"))
+        })
+        .map(|element| {
+            let inner = element.split_once('>').map_or("", |(_, rest)| rest);
+            let inner = inner.split("</p>").next().unwrap_or_default();
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in inner.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text
+        })
+        .filter(|text| !text.trim().is_empty())
+        .collect()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn crafted_listing_parameters_show_only_the_shops_sentences(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let crafted = encoded(CRAFTED);
+    for path in [
+        format!("/?sort={crafted}"),
+        format!("/?page={crafted}"),
+        format!("/search?q=a&category={crafted}"),
+        format!("/search?q=a&sort={crafted}"),
+        format!("/c/livres?page={crafted}"),
+    ] {
+        let (status, html) = app.get_html(&path).await;
+        assert_eq!(status, 400, "{path}");
+        let alerts = error_alerts(&html);
+        assert_eq!(alerts.len(), 1, "{path}: one error, {alerts:?}");
+        assert!(
+            alerts[0].starts_with("Saisie invalide"),
+            "{path} explains the problem: {alerts:?}"
+        );
+        assert!(
+            !alerts[0].contains("08 99") && !alerts[0].contains("Boutique"),
+            "{path} repeats the visitor's text: {alerts:?}"
+        );
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_crafted_error_in_a_url_shows_only_the_shops_sentences(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let errors = [
+        // Not an error the shop knows: the fixed sentence of an unreadable answer.
+        // (The first is not even JSON.)
+        CRAFTED.to_owned(),
+        format!(r#"{{"Conflict":"{CRAFTED}"}}"#),
+        format!(r#"{{"Validation":{{"field":"login","message":"{CRAFTED}"}}}}"#),
+        format!(r#"{{"Transport":"{CRAFTED}"}}"#),
+        // A real shape with text where the shop has none: extra fields are dropped.
+        format!(r#"{{"Conflict":{{"SoldOut":{{"product_id":1,"name":"{CRAFTED}"}}}}}}"#),
+        format!(r#"{{"Validation":{{"field":"{CRAFTED}","rule":"AlreadyUsed"}}}}"#),
+    ];
+    let mut shown = Vec::new();
+    for error in errors {
+        // Leptos carries the error as URL-safe base64 of its JSON.
+        use base64::Engine as _;
+        let in_url = base64::engine::general_purpose::URL_SAFE.encode(&error);
+        let path = format!("/login?__path=%2Fapi%2Fauth%2Flogin&__err={}", encoded(&in_url));
+        let (status, html) = app.get_html(&path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!html.contains("08 99"), "{error} is shown: {html}");
+        assert!(!html.contains("Boutique ferm"), "{error} is shown");
+        let alerts = error_alerts(&html);
+        assert_eq!(alerts.len(), 1, "{error}: {alerts:?}");
+        shown.push(alerts[0].clone());
+    }
+    for unknown in &shown[..4] {
+        assert_eq!(unknown, "Le serveur ne répond pas. Vérifiez votre connexion.");
+    }
+    assert_eq!(
+        shown[4], "ce produit est épuisé",
+        "a known shape keeps its meaning"
+    );
+    assert_eq!(
+        shown[5],
+        "Saisie invalide : déjà utilisé : choisissez-en un autre"
+    );
+}

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::{AdminGate, ConfirmBox};
 use crate::i18n::use_i18n;
-use crate::products::admin_api::{admin_categories, CreateCategory, DeleteCategory, RenameCategory};
-use crate::products::editing::AdminCategory;
+use crate::products::back_office::api::{admin_categories, CreateCategory, DeleteCategory, RenameCategory};
+use crate::products::back_office::model::AdminCategory;
 use crate::ui::error::ErrorMessage;
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
 

@@ -8,10 +8,10 @@ use leptos_router::hooks::use_params_map;
 use super::{query_param, AdminGate, AdminPager, ConfirmBox};
 use crate::error::AppError;
 use crate::i18n::{use_i18n, Locale};
-use crate::products::admin_api::{
+use crate::products::back_office::api::{
     admin_categories, admin_product, admin_products, AdjustStock, CreateProduct, DeleteProduct, UpdateProduct,
 };
-use crate::products::editing::{price_input, AdminCategory, AdminProduct, ProductEditing};
+use crate::products::back_office::model::{price_input, AdminCategory, AdminProduct, ProductEditing};
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
 use crate::ui::url::with_query;
 use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price};
@@ -164,11 +164,12 @@ fn ProductFields(
     let selected = product.as_ref().map(|p| p.category_id);
     let description = value(|p| p.description.clone());
     let field_error = move |name: &'static str| {
-        move || match error.get() {
-            Some(AppError::Validation { field, message }) if field == name => {
-                Some(i18n.t().validation(&message))
-            }
-            _ => None,
+        move || {
+            error.with(|e| {
+                e.as_ref()
+                    .and_then(|e| e.rule_of(name))
+                    .map(|rule| i18n.t().rule(rule))
+            })
         }
     };
     view! {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, Format, Rule};
 
 /// Products per page of the back-office table.
 pub const ADMIN_PRODUCTS_PER_PAGE: i64 = 25;
@@ -33,20 +33,14 @@ impl ProductDraft {
     ) -> Result<Self, AppError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-            return Err(AppError::validation(
-                "name",
-                "enter a name of 1 to 200 characters",
-            ));
+            return Err(AppError::validation("name", Rule::Length { min: 1, max: 200 }));
         }
         let slug = match slug.trim() {
             "" => slugify(name),
             given => given.to_owned(),
         };
         if !valid_slug(&slug) {
-            return Err(AppError::validation(
-                "slug",
-                "lowercase letters, digits and single hyphens only",
-            ));
+            return Err(AppError::validation("slug", Rule::Format(Format::Slug)));
         }
         let description = description.trim();
         if description.chars().count() > 5_000
@@ -54,12 +48,12 @@ impl ProductDraft {
                 .chars()
                 .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
         {
-            return Err(AppError::validation("description", "at most 5000 characters"));
+            return Err(AppError::validation("description", Rule::TooLong { max: 5000 }));
         }
         if !(1..=100).contains(&max_per_order) {
             return Err(AppError::validation(
                 "max_per_order",
-                "choose a limit from 1 to 100",
+                Rule::OutOfRange { min: 1, max: 100 },
             ));
         }
         Ok(Self {
@@ -80,7 +74,10 @@ pub fn parse_stock(stock: i32) -> Result<i32, AppError> {
     } else {
         Err(AppError::validation(
             "stock",
-            "stock must be between 0 and 1000000",
+            Rule::OutOfRange {
+                min: 0,
+                max: MAX_STOCK.into(),
+            },
         ))
     }
 }
@@ -88,18 +85,18 @@ pub fn parse_stock(stock: i32) -> Result<i32, AppError> {
 /// A stock adjustment: a non-zero change and why.
 pub fn parse_adjustment(delta: i32, reason: &str) -> Result<(i32, String), AppError> {
     if delta == 0 || !(-MAX_STOCK..=MAX_STOCK).contains(&delta) {
-        return Err(AppError::validation("delta", "enter a change other than 0"));
+        return Err(AppError::validation("delta", Rule::NotZero));
     }
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 150 || reason.chars().any(char::is_control) {
-        return Err(AppError::validation("reason", "say why in 1 to 150 characters"));
+        return Err(AppError::validation("reason", Rule::Length { min: 1, max: 150 }));
     }
     Ok((delta, reason.to_owned()))
 }
 
 /// "12,90", "12.90", "12" or "1 299,00" euros as cents.
 pub fn parse_price(raw: &str) -> Result<i64, AppError> {
-    let invalid = || AppError::validation("price", "enter a price such as 12,90");
+    let invalid = || AppError::validation("price", Rule::Format(Format::Price));
     let cleaned: String = raw
         .trim()
         .trim_end_matches('€')
@@ -179,7 +176,7 @@ pub fn parse_category_names(name_fr: &str, name_en: &str) -> Result<(String, Str
     let check = |field: &str, value: &str| {
         let value = value.trim();
         if value.is_empty() || value.chars().count() > 80 || value.chars().any(char::is_control) {
-            Err(AppError::validation(field, "enter a name of 1 to 80 characters"))
+            Err(AppError::validation(field, Rule::Length { min: 1, max: 80 }))
         } else {
             Ok(value.to_owned())
         }

@@ -1,9 +1,20 @@
 //! The audit log: what administrators did, append-only.
 
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
 use sqlx::PgExecutor;
 
-use super::model::AuditEntry;
+/// One line of the log, as the dashboard shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub created_at: String,
+}
 
+#[cfg(feature = "ssr")]
 /// Writes one line: `actor` did `action` to `target` (e.g. "product 12").
 pub async fn record(
     db: impl PgExecutor<'_>,
@@ -22,6 +33,7 @@ pub async fn record(
         .map(drop)
 }
 
+#[cfg(feature = "ssr")]
 /// The latest entries, newest first.
 pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
     let rows = sqlx::query_as::<_, (String, String, String, String, chrono::DateTime<chrono::Utc>)>(

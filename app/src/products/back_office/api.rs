@@ -5,24 +5,24 @@
 
 use leptos::prelude::*;
 
-use super::editing::{AdminCategory, AdminProductPage, ProductEditing, Removal};
+use super::model::{AdminCategory, AdminProductPage, ProductEditing, Removal};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod server {
     pub use super::super::{
-        admin_db as db,
-        editing::{
+        db,
+        model::{
             parse_adjustment, parse_category_names, parse_stock, slugify, valid_slug, ProductDraft,
             ADMIN_PRODUCTS_PER_PAGE,
         },
-        stock::{self, StockChange},
     };
+    pub use crate::products::stock::{self, StockChange};
     pub use crate::{
-        admin::audit,
-        admin::model::{page_count, parse_admin_query, require_confirmation},
         auth::guard::require_admin,
         error::with_status,
+        operator::audit,
+        operator::forms::{page_count, parse_admin_query, require_confirmation},
         state::AppState,
     };
 
@@ -32,13 +32,13 @@ mod server {
         } else {
             Err(crate::error::AppError::validation(
                 "category_id",
-                "choose a category",
+                crate::error::Rule::Required,
             ))
         }
     }
 
     pub fn slug_taken() -> crate::error::AppError {
-        crate::error::AppError::validation("slug", "this address is already used by another product")
+        crate::error::AppError::validation("slug", crate::error::Rule::AlreadyUsed)
     }
 }
 
@@ -186,7 +186,11 @@ pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, Ap
                     None => Err(AppError::NotFound),
                     Some(product) => Err(AppError::validation(
                         "delta",
-                        format!("the stock ({}) must stay between 0 and 1000000", product.stock),
+                        crate::error::Rule::StockOutOfRange {
+                            stock: product.stock.into(),
+                            min: 0,
+                            max: crate::products::back_office::model::MAX_STOCK.into(),
+                        },
                     )),
                 };
             };
@@ -265,15 +269,13 @@ pub async fn create_category(slug: String, name_fr: String, name_en: String) -> 
             if !valid_slug(&slug) {
                 return Err(AppError::validation(
                     "slug",
-                    "lowercase letters, digits and single hyphens only",
+                    crate::error::Rule::Format(crate::error::Format::Slug),
                 ));
             }
             let mut tx = state.pool.begin().await?;
             let id = db::insert_category(&mut *tx, &slug, &name_fr, &name_en)
                 .await?
-                .ok_or_else(|| {
-                    AppError::validation("slug", "this address is already used by another category")
-                })?;
+                .ok_or_else(|| AppError::validation("slug", crate::error::Rule::AlreadyUsed))?;
             audit::record(
                 &mut *tx,
                 admin.id,
@@ -329,7 +331,7 @@ pub async fn delete_category(id: i64, confirm: Option<String>) -> Result<(), App
             match db::delete_category(&mut tx, id).await? {
                 None => return Err(AppError::NotFound),
                 Some(false) => {
-                    return Err(AppError::Conflict("this category still holds products".into()));
+                    return Err(AppError::Conflict(crate::error::Conflict::CategoryNotEmpty));
                 }
                 Some(true) => {}
             }

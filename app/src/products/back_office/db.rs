@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
-use super::editing::{
+use super::model::{
     AdminCategory, AdminProduct, ProductDraft, StockMovement, ADMIN_PRODUCTS_PER_PAGE, MAX_STOCK,
 };
 
@@ -163,8 +163,8 @@ pub async fn adjust_stock(
 pub async fn remove_product(
     tx: &mut Transaction<'_, Postgres>,
     id: i64,
-) -> Result<Option<super::editing::Removal>, sqlx::Error> {
-    use super::editing::Removal;
+) -> Result<Option<super::model::Removal>, sqlx::Error> {
+    use super::model::Removal;
     // Lock first, then look for orders in a second statement: it sees a
     // checkout that committed while we waited for the lock.
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM products WHERE id = $1 FOR UPDATE")

@@ -9,13 +9,7 @@ use crate::error::AppError;
 /// administrator actions.
 #[server(endpoint = "admin/dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
-    use crate::{auth::guard::require_admin, error::with_status, state::AppState};
-    with_status(
-        async move {
-            require_admin().await?;
-            let state = AppState::from_context()?;
-            super::db::dashboard(&state.pool).await.map_err(AppError::from)
-        }
-        .await,
-    )
+    use crate::auth::audience;
+    audience::admin(|state, _| async move { super::db::dashboard(&state.pool).await.map_err(AppError::from) })
+        .await
 }

@@ -12,7 +12,7 @@ mod server {
         model::{safe_return_path, Role},
         service::{self, Registration},
     };
-    pub use crate::{basket::service as basket_service, error::with_status, state::AppState};
+    pub use crate::{auth::audience, basket::service as basket_service};
 
     /// Where a fresh login goes: back where the shopper was, else to the
     /// basket when a guest basket was just merged into the account.
@@ -37,71 +37,63 @@ pub async fn register(
     return_to: Option<String>,
 ) -> Result<User, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            let session = guard::session().await?;
-            // Counted before any work, valid or not: a flood of sign-ups
-            // from one address stops here, before the password hashing.
-            let client_ip = guard::client_ip(&state).await;
-            if !auth_db::begin_sign_up(&state.pool, &client_ip, state.auth.max_sign_ups).await? {
-                return Err(AppError::TooManyRequests);
-            }
-            let form = Registration {
-                username,
-                email,
-                password,
-                password_confirmation,
-                first_name,
-                last_name,
-            };
-            let user = service::register(&state.pool, form, Role::Customer).await?;
-            service::start_session(&session, &state.pool, user.id).await?;
-            let merged = basket_service::merge_guest_basket(&state, &session, user.id).await?;
-            leptos_axum::redirect(&destination(return_to.as_deref(), merged));
-            Ok(user)
+    audience::public(|state| async move {
+        let session = guard::session().await?;
+        // Counted before any work, valid or not: a flood of sign-ups
+        // from one address stops here, before the password hashing.
+        let client_ip = guard::client_ip(&state).await;
+        if !auth_db::begin_sign_up(&state.pool, &client_ip, state.auth.max_sign_ups).await? {
+            return Err(AppError::TooManyRequests);
         }
-        .await,
-    )
+        let form = Registration {
+            username,
+            email,
+            password,
+            password_confirmation,
+            first_name,
+            last_name,
+        };
+        let user = service::register(&state.pool, form, Role::Customer).await?;
+        service::start_session(&session, &state.pool, user.id).await?;
+        let merged = basket_service::merge_guest_basket(&state, &session, user.id).await?;
+        leptos_axum::redirect(&destination(return_to.as_deref(), merged));
+        Ok(user)
+    })
+    .await
 }
 
 /// Logs in with a username or e-mail; one answer for every failure.
 #[server(endpoint = "auth/login")]
 pub async fn login(login: String, password: String, return_to: Option<String>) -> Result<User, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            let session = guard::session().await?;
-            let client_ip = guard::client_ip(&state).await;
-            let user_id = service::authenticate(&state, &login, &password, &client_ip).await?;
-            service::start_session(&session, &state.pool, user_id).await?;
-            let merged = basket_service::merge_guest_basket(&state, &session, user_id).await?;
-            let user = guard::require_user().await?;
-            leptos_axum::redirect(&destination(return_to.as_deref(), merged));
-            Ok(user)
-        }
-        .await,
-    )
+    audience::public(|state| async move {
+        let session = guard::session().await?;
+        let client_ip = guard::client_ip(&state).await;
+        let user_id = service::authenticate(&state, &login, &password, &client_ip).await?;
+        service::start_session(&session, &state.pool, user_id).await?;
+        let merged = basket_service::merge_guest_basket(&state, &session, user_id).await?;
+        let user = guard::require_user().await?;
+        leptos_axum::redirect(&destination(return_to.as_deref(), merged));
+        Ok(user)
+    })
+    .await
 }
 
 /// Ends the session (its record leaves the store) and goes home.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use server::*;
-    with_status(
-        async move {
-            service::end_session(&guard::session().await?).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    audience::public(|_| async move {
+        service::end_session(&guard::session().await?).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 /// The logged-in user, or nothing for a guest.
 #[server(endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<User>, AppError> {
     use server::*;
-    with_status(guard::current_user().await)
+    audience::public(|_| guard::current_user()).await
 }

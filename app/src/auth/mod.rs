@@ -1,6 +1,8 @@
 //! AUTHENTICATION: registration, login, logout, sessions and roles.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod audience;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -9,20 +9,14 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod server {
     pub use super::super::{model::Quantity, service};
-    pub use crate::{auth::guard, error::with_status, state::AppState};
+    pub use crate::auth::{audience, guard};
 }
 
 /// The caller's basket with today's prices and stock.
 #[server(endpoint = "basket/get")]
 pub async fn get_basket() -> Result<Basket, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            service::load(&state, &service::owner().await?).await
-        }
-        .await,
-    )
+    audience::public(|state| async move { service::load(&state, &service::owner().await?).await }).await
 }
 
 /// Adds what fits (stock, per-order limit) and says how much that was;
@@ -30,57 +24,42 @@ pub async fn get_basket() -> Result<Basket, AppError> {
 #[server(endpoint = "basket/add")]
 pub async fn add_to_basket(product_id: i64, quantity: i32) -> Result<AddOutcome, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let quantity = Quantity::new(quantity)?;
-            let state = AppState::from_context()?;
-            service::add(&state, &service::owner().await?, product_id, quantity).await
-        }
-        .await,
-    )
+    audience::public(|state| async move {
+        let quantity = Quantity::new(quantity)?;
+        service::add(&state, &service::owner().await?, product_id, quantity).await
+    })
+    .await
 }
 
 /// Sets a line's quantity, capped at what is allowed.
 #[server(endpoint = "basket/set-quantity")]
 pub async fn set_quantity(product_id: i64, quantity: i32) -> Result<QuantityOutcome, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let quantity = Quantity::new(quantity)?;
-            let state = AppState::from_context()?;
-            service::set_quantity(&state, &service::owner().await?, product_id, quantity).await
-        }
-        .await,
-    )
+    audience::public(|state| async move {
+        let quantity = Quantity::new(quantity)?;
+        service::set_quantity(&state, &service::owner().await?, product_id, quantity).await
+    })
+    .await
 }
 
 #[server(endpoint = "basket/remove")]
 pub async fn remove_from_basket(product_id: i64) -> Result<(), AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            service::remove(&state, &service::owner().await?, product_id).await
-        }
-        .await,
+    audience::public(
+        |state| async move { service::remove(&state, &service::owner().await?, product_id).await },
     )
+    .await
 }
 
 #[server(endpoint = "basket/clear")]
 pub async fn clear_basket() -> Result<(), AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            service::clear(&state, &service::owner().await?).await
-        }
-        .await,
-    )
+    audience::public(|state| async move { service::clear(&state, &service::owner().await?).await }).await
 }
 
 /// What merging the guest basket at login changed, once; nothing after.
 #[server(endpoint = "basket/merge-notice")]
 pub async fn take_merge_notice() -> Result<Option<MergeNotice>, AppError> {
     use server::*;
-    with_status(service::take_merge_notice(&guard::session().await?).await)
+    audience::public(|_| async move { service::take_merge_notice(&guard::session().await?).await }).await
 }

@@ -9,15 +9,19 @@ use crate::error::AppError;
 /// JavaScript) is sent back to the page it came from, now in that language.
 #[server(endpoint = "i18n/set-locale")]
 pub async fn set_locale(locale: Locale) -> Result<Locale, AppError> {
+    use crate::auth::audience;
     use http::{header::SET_COOKIE, HeaderValue};
 
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        super::LOCALE_COOKIE,
-        locale.code()
-    );
-    let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
-    let value = HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal)?;
-    response.append_header(SET_COOKIE, value);
-    Ok(locale)
+    audience::public(|_| async move {
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            super::LOCALE_COOKIE,
+            locale.code()
+        );
+        let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
+        let value = HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal)?;
+        response.append_header(SET_COOKIE, value);
+        Ok(locale)
+    })
+    .await
 }

@@ -14,12 +14,7 @@ mod server {
         model::{parse_idempotency_key, Card, OrderStatus, ShippingAddress, ORDERS_PER_PAGE},
         service::{self, CheckoutRequest},
     };
-    pub use crate::{
-        auth::guard::{require_admin, require_user},
-        error::with_status,
-        operator::forms::require_confirmation,
-        state::AppState,
-    };
+    pub use crate::{auth::audience, operator::forms::require_confirmation};
 }
 
 /// Pays for the basket. The form's `idempotency_key` makes a double click or
@@ -38,60 +33,53 @@ pub async fn checkout(
 ) -> Result<OrderSummary, AppError> {
     use chrono::Datelike;
     use server::*;
-    with_status(
-        async move {
-            let user = require_user().await?;
-            let state = AppState::from_context()?;
-            let key = parse_idempotency_key(&idempotency_key)?;
-            let address = ShippingAddress::parse(
-                &ship_name,
-                &ship_street,
-                &ship_postcode,
-                &ship_city,
-                &ship_country,
-            )?;
-            let today = chrono::Utc::now();
-            let card = Card::parse(
-                &card_number,
-                &card_expiry,
-                &card_cvc,
-                (today.year(), today.month()),
-            )?;
-            let request = CheckoutRequest {
-                user_id: user.id,
-                key: &key,
-                address,
-                card,
-            };
-            let order = service::checkout(&state, request).await?;
-            leptos_axum::redirect(&format!("/orders/{}?placed=1", order.id));
-            Ok(order)
-        }
-        .await,
-    )
+    audience::customer(|state, user| async move {
+        let key = parse_idempotency_key(&idempotency_key)?;
+        let address = ShippingAddress::parse(
+            &ship_name,
+            &ship_street,
+            &ship_postcode,
+            &ship_city,
+            &ship_country,
+        )?;
+        let today = chrono::Utc::now();
+        let card = Card::parse(
+            &card_number,
+            &card_expiry,
+            &card_cvc,
+            (today.year(), today.month()),
+        )?;
+        let request = CheckoutRequest {
+            user_id: user.id,
+            key: &key,
+            address,
+            card,
+        };
+        let order = service::checkout(&state, request).await?;
+        leptos_axum::redirect(&format!("/orders/{}?placed=1", order.id));
+        Ok(order)
+    })
+    .await
 }
 
 /// A fresh idempotency key for one checkout form.
 #[server(endpoint = "payment/checkout-key")]
 pub async fn new_checkout_key() -> Result<String, AppError> {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
-    let mut bytes = [0_u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    use server::*;
+    audience::public(|_| async move {
+        let mut bytes = [0_u8; 16];
+        OsRng.fill_bytes(&mut bytes);
+        Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    })
+    .await
 }
 
 /// The caller's orders, newest first.
 #[server(endpoint = "payment/my-orders")]
 pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let user = require_user().await?;
-            let state = AppState::from_context()?;
-            Ok(db::list_orders_of(&state.pool, user.id).await?)
-        }
-        .await,
-    )
+    audience::customer(|state, user| async move { Ok(db::list_orders_of(&state.pool, user.id).await?) }).await
 }
 
 /// One order, for its owner or an administrator; anyone else is told there
@@ -99,17 +87,13 @@ pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
 #[server(endpoint = "payment/order")]
 pub async fn get_order(order_id: i64) -> Result<OrderDetail, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let user = require_user().await?;
-            let state = AppState::from_context()?;
-            match db::find_order(&state.pool, order_id).await? {
-                Some((owner, order)) if owner == user.id || user.is_admin() => Ok(order),
-                _ => Err(AppError::NotFound),
-            }
+    audience::customer(|state, user| async move {
+        match db::find_order(&state.pool, order_id).await? {
+            Some((owner, order)) if owner == user.id || user.is_admin() => Ok(order),
+            _ => Err(AppError::NotFound),
         }
-        .await,
-    )
+    })
+    .await
 }
 
 /// Every order, newest first, optionally only those with one status or of
@@ -121,26 +105,22 @@ pub async fn list_orders(
     page: Option<u32>,
 ) -> Result<OrderPage, AppError> {
     use server::*;
-    with_status(
-        async move {
-            require_admin().await?;
-            let state = AppState::from_context()?;
-            let status = match status.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(raw) => Some(OrderStatus::parse(raw)?),
-            };
-            let page = page.unwrap_or(1).max(1);
-            let (orders, total) = db::list_orders(&state.pool, status, user_id, page).await?;
-            let page_count = crate::operator::forms::page_count(total, ORDERS_PER_PAGE);
-            Ok(OrderPage {
-                orders,
-                total,
-                page,
-                page_count,
-            })
-        }
-        .await,
-    )
+    audience::admin(|state, _| async move {
+        let status = match status.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(OrderStatus::parse(raw)?),
+        };
+        let page = page.unwrap_or(1).max(1);
+        let (orders, total) = db::list_orders(&state.pool, status, user_id, page).await?;
+        let page_count = crate::operator::forms::page_count(total, ORDERS_PER_PAGE);
+        Ok(OrderPage {
+            orders,
+            total,
+            page,
+            page_count,
+        })
+    })
+    .await
 }
 
 /// Ships, delivers or cancels an order (administrators); cancelling
@@ -152,16 +132,12 @@ pub async fn set_order_status(
     confirm: Option<String>,
 ) -> Result<(), AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            let state = AppState::from_context()?;
-            let status = OrderStatus::parse(status.trim())?;
-            if status == OrderStatus::Cancelled {
-                require_confirmation(confirm.as_deref())?;
-            }
-            service::set_order_status(&state, admin.id, order_id, status).await
+    audience::admin(|state, admin| async move {
+        let status = OrderStatus::parse(status.trim())?;
+        if status == OrderStatus::Cancelled {
+            require_confirmation(confirm.as_deref())?;
         }
-        .await,
-    )
+        service::set_order_status(&state, admin.id, order_id, status).await
+    })
+    .await
 }

@@ -15,53 +15,41 @@ mod server {
         db,
         model::{CategorySlug, PageNumber, SearchQuery},
     };
-    pub use crate::{error::with_status, state::AppState};
+    pub use crate::auth::audience;
 }
 
 /// One page of the whole catalogue, in the requested order.
 #[server(endpoint = "products/list")]
 pub async fn list_products(page: u32, sort: ProductSort) -> Result<ProductPage, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            let page = PageNumber::new(page)?;
-            Ok(db::list_products(&state.pool, None, page, sort).await?)
-        }
-        .await,
-    )
+    audience::public(|state| async move {
+        let page = PageNumber::new(page)?;
+        Ok(db::list_products(&state.pool, None, page, sort).await?)
+    })
+    .await
 }
 
 /// A product with its category and related products; unknown slug: NotFound.
 #[server(endpoint = "products/get")]
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
     use server::*;
-    with_status(
-        async move {
-            if !crate::products::model::is_slug(&slug) {
-                return Err(AppError::NotFound);
-            }
-            let state = AppState::from_context()?;
-            let mut tx = state.pool.begin().await?;
-            let product = db::find_product_by_slug(&mut tx, &slug).await?;
-            tx.commit().await?;
-            product.ok_or(AppError::NotFound)
+    audience::public(|state| async move {
+        if !crate::products::model::is_slug(&slug) {
+            return Err(AppError::NotFound);
         }
-        .await,
-    )
+        let mut tx = state.pool.begin().await?;
+        let product = db::find_product_by_slug(&mut tx, &slug).await?;
+        tx.commit().await?;
+        product.ok_or(AppError::NotFound)
+    })
+    .await
 }
 
 /// The categories, in menu order.
 #[server(endpoint = "products/categories")]
 pub async fn list_categories() -> Result<Vec<Category>, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            Ok(db::list_categories(&state.pool).await?)
-        }
-        .await,
-    )
+    audience::public(|state| async move { Ok(db::list_categories(&state.pool).await?) }).await
 }
 
 /// One page of a category; unknown category: NotFound.
@@ -72,19 +60,16 @@ pub async fn products_by_category(
     sort: ProductSort,
 ) -> Result<CategoryPage, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            let slug = CategorySlug::parse(&slug).map_err(|_| AppError::NotFound)?;
-            let page = PageNumber::new(page)?;
-            let category = db::find_category_by_slug(&state.pool, slug.as_str())
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let products = db::list_products(&state.pool, Some(category.id), page, sort).await?;
-            Ok(CategoryPage { category, products })
-        }
-        .await,
-    )
+    audience::public(|state| async move {
+        let slug = CategorySlug::parse(&slug).map_err(|_| AppError::NotFound)?;
+        let page = PageNumber::new(page)?;
+        let category = db::find_category_by_slug(&state.pool, slug.as_str())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let products = db::list_products(&state.pool, Some(category.id), page, sort).await?;
+        Ok(CategoryPage { category, products })
+    })
+    .await
 }
 
 /// Ranked, typo-tolerant search with category facets. A blank query is not
@@ -97,64 +82,52 @@ pub async fn search_products(
     page: u32,
 ) -> Result<SearchResults, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            let page = PageNumber::new(page)?;
-            let query = SearchQuery::parse(&q)?;
-            let category =
-                match category.as_deref().filter(|c| !c.is_empty()) {
-                    Some(slug) => {
-                        let slug = CategorySlug::parse(slug)?;
-                        let found = db::find_category_by_slug(&state.pool, slug.as_str()).await?;
-                        Some(found.ok_or_else(|| {
-                            AppError::validation("category", crate::error::Rule::UnknownChoice)
-                        })?)
-                    }
-                    None => None,
-                };
-            let category_id = category.as_ref().map(|c| c.id);
-            let Some(query) = query else {
-                let products = db::list_products(&state.pool, category_id, page, sort).await?;
-                return Ok(SearchResults::listing(products));
-            };
-            let mut tx = state.pool.begin().await?;
-            let results = db::search_products(&mut tx, &query, category_id, sort, page).await?;
-            tx.commit().await?;
-            Ok(results)
-        }
-        .await,
-    )
+    audience::public(|state| async move {
+        let page = PageNumber::new(page)?;
+        let query = SearchQuery::parse(&q)?;
+        let category = match category.as_deref().filter(|c| !c.is_empty()) {
+            Some(slug) => {
+                let slug = CategorySlug::parse(slug)?;
+                let found = db::find_category_by_slug(&state.pool, slug.as_str()).await?;
+                Some(
+                    found
+                        .ok_or_else(|| AppError::validation("category", crate::error::Rule::UnknownChoice))?,
+                )
+            }
+            None => None,
+        };
+        let category_id = category.as_ref().map(|c| c.id);
+        let Some(query) = query else {
+            let products = db::list_products(&state.pool, category_id, page, sort).await?;
+            return Ok(SearchResults::listing(products));
+        };
+        let mut tx = state.pool.begin().await?;
+        let results = db::search_products(&mut tx, &query, category_id, sort, page).await?;
+        tx.commit().await?;
+        Ok(results)
+    })
+    .await
 }
 
 /// Up to eight product names for the search box while typing.
 #[server(endpoint = "products/suggest")]
 pub async fn suggest_products(prefix: String) -> Result<Vec<Suggestion>, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            let Some(query) = SearchQuery::parse(&prefix)? else {
-                return Ok(Vec::new());
-            };
-            let mut tx = state.pool.begin().await?;
-            let suggestions = db::suggest_products(&mut tx, &query).await?;
-            tx.commit().await?;
-            Ok(suggestions)
-        }
-        .await,
-    )
+    audience::public(|state| async move {
+        let Some(query) = SearchQuery::parse(&prefix)? else {
+            return Ok(Vec::new());
+        };
+        let mut tx = state.pool.begin().await?;
+        let suggestions = db::suggest_products(&mut tx, &query).await?;
+        tx.commit().await?;
+        Ok(suggestions)
+    })
+    .await
 }
 
 /// The scarce products for the home page's hero: in stock, but barely.
 #[server(endpoint = "products/drops")]
 pub async fn list_drops() -> Result<Vec<ProductSummary>, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let state = AppState::from_context()?;
-            Ok(db::list_drops(&state.pool).await?)
-        }
-        .await,
-    )
+    audience::public(|state| async move { Ok(db::list_drops(&state.pool).await?) }).await
 }

@@ -11,49 +11,41 @@ use crate::error::AppError;
 mod server {
     pub use super::super::db;
     pub use crate::auth::{
-        db as auth_db,
-        guard::{client_ip, require_admin, require_user, session},
+        audience, db as auth_db,
+        guard::{client_ip, session},
         model::{Email, NewPassword, PersonName, Role},
         service::{self, duplicate_as_field_error, Registration},
     };
+    pub use crate::operator::{audit, forms::require_confirmation};
     pub use crate::products::model::PageNumber;
-    pub use crate::{
-        error::with_status,
-        operator::{audit, forms::require_confirmation},
-        state::AppState,
-    };
 }
 
 #[server(endpoint = "users/profile")]
 pub async fn get_profile() -> Result<User, AppError> {
     use server::*;
-    with_status(require_user().await)
+    audience::customer(|_, user| async move { Ok(user) }).await
 }
 
 /// Changes one's names and e-mail (validated again, e-mail kept unique).
 #[server(endpoint = "users/update-profile")]
 pub async fn update_profile(first_name: String, last_name: String, email: String) -> Result<User, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let user = require_user().await?;
-            let state = AppState::from_context()?;
-            let first_name = PersonName::parse("first_name", &first_name)?;
-            let last_name = PersonName::parse("last_name", &last_name)?;
-            let email = Email::parse(&email)?;
-            db::update_profile(
-                &state.pool,
-                user.id,
-                email.as_str(),
-                first_name.as_str(),
-                last_name.as_str(),
-            )
-            .await
-            .map_err(duplicate_as_field_error)?
-            .ok_or(AppError::Unauthorized)
-        }
-        .await,
-    )
+    audience::customer(|state, user| async move {
+        let first_name = PersonName::parse("first_name", &first_name)?;
+        let last_name = PersonName::parse("last_name", &last_name)?;
+        let email = Email::parse(&email)?;
+        db::update_profile(
+            &state.pool,
+            user.id,
+            email.as_str(),
+            first_name.as_str(),
+            last_name.as_str(),
+        )
+        .await
+        .map_err(duplicate_as_field_error)?
+        .ok_or(AppError::Unauthorized)
+    })
+    .await
 }
 
 /// Changes one's password after checking the current one; every other
@@ -65,24 +57,20 @@ pub async fn change_password(
     password_confirmation: String,
 ) -> Result<(), AppError> {
     use server::*;
-    with_status(
-        async move {
-            let user = require_user().await?;
-            let state = AppState::from_context()?;
-            service::confirm_password(&state, user.id, &current_password, &client_ip(&state).await).await?;
-            let password = NewPassword::parse(
-                "password",
-                &password,
-                &password_confirmation,
-                &user.username,
-                &user.email,
-            )?;
-            let hash = service::hash_password(password.expose().to_owned()).await?;
-            let epoch = auth_db::replace_password(&state.pool, user.id, &hash).await?;
-            service::renew_session_epoch(&session().await?, epoch).await
-        }
-        .await,
-    )
+    audience::customer(|state, user| async move {
+        service::confirm_password(&state, user.id, &current_password, &client_ip(&state).await).await?;
+        let password = NewPassword::parse(
+            "password",
+            &password,
+            &password_confirmation,
+            &user.username,
+            &user.email,
+        )?;
+        let hash = service::hash_password(password.expose().to_owned()).await?;
+        let epoch = auth_db::replace_password(&state.pool, user.id, &hash).await?;
+        service::renew_session_epoch(&session().await?, epoch).await
+    })
+    .await
 }
 
 /// Deletes one's account after checking the password: personal data is
@@ -90,54 +78,42 @@ pub async fn change_password(
 #[server(endpoint = "users/delete-account")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     use server::*;
-    with_status(
-        async move {
-            let user = require_user().await?;
-            let state = AppState::from_context()?;
-            service::confirm_password(&state, user.id, &password, &client_ip(&state).await).await?;
-            let mut tx = state.pool.begin().await?;
-            if user.is_admin() && db::lock_admins(&mut tx).await?.len() <= 1 {
-                return Err(AppError::Conflict(crate::error::Conflict::LastAdministrator));
-            }
-            db::anonymise_user(&mut *tx, user.id).await?;
-            tx.commit().await?;
-            service::end_session(&session().await?).await?;
-            leptos_axum::redirect("/");
-            Ok(())
+    audience::customer(|state, user| async move {
+        service::confirm_password(&state, user.id, &password, &client_ip(&state).await).await?;
+        let mut tx = state.pool.begin().await?;
+        if user.is_admin() && db::lock_admins(&mut tx).await?.len() <= 1 {
+            return Err(AppError::Conflict(crate::error::Conflict::LastAdministrator));
         }
-        .await,
-    )
+        db::anonymise_user(&mut *tx, user.id).await?;
+        tx.commit().await?;
+        service::end_session(&session().await?).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 /// Back office: live users, newest first, searched by name or e-mail.
 #[server(endpoint = "users/list")]
 pub async fn list_users(query: String, page: u32) -> Result<UserPage, AppError> {
     use server::*;
-    with_status(
-        async move {
-            require_admin().await?;
-            let state = AppState::from_context()?;
-            let page = PageNumber::new(page)?;
-            let query = crate::operator::forms::parse_admin_query(&query)?;
-            Ok(db::list_users(&state.pool, query, page).await?)
-        }
-        .await,
-    )
+    audience::admin(|state, _| async move {
+        let page = PageNumber::new(page)?;
+        let query = crate::operator::forms::parse_admin_query(&query)?;
+        Ok(db::list_users(&state.pool, query, page).await?)
+    })
+    .await
 }
 
 #[server(endpoint = "users/get")]
 pub async fn get_user(id: i64) -> Result<User, AppError> {
     use server::*;
-    with_status(
-        async move {
-            require_admin().await?;
-            let state = AppState::from_context()?;
-            auth_db::find_user(&state.pool, id)
-                .await?
-                .ok_or(AppError::NotFound)
-        }
-        .await,
-    )
+    audience::admin(|state, _| async move {
+        auth_db::find_user(&state.pool, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await
 }
 
 /// Back office: creates an account with a role, with the same rules as
@@ -152,33 +128,29 @@ pub async fn create_user(
     role: String,
 ) -> Result<User, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            let state = AppState::from_context()?;
-            let role = Role::parse(&role)?;
-            let form = Registration {
-                username,
-                email,
-                password_confirmation: password.clone(),
-                password,
-                first_name,
-                last_name,
-            };
-            let user = service::register(&state.pool, form, role).await?;
-            audit::record(
-                &state.pool,
-                admin.id,
-                "user.create",
-                &format!("user {}", user.id),
-                &user.username,
-            )
-            .await?;
-            leptos_axum::redirect("/admin/users?created=1");
-            Ok(user)
-        }
-        .await,
-    )
+    audience::admin(|state, admin| async move {
+        let role = Role::parse(&role)?;
+        let form = Registration {
+            username,
+            email,
+            password_confirmation: password.clone(),
+            password,
+            first_name,
+            last_name,
+        };
+        let user = service::register(&state.pool, form, role).await?;
+        audit::record(
+            &state.pool,
+            admin.id,
+            "user.create",
+            &format!("user {}", user.id),
+            &user.username,
+        )
+        .await?;
+        leptos_axum::redirect("/admin/users?created=1");
+        Ok(user)
+    })
+    .await
 }
 
 /// Back office: deletes (anonymises) another account; there is always one
@@ -186,34 +158,30 @@ pub async fn create_user(
 #[server(endpoint = "users/delete")]
 pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            require_confirmation(confirm.as_deref())?;
-            let state = AppState::from_context()?;
-            if admin.id == id {
-                return Err(AppError::Conflict(crate::error::Conflict::OwnAccount));
-            }
-            let mut tx = state.pool.begin().await?;
-            let admins = db::lock_admins(&mut tx).await?;
-            // Checked under the lock: the caller may have lost the role meanwhile,
-            // and at least one other administrator must remain.
-            if !admins.contains(&admin.id) {
-                return Err(AppError::Forbidden);
-            }
-            if admins.iter().all(|&other| other == id) {
-                return Err(AppError::Conflict(crate::error::Conflict::LastAdministrator));
-            }
-            if !db::anonymise_user(&mut *tx, id).await? {
-                return Err(AppError::NotFound);
-            }
-            audit::record(&mut *tx, admin.id, "user.delete", &format!("user {id}"), "").await?;
-            tx.commit().await?;
-            leptos_axum::redirect("/admin/users?deleted=1");
-            Ok(())
+    audience::admin(|state, admin| async move {
+        require_confirmation(confirm.as_deref())?;
+        if admin.id == id {
+            return Err(AppError::Conflict(crate::error::Conflict::OwnAccount));
         }
-        .await,
-    )
+        let mut tx = state.pool.begin().await?;
+        let admins = db::lock_admins(&mut tx).await?;
+        // Checked under the lock: the caller may have lost the role meanwhile,
+        // and at least one other administrator must remain.
+        if !admins.contains(&admin.id) {
+            return Err(AppError::Forbidden);
+        }
+        if admins.iter().all(|&other| other == id) {
+            return Err(AppError::Conflict(crate::error::Conflict::LastAdministrator));
+        }
+        if !db::anonymise_user(&mut *tx, id).await? {
+            return Err(AppError::NotFound);
+        }
+        audit::record(&mut *tx, admin.id, "user.delete", &format!("user {id}"), "").await?;
+        tx.commit().await?;
+        leptos_axum::redirect("/admin/users?deleted=1");
+        Ok(())
+    })
+    .await
 }
 
 /// Back office: makes a user admin or customer; the last administrator
@@ -221,33 +189,29 @@ pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppErro
 #[server(endpoint = "users/set-role")]
 pub async fn set_role(id: i64, role: String) -> Result<User, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            let state = AppState::from_context()?;
-            let role = Role::parse(&role)?;
-            let mut tx = state.pool.begin().await?;
-            let admins = db::lock_admins(&mut tx).await?;
-            if !admins.contains(&admin.id) {
-                return Err(AppError::Forbidden);
-            }
-            if role == Role::Customer && admins == [id] {
-                return Err(AppError::Conflict(crate::error::Conflict::LastAdministrator));
-            }
-            let user = db::set_role(&mut *tx, id, role)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            audit::record(
-                &mut *tx,
-                admin.id,
-                "user.role",
-                &format!("user {id}"),
-                role.as_str(),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(user)
+    audience::admin(|state, admin| async move {
+        let role = Role::parse(&role)?;
+        let mut tx = state.pool.begin().await?;
+        let admins = db::lock_admins(&mut tx).await?;
+        if !admins.contains(&admin.id) {
+            return Err(AppError::Forbidden);
         }
-        .await,
-    )
+        if role == Role::Customer && admins == [id] {
+            return Err(AppError::Conflict(crate::error::Conflict::LastAdministrator));
+        }
+        let user = db::set_role(&mut *tx, id, role)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        audit::record(
+            &mut *tx,
+            admin.id,
+            "user.role",
+            &format!("user {id}"),
+            role.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    })
+    .await
 }

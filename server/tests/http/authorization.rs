@@ -1,9 +1,13 @@
 #![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test
 //! The authorization matrix: every server function that needs a login or
 //! the admin role, called by each kind of caller; exactly the allowed cells
-//! succeed. A new protected server function joins by adding one `Case`.
+//! succeed. A new protected server function joins by adding one `Case`, a
+//! function open to everyone by a line on the `PUBLIC` list; the registry
+//! test fails for a server function on neither.
 
-use crate::common::{spawn_app, TestApp, PASSWORD};
+use std::collections::BTreeSet;
+
+use crate::common::{sign_up_form, spawn_app, TestApp, PASSWORD};
 use sqlx::PgPool;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,6 +322,175 @@ fn cases() -> Vec<Case> {
             ..Case::default()
         },
     ]
+}
+
+/// A server function anyone may call, logged in or not, with why it is
+/// open and arguments that make an anonymous call succeed.
+struct Public {
+    endpoint: &'static str,
+    reason: &'static str,
+    args: fn(&People) -> Vec<(&'static str, String)>,
+}
+
+const PUBLIC: &[Public] = &[
+    Public {
+        endpoint: "auth/register",
+        reason: "signing up is how a visitor gets an account",
+        args: |p| {
+            let username = format!("newcomer{}", p.cell);
+            let email = format!("{username}@example.com");
+            sign_up_form(&username, &email)
+                .iter()
+                .map(|(name, value)| (*name, (*value).to_owned()))
+                .collect()
+        },
+    },
+    Public {
+        endpoint: "auth/login",
+        reason: "logging in is how a visitor proves who they are",
+        args: |p| {
+            vec![
+                ("login", format!("customer{}", p.cell)),
+                ("password", PASSWORD.into()),
+            ]
+        },
+    },
+    Public {
+        endpoint: "auth/logout",
+        reason: "ends whatever session there is; a guest's is harmless to end",
+        args: |_| vec![],
+    },
+    Public {
+        endpoint: "auth/me",
+        reason: "says whether anyone is logged in: nothing for a guest",
+        args: |_| vec![],
+    },
+    Public {
+        endpoint: "i18n/set-locale",
+        reason: "the language cookie is the visitor's own choice",
+        args: |_| vec![("locale", "en".into())],
+    },
+    Public {
+        endpoint: "payment/checkout-key",
+        reason: "a random key for a checkout form; paying itself needs a login",
+        args: |_| vec![],
+    },
+    Public {
+        endpoint: "products/list",
+        reason: "the catalogue is public",
+        args: |_| vec![("page", "1".into()), ("sort", "newest".into())],
+    },
+    Public {
+        endpoint: "products/get",
+        reason: "the catalogue is public (archived products are hidden inside)",
+        args: |_| vec![("slug", "le-petit-prince".into())],
+    },
+    Public {
+        endpoint: "products/categories",
+        reason: "the catalogue's menu is public",
+        args: |_| vec![],
+    },
+    Public {
+        endpoint: "products/by-category",
+        reason: "the catalogue is public",
+        args: |_| {
+            vec![
+                ("slug", "livres".into()),
+                ("page", "1".into()),
+                ("sort", "newest".into()),
+            ]
+        },
+    },
+    Public {
+        endpoint: "products/search",
+        reason: "the catalogue is public",
+        args: |_| {
+            vec![
+                ("q", "prince".into()),
+                ("sort", "relevance".into()),
+                ("page", "1".into()),
+            ]
+        },
+    },
+    Public {
+        endpoint: "products/suggest",
+        reason: "the search box's suggestions come from the public catalogue",
+        args: |_| vec![("prefix", "prin".into())],
+    },
+    Public {
+        endpoint: "products/drops",
+        reason: "the home page's products are public",
+        args: |_| vec![],
+    },
+];
+
+/// Every server function the app registers, as its endpoint under /api/.
+fn registered_endpoints() -> BTreeSet<String> {
+    // Naming an app function keeps the crate, and with it the registrations
+    // of all its server functions, linked into this test binary.
+    let _ = app::auth::api::current_user;
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| {
+            let endpoint = path.strip_prefix("/api/").unwrap_or(path);
+            assert_eq!(
+                method,
+                http::Method::POST,
+                "{endpoint}: the matrix calls with POST"
+            );
+            endpoint.to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn every_registered_server_function_is_classified() {
+    let registered = registered_endpoints();
+    let in_matrix: Vec<&str> = cases().iter().map(|case| case.endpoint).collect();
+    let public: Vec<&str> = PUBLIC.iter().map(|public| public.endpoint).collect();
+    let mut listed = BTreeSet::new();
+    let twice: Vec<&str> = in_matrix
+        .iter()
+        .chain(&public)
+        .copied()
+        .filter(|endpoint| !listed.insert(*endpoint))
+        .collect();
+    assert!(twice.is_empty(), "listed more than once: {twice:?}");
+    let unlisted: Vec<&str> = registered
+        .iter()
+        .map(String::as_str)
+        .filter(|endpoint| !listed.contains(endpoint))
+        .collect();
+    let stale: Vec<&str> = listed
+        .iter()
+        .copied()
+        .filter(|endpoint| !registered.contains(*endpoint))
+        .collect();
+    assert!(
+        unlisted.is_empty() && stale.is_empty(),
+        "server functions nobody classified: {unlisted:?} (add each to the matrix, `cases()`, if it \
+         needs a login, or to `PUBLIC` with the reason it is open); listed but no longer \
+         registered: {stale:?}"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_guest_reaches_every_public_function(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let mut failures = Vec::new();
+    for (index, public) in PUBLIC.iter().enumerate() {
+        let (people, client) = cell(&app, Anonymous, index + 1).await;
+        let args = (public.args)(&people);
+        let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let status = app
+            .call_as(&client, public.endpoint, &form)
+            .await
+            .status()
+            .as_u16();
+        if status != 200 {
+            failures.push(format!("{} ({}): {status}", public.endpoint, public.reason));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }
 
 /// Fresh people for one cell, and a client logged in as `caller`.

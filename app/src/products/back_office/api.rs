@@ -19,8 +19,7 @@ mod server {
     };
     pub use crate::products::stock::{self, StockChange};
     pub use crate::{
-        auth::guard::require_admin,
-        error::with_status,
+        auth::audience,
         operator::audit,
         operator::forms::{page_count, parse_admin_query, require_confirmation},
         state::AppState,
@@ -46,41 +45,33 @@ mod server {
 #[server(endpoint = "products/admin/list")]
 pub async fn admin_products(query: String, page: Option<u32>) -> Result<AdminProductPage, AppError> {
     use server::*;
-    with_status(
-        async move {
-            require_admin().await?;
-            let state = AppState::from_context()?;
-            let query = parse_admin_query(&query)?;
-            let page = page.unwrap_or(1).clamp(1, 10_000);
-            let (items, total) = db::list_products(&state.pool, query, page).await?;
-            let page_count = page_count(total, ADMIN_PRODUCTS_PER_PAGE);
-            Ok(AdminProductPage {
-                items,
-                total,
-                page,
-                page_count,
-            })
-        }
-        .await,
-    )
+    audience::admin(|state, _| async move {
+        let query = parse_admin_query(&query)?;
+        let page = page.unwrap_or(1).clamp(1, 10_000);
+        let (items, total) = db::list_products(&state.pool, query, page).await?;
+        let page_count = page_count(total, ADMIN_PRODUCTS_PER_PAGE);
+        Ok(AdminProductPage {
+            items,
+            total,
+            page,
+            page_count,
+        })
+    })
+    .await
 }
 
 /// One product and its latest stock movements, for the edit page.
 #[server(endpoint = "products/admin/get")]
 pub async fn admin_product(id: i64) -> Result<ProductEditing, AppError> {
     use server::*;
-    with_status(
-        async move {
-            require_admin().await?;
-            let state = AppState::from_context()?;
-            let product = db::find_product(&state.pool, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let movements = db::movements(&state.pool, id, 20).await?;
-            Ok(ProductEditing { product, movements })
-        }
-        .await,
-    )
+    audience::admin(|state, _| async move {
+        let product = db::find_product(&state.pool, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let movements = db::movements(&state.pool, id, 20).await?;
+        Ok(ProductEditing { product, movements })
+    })
+    .await
 }
 
 /// Creates a product; its opening stock is the ledger's first movement.
@@ -96,32 +87,28 @@ pub async fn create_product(
     max_per_order: i32,
 ) -> Result<i64, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            let state = AppState::from_context()?;
-            let draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
-            let stock = parse_stock(stock)?;
-            check_category(&state, draft.category_id).await?;
-            let mut tx = state.pool.begin().await?;
-            stock::describe(&mut tx, StockChange::new("creation").by(admin.id)).await?;
-            let id = db::insert_product(&mut tx, &draft, stock, "/images/products/placeholder.svg")
-                .await?
-                .ok_or_else(slug_taken)?;
-            audit::record(
-                &mut *tx,
-                admin.id,
-                "product.create",
-                &format!("product {id}"),
-                &draft.name,
-            )
-            .await?;
-            tx.commit().await?;
-            leptos_axum::redirect(&format!("/admin/products/{id}?created=1"));
-            Ok(id)
-        }
-        .await,
-    )
+    audience::admin(|state, admin| async move {
+        let draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
+        let stock = parse_stock(stock)?;
+        check_category(&state, draft.category_id).await?;
+        let mut tx = state.pool.begin().await?;
+        stock::describe(&mut tx, StockChange::new("creation").by(admin.id)).await?;
+        let id = db::insert_product(&mut tx, &draft, stock, "/images/products/placeholder.svg")
+            .await?
+            .ok_or_else(slug_taken)?;
+        audit::record(
+            &mut *tx,
+            admin.id,
+            "product.create",
+            &format!("product {id}"),
+            &draft.name,
+        )
+        .await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/admin/products/{id}?created=1"));
+        Ok(id)
+    })
+    .await
 }
 
 /// Changes a product's details; its stock changes only by adjustments.
@@ -136,36 +123,32 @@ pub async fn update_product(
     max_per_order: i32,
 ) -> Result<(), AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            let state = AppState::from_context()?;
-            let draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
-            check_category(&state, draft.category_id).await?;
-            let mut tx = state.pool.begin().await?;
-            let updated = db::update_product(&mut *tx, id, &draft)
-                .await
-                .map_err(|error| match error {
-                    sqlx::Error::Database(ref e) if e.is_unique_violation() => slug_taken(),
-                    other => other.into(),
-                })?;
-            if !updated {
-                return Err(AppError::NotFound);
-            }
-            audit::record(
-                &mut *tx,
-                admin.id,
-                "product.update",
-                &format!("product {id}"),
-                &draft.name,
-            )
-            .await?;
-            tx.commit().await?;
-            leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
-            Ok(())
+    audience::admin(|state, admin| async move {
+        let draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
+        check_category(&state, draft.category_id).await?;
+        let mut tx = state.pool.begin().await?;
+        let updated = db::update_product(&mut *tx, id, &draft)
+            .await
+            .map_err(|error| match error {
+                sqlx::Error::Database(ref e) if e.is_unique_violation() => slug_taken(),
+                other => other.into(),
+            })?;
+        if !updated {
+            return Err(AppError::NotFound);
         }
-        .await,
-    )
+        audit::record(
+            &mut *tx,
+            admin.id,
+            "product.update",
+            &format!("product {id}"),
+            &draft.name,
+        )
+        .await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
+        Ok(())
+    })
+    .await
 }
 
 /// Adds or removes units with a reason, written to the stock ledger; the
@@ -173,41 +156,37 @@ pub async fn update_product(
 #[server(endpoint = "products/admin/adjust-stock")]
 pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            let state = AppState::from_context()?;
-            let (delta, reason) = parse_adjustment(delta, &reason)?;
-            let mut tx = state.pool.begin().await?;
-            let label = format!("adjustment: {reason}");
-            stock::describe(&mut tx, StockChange::new(&label).by(admin.id)).await?;
-            let Some(stock) = db::adjust_stock(&mut tx, id, delta).await? else {
-                return match db::find_product(&mut *tx, id).await? {
-                    None => Err(AppError::NotFound),
-                    Some(product) => Err(AppError::validation(
-                        "delta",
-                        crate::error::Rule::StockOutOfRange {
-                            stock: product.stock.into(),
-                            min: 0,
-                            max: crate::products::back_office::model::MAX_STOCK.into(),
-                        },
-                    )),
-                };
+    audience::admin(|state, admin| async move {
+        let (delta, reason) = parse_adjustment(delta, &reason)?;
+        let mut tx = state.pool.begin().await?;
+        let label = format!("adjustment: {reason}");
+        stock::describe(&mut tx, StockChange::new(&label).by(admin.id)).await?;
+        let Some(stock) = db::adjust_stock(&mut tx, id, delta).await? else {
+            return match db::find_product(&mut *tx, id).await? {
+                None => Err(AppError::NotFound),
+                Some(product) => Err(AppError::validation(
+                    "delta",
+                    crate::error::Rule::StockOutOfRange {
+                        stock: product.stock.into(),
+                        min: 0,
+                        max: crate::products::back_office::model::MAX_STOCK.into(),
+                    },
+                )),
             };
-            audit::record(
-                &mut *tx,
-                admin.id,
-                "product.stock",
-                &format!("product {id}"),
-                &format!("{delta:+} ({reason})"),
-            )
-            .await?;
-            tx.commit().await?;
-            leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
-            Ok(stock)
-        }
-        .await,
-    )
+        };
+        audit::record(
+            &mut *tx,
+            admin.id,
+            "product.stock",
+            &format!("product {id}"),
+            &format!("{delta:+} ({reason})"),
+        )
+        .await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
+        Ok(stock)
+    })
+    .await
 }
 
 /// Deletes a product, or archives it when orders name it: order pages
@@ -215,137 +194,114 @@ pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, Ap
 #[server(endpoint = "products/admin/delete")]
 pub async fn delete_product(id: i64, confirm: Option<String>) -> Result<Removal, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            require_confirmation(confirm.as_deref())?;
-            let state = AppState::from_context()?;
-            let mut tx = state.pool.begin().await?;
-            stock::describe(&mut tx, StockChange::new("deletion").by(admin.id)).await?;
-            let removal = db::remove_product(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-            let action = match removal {
-                Removal::Deleted => "product.delete",
-                Removal::Archived => "product.archive",
-            };
-            audit::record(&mut *tx, admin.id, action, &format!("product {id}"), "").await?;
-            tx.commit().await?;
-            let outcome = match removal {
-                Removal::Deleted => "deleted",
-                Removal::Archived => "archived",
-            };
-            leptos_axum::redirect(&format!("/admin/products?removed={outcome}"));
-            Ok(removal)
-        }
-        .await,
-    )
+    audience::admin(|state, admin| async move {
+        require_confirmation(confirm.as_deref())?;
+        let mut tx = state.pool.begin().await?;
+        stock::describe(&mut tx, StockChange::new("deletion").by(admin.id)).await?;
+        let removal = db::remove_product(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+        let action = match removal {
+            Removal::Deleted => "product.delete",
+            Removal::Archived => "product.archive",
+        };
+        audit::record(&mut *tx, admin.id, action, &format!("product {id}"), "").await?;
+        tx.commit().await?;
+        let outcome = match removal {
+            Removal::Deleted => "deleted",
+            Removal::Archived => "archived",
+        };
+        leptos_axum::redirect(&format!("/admin/products?removed={outcome}"));
+        Ok(removal)
+    })
+    .await
 }
 
 #[server(endpoint = "products/admin/categories")]
 pub async fn admin_categories() -> Result<Vec<AdminCategory>, AppError> {
     use server::*;
-    with_status(
-        async move {
-            require_admin().await?;
-            let state = AppState::from_context()?;
-            Ok(db::list_categories(&state.pool).await?)
-        }
-        .await,
-    )
+    audience::admin(|state, _| async move { Ok(db::list_categories(&state.pool).await?) }).await
 }
 
 /// A new category; an empty slug is made from the French name.
 #[server(endpoint = "products/admin/create-category")]
 pub async fn create_category(slug: String, name_fr: String, name_en: String) -> Result<i64, AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            let state = AppState::from_context()?;
-            let (name_fr, name_en) = parse_category_names(&name_fr, &name_en)?;
-            let slug = match slug.trim() {
-                "" => slugify(&name_fr),
-                given => given.to_owned(),
-            };
-            if !valid_slug(&slug) {
-                return Err(AppError::validation(
-                    "slug",
-                    crate::error::Rule::Format(crate::error::Format::Slug),
-                ));
-            }
-            let mut tx = state.pool.begin().await?;
-            let id = db::insert_category(&mut *tx, &slug, &name_fr, &name_en)
-                .await?
-                .ok_or_else(|| AppError::validation("slug", crate::error::Rule::AlreadyUsed))?;
-            audit::record(
-                &mut *tx,
-                admin.id,
-                "category.create",
-                &format!("category {id}"),
-                &name_fr,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(id)
+    audience::admin(|state, admin| async move {
+        let (name_fr, name_en) = parse_category_names(&name_fr, &name_en)?;
+        let slug = match slug.trim() {
+            "" => slugify(&name_fr),
+            given => given.to_owned(),
+        };
+        if !valid_slug(&slug) {
+            return Err(AppError::validation(
+                "slug",
+                crate::error::Rule::Format(crate::error::Format::Slug),
+            ));
         }
-        .await,
-    )
+        let mut tx = state.pool.begin().await?;
+        let id = db::insert_category(&mut *tx, &slug, &name_fr, &name_en)
+            .await?
+            .ok_or_else(|| AppError::validation("slug", crate::error::Rule::AlreadyUsed))?;
+        audit::record(
+            &mut *tx,
+            admin.id,
+            "category.create",
+            &format!("category {id}"),
+            &name_fr,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    })
+    .await
 }
 
 #[server(endpoint = "products/admin/rename-category")]
 pub async fn rename_category(id: i64, name_fr: String, name_en: String) -> Result<(), AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            let state = AppState::from_context()?;
-            let (name_fr, name_en) = parse_category_names(&name_fr, &name_en)?;
-            let mut tx = state.pool.begin().await?;
-            if !db::rename_category(&mut *tx, id, &name_fr, &name_en).await? {
-                return Err(AppError::NotFound);
-            }
-            audit::record(
-                &mut *tx,
-                admin.id,
-                "category.rename",
-                &format!("category {id}"),
-                &name_fr,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+    audience::admin(|state, admin| async move {
+        let (name_fr, name_en) = parse_category_names(&name_fr, &name_en)?;
+        let mut tx = state.pool.begin().await?;
+        if !db::rename_category(&mut *tx, id, &name_fr, &name_en).await? {
+            return Err(AppError::NotFound);
         }
-        .await,
-    )
+        audit::record(
+            &mut *tx,
+            admin.id,
+            "category.rename",
+            &format!("category {id}"),
+            &name_fr,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Deletes a category that holds no product (archived ones included).
 #[server(endpoint = "products/admin/delete-category")]
 pub async fn delete_category(id: i64, confirm: Option<String>) -> Result<(), AppError> {
     use server::*;
-    with_status(
-        async move {
-            let admin = require_admin().await?;
-            require_confirmation(confirm.as_deref())?;
-            let state = AppState::from_context()?;
-            let mut tx = state.pool.begin().await?;
-            match db::delete_category(&mut tx, id).await? {
-                None => return Err(AppError::NotFound),
-                Some(false) => {
-                    return Err(AppError::Conflict(crate::error::Conflict::CategoryNotEmpty));
-                }
-                Some(true) => {}
+    audience::admin(|state, admin| async move {
+        require_confirmation(confirm.as_deref())?;
+        let mut tx = state.pool.begin().await?;
+        match db::delete_category(&mut tx, id).await? {
+            None => return Err(AppError::NotFound),
+            Some(false) => {
+                return Err(AppError::Conflict(crate::error::Conflict::CategoryNotEmpty));
             }
-            audit::record(
-                &mut *tx,
-                admin.id,
-                "category.delete",
-                &format!("category {id}"),
-                "",
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+            Some(true) => {}
         }
-        .await,
-    )
+        audit::record(
+            &mut *tx,
+            admin.id,
+            "category.delete",
+            &format!("category {id}"),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }

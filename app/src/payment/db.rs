@@ -29,14 +29,9 @@ impl From<OrderSummaryRow> for OrderSummary {
 
 /// Serialises checkouts of one user with one key, so that a double click
 /// waits for the first and then finds its order.
-pub async fn lock_checkout(
-    tx: &mut Transaction<'_, Postgres>,
-    user_id: i64,
-    key: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('checkout:' || $1::text || ':' || $2, 0))")
+pub async fn lock_checkout(tx: &mut Transaction<'_, Postgres>, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('checkout:' || $1::text, 0))")
         .bind(user_id)
-        .bind(key)
         .execute(&mut **tx)
         .await
         .map(drop)
@@ -57,15 +52,18 @@ pub async fn find_order_by_key(
     Ok(row.map(OrderSummary::from))
 }
 
-/// Takes `quantity` units if that many are left; returns the product's
-/// name and price, or `None` (and takes nothing) when stock is short.
+/// Takes `quantity` units if that many are left and the product is still
+/// on sale; returns its name and price, or `None` (and takes nothing) when
+/// stock is short or the product was archived meanwhile.
 pub async fn take_stock(
     tx: &mut Transaction<'_, Postgres>,
     product_id: i64,
     quantity: i32,
 ) -> Result<Option<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2 RETURNING name, price_cents",
+        "UPDATE products SET stock = stock - $2
+         WHERE id = $1 AND stock >= $2 AND archived_at IS NULL
+         RETURNING name, price_cents",
     )
     .bind(product_id)
     .bind(quantity)

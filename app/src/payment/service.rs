@@ -21,8 +21,9 @@ pub struct CheckoutRequest<'a> {
 #[tracing::instrument(skip_all, fields(user_id = request.user_id), err)]
 pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<OrderSummary, AppError> {
     let mut tx = state.pool.begin().await?;
-    // Same key, same user: the second request waits here, then finds the order.
-    db::lock_checkout(&mut tx, request.user_id, request.key).await?;
+    // One checkout per account at a time, whatever the key: a second tab
+    // waits here, then finds the order (same key) or the basket emptied.
+    db::lock_checkout(&mut tx, request.user_id).await?;
     if let Some(order) = db::find_order_by_key(&mut *tx, request.user_id, request.key).await? {
         tx.commit().await?;
         return Ok(order);
@@ -282,6 +283,25 @@ mod tests {
         .await
         .expect("payment");
         (admin, product, order)
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn an_archived_product_cannot_be_taken(pool: PgPool) {
+        let (_, product, _) = paid_order(&pool).await;
+        sqlx::query("UPDATE products SET archived_at = now() WHERE id = $1")
+            .bind(product)
+            .execute(&pool)
+            .await
+            .expect("archive");
+        let mut tx = pool.begin().await.expect("tx");
+        assert_eq!(db::take_stock(&mut tx, product, 1).await.expect("take"), None);
+        tx.commit().await.expect("commit");
+        let stock: i32 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+            .bind(product)
+            .fetch_one(&pool)
+            .await
+            .expect("stock");
+        assert_eq!(stock, 3, "nothing was taken");
     }
 
     async fn refund_of(pool: &PgPool, order: i64) -> Option<Refund> {

@@ -79,6 +79,28 @@ async fn the_same_key_five_times_at_once_is_one_order_and_one_payment(pool: PgPo
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn two_tabs_with_two_keys_make_one_order_and_one_payment(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = app.new_client();
+    app.register(&client, "ada").await;
+    let book = product_id(&app, "le-petit-prince").await;
+    let stock_before = stock_of(&app, book).await;
+    assert_eq!(add(&app, &client, book, 2).await.status(), 200);
+    let keys = ["first-tab-key-0001", "second-tab-key-002", "third-tab-key-0003"];
+    let answers = join_all(keys.map(|key| checkout(&app, &client, key, CARD_OK))).await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|&&s| s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 400).count(),
+        2,
+        "the other tabs hear the basket is empty: {statuses:?}"
+    );
+    assert_eq!(count(&app, "orders").await, 1);
+    assert_eq!(count(&app, "payments").await, 1);
+    assert_eq!(stock_of(&app, book).await, stock_before - 2, "stock taken once");
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_declined_card_changes_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let client = app.new_client();

@@ -71,7 +71,11 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
 
     let receipt = state
         .payments
-        .charge(total_cents, &request.card, request.key)
+        .charge(
+            total_cents,
+            &request.card,
+            &provider_key(request.user_id, request.key),
+        )
         .await
         .map_err(|error| match error {
             PaymentError::Declined => AppError::validation("card_number", Rule::Card(CardRefusal::Declined)),
@@ -103,6 +107,13 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
     tx.commit().await?;
     tracing::info!(order_id = order.id, total_cents, "order paid");
     Ok(order)
+}
+
+/// The idempotency key the provider sees: made by the shop from the account
+/// and its checkout attempt, so two customers who send the same key never
+/// share a charge, and a retry of one attempt always names the same one.
+fn provider_key(user_id: i64, checkout_key: &str) -> String {
+    format!("wm-checkout-{user_id}-{checkout_key}")
 }
 
 /// Moves an order along its lifecycle; cancelling puts its stock back and

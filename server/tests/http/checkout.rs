@@ -101,6 +101,32 @@ async fn two_tabs_with_two_keys_make_one_order_and_one_payment(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn two_customers_sending_one_key_get_two_charges_of_their_own(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let book = product_id(&app, "le-petit-prince").await;
+    for name in ["ada", "grace"] {
+        let client = app.new_client();
+        app.register(&client, name).await;
+        assert_eq!(add(&app, &client, book, 1).await.status(), 200);
+        let answer = checkout(&app, &client, "the-same-key-0001", CARD_OK).await;
+        assert_eq!(answer.status(), 200, "{name}");
+    }
+    let references: Vec<String> = sqlx::query_scalar("SELECT provider_reference FROM payments ORDER BY id")
+        .fetch_all(&app.pool)
+        .await
+        .expect("payments");
+    assert_eq!(references.len(), 2);
+    assert_ne!(
+        references[0], references[1],
+        "each customer has a charge of their own"
+    );
+    assert!(
+        references.iter().all(|r| !r.starts_with("test_the-same-key")),
+        "the provider never sees the client's raw key: {references:?}"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_declined_card_changes_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let client = app.new_client();

@@ -134,6 +134,12 @@ pub enum Conflict {
         product_id: i64,
         limit: i32,
     },
+    /// The product allows `limit` per customer, and this order would pass it
+    /// (earlier orders of the account, its e-mail or its address count).
+    CustomerLimit {
+        product_id: i64,
+        limit: i32,
+    },
     /// An order cannot move from `from` to `to`.
     StatusChange {
         from: OrderStatus,

@@ -187,6 +187,7 @@ pub static EN: Messages = Messages {
     admin_description: "Description",
     admin_price_input: "Price (€, e.g. 12.90)",
     admin_max_per_order: "Limit per order",
+    admin_max_per_customer: "Limit per customer (all orders, empty: none)",
     admin_view_in_shop: "View in the shop",
     admin_product_created: "Product created. Add an image.",
     admin_archived_note: "This product appears in orders: it is archived, hidden from the shop.",
@@ -286,6 +287,10 @@ fn conflict(conflict: &Conflict) -> String {
         Conflict::OverLimit { limit, .. } => {
             format!("an item in your basket is limited to {limit} per order")
         }
+        Conflict::CustomerLimit { limit, .. } => format!(
+            "an item in your basket is limited to {limit} per customer, earlier orders included \
+             (same account, e-mail or address)"
+        ),
         Conflict::StatusChange { from, to } => format!(
             "an order that is {} cannot become {}",
             EN.status(*from).to_lowercase(),

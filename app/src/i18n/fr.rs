@@ -192,6 +192,7 @@ pub static FR: Messages = Messages {
     admin_description: "Description",
     admin_price_input: "Prix (€, ex. 12,90)",
     admin_max_per_order: "Limite par commande",
+    admin_max_per_customer: "Limite par client (toutes commandes, vide : aucune)",
     admin_view_in_shop: "Voir dans la boutique",
     admin_product_created: "Produit créé. Ajoutez une image.",
     admin_archived_note: "Ce produit figure dans des commandes : il est archivé, caché de la boutique.",
@@ -289,6 +290,10 @@ fn conflict(conflict: &Conflict) -> String {
         Conflict::OverLimit { limit, .. } => {
             format!("un article de votre panier est limité à {limit} par commande")
         }
+        Conflict::CustomerLimit { limit, .. } => format!(
+            "un article de votre panier est limité à {limit} par client, commandes précédentes comprises \
+             (même compte, même e-mail ou même adresse)"
+        ),
         Conflict::StatusChange { from, to } => format!(
             "une commande {} ne peut pas devenir {}",
             FR.status(*from).to_lowercase(),

@@ -183,6 +183,7 @@ pub struct Messages {
     pub admin_description: &'static str,
     pub admin_price_input: &'static str,
     pub admin_max_per_order: &'static str,
+    pub admin_max_per_customer: &'static str,
     pub admin_view_in_shop: &'static str,
     pub admin_product_created: &'static str,
     pub admin_archived_note: &'static str,
@@ -340,6 +341,10 @@ mod tests {
                 from: OrderStatus::Shipped,
                 to: OrderStatus::Cancelled,
             },
+            Conflict::CustomerLimit {
+                product_id: 1,
+                limit: 1,
+            },
             Conflict::CategoryNotEmpty,
             Conflict::LastAdministrator,
             Conflict::OwnAccount,
@@ -349,6 +354,7 @@ mod tests {
                 Conflict::NotEnoughStock { .. }
                 | Conflict::SoldOut { .. }
                 | Conflict::OverLimit { .. }
+                | Conflict::CustomerLimit { .. }
                 | Conflict::StatusChange { .. }
                 | Conflict::CategoryNotEmpty
                 | Conflict::LastAdministrator

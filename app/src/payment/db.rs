@@ -52,22 +52,60 @@ pub async fn find_order_by_key(
     Ok(row.map(OrderSummary::from))
 }
 
+/// What a checkout took of one product, read from its locked row.
+#[derive(Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Taken {
+    pub name: String,
+    pub price_cents: i64,
+    pub max_per_customer: Option<i32>,
+}
+
 /// Takes `quantity` units if that many are left and the product is still
-/// on sale; returns its name and price, or `None` (and takes nothing) when
-/// stock is short or the product was archived meanwhile.
+/// on sale, or returns `None` (and takes nothing) when stock is short or
+/// the product was archived meanwhile. The row stays locked until the
+/// transaction ends, so checkouts of one product count its buyers in turn.
 pub async fn take_stock(
     tx: &mut Transaction<'_, Postgres>,
     product_id: i64,
     quantity: i32,
-) -> Result<Option<(String, i64)>, sqlx::Error> {
+) -> Result<Option<Taken>, sqlx::Error> {
     sqlx::query_as(
         "UPDATE products SET stock = stock - $2
          WHERE id = $1 AND stock >= $2 AND archived_at IS NULL
-         RETURNING name, price_cents",
+         RETURNING name, price_cents, max_per_customer",
     )
     .bind(product_id)
     .bind(quantity)
     .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Units of `product_id` that the buyer already has in orders that are not
+/// cancelled: by this account, by any account of the same e-mail address
+/// (without its "+tag"), or shipped to the same address.
+pub async fn bought_by_customer(
+    tx: &mut Transaction<'_, Postgres>,
+    product_id: i64,
+    user_id: i64,
+    address: &ShippingAddress,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COALESCE(SUM(l.quantity), 0)::BIGINT
+         FROM order_lines l
+         JOIN orders o ON o.id = l.order_id
+         JOIN users u ON u.id = o.user_id
+         WHERE l.product_id = $1 AND o.status <> 'cancelled'
+           AND (o.user_id = $2
+                OR customer_email_key(u.email) = (SELECT customer_email_key(email) FROM users WHERE id = $2)
+                OR customer_address_key(o.ship_street, o.ship_postcode, o.ship_country)
+                   = customer_address_key($3, $4, $5))",
+    )
+    .bind(product_id)
+    .bind(user_id)
+    .bind(&address.street)
+    .bind(&address.postcode)
+    .bind(&address.country)
+    .fetch_one(&mut **tx)
     .await
 }
 

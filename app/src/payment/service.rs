@@ -53,7 +53,20 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
     let mut short = Vec::new();
     for line in &lines {
         match db::take_stock(&mut tx, line.product_id, line.quantity).await? {
-            Some((name, price)) => taken.push((line.product_id, name, price, line.quantity)),
+            Some(took) => {
+                if let Some(limit) = took.max_per_customer {
+                    let bought =
+                        db::bought_by_customer(&mut tx, line.product_id, request.user_id, &request.address)
+                            .await?;
+                    if bought + i64::from(line.quantity) > i64::from(limit) {
+                        return Err(AppError::Conflict(Conflict::CustomerLimit {
+                            product_id: line.product_id,
+                            limit,
+                        }));
+                    }
+                }
+                taken.push((line.product_id, took.name, took.price_cents, line.quantity));
+            }
             None => short.push(Shortage {
                 product_id: line.product_id,
                 left: line.stock.min(line.quantity - 1).max(0),

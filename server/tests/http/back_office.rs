@@ -444,3 +444,67 @@ async fn images_are_checked_by_type_and_size_and_served_from_the_database(pool: 
     let (_, page) = app.get_html("/p/le-petit-prince").await;
     assert!(page.contains(&path), "the shop shows the new image");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_back_office_sets_and_clears_a_limit_per_customer(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, _) = admin_client(&app).await;
+    let console = create_product(&app, &admin, "Console Une Par Client", 5).await;
+    let limit_of = |id: i64| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<i32>>("SELECT max_per_customer FROM products WHERE id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .expect("product")
+        }
+    };
+    assert_eq!(limit_of(console).await, None, "no limit unless asked");
+    let category = category_id(&app, "jeux-video").await.to_string();
+    let id = console.to_string();
+    let update = |limit: &'static str| {
+        let (app, admin, category, id) = (&app, &admin, category.clone(), id.clone());
+        async move {
+            app.call_as(
+                admin,
+                "products/admin/update",
+                &[
+                    ("id", id.as_str()),
+                    ("name", "Console Une Par Client"),
+                    ("slug", "console-une-par-client"),
+                    ("description", "Édition limitée."),
+                    ("category_id", category.as_str()),
+                    ("price", "599,99"),
+                    ("max_per_order", "1"),
+                    ("max_per_customer", limit),
+                ],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(update("7").await, 200);
+    assert_eq!(limit_of(console).await, Some(7));
+    let (_, form) = app.get_html(&format!("/admin/products/{console}")).await;
+    assert!(
+        !form.contains(r#"name="max_per_customer""#),
+        "the page is for administrators only"
+    );
+    let page = admin
+        .get(app.url(&format!("/admin/products/{console}")))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains(r#"name="max_per_customer""#) && page.contains(r#"value="7""#),
+        "the edit form shows the limit"
+    );
+    assert_eq!(update("0").await, 400, "a limit is 1 to 100");
+    assert_eq!(limit_of(console).await, Some(7), "a refused form changes nothing");
+    assert_eq!(update("").await, 200);
+    assert_eq!(limit_of(console).await, None, "an empty field clears it");
+}

@@ -2,7 +2,10 @@
 //! Checkout through the real HTTP endpoints: no overselling under a crowd,
 //! one order per idempotency key, nothing taken when a card is declined.
 
-use crate::common::shop::{add, checkout, count, product_id, set_stock, stock_of, CARD_DECLINED, CARD_OK};
+use crate::common::shop::{
+    add, checkout, checkout_to, count, product_id, set_stock, stock_of, CARD_DECLINED, CARD_OK,
+};
+use crate::common::sign_up_form;
 use crate::common::spawn_app;
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
@@ -124,6 +127,69 @@ async fn two_customers_sending_one_key_get_two_charges_of_their_own(pool: PgPool
         references.iter().all(|r| !r.starts_with("test_the-same-key")),
         "the provider never sees the client's raw key: {references:?}"
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_limit_per_customer_counts_the_account_the_address_and_the_e_mail(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let console = product_id(&app, "le-petit-prince").await;
+    sqlx::query("UPDATE products SET max_per_customer = 1 WHERE id = $1")
+        .bind(console)
+        .execute(&app.pool)
+        .await
+        .expect("limit");
+    let buy = |client: reqwest::Client, key: &'static str, street: &'static str| {
+        let app = &app;
+        async move {
+            assert_eq!(add(app, &client, console, 1).await.status(), 200);
+            let answer = checkout_to(app, &client, key, CARD_OK, street).await;
+            let status = answer.status().as_u16();
+            let body: serde_json::Value = answer.json().await.expect("json");
+            (status, body)
+        }
+    };
+    let accounts: Vec<reqwest::Client> = (0..5).map(|_| app.new_client()).collect();
+    for (client, name) in accounts.iter().zip(["ada", "bob", "eve", "joe"]) {
+        app.register(client, name).await;
+    }
+    let same_mail = &accounts[4];
+    let form = sign_up_form("ada-again", "Ada+drop@example.com");
+    assert_eq!(app.call_as(same_mail, "auth/register", &form).await.status(), 200);
+
+    let (status, _) = buy(accounts[0].clone(), "limit-key-0001", "12 rue de la Paix").await;
+    assert_eq!(status, 200, "the first one is sold");
+    let (status, body) = buy(accounts[0].clone(), "limit-key-0002", "3 avenue Foch").await;
+    assert_eq!(status, 409, "the same account again");
+    assert_eq!(body["Conflict"]["CustomerLimit"]["limit"], 1, "{body}");
+    let (status, _) = buy(accounts[1].clone(), "limit-key-0003", "12, Rue de la PAIX").await;
+    assert_eq!(status, 409, "another account, the same flat");
+    let (status, _) = buy(same_mail.clone(), "limit-key-0004", "9 quai Voltaire").await;
+    assert_eq!(
+        status, 409,
+        "another account, the same e-mail (+tag and case aside)"
+    );
+    let (status, _) = buy(accounts[2].clone(), "limit-key-0005", "9 quai Voltaire").await;
+    assert_eq!(status, 200, "someone else, elsewhere");
+
+    // Concurrent accounts on one address: the product row orders them.
+    let racers = [&accounts[3], &accounts[1]];
+    let answers = join_all(
+        racers
+            .iter()
+            .zip(["limit-key-0006", "limit-key-0007"])
+            .map(|(client, key)| buy((*client).clone(), key, "1 place du Tertre")),
+    )
+    .await;
+    let sold = answers.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!(sold, 1, "{answers:?}");
+    assert_eq!(count(&app, "orders").await, 3);
+    let ordered: i64 =
+        sqlx::query_scalar("SELECT SUM(quantity)::BIGINT FROM order_lines WHERE product_id = $1")
+            .bind(console)
+            .fetch_one(&app.pool)
+            .await
+            .expect("lines");
+    assert_eq!(ordered, 3, "one each for three customers");
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -24,6 +24,7 @@ const PRODUCT_FIELDS: &[&str] = &[
     "price",
     "stock",
     "max_per_order",
+    "max_per_customer",
 ];
 
 #[component]
@@ -203,6 +204,14 @@ fn ProductFields(
             name="max_per_order"
             kind="number"
             value=product.as_ref().map_or("10".to_owned(), |p| p.max_per_order.to_string())
+            error
+        />
+        <FormField
+            label=move || i18n.t().admin_max_per_customer
+            name="max_per_customer"
+            kind="number"
+            value=product.as_ref().and_then(|p| p.max_per_customer).map(|n| n.to_string()).unwrap_or_default()
+            required=false
             error
         />
     }

@@ -85,10 +85,19 @@ pub async fn create_product(
     price: String,
     stock: i32,
     max_per_order: i32,
+    max_per_customer: Option<String>,
 ) -> Result<i64, AppError> {
     use server::*;
     audience::admin(|state, admin| async move {
-        let draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
+        let draft = ProductDraft::parse(
+            &name,
+            &slug,
+            &description,
+            category_id,
+            &price,
+            max_per_order,
+            max_per_customer.as_deref().unwrap_or_default(),
+        )?;
         let stock = parse_stock(stock)?;
         check_category(&state, draft.category_id).await?;
         let mut tx = state.pool.begin().await?;
@@ -121,10 +130,19 @@ pub async fn update_product(
     category_id: i64,
     price: String,
     max_per_order: i32,
+    max_per_customer: Option<String>,
 ) -> Result<(), AppError> {
     use server::*;
     audience::admin(|state, admin| async move {
-        let draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
+        let draft = ProductDraft::parse(
+            &name,
+            &slug,
+            &description,
+            category_id,
+            &price,
+            max_per_order,
+            max_per_customer.as_deref().unwrap_or_default(),
+        )?;
         check_category(&state, draft.category_id).await?;
         let mut tx = state.pool.begin().await?;
         let updated = db::update_product(&mut *tx, id, &draft)

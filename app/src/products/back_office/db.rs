@@ -10,7 +10,7 @@ use super::model::{
 
 const ADMIN_PRODUCT_COLUMNS: &str =
     "p.id, p.slug, p.name, p.description, p.category_id, c.name_fr AS category_name,
-     p.price_cents, p.stock, p.max_per_order, p.image_path, p.archived_at IS NOT NULL AS archived";
+     p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.image_path, p.archived_at IS NOT NULL AS archived";
 
 #[derive(sqlx::FromRow)]
 struct AdminProductRow {
@@ -23,6 +23,7 @@ struct AdminProductRow {
     price_cents: i64,
     stock: i32,
     max_per_order: i32,
+    max_per_customer: Option<i32>,
     image_path: String,
     archived: bool,
 }
@@ -39,6 +40,7 @@ impl From<AdminProductRow> for AdminProduct {
             price_cents: row.price_cents,
             stock: row.stock,
             max_per_order: row.max_per_order,
+            max_per_customer: row.max_per_customer,
             image_path: row.image_path,
             archived: row.archived,
         }
@@ -92,8 +94,9 @@ pub async fn insert_product(
     image_path: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO products (slug, name, description, category_id, price_cents, stock, max_per_order, image_path)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        "INSERT INTO products (slug, name, description, category_id, price_cents, stock, max_per_order,
+                               image_path, max_per_customer)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (slug) DO NOTHING RETURNING id",
     )
     .bind(&draft.slug)
@@ -104,6 +107,7 @@ pub async fn insert_product(
     .bind(stock)
     .bind(draft.max_per_order)
     .bind(image_path)
+    .bind(draft.max_per_customer)
     .fetch_optional(&mut **tx)
     .await
 }
@@ -116,7 +120,7 @@ pub async fn update_product(
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
         "UPDATE products SET slug = $2, name = $3, description = $4, category_id = $5, price_cents = $6,
-                             max_per_order = $7
+                             max_per_order = $7, max_per_customer = $8
          WHERE id = $1",
     )
     .bind(id)
@@ -126,6 +130,7 @@ pub async fn update_product(
     .bind(draft.category_id)
     .bind(draft.price_cents)
     .bind(draft.max_per_order)
+    .bind(draft.max_per_customer)
     .execute(db)
     .await?;
     Ok(result.rows_affected() == 1)

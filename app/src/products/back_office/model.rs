@@ -19,6 +19,8 @@ pub struct ProductDraft {
     pub category_id: i64,
     pub price_cents: i64,
     pub max_per_order: i32,
+    /// Units one customer may buy across all their orders; `None`: no limit.
+    pub max_per_customer: Option<i32>,
 }
 
 impl ProductDraft {
@@ -30,6 +32,7 @@ impl ProductDraft {
         category_id: i64,
         price: &str,
         max_per_order: i32,
+        max_per_customer: &str,
     ) -> Result<Self, AppError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
@@ -56,6 +59,18 @@ impl ProductDraft {
                 Rule::OutOfRange { min: 1, max: 100 },
             ));
         }
+        let max_per_customer = match max_per_customer.trim() {
+            "" => None,
+            raw => match raw.parse::<i32>() {
+                Ok(limit) if (1..=100).contains(&limit) => Some(limit),
+                _ => {
+                    return Err(AppError::validation(
+                        "max_per_customer",
+                        Rule::OutOfRange { min: 1, max: 100 },
+                    ))
+                }
+            },
+        };
         Ok(Self {
             name: name.to_owned(),
             slug,
@@ -63,6 +78,7 @@ impl ProductDraft {
             category_id,
             price_cents: parse_price(price)?,
             max_per_order,
+            max_per_customer,
         })
     }
 }
@@ -196,6 +212,7 @@ pub struct AdminProduct {
     pub price_cents: i64,
     pub stock: i32,
     pub max_per_order: i32,
+    pub max_per_customer: Option<i32>,
     pub image_path: String,
     pub archived: bool,
 }
@@ -274,18 +291,27 @@ mod tests {
 
     #[test]
     fn drafts_check_every_field() {
-        let ok = ProductDraft::parse("Console X", "", "Nice.", 1, "499,99", 1).expect("valid");
+        let ok = ProductDraft::parse("Console X", "", "Nice.", 1, "499,99", 1, "").expect("valid");
         assert_eq!((ok.slug.as_str(), ok.price_cents), ("console-x", 49_999));
-        assert!(ProductDraft::parse("", "", "", 1, "1", 1).is_err());
-        assert!(ProductDraft::parse("X", "Bad Slug", "", 1, "1", 1).is_err());
-        assert!(ProductDraft::parse("X", "", "", 1, "1", 0).is_err());
+        assert!(ProductDraft::parse("", "", "", 1, "1", 1, "").is_err());
+        assert!(ProductDraft::parse("X", "Bad Slug", "", 1, "1", 1, "").is_err());
+        assert!(ProductDraft::parse("X", "", "", 1, "1", 0, "").is_err());
+        assert_eq!(
+            ProductDraft::parse("X", "", "", 1, "1", 1, " 1 ").map(|d| d.max_per_customer),
+            Ok(Some(1)),
+            "one per customer"
+        );
+        for bad in ["0", "101", "one"] {
+            let error = ProductDraft::parse("X", "", "", 1, "1", 1, bad).expect_err(bad);
+            assert_eq!(error.field(), Some("max_per_customer"), "{bad}");
+        }
         assert!(parse_stock(-1).is_err());
         assert!(parse_adjustment(0, "recount").is_err());
         assert!(parse_adjustment(3, " ").is_err());
         assert_eq!(parse_adjustment(-2, " broken "), Ok((-2, "broken".to_owned())));
         assert!(parse_adjustment(i32::MIN, "overflow").is_err());
         assert!(
-            ProductDraft::parse("X", "", "a\0b", 1, "1", 1).is_err(),
+            ProductDraft::parse("X", "", "a\0b", 1, "1", 1, "").is_err(),
             "no NUL in text"
         );
     }

@@ -50,12 +50,23 @@ pub async fn add(app: &TestApp, client: &reqwest::Client, product: i64, quantity
 }
 
 pub async fn checkout(app: &TestApp, client: &reqwest::Client, key: &str, card: &str) -> reqwest::Response {
+    checkout_to(app, client, key, card, "12 rue de la Paix").await
+}
+
+/// A checkout shipped to `street` (75002 Paris, France).
+pub async fn checkout_to(
+    app: &TestApp,
+    client: &reqwest::Client,
+    key: &str,
+    card: &str,
+    street: &str,
+) -> reqwest::Response {
     app.call_as(
         client,
         "payment/checkout",
         &[
             ("ship_name", "Ada Lovelace"),
-            ("ship_street", "12 rue de la Paix"),
+            ("ship_street", street),
             ("ship_postcode", "75002"),
             ("ship_city", "Paris"),
             ("ship_country", "France"),

@@ -3,6 +3,12 @@
 ALTER TABLE products
     ADD COLUMN max_per_customer INTEGER CHECK (max_per_customer BETWEEN 1 AND 100);
 
+-- The shop's products, now with their limit per customer (the product page says it).
+CREATE OR REPLACE VIEW listed_products AS
+    SELECT id, slug, name, description, category_id, price_cents, stock, image_path, created_at,
+           search_name, search_vector, max_per_order, max_per_customer
+    FROM products WHERE archived_at IS NULL;
+
 -- The checkout counts what an account, an e-mail address or a shipping
 -- address already bought of a product: these find its orders quickly.
 CREATE INDEX order_lines_product_idx ON order_lines (product_id, order_id);

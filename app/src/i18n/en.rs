@@ -115,6 +115,7 @@ pub static EN: Messages = Messages {
     in_stock: "In stock",
     sold_out: "Sold out",
     only_left: |n| format!("Only {n} left"),
+    limit_per_customer: |n| format!("Limited to {n} per customer"),
     pagination_label: "Pages",
     previous_page: "← Previous",
     next_page: "Next →",

@@ -122,6 +122,7 @@ pub static FR: Messages = Messages {
     in_stock: "En stock",
     sold_out: "Épuisé",
     only_left: |n| format!("Plus que {n} en stock"),
+    limit_per_customer: |n| format!("Limité à {n} par client"),
     pagination_label: "Pages",
     previous_page: "← Précédente",
     next_page: "Suivante →",

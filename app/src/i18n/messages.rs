@@ -113,6 +113,7 @@ pub struct Messages {
     pub in_stock: &'static str,
     pub sold_out: &'static str,
     pub only_left: fn(i32) -> String,
+    pub limit_per_customer: fn(i32) -> String,
     pub pagination_label: &'static str,
     pub previous_page: &'static str,
     pub next_page: &'static str,

@@ -148,6 +148,7 @@ struct ProductDetailRow {
     price_cents: i64,
     stock: i32,
     max_per_order: i32,
+    max_per_customer: Option<i32>,
     image_path: String,
     category_id: i64,
     category_slug: String,
@@ -163,7 +164,8 @@ pub async fn find_product_by_slug(
     slug: &str,
 ) -> Result<Option<ProductDetail>, sqlx::Error> {
     let Some(row) = sqlx::query_as::<_, ProductDetailRow>(
-        "SELECT p.id, p.slug, p.name, p.description, p.price_cents, p.stock, p.max_per_order, p.image_path,
+        "SELECT p.id, p.slug, p.name, p.description, p.price_cents, p.stock, p.max_per_order,
+                p.max_per_customer, p.image_path,
                 c.id AS category_id, c.slug AS category_slug,
                 c.name_fr AS category_name_fr, c.name_en AS category_name_en
          FROM listed_products p JOIN categories c ON c.id = p.category_id
@@ -193,6 +195,7 @@ pub async fn find_product_by_slug(
         price_cents: row.price_cents,
         stock: row.stock,
         max_per_order: row.max_per_order,
+        max_per_customer: row.max_per_customer,
         image_path: row.image_path,
         category: Category {
             id: row.category_id,

@@ -220,6 +220,8 @@ pub struct ProductDetail {
     pub stock: i32,
     /// Most units one order may take (1 for some drops).
     pub max_per_order: i32,
+    /// Most units one customer may buy across orders, if limited.
+    pub max_per_customer: Option<i32>,
     pub image_path: String,
     pub category: Category,
     pub related: Vec<ProductSummary>,

@@ -46,6 +46,20 @@ async fn a_sold_out_product_says_so(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_product_limited_per_customer_says_so(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, html) = app.get_html("/p/le-petit-prince").await;
+    assert!(!html.contains("customer-limit"), "no limit, nothing said");
+    sqlx::query("UPDATE products SET max_per_customer = 1 WHERE slug = 'le-petit-prince'")
+        .execute(&app.pool)
+        .await
+        .expect("limit");
+    let (status, html) = app.get_html("/p/le-petit-prince").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Limité à 1 par client"), "the page names the limit");
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn unknown_products_and_categories_are_404(pool: PgPool) {
     let app = spawn_app(pool).await;
     for path in [

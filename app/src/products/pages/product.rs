@@ -78,6 +78,11 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <p>
                     <StockBadge stock=product.stock />
                 </p>
+                {product.max_per_customer.map(|limit| view! {
+                    <p class="product__limit" data-testid="customer-limit">
+                        {move || (i18n.t().limit_per_customer)(limit)}
+                    </p>
+                })}
                 <AddToBasketForm product_id=product.id max_quantity available />
             </div>
             <section class="product__description">

@@ -43,14 +43,7 @@ where
     F: FnOnce(AppState, User) -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
-    with_status(
-        async move {
-            let user = guard::require_user().await?;
-            let state = AppState::from_context()?;
-            body(state, user).await
-        }
-        .await,
-    )
+    for_caller(guard::require_user(), body).await
 }
 
 /// Administrators only; 401 for a guest, 403 for a customer.
@@ -59,11 +52,24 @@ where
     F: FnOnce(AppState, User) -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
+    for_caller(guard::require_admin(), body).await
+}
+
+/// Runs `body` for the caller `check` lets through; its refusal (401,
+/// 403) comes before anything the body would check.
+async fn for_caller<T, F, Fut>(
+    check: impl Future<Output = Result<User, AppError>>,
+    body: F,
+) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, User) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
     with_status(
         async move {
-            let admin = guard::require_admin().await?;
+            let caller = check.await?;
             let state = AppState::from_context()?;
-            body(state, admin).await
+            body(state, caller).await
         }
         .await,
     )

@@ -32,7 +32,6 @@ impl ProductDraft {
         category_id: i64,
         price: &str,
         max_per_order: i32,
-        max_per_customer: &str,
     ) -> Result<Self, AppError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
@@ -59,18 +58,6 @@ impl ProductDraft {
                 Rule::OutOfRange { min: 1, max: 100 },
             ));
         }
-        let max_per_customer = match max_per_customer.trim() {
-            "" => None,
-            raw => match raw.parse::<i32>() {
-                Ok(limit) if (1..=100).contains(&limit) => Some(limit),
-                _ => {
-                    return Err(AppError::validation(
-                        "max_per_customer",
-                        Rule::OutOfRange { min: 1, max: 100 },
-                    ))
-                }
-            },
-        };
         Ok(Self {
             name: name.to_owned(),
             slug,
@@ -78,8 +65,22 @@ impl ProductDraft {
             category_id,
             price_cents: parse_price(price)?,
             max_per_order,
-            max_per_customer,
+            max_per_customer: None,
         })
+    }
+}
+
+/// The limit per customer typed by the operator: empty for none, else 1 to 100.
+pub fn parse_customer_limit(raw: Option<&str>) -> Result<Option<i32>, AppError> {
+    match raw.map(str::trim).unwrap_or_default() {
+        "" => Ok(None),
+        raw => match raw.parse::<i32>() {
+            Ok(limit) if (1..=100).contains(&limit) => Ok(Some(limit)),
+            _ => Err(AppError::validation(
+                "max_per_customer",
+                Rule::OutOfRange { min: 1, max: 100 },
+            )),
+        },
     }
 }
 
@@ -291,18 +292,16 @@ mod tests {
 
     #[test]
     fn drafts_check_every_field() {
-        let ok = ProductDraft::parse("Console X", "", "Nice.", 1, "499,99", 1, "").expect("valid");
+        let ok = ProductDraft::parse("Console X", "", "Nice.", 1, "499,99", 1).expect("valid");
         assert_eq!((ok.slug.as_str(), ok.price_cents), ("console-x", 49_999));
-        assert!(ProductDraft::parse("", "", "", 1, "1", 1, "").is_err());
-        assert!(ProductDraft::parse("X", "Bad Slug", "", 1, "1", 1, "").is_err());
-        assert!(ProductDraft::parse("X", "", "", 1, "1", 0, "").is_err());
-        assert_eq!(
-            ProductDraft::parse("X", "", "", 1, "1", 1, " 1 ").map(|d| d.max_per_customer),
-            Ok(Some(1)),
-            "one per customer"
-        );
+        assert!(ProductDraft::parse("", "", "", 1, "1", 1).is_err());
+        assert!(ProductDraft::parse("X", "Bad Slug", "", 1, "1", 1).is_err());
+        assert!(ProductDraft::parse("X", "", "", 1, "1", 0).is_err());
+        assert_eq!(parse_customer_limit(Some(" 1 ")), Ok(Some(1)), "one per customer");
+        assert_eq!(parse_customer_limit(Some("")), Ok(None), "empty: no limit");
+        assert_eq!(parse_customer_limit(None), Ok(None));
         for bad in ["0", "101", "one"] {
-            let error = ProductDraft::parse("X", "", "", 1, "1", 1, bad).expect_err(bad);
+            let error = parse_customer_limit(Some(bad)).expect_err(bad);
             assert_eq!(error.field(), Some("max_per_customer"), "{bad}");
         }
         assert!(parse_stock(-1).is_err());
@@ -311,7 +310,7 @@ mod tests {
         assert_eq!(parse_adjustment(-2, " broken "), Ok((-2, "broken".to_owned())));
         assert!(parse_adjustment(i32::MIN, "overflow").is_err());
         assert!(
-            ProductDraft::parse("X", "", "a\0b", 1, "1", 1, "").is_err(),
+            ProductDraft::parse("X", "", "a\0b", 1, "1", 1).is_err(),
             "no NUL in text"
         );
     }

@@ -22,4 +22,6 @@ CREATE FUNCTION customer_email_key(email TEXT) RETURNS TEXT
 
 CREATE FUNCTION customer_address_key(street TEXT, postcode TEXT, country TEXT) RETURNS TEXT
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN lower(regexp_replace(street || postcode || country, '[^[:alnum:]]', '', 'g'));
+    RETURN concat_ws('|', lower(regexp_replace(street, '[^[:alnum:]]', '', 'g')),
+                           lower(regexp_replace(postcode, '[^[:alnum:]]', '', 'g')),
+                           lower(regexp_replace(country, '[^[:alnum:]]', '', 'g')));

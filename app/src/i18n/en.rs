@@ -254,7 +254,7 @@ fn rule(rule: &Rule) -> String {
             Format::PlainText => "the text contains control characters".to_owned(),
         },
         Rule::UnknownChoice => "choose one of the values offered".to_owned(),
-        Rule::AlreadyUsed => "already used: choose another one".to_owned(),
+        Rule::AlreadyUsed => "this is already used, choose another one".to_owned(),
         Rule::PasswordLikeIdentity => "must differ from your username and e-mail".to_owned(),
         Rule::PasswordsDiffer => "the two passwords differ".to_owned(),
         Rule::WrongPassword => "the current password is wrong".to_owned(),
@@ -275,6 +275,7 @@ fn rule(rule: &Rule) -> String {
 fn conflict(conflict: &Conflict) -> String {
     match conflict {
         Conflict::NotEnoughStock { lines } => match lines.as_slice() {
+            [line] if line.left == 0 => "an item in your basket has just sold out".to_owned(),
             [line] => format!(
                 "not enough stock: only {} left of an item in your basket",
                 line.left

@@ -255,7 +255,7 @@ fn rule(rule: &Rule) -> String {
             Format::PlainText => "le texte contient des caractères de contrôle".to_owned(),
         },
         Rule::UnknownChoice => "choisissez une valeur proposée".to_owned(),
-        Rule::AlreadyUsed => "déjà utilisé : choisissez-en un autre".to_owned(),
+        Rule::AlreadyUsed => "cette valeur est déjà utilisée, choisissez-en une autre".to_owned(),
         Rule::PasswordLikeIdentity => {
             "doit être différent de votre identifiant et de votre e-mail".to_owned()
         }
@@ -278,6 +278,7 @@ fn rule(rule: &Rule) -> String {
 fn conflict(conflict: &Conflict) -> String {
     match conflict {
         Conflict::NotEnoughStock { lines } => match lines.as_slice() {
+            [line] if line.left == 0 => "un article de votre panier vient d'être épuisé".to_owned(),
             [line] => format!(
                 "stock insuffisant : il ne reste que {} exemplaire(s) d'un article de votre panier",
                 line.left

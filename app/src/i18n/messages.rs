@@ -331,6 +331,9 @@ mod tests {
                 lines: vec![shortage(1, 0)],
             },
             Conflict::NotEnoughStock {
+                lines: vec![shortage(1, 2)],
+            },
+            Conflict::NotEnoughStock {
                 lines: vec![shortage(1, 0), shortage(2, 1)],
             },
             Conflict::SoldOut { product_id: 1 },

@@ -261,6 +261,6 @@ async fn a_crafted_error_in_a_url_shows_only_the_shops_sentences(pool: PgPool) {
     );
     assert_eq!(
         shown[5],
-        "Saisie invalide : déjà utilisé : choisissez-en un autre"
+        "Saisie invalide : cette valeur est déjà utilisée, choisissez-en une autre"
     );
 }

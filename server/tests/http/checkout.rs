@@ -156,8 +156,14 @@ async fn a_limit_per_customer_counts_the_account_the_address_and_the_e_mail(pool
             (status, body)
         }
     };
-    let accounts: Vec<reqwest::Client> = (0..5).map(|_| app.new_client()).collect();
-    for (client, name) in accounts.iter().zip(["ada", "bob", "eve", "joe"]) {
+    let accounts: Vec<reqwest::Client> = (0..7).map(|_| app.new_client()).collect();
+    for (client, name) in accounts
+        .iter()
+        .zip(["ada", "bob", "eve", "joe", "", "kim", "lea"])
+    {
+        if name.is_empty() {
+            continue;
+        }
         app.register(client, name).await;
     }
     let same_mail = &accounts[4];
@@ -179,8 +185,8 @@ async fn a_limit_per_customer_counts_the_account_the_address_and_the_e_mail(pool
     let (status, _) = buy(accounts[2].clone(), "limit-key-0005", "9 quai Voltaire").await;
     assert_eq!(status, 200, "someone else, elsewhere");
 
-    // Concurrent accounts on one address: the product row orders them.
-    let racers = [&accounts[3], &accounts[1]];
+    // Two fresh accounts, one address, at once: the product row orders them.
+    let racers = [&accounts[5], &accounts[6]];
     let answers = join_all(
         racers
             .iter()
@@ -190,6 +196,11 @@ async fn a_limit_per_customer_counts_the_account_the_address_and_the_e_mail(pool
     .await;
     let sold = answers.iter().filter(|(status, _)| *status == 200).count();
     assert_eq!(sold, 1, "{answers:?}");
+    let refused = answers
+        .iter()
+        .find(|(status, _)| *status == 409)
+        .expect("one refused");
+    assert_eq!(refused.1["Conflict"]["CustomerLimit"]["limit"], 1, "{answers:?}");
     assert_eq!(count(&app, "orders").await, 3);
     let ordered: i64 =
         sqlx::query_scalar("SELECT SUM(quantity)::BIGINT FROM order_lines WHERE product_id = $1")

@@ -11,14 +11,7 @@ async fn registering_logs_the_shopper_in_and_the_header_says_so(pool: PgPool) {
     assert_eq!(app.whoami(&client).await, None);
     app.register(&client, "ada").await;
     assert_eq!(app.whoami(&client).await.as_deref(), Some("ada"));
-    let html = client
-        .get(app.url("/"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let html = app.page_as(&client, "/").await;
     assert!(
         html.contains("Bonjour, Ada"),
         "server-rendered header knows the user"

@@ -491,14 +491,7 @@ async fn the_back_office_sets_and_clears_a_limit_per_customer(pool: PgPool) {
         !form.contains(r#"name="max_per_customer""#),
         "the page is for administrators only"
     );
-    let page = admin
-        .get(app.url(&format!("/admin/products/{console}")))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let page = app.page_as(&admin, &format!("/admin/products/{console}")).await;
     assert!(
         page.contains(r#"name="max_per_customer""#) && page.contains(r#"value="7""#),
         "the edit form shows the limit"

@@ -1,6 +1,7 @@
 //! The home page slice through HTTP: SSR content, locales, sorting, errors.
 
 use crate::common::{card_names, spawn_app};
+use app::ui::url::encode;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
@@ -160,15 +161,6 @@ async fn unknown_paths_get_the_styled_404_page(pool: PgPool) {
 /// A sentence a crafted link would like the shop to say.
 const CRAFTED: &str = "Boutique fermée, appelez le 08 99 12 34 56";
 
-fn encoded(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// The text of every error alert on a page, tags left out.
 fn error_alerts(html: &str) -> Vec<String> {
     html.split("<p ")
@@ -201,7 +193,7 @@ fn error_alerts(html: &str) -> Vec<String> {
 #[sqlx::test(migrations = "../migrations")]
 async fn crafted_listing_parameters_show_only_the_shops_sentences(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let crafted = encoded(CRAFTED);
+    let crafted = encode(CRAFTED);
     for path in [
         format!("/?sort={crafted}"),
         format!("/?page={crafted}"),
@@ -243,7 +235,7 @@ async fn a_crafted_error_in_a_url_shows_only_the_shops_sentences(pool: PgPool) {
         // Leptos carries the error as URL-safe base64 of its JSON.
         use base64::Engine as _;
         let in_url = base64::engine::general_purpose::URL_SAFE.encode(&error);
-        let path = format!("/login?__path=%2Fapi%2Fauth%2Flogin&__err={}", encoded(&in_url));
+        let path = format!("/login?__path=%2Fapi%2Fauth%2Flogin&__err={}", encode(&in_url));
         let (status, html) = app.get_html(&path).await;
         assert_eq!(status, 200, "{path}");
         assert!(!html.contains("08 99"), "{error} is shown: {html}");

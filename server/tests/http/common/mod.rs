@@ -131,6 +131,12 @@ impl TestApp {
         (status, response.text().await.expect("body"))
     }
 
+    /// The page at `path` as `client` (and its cookies) sees it.
+    pub async fn page_as(&self, client: &reqwest::Client, path: &str) -> String {
+        let response = client.get(self.url(path)).send().await.expect("GET");
+        response.text().await.expect("body")
+    }
+
     /// Calls a server function the way the hydrated app does.
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client

@@ -116,6 +116,8 @@ pub enum CardRefusal {
     Expired,
     Declined,
     InsufficientFunds,
+    /// The payment did not go through and nothing was charged.
+    NotCharged,
 }
 
 /// A request that is well formed but clashes with the shop's state.

@@ -17,6 +17,27 @@ pub struct AppState {
     /// Scheme and host the shop is reached at, for canonical URLs and the sitemap.
     pub public_url: String,
     pub auth: AuthSettings,
+    pub checkout: CheckoutSettings,
+}
+
+/// How long a checkout may wait for its payment.
+#[derive(Clone, Debug)]
+pub struct CheckoutSettings {
+    /// An order awaiting payment keeps its units this long; then any
+    /// instance asks the provider and settles it.
+    pub payment_window: chrono::Duration,
+    /// How long the checkout waits for the provider's answer before it
+    /// asks the provider what became of the charge.
+    pub charge_timeout: std::time::Duration,
+}
+
+impl Default for CheckoutSettings {
+    fn default() -> Self {
+        Self {
+            payment_window: chrono::Duration::minutes(10),
+            charge_timeout: std::time::Duration::from_secs(30),
+        }
+    }
 }
 
 /// Login throttling and session lifetime.
@@ -46,12 +67,16 @@ impl Default for AuthSettings {
 }
 
 impl AppState {
+    /// The state with the test card processor answering at once (its
+    /// records kept through `pool`) and the default checkout settings.
     pub fn new(pool: PgPool, public_url: impl Into<String>, auth: AuthSettings) -> Self {
+        let payments = Arc::new(TestCardProcessor::new(pool.clone(), std::time::Duration::ZERO));
         Self {
             pool,
-            payments: Arc::new(TestCardProcessor),
+            payments,
             public_url: public_url.into(),
             auth,
+            checkout: CheckoutSettings::default(),
         }
     }
 
@@ -69,6 +94,7 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("public_url", &self.public_url)
             .field("auth", &self.auth)
+            .field("checkout", &self.checkout)
             .finish_non_exhaustive()
     }
 }

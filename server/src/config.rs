@@ -42,6 +42,18 @@ pub struct WebConfig {
     /// Mark cookies Secure (set this in production behind HTTPS).
     #[arg(long, env = "WONDERMARKET_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+    /// An order awaiting payment keeps its units this many seconds; then
+    /// any instance asks the provider and settles it.
+    #[arg(long, env = "WONDERMARKET_PAYMENT_WINDOW_SECONDS", default_value_t = 600, value_parser = clap::value_parser!(i64).range(1..=86_400))]
+    pub payment_window_seconds: i64,
+    /// How long a checkout waits for the provider's answer before asking it
+    /// what became of the charge (keep it below the payment window).
+    #[arg(long, env = "WONDERMARKET_CHARGE_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub charge_timeout_seconds: u64,
+    /// The built-in test card processor answers each call after this many
+    /// milliseconds, like a real provider (200–800 ms); 0 answers at once.
+    #[arg(long, env = "WONDERMARKET_TEST_PAYMENT_LATENCY_MS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+    pub test_payment_latency_ms: u64,
 }
 
 impl WebConfig {
@@ -59,6 +71,16 @@ impl WebConfig {
             session_max_days: 30,
             trust_forwarded_for: false,
             secure_cookies: false,
+            payment_window_seconds: 600,
+            charge_timeout_seconds: 30,
+            test_payment_latency_ms: 0,
+        }
+    }
+
+    pub fn checkout_settings(&self) -> app::state::CheckoutSettings {
+        app::state::CheckoutSettings {
+            payment_window: chrono::Duration::seconds(self.payment_window_seconds),
+            charge_timeout: std::time::Duration::from_secs(self.charge_timeout_seconds),
         }
     }
 

@@ -2,9 +2,11 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use app::payment::gateway::TestCardProcessor;
 use app::{shell, state::AppState, App};
 use axum::extract::FromRef;
 use axum::Router;
@@ -64,9 +66,19 @@ impl Application {
                 tower_sessions::cookie::time::Duration::days(config.session_idle_days),
             ));
 
+        // The test processor stands for a provider elsewhere: it keeps its
+        // records through connections of its own, never the shop's.
+        let provider_pool =
+            crate::database::pool_options(8).connect_lazy_with((*pool.connect_options()).clone());
+        let mut app_state = AppState::new(pool, config.public_url(), config.auth_settings());
+        app_state.payments = Arc::new(TestCardProcessor::new(
+            provider_pool,
+            Duration::from_millis(config.test_payment_latency_ms),
+        ));
+        app_state.checkout = config.checkout_settings();
         let state = ServerState {
             leptos_options: leptos_options.clone(),
-            app: AppState::new(pool, config.public_url(), config.auth_settings()),
+            app: app_state,
         };
         let background = tokio::spawn(background_tasks(store, state.app.clone()));
         let provide_state = {
@@ -117,6 +129,8 @@ impl Application {
 /// Hourly: expired sessions, guest baskets abandoned for 30 days, and
 /// sign-up counts older than their hour.
 /// Every five minutes: refunds the payment provider has not confirmed.
+/// Every five seconds (and at start, after a crash): orders still awaiting
+/// payment past their window.
 /// Every instance runs them; each task is safe to run concurrently.
 async fn background_tasks(store: PostgresStore, state: AppState) {
     use tower_sessions::ExpiredDeletion;
@@ -150,7 +164,18 @@ async fn background_tasks(store: PostgresStore, state: AppState) {
             }
         }
     };
-    tokio::join!(sessions, guest_baskets, refunds);
+    let expired_orders = async {
+        let mut every_five_seconds = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            every_five_seconds.tick().await;
+            match app::payment::service::settle_expired_orders(&state).await {
+                Ok(0) => {}
+                Ok(orders) => tracing::info!(orders, "expired orders settled"),
+                Err(error) => tracing::error!(%error, "settling expired orders failed"),
+            }
+        }
+    };
+    tokio::join!(sessions, guest_baskets, refunds, expired_orders);
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what `docker stop` sends).

@@ -11,7 +11,7 @@ pub async fn dashboard(pool: &PgPool) -> Result<Dashboard, sqlx::Error> {
     // "Today" is the shop's day in Paris.
     let (orders_today, revenue_today_cents): (i64, i64) = sqlx::query_as(
         "SELECT count(*), coalesce(sum(total_cents), 0)::bigint FROM orders
-         WHERE status <> 'cancelled'
+         WHERE status IN ('paid', 'shipped', 'delivered')
            AND created_at >= date_trunc('day', now() AT TIME ZONE 'Europe/Paris') AT TIME ZONE 'Europe/Paris'",
     )
     .fetch_one(pool)

@@ -201,6 +201,20 @@ pub async fn clear(db: impl PgExecutor<'_>, key: BasketKey) -> Result<(), sqlx::
         .map(drop)
 }
 
+/// Takes out of the account's basket the products of its order just paid
+/// (what was added meanwhile stays).
+pub async fn clear_ordered(db: impl PgExecutor<'_>, user_id: i64, order_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM basket_lines
+         WHERE user_id = $1 AND product_id IN (SELECT product_id FROM order_lines WHERE order_id = $2)",
+    )
+    .bind(user_id)
+    .bind(order_id)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
 /// A guest basket's raw lines `(product, quantity, price seen)`, removed
 /// from the guest table as they are read (the login merge moves them).
 pub async fn take_guest_lines(

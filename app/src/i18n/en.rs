@@ -78,6 +78,7 @@ pub static EN: Messages = Messages {
     order_confirmed: "Thank you! Your order is confirmed.",
     order_number: "Order no.",
     order_total: "Total",
+    status_awaiting_payment: "Payment in progress",
     status_paid: "Paid",
     in_basket: |n| format!("{n} in your basket"),
     sort_relevance: "Relevance",
@@ -137,6 +138,7 @@ pub static EN: Messages = Messages {
     status_shipped: "Shipped",
     status_delivered: "Delivered",
     status_cancelled: "Cancelled",
+    status_payment_failed: "Payment not completed",
     order_title: |id| format!("Order no. {id} — WonderMarket"),
     order_placed_on: "Placed on",
     order_status_label: "Status",
@@ -266,6 +268,9 @@ fn rule(rule: &Rule) -> String {
             CardRefusal::Expired => "this card has expired",
             CardRefusal::Declined => "the card was declined",
             CardRefusal::InsufficientFunds => "insufficient funds on this card",
+            CardRefusal::NotCharged => {
+                "the payment did not go through and nothing was charged; you may try again"
+            }
         }
         .to_owned(),
         Rule::Unreadable => "check this field".to_owned(),

@@ -78,6 +78,7 @@ pub static FR: Messages = Messages {
     order_confirmed: "Merci ! Votre commande est confirmée.",
     order_number: "Commande n°",
     order_total: "Total",
+    status_awaiting_payment: "Paiement en cours",
     status_paid: "Payée",
     in_basket: |n| format!("{n} dans le panier"),
     sort_relevance: "Pertinence",
@@ -144,6 +145,7 @@ pub static FR: Messages = Messages {
     status_shipped: "Expédiée",
     status_delivered: "Livrée",
     status_cancelled: "Annulée",
+    status_payment_failed: "Paiement non abouti",
     order_title: |id| format!("Commande n° {id} — WonderMarket"),
     order_placed_on: "Passée le",
     order_status_label: "Statut",
@@ -269,6 +271,9 @@ fn rule(rule: &Rule) -> String {
             CardRefusal::Expired => "cette carte a expiré",
             CardRefusal::Declined => "la carte a été refusée",
             CardRefusal::InsufficientFunds => "provision insuffisante sur cette carte",
+            CardRefusal::NotCharged => {
+                "le paiement n'a pas abouti et rien n'a été débité ; vous pouvez réessayer"
+            }
         }
         .to_owned(),
         Rule::Unreadable => "vérifiez ce champ".to_owned(),

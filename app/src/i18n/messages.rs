@@ -80,6 +80,7 @@ pub struct Messages {
     pub order_confirmed: &'static str,
     pub order_number: &'static str,
     pub order_total: &'static str,
+    pub status_awaiting_payment: &'static str,
     pub status_paid: &'static str,
     pub in_basket: fn(i32) -> String,
     pub sort_relevance: &'static str,
@@ -135,6 +136,7 @@ pub struct Messages {
     pub status_shipped: &'static str,
     pub status_delivered: &'static str,
     pub status_cancelled: &'static str,
+    pub status_payment_failed: &'static str,
     pub order_title: fn(i64) -> String,
     pub order_placed_on: &'static str,
     pub order_status_label: &'static str,
@@ -233,10 +235,12 @@ impl Messages {
 
     pub fn status(&self, status: OrderStatus) -> &'static str {
         match status {
+            OrderStatus::AwaitingPayment => self.status_awaiting_payment,
             OrderStatus::Paid => self.status_paid,
             OrderStatus::Shipped => self.status_shipped,
             OrderStatus::Delivered => self.status_delivered,
             OrderStatus::Cancelled => self.status_cancelled,
+            OrderStatus::PaymentFailed => self.status_payment_failed,
         }
     }
 
@@ -297,6 +301,7 @@ mod tests {
             Rule::Card(CardRefusal::Expired),
             Rule::Card(CardRefusal::Declined),
             Rule::Card(CardRefusal::InsufficientFunds),
+            Rule::Card(CardRefusal::NotCharged),
             Rule::Unreadable,
         ];
         for rule in &rules {

@@ -27,8 +27,9 @@ impl From<OrderSummaryRow> for OrderSummary {
     }
 }
 
-/// Serialises checkouts of one user with one key, so that a double click
-/// waits for the first and then finds its order.
+/// Serialises the reservations of one account, whatever their key, so that
+/// a double click or a second tab waits for the first and then finds its
+/// order.
 pub async fn lock_checkout(tx: &mut Transaction<'_, Postgres>, user_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('checkout:' || $1::text, 0))")
         .bind(user_id)
@@ -43,10 +44,27 @@ pub async fn find_order_by_key(
     key: &str,
 ) -> Result<Option<OrderSummary>, sqlx::Error> {
     let row = sqlx::query_as::<_, OrderSummaryRow>(
-        "SELECT id, status, total_cents, created_at FROM orders WHERE user_id = $1 AND idempotency_key = $2",
+        "SELECT id, status, total_cents, created_at FROM orders
+         WHERE user_id = $1 AND idempotency_key = $2 AND status <> 'payment_failed'",
     )
     .bind(user_id)
     .bind(key)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(OrderSummary::from))
+}
+
+/// The account's order whose payment is under way, if any (another tab's).
+pub async fn find_awaiting_order(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+) -> Result<Option<OrderSummary>, sqlx::Error> {
+    let row = sqlx::query_as::<_, OrderSummaryRow>(
+        "SELECT id, status, total_cents, created_at FROM orders
+         WHERE user_id = $1 AND status = 'awaiting_payment'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user_id)
     .fetch_optional(db)
     .await?;
     Ok(row.map(OrderSummary::from))
@@ -81,7 +99,7 @@ pub async fn take_stock(
 }
 
 /// Units of `product_id` that the buyer already has in orders that are not
-/// cancelled: by this account, by any account of the same e-mail address
+/// cancelled or failed (orders awaiting payment count): by this account, by any account of the same e-mail address
 /// (without its "+tag"), or shipped to the same address.
 pub async fn bought_by_customer(
     tx: &mut Transaction<'_, Postgres>,
@@ -94,7 +112,7 @@ pub async fn bought_by_customer(
          FROM order_lines l
          JOIN orders o ON o.id = l.order_id
          JOIN users u ON u.id = o.user_id
-         WHERE l.product_id = $1 AND o.status <> 'cancelled'
+         WHERE l.product_id = $1 AND o.status NOT IN ('cancelled', 'payment_failed')
            AND (o.user_id = $2
                 OR customer_email_key(u.email) = (SELECT customer_email_key(email) FROM users WHERE id = $2)
                 OR customer_address_key(o.ship_street, o.ship_postcode, o.ship_country)
@@ -125,16 +143,20 @@ pub struct NewOrder<'a> {
     pub address: &'a ShippingAddress,
     pub card_brand: &'a str,
     pub card_last4: &'a str,
+    /// How long the order keeps its units while it awaits payment.
+    pub payment_window: chrono::Duration,
 }
 
+/// Writes the order as awaiting payment, until `now() + payment_window`.
 pub async fn insert_order(
     tx: &mut Transaction<'_, Postgres>,
     order: &NewOrder<'_>,
 ) -> Result<OrderSummary, sqlx::Error> {
     let row = sqlx::query_as::<_, OrderSummaryRow>(
         "INSERT INTO orders (id, user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
-                             ship_city, ship_country, card_brand, card_last4)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                             ship_city, ship_country, card_brand, card_last4, status, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'awaiting_payment',
+                 now() + make_interval(secs => $12))
          RETURNING id, status, total_cents, created_at",
     )
     .bind(order.id)
@@ -148,6 +170,7 @@ pub async fn insert_order(
     .bind(&order.address.country)
     .bind(order.card_brand)
     .bind(order.card_last4)
+    .bind(order.payment_window.num_milliseconds() as f64 / 1000.0)
     .fetch_one(&mut **tx)
     .await?;
     Ok(row.into())
@@ -190,10 +213,12 @@ pub async fn insert_payment(
         .map(drop)
 }
 
-/// The user's orders, newest first.
+/// The user's orders, newest first; attempts whose payment failed are not
+/// orders to the shopper.
 pub async fn list_orders_of(db: impl PgExecutor<'_>, user_id: i64) -> Result<Vec<OrderSummary>, sqlx::Error> {
     let rows = sqlx::query_as::<_, OrderSummaryRow>(
-        "SELECT id, status, total_cents, created_at FROM orders WHERE user_id = $1
+        "SELECT id, status, total_cents, created_at FROM orders
+         WHERE user_id = $1 AND status <> 'payment_failed'
          ORDER BY created_at DESC, id DESC LIMIT 100",
     )
     .bind(user_id)
@@ -318,6 +343,51 @@ pub async fn list_orders(
     Ok((orders, total))
 }
 
+/// An order to settle: its status, total and owner, the row locked until
+/// the transaction ends.
+pub async fn lock_order(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+) -> Result<Option<(OrderStatus, i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT status, total_cents, user_id FROM orders WHERE id = $1 FOR UPDATE")
+        .bind(order_id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// The summary of an order.
+pub async fn order_summary(db: impl PgExecutor<'_>, order_id: i64) -> Result<OrderSummary, sqlx::Error> {
+    sqlx::query_as::<_, OrderSummaryRow>(
+        "SELECT id, status, total_cents, created_at FROM orders WHERE id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(db)
+    .await
+    .map(OrderSummary::from)
+}
+
+/// Claims up to `limit` orders still awaiting payment past their expiry,
+/// for one minute: concurrent sweepers (every instance runs one) skip the
+/// rows another holds, and the claim is committed before the provider is
+/// asked, so no lock is held meanwhile. Returns `(order, owner)` pairs.
+pub async fn claim_expired_orders(
+    db: impl PgExecutor<'_>,
+    limit: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE orders SET settling_until = now() + interval '1 minute'
+         WHERE id IN (SELECT id FROM orders
+                      WHERE status = 'awaiting_payment' AND expires_at < now()
+                        AND (settling_until IS NULL OR settling_until < now())
+                      ORDER BY expires_at LIMIT $1
+                      FOR UPDATE SKIP LOCKED)
+         RETURNING id, user_id",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
 /// The order's status, its row locked until the transaction ends.
 pub async fn lock_order_status(
     tx: &mut Transaction<'_, Postgres>,
@@ -334,7 +404,7 @@ pub async fn update_status(
     order_id: i64,
     status: OrderStatus,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE orders SET status = $2 WHERE id = $1")
+    sqlx::query("UPDATE orders SET status = $2, expires_at = NULL, settling_until = NULL WHERE id = $1")
         .bind(order_id)
         .bind(status)
         .execute(&mut **tx)

@@ -174,6 +174,10 @@ mod tests {
         assert!(!Delivered.can_become(Cancelled));
         assert!(!Cancelled.can_become(Cancelled), "cancelled once");
         assert!(!Cancelled.can_become(Paid));
+        assert!(!AwaitingPayment.can_become(Paid), "only a charge pays an order");
+        assert!(!AwaitingPayment.can_become(Cancelled));
+        assert!(!PaymentFailed.can_become(Paid));
+        assert_eq!(OrderStatus::parse("awaiting_payment"), Ok(AwaitingPayment));
         assert_eq!(OrderStatus::parse("shipped"), Ok(Shipped));
         assert!(OrderStatus::parse("refunded").is_err());
     }
@@ -281,28 +285,42 @@ impl ShippingAddress {
     }
 }
 
-/// Where an order is: paid → shipped → delivered, or cancelled before it
-/// ships (cancelling gives the stock back: the units never left).
+/// Where an order is: awaiting payment → paid → shipped → delivered, or
+/// cancelled before it ships (cancelling gives the stock back: the units
+/// never left); an order whose payment failed gave its units back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "lowercase"))]
-#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
+    /// Units reserved, the card being charged.
+    AwaitingPayment,
     Paid,
     Shipped,
     Delivered,
     Cancelled,
+    /// The charge was refused or never made: the units went back on sale.
+    PaymentFailed,
 }
 
 impl OrderStatus {
-    pub const ALL: [Self; 4] = [Self::Paid, Self::Shipped, Self::Delivered, Self::Cancelled];
+    pub const ALL: [Self; 6] = [
+        Self::AwaitingPayment,
+        Self::Paid,
+        Self::Shipped,
+        Self::Delivered,
+        Self::Cancelled,
+        Self::PaymentFailed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::AwaitingPayment => "awaiting_payment",
             Self::Paid => "paid",
             Self::Shipped => "shipped",
             Self::Delivered => "delivered",
             Self::Cancelled => "cancelled",
+            Self::PaymentFailed => "payment_failed",
         }
     }
 
@@ -313,12 +331,13 @@ impl OrderStatus {
             .ok_or_else(|| AppError::validation("status", Rule::UnknownChoice))
     }
 
-    /// The statuses an operator may move an order to from this one.
+    /// The statuses an operator may move an order to from this one. The
+    /// checkout alone settles an order awaiting payment.
     pub fn next(self) -> &'static [Self] {
         match self {
             Self::Paid => &[Self::Shipped, Self::Cancelled],
             Self::Shipped => &[Self::Delivered],
-            Self::Delivered | Self::Cancelled => &[],
+            Self::AwaitingPayment | Self::Delivered | Self::Cancelled | Self::PaymentFailed => &[],
         }
     }
 

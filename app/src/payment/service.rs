@@ -1,9 +1,17 @@
-//! Checkout: one transaction that re-reads prices, takes stock with
-//! conditional updates, charges the card, writes the order and empties
-//! the basket — or changes nothing at all.
+//! Checkout in three steps, so that no lock is held and no connection is
+//! kept while the payment provider thinks:
+//! 1. **reserve**: one short transaction takes the units with conditional
+//!    updates and writes the order as awaiting payment;
+//! 2. **charge** the card, with no transaction open;
+//! 3. **settle**: the order becomes paid, or its units go back on sale.
+//!
+//! When the provider's answer is lost (a time-out, a crash of this
+//! process), the order is settled by asking the provider about its key;
+//! an order nobody settled is swept after its payment window by whichever
+//! instance claims it first.
 
 use super::db::{self, NewOrder};
-use super::gateway::PaymentError;
+use super::gateway::{PaymentError, PaymentReceipt};
 use super::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
 use crate::basket::db::{self as basket_db, BasketKey};
 use crate::error::{AppError, CardRefusal, Conflict, Rule, Shortage};
@@ -18,15 +26,73 @@ pub struct CheckoutRequest<'a> {
     pub card: Card,
 }
 
-#[tracing::instrument(skip_all, fields(user_id = request.user_id), err)]
+/// Places the basket's order and pays for it. The same key returns the
+/// same order; a second checkout of the account while one is being paid
+/// returns that one.
+#[tracing::instrument(skip_all, fields(user_id = request.user_id))]
 pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<OrderSummary, AppError> {
+    let order = match reserve(state, &request).await? {
+        Reservation::Existing(order) => return Ok(order),
+        Reservation::New(order) => order,
+    };
+    let key = provider_key(request.user_id, order.id);
+    let charged = tokio::time::timeout(
+        state.checkout.charge_timeout,
+        state.payments.charge(order.total_cents, &request.card, &key),
+    )
+    .await
+    .unwrap_or(Err(PaymentError::AnswerLost));
+    match charged {
+        Ok(receipt) => confirm(state, order.id, &receipt).await,
+        Err(PaymentError::AnswerLost) => {
+            tracing::warn!(
+                order_id = order.id,
+                "the charge's answer was lost; asking the provider"
+            );
+            match settle(state, order.id, request.user_id).await? {
+                Settled::Paid(order) => Ok(order),
+                Settled::Released => Err(card_refusal(CardRefusal::NotCharged)),
+                // The provider cannot tell now: the order keeps its units
+                // and its page says the payment is being checked.
+                Settled::Unknown => Ok(order),
+            }
+        }
+        Err(refused) => {
+            release(state, order.id, "payment refused").await?;
+            tracing::info!(order_id = order.id, reason = %refused, "payment refused; units released");
+            Err(card_refusal(match refused {
+                PaymentError::Declined => CardRefusal::Declined,
+                PaymentError::InsufficientFunds => CardRefusal::InsufficientFunds,
+                PaymentError::Unavailable | PaymentError::AnswerLost => CardRefusal::NotCharged,
+            }))
+        }
+    }
+}
+
+fn card_refusal(refusal: CardRefusal) -> AppError {
+    AppError::validation("card_number", Rule::Card(refusal))
+}
+
+enum Reservation {
+    /// The checkout already happened (same key) or is under way (another
+    /// tab): its order is the answer.
+    Existing(OrderSummary),
+    /// Units taken and the order written, awaiting payment.
+    New(OrderSummary),
+}
+
+/// Step 1, one short transaction: takes the basket's units and writes the
+/// order as awaiting payment, or changes nothing.
+async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Reservation, AppError> {
     let mut tx = state.pool.begin().await?;
     // One checkout per account at a time, whatever the key: a second tab
-    // waits here, then finds the order (same key) or the basket emptied.
+    // waits here, then finds the order (its own key, or one being paid).
     db::lock_checkout(&mut tx, request.user_id).await?;
     if let Some(order) = db::find_order_by_key(&mut *tx, request.user_id, request.key).await? {
-        tx.commit().await?;
-        return Ok(order);
+        return Ok(Reservation::Existing(order));
+    }
+    if let Some(order) = db::find_awaiting_order(&mut *tx, request.user_id).await? {
+        return Ok(Reservation::Existing(order));
     }
 
     // Lines come in product order, so concurrent checkouts lock products in
@@ -81,24 +147,7 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
         .iter()
         .map(|(_, _, price, qty)| price * i64::from(*qty))
         .sum();
-
-    let receipt = state
-        .payments
-        .charge(
-            total_cents,
-            &request.card,
-            &provider_key(request.user_id, request.key),
-        )
-        .await
-        .map_err(|error| match error {
-            PaymentError::Declined => AppError::validation("card_number", Rule::Card(CardRefusal::Declined)),
-            PaymentError::InsufficientFunds => {
-                AppError::validation("card_number", Rule::Card(CardRefusal::InsufficientFunds))
-            }
-            PaymentError::Unavailable => AppError::Internal,
-        })?;
-
-    let brand = format!("{:?}", receipt.brand);
+    let brand = format!("{:?}", request.card.number.brand());
     let order = db::insert_order(
         &mut tx,
         &NewOrder {
@@ -108,25 +157,124 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
             total_cents,
             address: &request.address,
             card_brand: &brand,
-            card_last4: &receipt.last4,
+            card_last4: request.card.number.last4(),
+            payment_window: state.checkout.payment_window,
         },
     )
     .await?;
     for (product_id, name, price, quantity) in &taken {
         db::insert_order_line(&mut tx, order.id, *product_id, name, *price, *quantity).await?;
     }
-    db::insert_payment(&mut tx, order.id, total_cents, &receipt.reference).await?;
-    basket_db::clear(&mut *tx, BasketKey::Account(request.user_id)).await?;
     tx.commit().await?;
-    tracing::info!(order_id = order.id, total_cents, "order paid");
-    Ok(order)
+    Ok(Reservation::New(order))
+}
+
+/// Step 3 after a charge: the order becomes paid, once, and leaves the
+/// basket.
+async fn confirm(
+    state: &AppState,
+    order_id: i64,
+    receipt: &PaymentReceipt,
+) -> Result<OrderSummary, AppError> {
+    let mut tx = state.pool.begin().await?;
+    let (status, total_cents, user_id) = db::lock_order(&mut tx, order_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match status {
+        OrderStatus::AwaitingPayment => {
+            db::update_status(&mut tx, order_id, OrderStatus::Paid).await?;
+            db::insert_payment(&mut tx, order_id, total_cents, &receipt.reference).await?;
+            basket_db::clear_ordered(&mut *tx, user_id, order_id).await?;
+            tx.commit().await?;
+            tracing::info!(order_id, total_cents, "order paid");
+        }
+        OrderStatus::PaymentFailed => {
+            // Cannot happen while the provider voids a key before the
+            // order is released; if it ever does, the money goes back.
+            drop(tx);
+            tracing::error!(order_id, "a charge arrived for a released order; refunding it");
+            let key = format!("refund-released-order-{order_id}");
+            if let Err(error) = state.payments.refund(&receipt.reference, total_cents, &key).await {
+                tracing::error!(order_id, %error, "could not refund the charge of a released order");
+            }
+            return Err(card_refusal(CardRefusal::NotCharged));
+        }
+        // Settled already (by a sweeper that asked the provider).
+        _ => drop(tx),
+    }
+    Ok(db::order_summary(&state.pool, order_id).await?)
+}
+
+/// Step 3 without a charge: the order's units go back on sale.
+async fn release(state: &AppState, order_id: i64, reason: &str) -> Result<bool, AppError> {
+    let mut tx = state.pool.begin().await?;
+    let Some((OrderStatus::AwaitingPayment, _, _)) = db::lock_order(&mut tx, order_id).await? else {
+        return Ok(false);
+    };
+    db::update_status(&mut tx, order_id, OrderStatus::PaymentFailed).await?;
+    stock::describe(&mut tx, StockChange::new(reason).for_order(order_id)).await?;
+    db::return_stock(&mut tx, order_id).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+enum Settled {
+    Paid(OrderSummary),
+    Released,
+    /// The provider did not answer; the order still awaits payment.
+    Unknown,
+}
+
+/// Settles an order whose charge's answer was lost by asking the provider
+/// about its key: charged → paid, not charged → released (the provider
+/// voids the key first, so a charge still on its way is refused).
+async fn settle(state: &AppState, order_id: i64, user_id: i64) -> Result<Settled, AppError> {
+    let key = provider_key(user_id, order_id);
+    let found = tokio::time::timeout(state.checkout.charge_timeout, state.payments.find_or_void(&key))
+        .await
+        .unwrap_or(Err(PaymentError::AnswerLost));
+    match found {
+        Ok(Some(receipt)) => Ok(Settled::Paid(confirm(state, order_id, &receipt).await?)),
+        Ok(None) => {
+            release(state, order_id, "payment not made").await?;
+            Ok(Settled::Released)
+        }
+        Err(error) => {
+            tracing::warn!(order_id, %error, "the provider could not say; the order waits");
+            Ok(Settled::Unknown)
+        }
+    }
+}
+
+/// Settles the orders still awaiting payment after their window (an
+/// instance crashed mid-checkout, or the provider never answered); returns
+/// how many were settled. Every instance runs it; each order is claimed by
+/// one at a time.
+pub async fn settle_expired_orders(state: &AppState) -> Result<usize, AppError> {
+    let mut settled = 0;
+    for (order_id, user_id) in db::claim_expired_orders(&state.pool, 50).await? {
+        match settle(state, order_id, user_id).await {
+            Ok(Settled::Paid(_)) => {
+                settled += 1;
+                tracing::info!(order_id, "expired order found charged: paid");
+            }
+            Ok(Settled::Released) => {
+                settled += 1;
+                tracing::info!(order_id, "expired order not charged: units released");
+            }
+            Ok(Settled::Unknown) => {}
+            Err(error) => tracing::error!(order_id, %error, "could not settle an expired order"),
+        }
+    }
+    Ok(settled)
 }
 
 /// The idempotency key the provider sees: made by the shop from the account
-/// and its checkout attempt, so two customers who send the same key never
-/// share a charge, and a retry of one attempt always names the same one.
-fn provider_key(user_id: i64, checkout_key: &str) -> String {
-    format!("wm-checkout-{user_id}-{checkout_key}")
+/// and its checkout attempt (the order number), never the client's value,
+/// so two customers never share a charge, a retry of one attempt always
+/// names the same one, and a new attempt after a refusal is a new charge.
+fn provider_key(user_id: i64, order_id: i64) -> String {
+    format!("wm-checkout-{user_id}-{order_id}")
 }
 
 /// Moves an order along its lifecycle; cancelling puts its stock back and
@@ -239,14 +387,15 @@ mod tests {
     use sqlx::PgPool;
 
     use super::*;
-    use crate::payment::gateway::{PaymentFuture, PaymentGateway, RefundFuture, TestCardProcessor};
+    use crate::payment::gateway::{
+        LookupFuture, PaymentFuture, PaymentGateway, RefundFuture, TestCardProcessor,
+    };
     use crate::payment::model::Refund;
     use crate::state::AuthSettings;
 
-    static CARDS: TestCardProcessor = TestCardProcessor;
-
     /// A provider that is down for its first `outages` refund calls.
     struct ProviderDown {
+        cards: TestCardProcessor,
         outages: usize,
         refund_calls: AtomicUsize,
         keys: std::sync::Mutex<Vec<String>>,
@@ -254,7 +403,11 @@ mod tests {
 
     impl PaymentGateway for ProviderDown {
         fn charge<'a>(&'a self, amount_cents: i64, card: &'a Card, key: &'a str) -> PaymentFuture<'a> {
-            CARDS.charge(amount_cents, card, key)
+            self.cards.charge(amount_cents, card, key)
+        }
+
+        fn find_or_void<'a>(&'a self, key: &'a str) -> LookupFuture<'a> {
+            self.cards.find_or_void(key)
         }
 
         fn refund<'a>(&'a self, reference: &'a str, amount_cents: i64, key: &'a str) -> RefundFuture<'a> {
@@ -263,7 +416,7 @@ mod tests {
             if call < self.outages {
                 Box::pin(async { Err(PaymentError::Unavailable) })
             } else {
-                CARDS.refund(reference, amount_cents, key)
+                self.cards.refund(reference, amount_cents, key)
             }
         }
     }
@@ -306,6 +459,13 @@ mod tests {
         .execute(pool)
         .await
         .expect("payment");
+        sqlx::query(
+            "INSERT INTO test_provider.charges (idempotency_key, outcome, amount_cents, reference)
+             VALUES ('wm-checkout-1', 'succeeded', 100000, 'ch_1')",
+        )
+        .execute(pool)
+        .await
+        .expect("the provider's record");
         (admin, product, order)
     }
 
@@ -342,6 +502,7 @@ mod tests {
         let (admin, product, order) = paid_order(&pool).await;
         assert_eq!(refund_of(&pool, order).await, None, "a paid order owes nothing");
         let gateway = Arc::new(ProviderDown {
+            cards: TestCardProcessor::new(pool.clone(), std::time::Duration::ZERO),
             outages: 2,
             refund_calls: AtomicUsize::new(0),
             keys: std::sync::Mutex::new(Vec::new()),

@@ -3,10 +3,10 @@
 //! one order per idempotency key, nothing taken when a card is declined.
 
 use crate::common::shop::{
-    add, checkout, checkout_to, count, product_id, set_stock, stock_of, CARD_DECLINED, CARD_OK,
+    add, checkout, checkout_to, count, orders_in, product_id, set_stock, stock_of, CARD_DECLINED, CARD_OK,
 };
 use crate::common::sign_up_form;
-use crate::common::spawn_app;
+use crate::common::{spawn_app, spawn_app_configured};
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
 use sqlx::PgPool;
@@ -60,10 +60,11 @@ async fn two_hundred_buyers_for_ten_consoles_make_exactly_ten_orders(pool: PgPoo
 }
 
 /// Ada puts two books in her basket and sends one checkout per key, all at
-/// once. Whatever the keys, that makes one order, one payment, and the
-/// stock is taken once; returns the answers.
-async fn checkouts_at_once(pool: PgPool, keys: &[&str]) -> Vec<(u16, serde_json::Value)> {
-    let app = spawn_app(pool).await;
+/// once, to a provider that takes `latency_ms` to charge. Whatever the
+/// keys, that makes one order, one charge, and the stock is taken once;
+/// returns the answers.
+async fn checkouts_at_once(pool: PgPool, keys: &[&str], latency_ms: u64) -> Vec<(u16, serde_json::Value)> {
+    let app = spawn_app_configured(pool, |config| config.test_payment_latency_ms = latency_ms).await;
     let client = app.new_client();
     app.register(&client, "ada").await;
     let book = product_id(&app, "le-petit-prince").await;
@@ -77,13 +78,15 @@ async fn checkouts_at_once(pool: PgPool, keys: &[&str]) -> Vec<(u16, serde_json:
     }
     assert_eq!(count(&app, "orders").await, 1, "{read:?}");
     assert_eq!(count(&app, "payments").await, 1);
+    assert_eq!(count(&app, "test_provider.charges").await, 1, "one charge");
+    assert_eq!(orders_in(&app, "paid").await, 1);
     assert_eq!(stock_of(&app, book).await, stock_before - 2, "stock taken once");
     read
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_same_key_five_times_at_once_is_one_order_and_one_payment(pool: PgPool) {
-    let answers = checkouts_at_once(pool, &["double-click-key"; 5]).await;
+    let answers = checkouts_at_once(pool, &["double-click-key"; 5], 0).await;
     let mut ids: Vec<i64> = answers
         .iter()
         .map(|(status, order)| {
@@ -97,18 +100,29 @@ async fn the_same_key_five_times_at_once_is_one_order_and_one_payment(pool: PgPo
 
 #[sqlx::test(migrations = "../migrations")]
 async fn two_tabs_with_two_keys_make_one_order_and_one_payment(pool: PgPool) {
+    // The provider takes 300 ms: the other tabs arrive while the first
+    // tab's order is being paid.
     let keys = ["first-tab-key-0001", "second-tab-key-002", "third-tab-key-0003"];
-    let statuses: Vec<u16> = checkouts_at_once(pool, &keys)
-        .await
-        .into_iter()
-        .map(|(s, _)| s)
+    let answers = checkouts_at_once(pool, &keys, 300).await;
+    let orders: Vec<i64> = answers
+        .iter()
+        .filter(|(status, _)| *status == 200)
+        .map(|(_, order)| order["id"].as_i64().expect("id"))
         .collect();
-    assert_eq!(statuses.iter().filter(|&&s| s == 200).count(), 1, "{statuses:?}");
-    assert_eq!(
-        statuses.iter().filter(|&&s| s == 400).count(),
-        2,
-        "the other tabs hear the basket is empty: {statuses:?}"
+    assert!(!orders.is_empty(), "{answers:?}");
+    assert!(
+        orders.iter().all(|id| *id == orders[0]),
+        "every tab that got an order got the same one: {answers:?}"
     );
+    for (status, answer) in &answers {
+        if *status != 200 {
+            assert_eq!(
+                (*status, &answer["Validation"]["field"]),
+                (400, &serde_json::json!("basket")),
+                "a tab that came after the payment hears the basket is empty"
+            );
+        }
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -222,9 +236,21 @@ async fn a_declined_card_changes_nothing(pool: PgPool) {
     assert_eq!(response.status(), 400);
     let error: serde_json::Value = response.json().await.expect("json");
     assert_eq!(error["Validation"]["field"], "card_number");
-    assert_eq!(stock_of(&app, ps5).await, 3, "stock untouched");
-    assert_eq!(count(&app, "orders").await, 0);
+    assert_eq!(stock_of(&app, ps5).await, 3, "the reserved unit is back");
+    assert_eq!(orders_in(&app, "payment_failed").await, 1, "the attempt is kept");
+    assert_eq!(count(&app, "orders").await, 1, "and is no order");
     assert_eq!(count(&app, "payments").await, 0);
+    let listed: serde_json::Value = app
+        .call_as(&client, "payment/my-orders", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(0),
+        "the shopper has no order"
+    );
     let basket: serde_json::Value = app
         .call_as(&client, "basket/get", &[])
         .await
@@ -236,6 +262,17 @@ async fn a_declined_card_changes_nothing(pool: PgPool) {
         Some(1),
         "the basket stays"
     );
+    // The same form, another card: a new attempt, a new charge.
+    let response = checkout(&app, &client, "declined-card-1", CARD_OK).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(orders_in(&app, "paid").await, 1);
+    assert_eq!(stock_of(&app, ps5).await, 2);
+    let outcomes: Vec<String> =
+        sqlx::query_scalar("SELECT outcome FROM test_provider.charges ORDER BY created_at")
+            .fetch_all(&app.pool)
+            .await
+            .expect("charges");
+    assert_eq!(outcomes, ["declined", "succeeded"]);
 }
 
 #[sqlx::test(migrations = "../migrations")]

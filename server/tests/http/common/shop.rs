@@ -37,6 +37,15 @@ pub async fn count(app: &TestApp, table: &str) -> i64 {
         .expect("count")
 }
 
+/// How many orders have `status`.
+pub async fn orders_in(app: &TestApp, status: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM orders WHERE status = $1")
+        .bind(status)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+}
+
 pub async fn add(app: &TestApp, client: &reqwest::Client, product: i64, quantity: i32) -> reqwest::Response {
     app.call_as(
         client,

@@ -3,10 +3,14 @@
 //! one order per idempotency key, nothing taken when a card is declined.
 
 use crate::common::shop::{
-    add, checkout, checkout_to, count, orders_in, product_id, set_stock, stock_of, CARD_DECLINED, CARD_OK,
+    add, basket_lines, checkout, checkout_to, count, orders_in, product_id, set_stock, sql, stock_of,
+    CARD_CHARGED_THEN_LOST, CARD_CHARGED_THEN_TIMEOUT, CARD_DECLINED, CARD_OK,
 };
 use crate::common::sign_up_form;
+use crate::common::TestApp;
 use crate::common::{spawn_app, spawn_app_configured};
+use app::payment::service::settle_expired_orders;
+use app::state::{AppState, AuthSettings};
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
 use sqlx::PgPool;
@@ -57,6 +61,177 @@ async fn two_hundred_buyers_for_ten_consoles_make_exactly_ten_orders(pool: PgPoo
         assert_eq!(count(&app, "orders").await - orders_before, 10, "round {round}");
     }
     assert_eq!(count(&app, "payments").await, 30);
+}
+
+/// Signs up `count` shoppers, each with their own cookies and one unit of
+/// `product` in the basket.
+async fn buyers_with_one_in_the_basket(app: &TestApp, count: usize, product: i64) -> Vec<reqwest::Client> {
+    let buyers: Vec<reqwest::Client> = (0..count).map(|_| app.new_client()).collect();
+    // Set-up, not under test: a few sign-ups at a time, as password hashing
+    // is deliberately slow and runs a bounded number at once.
+    stream::iter(buyers.iter().enumerate())
+        .map(|(i, client)| async move {
+            app.register(client, &format!("buyer{i}")).await;
+            assert_eq!(add(app, client, product, 1).await.status(), 200);
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
+    buyers
+}
+
+/// A drop as it happens with a real provider: every charge takes 300 ms,
+/// so hundreds of checkouts are in flight at once.
+#[sqlx::test(migrations = "../migrations")]
+async fn five_hundred_buyers_for_twenty_units_with_a_slow_provider(pool: PgPool) {
+    let app = spawn_app_configured(pool, |config| config.test_payment_latency_ms = 300).await;
+    let ps5 = product_id(&app, "playstation-5-slim").await;
+    set_stock(&app, ps5, 20).await;
+    let buyers = buyers_with_one_in_the_basket(&app, 500, ps5).await;
+    let keys: Vec<String> = (0..buyers.len()).map(|i| format!("drop-buyer-{i:04}")).collect();
+    let answers = join_all(
+        buyers
+            .iter()
+            .zip(&keys)
+            .map(|(client, key)| checkout(&app, client, key, CARD_OK)),
+    )
+    .await;
+    let mut statuses = Vec::new();
+    for answer in answers {
+        let status = answer.status().as_u16();
+        let body: serde_json::Value = answer.json().await.expect("every answer is JSON");
+        if status == 409 {
+            assert!(
+                body["Conflict"]["NotEnoughStock"].is_object() || body["Conflict"]["SoldOut"].is_object(),
+                "a clear answer: {body}"
+            );
+        }
+        statuses.push(status);
+    }
+    let paid = statuses.iter().filter(|&&s| s == 200).count();
+    let sold_out = statuses.iter().filter(|&&s| s == 409).count();
+    assert_eq!(
+        (paid, sold_out),
+        (20, 480),
+        "no other answer, no 5xx: {statuses:?}"
+    );
+    assert_eq!(stock_of(&app, ps5).await, 0);
+    assert_eq!(orders_in(&app, "paid").await, 20);
+    assert_eq!(
+        count(&app, "orders").await,
+        20,
+        "nobody else got as far as an order"
+    );
+    assert_eq!(count(&app, "payments").await, 20);
+    assert_eq!(
+        count(&app, "test_provider.charges").await,
+        20,
+        "twenty charges, no more"
+    );
+    assert_eq!(
+        app::products::stock::unbalanced_products(&app.pool)
+            .await
+            .expect("ledger"),
+        Vec::<i64>::new(),
+        "the stock ledger balances"
+    );
+}
+
+/// A checkout is still being charged when its payment window closes (time
+/// moved on in the database): the sweeper asks the provider, which has no
+/// charge yet and voids the key; the unit goes back on sale, the late
+/// charge is refused and the shopper hears nothing was charged.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_expired_reservation_is_released_and_its_late_charge_refused(pool: PgPool) {
+    let app = spawn_app_configured(pool, |config| config.test_payment_latency_ms = 2_000).await;
+    let ps5 = product_id(&app, "playstation-5-slim").await;
+    set_stock(&app, ps5, 1).await;
+    let ada = app.new_client();
+    app.register(&ada, "ada").await;
+    assert_eq!(add(&app, &ada, ps5, 1).await.status(), 200);
+    let paying = tokio::spawn({
+        let (url, origin, ada) = (app.url("/api/payment/checkout"), app.address.clone(), ada.clone());
+        async move {
+            ada.post(url)
+                .header("Origin", origin)
+                .form(&crate::common::shop::checkout_form(
+                    "expiring-key-1",
+                    CARD_OK,
+                    "1 rue",
+                ))
+                .send()
+                .await
+                .expect("POST")
+        }
+    });
+    while orders_in(&app, "awaiting_payment").await == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(stock_of(&app, ps5).await, 0, "the unit is reserved for ada");
+    sql(&app, "UPDATE orders SET expires_at = now() - interval '1 second'").await;
+    let state = AppState::new(app.pool.clone(), "https://shop.example", AuthSettings::default());
+    assert_eq!(settle_expired_orders(&state).await.expect("sweep"), 1);
+    assert_eq!(orders_in(&app, "payment_failed").await, 1);
+    assert_eq!(stock_of(&app, ps5).await, 1, "back on sale");
+
+    let answer = paying.await.expect("checkout");
+    assert_eq!(answer.status(), 400);
+    let body: serde_json::Value = answer.json().await.expect("json");
+    assert_eq!(body["Validation"]["rule"]["Card"], "NotCharged", "{body}");
+    assert_eq!(count(&app, "payments").await, 0);
+    let outcome: String = sqlx::query_scalar("SELECT outcome FROM test_provider.charges")
+        .fetch_one(&app.pool)
+        .await
+        .expect("the provider's record");
+    assert_eq!(outcome, "voided", "nothing was charged");
+
+    let grace = app.new_client();
+    app.register(&grace, "grace").await;
+    assert_eq!(add(&app, &grace, ps5, 1).await.status(), 200);
+    assert_eq!(
+        checkout(&app, &grace, "grace-key-0001", CARD_OK).await.status(),
+        200
+    );
+    assert_eq!(
+        settle_expired_orders(&state).await.expect("sweep"),
+        0,
+        "nothing left to settle"
+    );
+    assert_eq!(
+        app::products::stock::unbalanced_products(&app.pool)
+            .await
+            .expect("ledger"),
+        Vec::<i64>::new()
+    );
+}
+
+/// The provider charges, then its answer never comes: the checkout stops
+/// waiting, asks the provider, and the order is paid, once.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_charge_whose_answer_is_lost_is_found_and_paid_once(pool: PgPool) {
+    let app = spawn_app_configured(pool, |config| config.charge_timeout_seconds = 1).await;
+    let ps5 = product_id(&app, "playstation-5-slim").await;
+    let stock = stock_of(&app, ps5).await;
+    for (name, card) in [
+        ("ada", CARD_CHARGED_THEN_TIMEOUT),
+        ("grace", CARD_CHARGED_THEN_LOST),
+    ] {
+        let client = app.new_client();
+        app.register(&client, name).await;
+        assert_eq!(add(&app, &client, ps5, 1).await.status(), 200);
+        let answer = checkout(&app, &client, &format!("{name}-lost-answer"), card).await;
+        assert_eq!(answer.status(), 200, "{name}");
+        let order: serde_json::Value = answer.json().await.expect("json");
+        assert_eq!(order["status"], "paid", "{name}");
+        assert!(
+            basket_lines(&app, &client).await.is_empty(),
+            "{name}: the basket is emptied"
+        );
+    }
+    assert_eq!(orders_in(&app, "paid").await, 2);
+    assert_eq!(count(&app, "payments").await, 2);
+    assert_eq!(count(&app, "test_provider.charges").await, 2);
+    assert_eq!(stock_of(&app, ps5).await, stock - 2);
 }
 
 /// Ada puts two books in her basket and sends one checkout per key, all at

@@ -4,22 +4,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
-const SERVER: &str = env!("CARGO_BIN_EXE_server");
+use crate::common::process::{free_port, url_of, wait_healthy, SERVER};
 
 fn temp_data_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("wm-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("data dir");
     dir
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("free port")
 }
 
 fn start_server(data_dir: &Path, port: u16) -> Child {
@@ -32,19 +24,6 @@ fn start_server(data_dir: &Path, port: u16) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn server")
-}
-
-async fn wait_healthy(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(response) = reqwest::get(format!("http://127.0.0.1:{port}/health")).await {
-            if response.status() == 200 {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("the server did not become healthy");
 }
 
 fn terminate(child: Child) -> Output {
@@ -113,19 +92,6 @@ fn without_postgres_or_database_url_the_server_explains_what_to_do() {
     assert!(stderr.contains("DATABASE_URL="), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     let _ = std::fs::remove_dir_all(&data_dir);
-}
-
-/// The URL of the test's own database, on the server of DATABASE_URL.
-fn url_of(pool: &sqlx::PgPool) -> String {
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let database = pool
-        .connect_options()
-        .get_database()
-        .expect("database")
-        .to_owned();
-    let (address, query) = base.split_once('?').map_or((base.as_str(), ""), |(a, q)| (a, q));
-    let (server, _) = address.rsplit_once('/').expect("a path");
-    format!("{server}/{database}?{query}")
 }
 
 #[sqlx::test(migrations = "../migrations")]

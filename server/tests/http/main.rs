@@ -15,4 +15,5 @@ mod checkout;
 mod embedded_cluster;
 mod operations;
 mod orders;
+mod payment_recovery;
 mod products;

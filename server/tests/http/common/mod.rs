@@ -1,6 +1,7 @@
 #![allow(clippy::expect_used)] // test set-up: a failure should stop the test
 //! Spawns the real application on port 0 against the test's own database.
 
+pub mod process;
 pub mod shop;
 
 use server::config::WebConfig;
@@ -239,7 +240,7 @@ impl TestApp {
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects.
-fn cookie_client() -> reqwest::Client {
+pub fn cookie_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())

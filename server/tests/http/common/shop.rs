@@ -4,6 +4,10 @@ use super::TestApp;
 
 pub const CARD_OK: &str = "4242 4242 4242 4242";
 pub const CARD_DECLINED: &str = "4000 0000 0000 0002";
+pub use app::payment::gateway::{
+    TEST_CARD_CHARGED_THEN_CONNECTION_LOST as CARD_CHARGED_THEN_LOST,
+    TEST_CARD_CHARGED_THEN_TIMEOUT as CARD_CHARGED_THEN_TIMEOUT,
+};
 
 pub async fn product_id(app: &TestApp, slug: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
@@ -70,22 +74,23 @@ pub async fn checkout_to(
     card: &str,
     street: &str,
 ) -> reqwest::Response {
-    app.call_as(
-        client,
-        "payment/checkout",
-        &[
-            ("ship_name", "Ada Lovelace"),
-            ("ship_street", street),
-            ("ship_postcode", "75002"),
-            ("ship_city", "Paris"),
-            ("ship_country", "France"),
-            ("card_number", card),
-            ("card_expiry", "12/30"),
-            ("card_cvc", "123"),
-            ("idempotency_key", key),
-        ],
-    )
-    .await
+    app.call_as(client, "payment/checkout", &checkout_form(key, card, street))
+        .await
+}
+
+/// The checkout form's fields, shipped to `street` (75002 Paris, France).
+pub fn checkout_form<'a>(key: &'a str, card: &'a str, street: &'a str) -> [(&'static str, &'a str); 9] {
+    [
+        ("ship_name", "Ada Lovelace"),
+        ("ship_street", street),
+        ("ship_postcode", "75002"),
+        ("ship_city", "Paris"),
+        ("ship_country", "France"),
+        ("card_number", card),
+        ("card_expiry", "12/30"),
+        ("card_cvc", "123"),
+        ("idempotency_key", key),
+    ]
 }
 
 pub async fn json(response: reqwest::Response) -> serde_json::Value {

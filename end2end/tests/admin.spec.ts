@@ -78,6 +78,56 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(customer.page.getByTestId("order-status")).toHaveText("Expédiée");
       await customer.context.close();
     });
+
+    test("an admin holds a drop in baskets for 10 minutes; the shopper sees until when in the basket and at checkout", async ({ page, browser }) => {
+      const name = uniqueName("held");
+      await logInAsAdmin(page, "/admin/products/new", javaScriptEnabled);
+      await page.getByLabel("Nom", { exact: true }).fill(`Console ${name}`);
+      await page.getByLabel("Prix (€, ex. 12,90)").fill("499,99");
+      await page.getByLabel("Stock").fill("1");
+      await page.getByLabel("Réserver au panier pendant (minutes, vide : non)").fill("10");
+      await page.getByRole("button", { name: "Créer" }).click();
+      await expect(page).toHaveURL(/\/admin\/products\/\d+\?created=1$/);
+      const productPage = page.url().replace(/\?.*$/, "");
+
+      const context = await browser.newContext({ javaScriptEnabled });
+      const shopper = await context.newPage();
+      await shopper.goto(`/p/console-${name}`);
+      if (javaScriptEnabled) await hydrated(shopper);
+      await shopper.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
+      await expect(shopper.getByTestId("basket-count")).toHaveText("1");
+      // The guest signs up: the hold comes along into the account's basket.
+      await shopper.goto("/register?return_to=%2Fbasket");
+      if (javaScriptEnabled) await hydrated(shopper);
+      await register(shopper, uniqueName("early"));
+      await expect(shopper).toHaveURL(/\/basket$/);
+      if (javaScriptEnabled) await hydrated(shopper);
+      const hold = shopper.getByTestId("basket-hold");
+      await expect(hold).toContainText(/Réservé pour vous jusqu'à \d{2} h \d{2}\./);
+      if (javaScriptEnabled) {
+        await expect(shopper.getByTestId("hold-countdown")).toHaveText(/Encore (9|10) min \d{2} s\./);
+      } else {
+        await expect(shopper.getByTestId("hold-countdown")).toHaveCount(0);
+      }
+      await shopper.getByRole("link", { name: "Passer la commande" }).click();
+      await expect(shopper).toHaveURL(/\/checkout$/);
+      await expect(shopper.getByTestId("basket-hold")).toContainText(/Réservé pour vous jusqu'à \d{2} h \d{2}\./);
+
+      // For everyone else the console is gone while it is held.
+      const other = await browser.newContext({ javaScriptEnabled });
+      const otherPage = await other.newPage();
+      await otherPage.goto(`/p/console-${name}`);
+      await expect(otherPage.locator(".product__buy")).toContainText("Épuisé");
+      await other.close();
+      await page.goto(productPage);
+      await expect(page.getByTestId("admin-stock-now")).toContainText("Disponible maintenant : 0 · 1 réservé dans un panier");
+
+      if (javaScriptEnabled) await hydrated(shopper);
+      await fillCheckout(shopper, "4242 4242 4242 4242");
+      await expect(shopper).toHaveURL(/\/orders\/\d+\?placed=1$/);
+      await expect(shopper.getByTestId("order-status")).toHaveText("Payée");
+      await context.close();
+    });
   });
 }
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::{get_basket, take_merge_notice, AddToBasket};
-use super::model::Basket;
+use super::model::{Basket, Hold};
 use crate::auth::components::use_auth;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
@@ -186,4 +186,35 @@ pub fn MergeNoticeView() -> impl IntoView {
 pub fn AddToBasketError() -> impl IntoView {
     let error = use_url_error::<AddToBasket>();
     view! { <FormAlert error fields=&[] /> }
+}
+
+/// "Held for you until 20:14", rendered on the server, and when JavaScript
+/// runs a countdown beside it, updated every second.
+#[component]
+pub fn HoldNotice(hold: Hold) -> impl IntoView {
+    let i18n = use_i18n();
+    let seconds_left = RwSignal::new(None::<i64>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let until_ms = hold.until_ms;
+        let tick = move || {
+            let left = ((until_ms as f64 - js_sys::Date::now()) / 1000.0).ceil() as i64;
+            seconds_left.set(Some(left.max(0)));
+        };
+        tick();
+        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let clock = hold.clock;
+    view! {
+        <p class="hold" data-testid="basket-hold">
+            {move || (i18n.t().held_until)(&clock)}
+            {move || seconds_left.get().map(|left| view! {
+                " " <span class="hold__left" data-testid="hold-countdown" aria-live="off">
+                    {if left > 0 { (i18n.t().hold_left)(left) } else { i18n.t().hold_expired.to_owned() }}
+                </span>
+            })}
+        </p>
+    }
 }

@@ -3,7 +3,7 @@
 
 use sqlx::{PgExecutor, Postgres, Transaction};
 
-use super::model::{line_limit, BasketLine};
+use super::model::{line_limit, BasketLine, Hold};
 
 /// Whose basket: an account's, or a guest's (by the key in the session).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +33,8 @@ struct BasketLineRow {
     quantity: i32,
     stock: i32,
     max_per_order: i32,
+    held_until_ms: Option<i64>,
+    held_until_clock: Option<String>,
 }
 
 impl From<BasketLineRow> for BasketLine {
@@ -47,17 +49,26 @@ impl From<BasketLineRow> for BasketLine {
             quantity: row.quantity,
             stock: row.stock,
             max_per_order: row.max_per_order,
+            hold: row
+                .held_until_ms
+                .zip(row.held_until_clock)
+                .map(|(until_ms, clock)| Hold { until_ms, clock }),
         }
     }
 }
 
 /// The basket with today's prices and stock, in product order (archived
-/// products drop out).
+/// products drop out). A line's stock counts the units it holds.
 pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<BasketLine>, sqlx::Error> {
     let (table, owner, id) = key.table();
     let rows = sqlx::query_as::<_, BasketLineRow>(&format!(
         "SELECT p.id AS product_id, p.slug, p.name, p.image_path, p.price_cents AS unit_price_cents,
-                b.price_seen_cents, b.quantity, p.stock, p.max_per_order
+                b.price_seen_cents, b.quantity, p.max_per_order,
+                p.stock + CASE WHEN b.held_until > now() THEN b.quantity ELSE 0 END AS stock,
+                CASE WHEN b.held_until > now()
+                     THEN (extract(epoch FROM b.held_until) * 1000)::BIGINT END AS held_until_ms,
+                CASE WHEN b.held_until > now()
+                     THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock
          FROM {table} b JOIN listed_products p ON p.id = b.product_id
          WHERE b.{owner} = $1 ORDER BY p.id"
     ))
@@ -71,9 +82,13 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
 #[derive(Debug, sqlx::FromRow)]
 pub struct ProductLimits {
     pub name: String,
+    /// What the basket's owner can have: the stock others can buy, plus
+    /// what the owner's line holds.
     pub stock: i32,
     pub max_per_order: i32,
     pub price_cents: i64,
+    /// Minutes a basket holds the units of this product (a drop).
+    pub hold_minutes: Option<i32>,
 }
 
 impl ProductLimits {
@@ -82,14 +97,37 @@ impl ProductLimits {
     }
 }
 
+/// The limits of `product_id` for the basket `key` (none yet: a guest's
+/// first add).
 pub async fn product_limits(
     db: impl PgExecutor<'_>,
     product_id: i64,
+    key: Option<BasketKey>,
 ) -> Result<Option<ProductLimits>, sqlx::Error> {
-    sqlx::query_as("SELECT name, stock, max_per_order, price_cents FROM listed_products WHERE id = $1")
+    let (table, owner, id) = key.unwrap_or(BasketKey::Guest(0)).table();
+    let id = key.map(|_| id);
+    sqlx::query_as(&format!(
+        "SELECT p.name, p.max_per_order, p.price_cents, p.hold_minutes,
+                p.stock + coalesce((SELECT b.quantity FROM {table} b
+                                    WHERE b.{owner} = $2 AND b.product_id = p.id AND b.held_until > now()), 0)
+                    AS stock
+         FROM listed_products p WHERE p.id = $1"
+    ))
+    .bind(product_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Locks the product's row until the transaction ends: holds of one
+/// product are placed one at a time, so they never promise more than the
+/// shelf has.
+pub async fn lock_product(tx: &mut Transaction<'_, Postgres>, product_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1 FROM products WHERE id = $1 FOR UPDATE")
         .bind(product_id)
-        .fetch_optional(db)
+        .execute(&mut **tx)
         .await
+        .map(drop)
 }
 
 /// The line's quantity, locked until the transaction ends.
@@ -110,7 +148,9 @@ pub async fn line_quantity(
 
 /// Adds `units` to a line in one statement, never past `limit` (≥ 1), so
 /// that concurrent adds add up instead of overwriting each other; a new
-/// line remembers `price_seen_cents`. Returns the line's quantity.
+/// line remembers `price_seen_cents`. With `hold_minutes`, the line holds
+/// its units that long from now, or until its running hold ends (adding
+/// again does not extend a hold). Returns the line's quantity.
 pub async fn add_units(
     db: impl PgExecutor<'_>,
     key: BasketKey,
@@ -118,12 +158,16 @@ pub async fn add_units(
     units: i32,
     limit: i32,
     price_seen_cents: i64,
+    hold_minutes: Option<i32>,
 ) -> Result<i32, sqlx::Error> {
     let (table, owner, id) = key.table();
     sqlx::query_scalar(&format!(
-        "INSERT INTO {table} ({owner}, product_id, quantity, price_seen_cents) VALUES ($1, $2, LEAST($3, $4), $5)
+        "INSERT INTO {table} ({owner}, product_id, quantity, price_seen_cents, held_until)
+         VALUES ($1, $2, LEAST($3, $4), $5, now() + make_interval(mins => $6))
          ON CONFLICT ({owner}, product_id) DO UPDATE
-             SET quantity = GREATEST({table}.quantity, LEAST({table}.quantity + EXCLUDED.quantity, $4))
+             SET quantity = GREATEST({table}.quantity, LEAST({table}.quantity + EXCLUDED.quantity, $4)),
+                 held_until = CASE WHEN {table}.held_until > now() THEN {table}.held_until
+                                   ELSE EXCLUDED.held_until END
          RETURNING quantity"
     ))
     .bind(id)
@@ -131,6 +175,7 @@ pub async fn add_units(
     .bind(units)
     .bind(limit)
     .bind(price_seen_cents)
+    .bind(hold_minutes)
     .fetch_one(db)
     .await
 }
@@ -154,23 +199,35 @@ pub async fn set_line(
     Ok(result.rows_affected() == 1)
 }
 
-/// Sets a line's quantity, creating it if needed (the login merge).
+/// A guest's line as the login merge moves it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
+pub struct MovedLine {
+    pub product_id: i64,
+    pub quantity: i32,
+    pub price_seen_cents: i64,
+    pub held_until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Sets a line's quantity, creating it if needed (the login merge); a hold
+/// the guest's line had carries over, the later of two holds wins.
 pub async fn put_line(
     tx: &mut Transaction<'_, Postgres>,
     key: BasketKey,
-    product_id: i64,
+    line: &MovedLine,
     quantity: i32,
-    price_seen_cents: i64,
 ) -> Result<(), sqlx::Error> {
     let (table, owner, id) = key.table();
     sqlx::query(&format!(
-        "INSERT INTO {table} ({owner}, product_id, quantity, price_seen_cents) VALUES ($1, $2, $3, $4)
-         ON CONFLICT ({owner}, product_id) DO UPDATE SET quantity = EXCLUDED.quantity"
+        "INSERT INTO {table} ({owner}, product_id, quantity, price_seen_cents, held_until) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT ({owner}, product_id) DO UPDATE
+             SET quantity = EXCLUDED.quantity,
+                 held_until = GREATEST({table}.held_until, EXCLUDED.held_until)"
     ))
     .bind(id)
-    .bind(product_id)
+    .bind(line.product_id)
     .bind(quantity)
-    .bind(price_seen_cents)
+    .bind(line.price_seen_cents)
+    .bind(line.held_until)
     .execute(&mut **tx)
     .await
     .map(drop)
@@ -215,14 +272,15 @@ pub async fn clear_ordered(db: impl PgExecutor<'_>, user_id: i64, order_id: i64)
     .map(drop)
 }
 
-/// A guest basket's raw lines `(product, quantity, price seen)`, removed
-/// from the guest table as they are read (the login merge moves them).
+/// A guest basket's raw lines, in product order, removed from the guest
+/// table as they are read (the login merge moves them).
 pub async fn take_guest_lines(
     tx: &mut Transaction<'_, Postgres>,
     guest_id: i64,
-) -> Result<Vec<(i64, i32, i64)>, sqlx::Error> {
-    let mut lines: Vec<(i64, i32, i64)> = sqlx::query_as(
-        "DELETE FROM guest_basket_lines WHERE guest_id = $1 RETURNING product_id, quantity, price_seen_cents",
+) -> Result<Vec<MovedLine>, sqlx::Error> {
+    let mut lines: Vec<MovedLine> = sqlx::query_as(
+        "DELETE FROM guest_basket_lines WHERE guest_id = $1
+         RETURNING product_id, quantity, price_seen_cents, held_until",
     )
     .bind(guest_id)
     .fetch_all(&mut **tx)

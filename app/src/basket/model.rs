@@ -48,8 +48,21 @@ pub struct BasketLine {
     /// The price when the line was added.
     pub price_seen_cents: i64,
     pub quantity: i32,
+    /// What this shopper can have now: the stock others can buy, plus what
+    /// this line holds.
     pub stock: i32,
     pub max_per_order: i32,
+    /// Until when the line's units are kept for this shopper (a drop).
+    pub hold: Option<Hold>,
+}
+
+/// A line's units kept for its shopper until a moment: `until_ms` since the
+/// epoch (for the countdown) and the shop's clock time then, "20:14"
+/// (Paris), for the page that works without JavaScript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    pub until_ms: i64,
+    pub clock: String,
 }
 
 impl BasketLine {
@@ -103,6 +116,14 @@ pub struct Basket {
 }
 
 impl Basket {
+    /// The hold that ends first, if any line holds units.
+    pub fn first_hold(&self) -> Option<&Hold> {
+        self.lines
+            .iter()
+            .filter_map(|line| line.hold.as_ref())
+            .min_by_key(|hold| hold.until_ms)
+    }
+
     pub fn subtotal_cents(&self) -> i64 {
         self.lines.iter().map(BasketLine::line_total_cents).sum()
     }
@@ -155,6 +176,7 @@ mod tests {
             quantity: 2,
             stock: 1,
             max_per_order: 10,
+            hold: None,
         };
         let basket = Basket {
             lines: vec![line.clone()],

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::{ClearBasket, RemoveFromBasket, SetQuantity};
-use super::components::{refresh_basket_on_success, use_basket, MergeNoticeView};
+use super::components::{refresh_basket_on_success, use_basket, HoldNotice, MergeNoticeView};
 use super::model::{Basket, BasketLine};
 use crate::i18n::use_i18n;
 use crate::ui::forms::{use_action_error, use_url_error, FormAlert};
@@ -106,6 +106,7 @@ fn BasketLineView(line: BasketLine) -> impl IntoView {
                 </p>
                 {price_changed.then(|| view! { <p class="stock stock--low">{move || i18n.t().price_changed}</p> })}
                 {exceeds_stock.then(|| view! { <p class="stock stock--low">{move || i18n.t().exceeds_stock}</p> })}
+                {line.hold.clone().map(|hold| view! { <HoldNotice hold /> })}
                 <LineControls product_id=line.product_id name quantity=line.quantity limit />
             </div>
         </li>

@@ -77,11 +77,11 @@ pub async fn add(
     quantity: Quantity,
 ) -> Result<AddOutcome, AppError> {
     let requested = quantity.get();
-    let product = find_product(&state.pool, product_id).await?;
-    let limit = product.line_limit();
-    let key = match owner.key().await? {
+    let key = owner.key().await?;
+    let product = find_product(&state.pool, product_id, key).await?;
+    let key = match key {
         Some(key) => key,
-        None if limit == 0 => {
+        None if product.line_limit() == 0 => {
             return Ok(AddOutcome {
                 requested,
                 added: 0,
@@ -91,9 +91,19 @@ pub async fn add(
         None => owner.key_or_new().await?,
     };
     let mut tx = state.pool.begin().await?;
+    let limit = limit_under_lock(&mut tx, &product, product_id, key).await?;
     let current = db::line_quantity(&mut tx, key, product_id).await?.unwrap_or(0);
     let in_basket = if addable(current, requested, limit) > 0 {
-        db::add_units(&mut *tx, key, product_id, requested, limit, product.price_cents).await?
+        db::add_units(
+            &mut *tx,
+            key,
+            product_id,
+            requested,
+            limit,
+            product.price_cents,
+            product.hold_minutes,
+        )
+        .await?
     } else {
         current
     };
@@ -115,15 +125,17 @@ pub async fn set_quantity(
 ) -> Result<QuantityOutcome, AppError> {
     let requested = quantity.get();
     let key = owner.key().await?.ok_or(AppError::NotFound)?;
-    let product = find_product(&state.pool, product_id).await?;
-    let limit = product.line_limit();
+    let product = find_product(&state.pool, product_id, Some(key)).await?;
+    let mut tx = state.pool.begin().await?;
+    let limit = limit_under_lock(&mut tx, &product, product_id, key).await?;
     if limit == 0 {
         return Err(AppError::Conflict(Conflict::SoldOut { product_id }));
     }
     let in_basket = requested.min(limit);
-    if !db::set_line(&state.pool, key, product_id, in_basket).await? {
+    if !db::set_line(&mut *tx, key, product_id, in_basket).await? {
         return Err(AppError::NotFound);
     }
+    tx.commit().await?;
     Ok(QuantityOutcome { requested, in_basket })
 }
 
@@ -154,8 +166,14 @@ pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i6
     let mut notice = MergeNotice::default();
     let mut tx = state.pool.begin().await?;
     let lines = db::take_guest_lines(&mut tx, guest).await?;
-    for &(product_id, quantity, price_seen_cents) in &lines {
-        let Some(product) = db::product_limits(&mut *tx, product_id).await? else {
+    for line in &lines {
+        let (product_id, quantity) = (line.product_id, line.quantity);
+        // The guest's own hold was just taken out with its line, so what
+        // the account may keep counts it once.
+        if line.held_until.is_some() {
+            db::lock_product(&mut tx, product_id).await?;
+        }
+        let Some(product) = db::product_limits(&mut *tx, product_id, Some(account)).await? else {
             continue;
         };
         let current = db::line_quantity(&mut tx, account, product_id)
@@ -164,7 +182,7 @@ pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i6
         let wanted = current + quantity;
         let kept = merged_quantity(current, quantity, product.line_limit());
         if kept > current {
-            db::put_line(&mut tx, account, product_id, kept, price_seen_cents).await?;
+            db::put_line(&mut tx, account, line, kept).await?;
         }
         notice.added += kept - current;
         if kept < wanted {
@@ -218,10 +236,30 @@ fn merged_quantity(current: i32, from_guest: i32, limit: i32) -> i32 {
     (current + from_guest).min(limit).max(current)
 }
 
-async fn find_product(db: impl sqlx::PgExecutor<'_>, product_id: i64) -> Result<ProductLimits, AppError> {
-    db::product_limits(db, product_id)
+async fn find_product(
+    db: impl sqlx::PgExecutor<'_>,
+    product_id: i64,
+    key: Option<BasketKey>,
+) -> Result<ProductLimits, AppError> {
+    db::product_limits(db, product_id, key)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// The most the line may hold. For a product whose baskets hold units,
+/// the product row is locked first and its limits read again, so that two
+/// shoppers cannot both be promised the last unit.
+async fn limit_under_lock(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    product: &ProductLimits,
+    product_id: i64,
+    key: BasketKey,
+) -> Result<i32, AppError> {
+    if product.hold_minutes.is_none() {
+        return Ok(product.line_limit());
+    }
+    db::lock_product(tx, product_id).await?;
+    Ok(find_product(&mut **tx, product_id, Some(key)).await?.line_limit())
 }
 
 async fn guest_id(session: &Session) -> Result<Option<i64>, AppError> {

@@ -78,24 +78,45 @@ pub struct Taken {
     pub max_per_customer: Option<i32>,
 }
 
-/// Takes `quantity` units if that many are left and the product is still
-/// on sale, or returns `None` (and takes nothing) when stock is short or
-/// the product was archived meanwhile. The row stays locked until the
-/// transaction ends, so checkouts of one product count its buyers in turn.
+/// Takes `quantity` units for `user_id` if that many are left besides what
+/// other baskets hold and the product is still on sale, or returns `None`
+/// (and takes nothing) when stock is short or the product was archived
+/// meanwhile. What the buyer's own line held becomes the order's. The row
+/// stays locked until the transaction ends, so checkouts of one product
+/// count its buyers in turn.
 pub async fn take_stock(
     tx: &mut Transaction<'_, Postgres>,
     product_id: i64,
     quantity: i32,
+    user_id: i64,
 ) -> Result<Option<Taken>, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE products SET stock = stock - $2
-         WHERE id = $1 AND stock >= $2 AND archived_at IS NULL
-         RETURNING name, price_cents, max_per_customer",
+    // Lock first: the next statement's snapshot then sees every hold placed
+    // before this checkout (holds are placed under the same lock).
+    sqlx::query("SELECT 1 FROM products WHERE id = $1 FOR UPDATE")
+        .bind(product_id)
+        .execute(&mut **tx)
+        .await?;
+    let taken = sqlx::query_as(
+        "UPDATE products p SET stock = p.stock - $2
+         WHERE p.id = $1 AND p.archived_at IS NULL
+           AND p.stock - coalesce((SELECT held FROM held_units WHERE product_id = $1), 0)
+               + coalesce((SELECT quantity FROM basket_lines
+                           WHERE user_id = $3 AND product_id = $1 AND held_until > now()), 0) >= $2
+         RETURNING p.name, p.price_cents, p.max_per_customer",
     )
     .bind(product_id)
     .bind(quantity)
+    .bind(user_id)
     .fetch_optional(&mut **tx)
-    .await
+    .await?;
+    if taken.is_some() {
+        sqlx::query("UPDATE basket_lines SET held_until = NULL WHERE user_id = $1 AND product_id = $2")
+            .bind(user_id)
+            .bind(product_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(taken)
 }
 
 /// Units of `product_id` that the buyer already has in orders that are not

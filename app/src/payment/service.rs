@@ -118,7 +118,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
     let mut taken = Vec::with_capacity(lines.len());
     let mut short = Vec::new();
     for line in &lines {
-        match db::take_stock(&mut tx, line.product_id, line.quantity).await? {
+        match db::take_stock(&mut tx, line.product_id, line.quantity, request.user_id).await? {
             Some(took) => {
                 if let Some(limit) = took.max_per_customer {
                     let bought =
@@ -471,14 +471,17 @@ mod tests {
 
     #[sqlx::test(migrations = "../migrations")]
     async fn an_archived_product_cannot_be_taken(pool: PgPool) {
-        let (_, product, _) = paid_order(&pool).await;
+        let (admin, product, _) = paid_order(&pool).await;
         sqlx::query("UPDATE products SET archived_at = now() WHERE id = $1")
             .bind(product)
             .execute(&pool)
             .await
             .expect("archive");
         let mut tx = pool.begin().await.expect("tx");
-        assert_eq!(db::take_stock(&mut tx, product, 1).await.expect("take"), None);
+        assert_eq!(
+            db::take_stock(&mut tx, product, 1, admin).await.expect("take"),
+            None
+        );
         tx.commit().await.expect("commit");
         let stock: i32 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
             .bind(product)

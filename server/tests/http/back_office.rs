@@ -446,24 +446,26 @@ async fn images_are_checked_by_type_and_size_and_served_from_the_database(pool: 
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_back_office_sets_and_clears_a_limit_per_customer(pool: PgPool) {
+async fn the_back_office_sets_and_clears_a_limit_per_customer_and_a_basket_hold(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, _) = admin_client(&app).await;
     let console = create_product(&app, &admin, "Console Une Par Client", 5).await;
     let limit_of = |id: i64| {
         let pool = app.pool.clone();
         async move {
-            sqlx::query_scalar::<_, Option<i32>>("SELECT max_per_customer FROM products WHERE id = $1")
-                .bind(id)
-                .fetch_one(&pool)
-                .await
-                .expect("product")
+            sqlx::query_as::<_, (Option<i32>, Option<i32>)>(
+                "SELECT max_per_customer, hold_minutes FROM products WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .expect("product")
         }
     };
-    assert_eq!(limit_of(console).await, None, "no limit unless asked");
+    assert_eq!(limit_of(console).await, (None, None), "no limit unless asked");
     let category = category_id(&app, "jeux-video").await.to_string();
     let id = console.to_string();
-    let update = |limit: &'static str| {
+    let update = |limit: &'static str, hold: &'static str| {
         let (app, admin, category, id) = (&app, &admin, category.clone(), id.clone());
         async move {
             app.call_as(
@@ -478,14 +480,15 @@ async fn the_back_office_sets_and_clears_a_limit_per_customer(pool: PgPool) {
                     ("price", "599,99"),
                     ("max_per_order", "1"),
                     ("max_per_customer", limit),
+                    ("hold_minutes", hold),
                 ],
             )
             .await
             .status()
         }
     };
-    assert_eq!(update("7").await, 200);
-    assert_eq!(limit_of(console).await, Some(7));
+    assert_eq!(update("7", "15").await, 200);
+    assert_eq!(limit_of(console).await, (Some(7), Some(15)));
     let (_, form) = app.get_html(&format!("/admin/products/{console}")).await;
     assert!(
         !form.contains(r#"name="max_per_customer""#),
@@ -496,8 +499,18 @@ async fn the_back_office_sets_and_clears_a_limit_per_customer(pool: PgPool) {
         page.contains(r#"name="max_per_customer""#) && page.contains(r#"value="7""#),
         "the edit form shows the limit"
     );
-    assert_eq!(update("0").await, 400, "a limit is 1 to 100");
-    assert_eq!(limit_of(console).await, Some(7), "a refused form changes nothing");
-    assert_eq!(update("").await, 200);
-    assert_eq!(limit_of(console).await, None, "an empty field clears it");
+    assert!(
+        page.contains(r#"name="hold_minutes""#) && page.contains(r#"value="15""#),
+        "and the hold"
+    );
+    assert_eq!(update("0", "15").await, 400, "a limit is 1 to 100");
+    assert_eq!(update("7", "121").await, 400, "a hold is 1 to 120 minutes");
+    assert_eq!(update("7", "dix").await, 400);
+    assert_eq!(
+        limit_of(console).await,
+        (Some(7), Some(15)),
+        "a refused form changes nothing"
+    );
+    assert_eq!(update("", "").await, 200);
+    assert_eq!(limit_of(console).await, (None, None), "empty fields clear them");
 }

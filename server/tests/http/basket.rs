@@ -3,7 +3,9 @@
 //! quantities are capped by stock and the per-order limit, and logging in
 //! merges the guest basket into the account's with a notice.
 
-use crate::common::shop::{add, basket_lines, count, json, product_id, set_quantity, sql};
+use crate::common::shop::{
+    add, basket_lines, checkout, count, json, product_id, set_quantity, set_stock, sql, stock_of, CARD_OK,
+};
 use crate::common::{sign_up_form, spawn_app, PASSWORD};
 use sqlx::PgPool;
 
@@ -272,4 +274,89 @@ async fn abandoned_guest_baskets_are_forgotten_after_thirty_days(pool: PgPool) {
     assert_eq!(deleted, 1);
     assert_eq!(basket_lines(&app, &fresh).await, vec![(book, 1)]);
     assert!(basket_lines(&app, &old).await.is_empty());
+}
+
+/// A drop that holds its units in baskets for 10 minutes: the unit Ada put
+/// in her basket is hers alone until the hold ends, then anyone's again,
+/// with nothing sweeping it.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_held_unit_is_its_holders_until_the_hold_ends(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let ps5 = product_id(&app, "playstation-5-slim").await;
+    set_stock(&app, ps5, 1).await;
+    sql(
+        &app,
+        "UPDATE products SET hold_minutes = 10 WHERE slug = 'playstation-5-slim'",
+    )
+    .await;
+    let ada = app.new_client();
+    app.register(&ada, "ada").await;
+    assert_eq!(json(add(&app, &ada, ps5, 1).await).await["added"], 1);
+
+    let basket = json(app.call_as(&ada, "basket/get", &[]).await).await;
+    let line = &basket["lines"][0];
+    assert_eq!(line["stock"], 1, "Ada can still have her unit");
+    let until_ms = line["hold"]["until_ms"].as_i64().expect("a hold");
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    assert!(
+        (9 * 60_000..=10 * 60_000 + 5_000).contains(&(until_ms - now_ms)),
+        "held for 10 minutes: {line}"
+    );
+    let clock = line["hold"]["clock"].as_str().expect("clock");
+    let page = app.page_as(&ada, "/basket").await;
+    assert!(
+        page.contains(&format!(
+            "Réservé pour vous jusqu'à {}.",
+            clock.replace(':', " h ")
+        )),
+        "the basket page says until when, without JavaScript"
+    );
+
+    let grace = app.new_client();
+    assert_eq!(
+        json(add(&app, &grace, ps5, 1).await).await["added"],
+        0,
+        "nothing left for Grace"
+    );
+    let (_, product_page) = app.get_html("/p/playstation-5-slim").await;
+    assert!(product_page.contains(r#""availability":"https://schema.org/OutOfStock""#));
+    let (_, search) = app.get_html("/search?q=playstation+5").await;
+    assert!(search.contains("Épuisé"), "the search card shows it sold out");
+    assert_eq!(stock_of(&app, ps5).await, 1, "the unit is still on the shelf");
+
+    // Ten minutes pass (in the database): nothing sweeps, yet the unit is free.
+    sql(
+        &app,
+        "UPDATE basket_lines SET held_until = now() - interval '1 second'",
+    )
+    .await;
+    let (_, product_page) = app.get_html("/p/playstation-5-slim").await;
+    assert!(product_page.contains(r#""availability":"https://schema.org/InStock""#));
+    assert_eq!(json(add(&app, &grace, ps5, 1).await).await["added"], 1);
+    let basket = json(app.call_as(&ada, "basket/get", &[]).await).await;
+    assert!(basket["lines"][0]["hold"].is_null(), "Ada's hold has ended");
+    // Grace signs up: her hold comes along into her account's basket.
+    let signed_up = app
+        .call_as(
+            &grace,
+            "auth/register",
+            &sign_up_form("grace", "grace@example.com"),
+        )
+        .await;
+    assert_eq!(signed_up.status(), 200);
+    let basket = json(app.call_as(&grace, "basket/get", &[]).await).await;
+    assert!(basket["lines"][0]["hold"]["until_ms"].is_i64(), "{basket}");
+    let refused = checkout(&app, &ada, "ada-late-key-01", CARD_OK).await;
+    assert_eq!(refused.status(), 409, "Grace holds it now");
+    assert_eq!(
+        checkout(&app, &grace, "grace-key-0001", CARD_OK).await.status(),
+        200
+    );
+    assert_eq!(stock_of(&app, ps5).await, 0);
+    assert_eq!(
+        app::products::stock::unbalanced_products(&app.pool)
+            .await
+            .expect("ledger"),
+        Vec::<i64>::new()
+    );
 }

@@ -25,6 +25,7 @@ const PRODUCT_FIELDS: &[&str] = &[
     "stock",
     "max_per_order",
     "max_per_customer",
+    "hold_minutes",
 ];
 
 #[component]
@@ -111,7 +112,10 @@ fn ProductRow(product: AdminProduct) -> impl IntoView {
             </td>
             <td>{product.category_name}</td>
             <td><Price cents=product.price_cents /></td>
-            <td>{product.stock}</td>
+            <td>
+                {product.stock - product.held}
+                {(product.held > 0).then(|| view! { " " <small>{move || (i18n.t().admin_held)(product.held)}</small> })}
+            </td>
         </tr>
     }
 }
@@ -214,6 +218,14 @@ fn ProductFields(
             required=false
             error
         />
+        <FormField
+            label=move || i18n.t().admin_hold_minutes
+            name="hold_minutes"
+            kind="number"
+            value=product.as_ref().and_then(|p| p.hold_minutes).map(|n| n.to_string()).unwrap_or_default()
+            required=false
+            error
+        />
     }
 }
 
@@ -276,7 +288,7 @@ fn ProductEditor(
     let created = query_param("created");
     let archived = product.archived;
     let shop_href = format!("/p/{}", product.slug);
-    let (stock, image_path) = (product.stock, product.image_path.clone());
+    let (stock, held, image_path) = (product.stock, product.held, product.image_path.clone());
     view! {
         <div class="admin__header">
             <h1 data-testid="admin-product-name">{product.name.clone()}</h1>
@@ -310,6 +322,10 @@ fn ProductEditor(
                 </section>
                 <section class="panel">
                     <h2>{move || i18n.t().admin_stock} " : " <span data-testid="admin-stock">{stock}</span></h2>
+                    <p data-testid="admin-stock-now">
+                        {move || (i18n.t().admin_stock_now)(stock - held)}
+                        {(held > 0).then(|| view! { " · " {move || (i18n.t().admin_held)(held)} })}
+                    </p>
                     <ActionForm action=adjust attr:class="form" attr:novalidate="">
                         <input type="hidden" name="id" value=id />
                         <FormField label=move || i18n.t().admin_stock_delta name="delta" kind="number" error=adjust_error />

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::auth::components::refresh_auth_on_success;
-use crate::basket::components::{refresh_basket_on_success, use_basket, MergeNoticeView};
+use crate::basket::components::{refresh_basket_on_success, use_basket, HoldNotice, MergeNoticeView};
 use crate::i18n::use_i18n;
 use crate::payment::api::{new_checkout_key, Checkout};
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
@@ -43,7 +43,12 @@ pub fn CheckoutPage() -> impl IntoView {
                 }
                 match (basket.basket.await, key.await) {
                     (Ok(basket), Ok(key)) if !basket.lines.is_empty() => {
-                        view! { <CheckoutForm subtotal=basket.subtotal_cents() key /> }.into_any()
+                        let hold = basket.first_hold().cloned();
+                        view! {
+                            {hold.map(|hold| view! { <HoldNotice hold /> })}
+                            <CheckoutForm subtotal=basket.subtotal_cents() key />
+                        }
+                        .into_any()
                     }
                     (Ok(_), Ok(_)) => view! { <Redirect path="/basket" /> }.into_any(),
                     (Err(error), _) | (_, Err(error)) => view! { <ErrorMessage error /> }.into_any(),

@@ -60,14 +60,24 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
             noindex=true
         />
         <h1>{move || i18n.t().order_number} " " <span data-testid="order-number">{summary.id}</span></h1>
-        {placed
-            .then(|| {
-                view! {
-                    <p class="alert alert--success" role="status" data-testid="order-confirmed">
-                        {move || i18n.t().order_confirmed}
-                    </p>
-                }
-            })}
+        {match summary.status {
+            OrderStatus::AwaitingPayment => Some(view! {
+                <p class="alert alert--info" role="status" data-testid="order-payment-pending">
+                    {move || i18n.t().order_payment_pending}
+                </p>
+            }.into_any()),
+            OrderStatus::PaymentFailed => Some(view! {
+                <p class="alert alert--error" role="status" data-testid="order-payment-failed">
+                    {move || i18n.t().order_payment_failed}
+                </p>
+            }.into_any()),
+            _ if placed => Some(view! {
+                <p class="alert alert--success" role="status" data-testid="order-confirmed">
+                    {move || i18n.t().order_confirmed}
+                </p>
+            }.into_any()),
+            _ => None,
+        }}
         <div class="order">
             <section class="panel">
                 <dl class="order__facts">

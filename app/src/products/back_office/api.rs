@@ -13,8 +13,8 @@ mod server {
     pub use super::super::{
         db,
         model::{
-            parse_adjustment, parse_category_names, parse_customer_limit, parse_stock, slugify, valid_slug,
-            ProductDraft, ADMIN_PRODUCTS_PER_PAGE,
+            parse_adjustment, parse_category_names, parse_customer_limit, parse_hold_minutes, parse_stock,
+            slugify, valid_slug, ProductDraft, ADMIN_PRODUCTS_PER_PAGE,
         },
     };
     pub use crate::products::stock::{self, StockChange};
@@ -86,11 +86,13 @@ pub async fn create_product(
     stock: i32,
     max_per_order: i32,
     max_per_customer: Option<String>,
+    hold_minutes: Option<String>,
 ) -> Result<i64, AppError> {
     use server::*;
     audience::admin(|state, admin| async move {
         let mut draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
         draft.max_per_customer = parse_customer_limit(max_per_customer.as_deref())?;
+        draft.hold_minutes = parse_hold_minutes(hold_minutes.as_deref())?;
         let stock = parse_stock(stock)?;
         check_category(&state, draft.category_id).await?;
         let mut tx = state.pool.begin().await?;
@@ -124,11 +126,13 @@ pub async fn update_product(
     price: String,
     max_per_order: i32,
     max_per_customer: Option<String>,
+    hold_minutes: Option<String>,
 ) -> Result<(), AppError> {
     use server::*;
     audience::admin(|state, admin| async move {
         let mut draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
         draft.max_per_customer = parse_customer_limit(max_per_customer.as_deref())?;
+        draft.hold_minutes = parse_hold_minutes(hold_minutes.as_deref())?;
         check_category(&state, draft.category_id).await?;
         let mut tx = state.pool.begin().await?;
         let updated = db::update_product(&mut *tx, id, &draft)

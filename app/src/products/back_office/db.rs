@@ -10,7 +10,9 @@ use super::model::{
 
 const ADMIN_PRODUCT_COLUMNS: &str =
     "p.id, p.slug, p.name, p.description, p.category_id, c.name_fr AS category_name,
-     p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.image_path, p.archived_at IS NOT NULL AS archived";
+     p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.hold_minutes,
+     coalesce((SELECT h.held FROM held_units h WHERE h.product_id = p.id), 0) AS held,
+     p.image_path, p.archived_at IS NOT NULL AS archived";
 
 #[derive(sqlx::FromRow)]
 struct AdminProductRow {
@@ -24,6 +26,8 @@ struct AdminProductRow {
     stock: i32,
     max_per_order: i32,
     max_per_customer: Option<i32>,
+    hold_minutes: Option<i32>,
+    held: i32,
     image_path: String,
     archived: bool,
 }
@@ -41,6 +45,8 @@ impl From<AdminProductRow> for AdminProduct {
             stock: row.stock,
             max_per_order: row.max_per_order,
             max_per_customer: row.max_per_customer,
+            hold_minutes: row.hold_minutes,
+            held: row.held,
             image_path: row.image_path,
             archived: row.archived,
         }
@@ -95,8 +101,8 @@ pub async fn insert_product(
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO products (slug, name, description, category_id, price_cents, stock, max_per_order,
-                               image_path, max_per_customer)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                               image_path, max_per_customer, hold_minutes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (slug) DO NOTHING RETURNING id",
     )
     .bind(&draft.slug)
@@ -108,6 +114,7 @@ pub async fn insert_product(
     .bind(draft.max_per_order)
     .bind(image_path)
     .bind(draft.max_per_customer)
+    .bind(draft.hold_minutes)
     .fetch_optional(&mut **tx)
     .await
 }
@@ -120,7 +127,7 @@ pub async fn update_product(
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
         "UPDATE products SET slug = $2, name = $3, description = $4, category_id = $5, price_cents = $6,
-                             max_per_order = $7, max_per_customer = $8
+                             max_per_order = $7, max_per_customer = $8, hold_minutes = $9
          WHERE id = $1",
     )
     .bind(id)
@@ -131,6 +138,7 @@ pub async fn update_product(
     .bind(draft.price_cents)
     .bind(draft.max_per_order)
     .bind(draft.max_per_customer)
+    .bind(draft.hold_minutes)
     .execute(db)
     .await?;
     Ok(result.rows_affected() == 1)

@@ -21,6 +21,8 @@ pub struct ProductDraft {
     pub max_per_order: i32,
     /// Units one customer may buy across all their orders; `None`: no limit.
     pub max_per_customer: Option<i32>,
+    /// Minutes a basket holds the units put in it (a drop); `None`: no hold.
+    pub hold_minutes: Option<i32>,
 }
 
 impl ProductDraft {
@@ -66,19 +68,38 @@ impl ProductDraft {
             price_cents: parse_price(price)?,
             max_per_order,
             max_per_customer: None,
+            hold_minutes: None,
         })
     }
 }
 
 /// The limit per customer typed by the operator: empty for none, else 1 to 100.
 pub fn parse_customer_limit(raw: Option<&str>) -> Result<Option<i32>, AppError> {
+    optional_number("max_per_customer", raw, 1, 100)
+}
+
+/// The basket hold typed by the operator, in minutes: empty for none, else
+/// 1 to 120.
+pub fn parse_hold_minutes(raw: Option<&str>) -> Result<Option<i32>, AppError> {
+    optional_number("hold_minutes", raw, 1, 120)
+}
+
+fn optional_number(
+    field: &'static str,
+    raw: Option<&str>,
+    min: i32,
+    max: i32,
+) -> Result<Option<i32>, AppError> {
     match raw.map(str::trim).unwrap_or_default() {
         "" => Ok(None),
         raw => match raw.parse::<i32>() {
-            Ok(limit) if (1..=100).contains(&limit) => Ok(Some(limit)),
+            Ok(value) if (min..=max).contains(&value) => Ok(Some(value)),
             _ => Err(AppError::validation(
-                "max_per_customer",
-                Rule::OutOfRange { min: 1, max: 100 },
+                field,
+                Rule::OutOfRange {
+                    min: min.into(),
+                    max: max.into(),
+                },
             )),
         },
     }
@@ -214,6 +235,9 @@ pub struct AdminProduct {
     pub stock: i32,
     pub max_per_order: i32,
     pub max_per_customer: Option<i32>,
+    pub hold_minutes: Option<i32>,
+    /// Units held in baskets now; `stock` is what is on the shelf.
+    pub held: i32,
     pub image_path: String,
     pub archived: bool,
 }
@@ -300,6 +324,12 @@ mod tests {
         assert_eq!(parse_customer_limit(Some(" 1 ")), Ok(Some(1)), "one per customer");
         assert_eq!(parse_customer_limit(Some("")), Ok(None), "empty: no limit");
         assert_eq!(parse_customer_limit(None), Ok(None));
+        assert_eq!(parse_hold_minutes(Some("15")), Ok(Some(15)));
+        assert_eq!(parse_hold_minutes(Some(" ")), Ok(None));
+        for bad in ["0", "121", "-5", "quinze"] {
+            let error = parse_hold_minutes(Some(bad)).expect_err(bad);
+            assert_eq!(error.field(), Some("hold_minutes"), "{bad}");
+        }
         for bad in ["0", "101", "one"] {
             let error = parse_customer_limit(Some(bad)).expect_err(bad);
             assert_eq!(error.field(), Some("max_per_customer"), "{bad}");

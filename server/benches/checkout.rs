@@ -1,8 +1,10 @@
 //! Checkout benchmark (`make bench`), through the real HTTP server on the
 //! demo catalogue: add-to-basket latency under concurrent load, checkout
-//! throughput, and a "drop" of 10 consoles that 200 shoppers try to buy at
-//! once. Reports figures; asserts nothing about time, only that a drop
-//! sells exactly its stock.
+//! throughput, a "drop" of 10 consoles that 200 shoppers try to buy at
+//! once, then the big drop: 2,000 buyers for 100 units with a payment
+//! provider that takes 300 ms a charge, beside a model of the old flow that
+//! charged inside the order transaction. Reports figures; asserts nothing
+//! about time, only that a drop sells exactly its stock.
 
 mod common;
 
@@ -34,6 +36,10 @@ const CHECKOUT_ROUNDS: usize = 3;
 const PLENTY: i32 = 1_000_000;
 const DROP_STOCK: i32 = 10;
 const DROP_ROUNDS: usize = 3;
+/// The big drop: a crowd, a stock, and the provider's time per charge.
+const CROWD: usize = 2_000;
+const CROWD_STOCK: i32 = 100;
+const PROVIDER_LATENCY_MS: u64 = 300;
 /// The server's default pool size (WONDERMARKET_DB_POOL_SIZE).
 const SERVER_POOL_SIZE: u32 = 20;
 const PASSWORD: &str = "correct horse battery";
@@ -468,5 +474,231 @@ async fn main() -> anyhow::Result<()> {
         drop_round(&shop, &shoppers, console, run, round).await?;
     }
     println!("every drop made exactly {DROP_STOCK} orders");
+
+    // The big drop, on a second instance whose provider takes 300 ms.
+    let slow_pool = server::database::pool_options(SERVER_POOL_SIZE)
+        .connect(&url)
+        .await?;
+    let slow_config = WebConfig {
+        test_payment_latency_ms: PROVIDER_LATENCY_MS,
+        ..config.clone()
+    };
+    let slow_app = Application::build(&slow_config, slow_pool.clone()).await?;
+    let slow = Shop {
+        base: format!("http://{}", slow_app.local_addr()),
+        pool: shop.pool.clone(),
+    };
+    tokio::spawn(slow_app.run_until(std::future::pending()));
+    let started = Instant::now();
+    let mut crowd = shoppers.clone();
+    crowd.extend(
+        stream::iter(SHOPPERS..CROWD)
+            .map(|i| slow.register(format!("ck{run:x}-{i}")))
+            .buffer_unordered(REGISTER_IN_FLIGHT)
+            .try_collect::<Vec<Shopper>>()
+            .await?,
+    );
+    println!(
+        "big drop: {CROWD_STOCK} in stock, {CROWD} buyers check out at once, the provider takes \
+         {PROVIDER_LATENCY_MS} ms a charge ({} more shoppers registered in {:.1} s, not timed)",
+        CROWD - SHOPPERS,
+        started.elapsed().as_secs_f64()
+    );
+    let shop_drop = big_drop(&slow, &crowd, console, &slow_pool, run).await?;
+    let model_drop = drop_charging_inside_the_lock(&url, &crowd, console).await?;
+    println!(
+        "  reserve → charge → confirm: {:.0} orders/s; charging inside the lock: {:.1} orders/s \
+         ({} of {CROWD_STOCK} sold); ratio {:.1}×",
+        shop_drop.orders_per_second(),
+        model_drop.orders_per_second(),
+        model_drop.paid,
+        shop_drop.orders_per_second() / model_drop.orders_per_second().max(f64::EPSILON),
+    );
     Ok(())
+}
+
+/// What one big drop measured.
+struct DropFigures {
+    paid: usize,
+    /// When the last paid answer came.
+    last_paid_after: Duration,
+}
+
+impl DropFigures {
+    fn orders_per_second(&self) -> f64 {
+        self.paid as f64 / self.last_paid_after.as_secs_f64().max(f64::EPSILON)
+    }
+}
+
+/// Samples the pool's connections in use every 5 ms until stopped; returns
+/// the peak.
+fn watch_pool(pool: PgPool) -> (Arc<std::sync::atomic::AtomicBool>, tokio::task::JoinHandle<u32>) {
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watching = stop.clone();
+    let peak = tokio::spawn(async move {
+        let mut peak = 0;
+        while !watching.load(Ordering::Relaxed) {
+            peak = peak.max(pool.size() - pool.num_idle() as u32);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        peak
+    });
+    (stop, peak)
+}
+
+/// Prints a drop's figures: when it sold out, its answers, its latencies.
+fn print_drop(answers: &[(u16, Duration, Duration)], all_answered: Duration, peak: u32) -> DropFigures {
+    let last_paid_after = answers
+        .iter()
+        .filter(|(status, ..)| *status == 200)
+        .map(|(.., at)| *at)
+        .max()
+        .unwrap_or_default();
+    let count = |wanted: u16| answers.iter().filter(|(status, ..)| *status == wanted).count();
+    let (paid, sold_out) = (count(200), count(409));
+    let sold = if paid == CROWD_STOCK as usize {
+        "sold out"
+    } else {
+        "did not sell out: last unit sold"
+    };
+    println!(
+        "    {sold} after {:.0} ms ({:.1} orders/s), every answer after {:.0} ms; {paid}× paid, \
+         {sold_out}× sold out, {} other (errors, pool time-outs); at most {peak} of {SERVER_POOL_SIZE} \
+         database connections in use",
+        last_paid_after.as_secs_f64() * 1000.0,
+        paid as f64 / last_paid_after.as_secs_f64().max(f64::EPSILON),
+        all_answered.as_secs_f64() * 1000.0,
+        answers.len() - paid - sold_out,
+    );
+    report(
+        "    latency (every answer)",
+        answers.iter().map(|(_, latency, _)| *latency).collect(),
+    );
+    report(
+        "    latency (paid)",
+        answers
+            .iter()
+            .filter(|(status, ..)| *status == 200)
+            .map(|(_, latency, _)| *latency)
+            .collect(),
+    );
+    DropFigures {
+        paid,
+        last_paid_after,
+    }
+}
+
+/// The shop's checkout: every buyer of the crowd at once, through HTTP.
+async fn big_drop(
+    shop: &Shop,
+    crowd: &[Shopper],
+    product: i64,
+    server_pool: &PgPool,
+    run: u64,
+) -> anyhow::Result<DropFigures> {
+    shop.set_stock(&[product], CROWD_STOCK).await?;
+    // Filling the baskets also opens every buyer's connection, kept alive,
+    // so the drop does not measure TCP connection set-up.
+    shop.fill_baskets(crowd, &[product]).await?;
+    let orders_before = shop.orders().await?;
+    let (stop, peak) = watch_pool(server_pool.clone());
+    let started = Instant::now();
+    let buyers: Vec<_> = crowd
+        .iter()
+        .enumerate()
+        .map(|(i, shopper)| {
+            let (shop, shopper) = (shop.clone(), shopper.clone());
+            let key = format!("r{run:x}-crowd-{i}");
+            tokio::spawn(async move {
+                let (status, latency) = shop.checkout(&shopper, &key).await?;
+                Ok::<_, anyhow::Error>((status, latency, started.elapsed()))
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for buyer in buyers {
+        answers.push(buyer.await??);
+    }
+    let all_answered = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    println!("  the shop (reserve → charge with no lock and no connection → confirm), through HTTP:");
+    let figures = print_drop(&answers, all_answered, peak.await?);
+    let made = shop.orders().await? - orders_before;
+    anyhow::ensure!(
+        made == i64::from(CROWD_STOCK),
+        "{made} orders for {CROWD_STOCK} units"
+    );
+    Ok(figures)
+}
+
+/// A model of the old checkout, for comparison only (the shop has one
+/// checkout path): one transaction takes the unit, then charges the card
+/// (300 ms) while the product row is locked and the connection held, then
+/// writes the order. Called directly, with a pool like the server's.
+async fn drop_charging_inside_the_lock(
+    url: &str,
+    crowd: &[Shopper],
+    product: i64,
+) -> anyhow::Result<DropFigures> {
+    let pool = server::database::pool_options(SERVER_POOL_SIZE)
+        .connect(url)
+        .await?;
+    sqlx::query("UPDATE products SET stock = $2 WHERE id = $1")
+        .bind(product)
+        .bind(CROWD_STOCK)
+        .execute(&pool)
+        .await?;
+    let (stop, peak) = watch_pool(pool.clone());
+    let started = Instant::now();
+    let buyers: Vec<_> = crowd
+        .iter()
+        .map(|shopper| {
+            let (pool, user_id) = (pool.clone(), shopper.id);
+            tokio::spawn(async move {
+                let sent = Instant::now();
+                let status = match charge_inside_the_lock(&pool, user_id, product).await {
+                    Ok(true) => 200,
+                    Ok(false) => 409,
+                    Err(_) => 500,
+                };
+                (status, sent.elapsed(), started.elapsed())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for buyer in buyers {
+        answers.push(buyer.await?);
+    }
+    let all_answered = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    println!("  model of charging inside the lock (same pool size, called directly, no HTTP):");
+    let figures = print_drop(&answers, all_answered, peak.await?);
+    pool.close().await;
+    Ok(figures)
+}
+
+/// `Ok(true)` when this buyer got a unit and paid, `Ok(false)` sold out.
+async fn charge_inside_the_lock(pool: &PgPool, user_id: i64, product: i64) -> anyhow::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let taken: Option<i64> = sqlx::query_scalar(
+        "UPDATE products SET stock = stock - 1 WHERE id = $1 AND stock >= 1 RETURNING price_cents",
+    )
+    .bind(product)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(price_cents) = taken else {
+        return Ok(false);
+    };
+    tokio::time::sleep(Duration::from_millis(PROVIDER_LATENCY_MS)).await;
+    sqlx::query(
+        "INSERT INTO orders (user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
+                             ship_city, ship_country, card_brand, card_last4)
+         VALUES ($1, 'model-' || gen_random_uuid(), $2, 'Ada', '1 rue', '75001', 'Paris', 'France', 'Visa', '4242')",
+    )
+    .bind(user_id)
+    .bind(price_cents)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }

@@ -46,6 +46,13 @@ impl Application {
     /// Binds the listener (port 0 picks a free port, as tests do) and
     /// assembles the router.
     pub async fn build(config: &WebConfig, pool: PgPool) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            config.charge_timeout_seconds < config.payment_window_seconds.unsigned_abs(),
+            "the charge time-out ({} s) must be shorter than the payment window ({} s): an order \
+             would be settled while its checkout still waits for the provider",
+            config.charge_timeout_seconds,
+            config.payment_window_seconds
+        );
         let listener = TcpListener::bind(config.site_addr)
             .await
             .with_context(|| format!("could not listen on {}", config.site_addr))?;

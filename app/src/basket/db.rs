@@ -87,8 +87,10 @@ pub struct ProductLimits {
     pub stock: i32,
     pub max_per_order: i32,
     pub price_cents: i64,
-    /// Minutes a basket holds the units of this product (a drop).
+    /// Minutes an account's basket holds the units of this product (a drop).
     pub hold_minutes: Option<i32>,
+    /// The owner's line holds units now.
+    pub held_by_owner: bool,
 }
 
 impl ProductLimits {
@@ -98,25 +100,45 @@ impl ProductLimits {
 }
 
 /// The limits of `product_id` for the basket `key` (none yet: a guest's
-/// first add).
+/// first add). Only an account's line holds units.
 pub async fn product_limits(
     db: impl PgExecutor<'_>,
     product_id: i64,
     key: Option<BasketKey>,
 ) -> Result<Option<ProductLimits>, sqlx::Error> {
-    let (table, owner, id) = key.unwrap_or(BasketKey::Guest(0)).table();
-    let id = key.map(|_| id);
-    sqlx::query_as(&format!(
+    let account = match key {
+        Some(BasketKey::Account(user_id)) => Some(user_id),
+        _ => None,
+    };
+    sqlx::query_as(
         "SELECT p.name, p.max_per_order, p.price_cents, p.hold_minutes,
-                p.stock + coalesce((SELECT b.quantity FROM {table} b
-                                    WHERE b.{owner} = $2 AND b.product_id = p.id AND b.held_until > now()), 0)
-                    AS stock
-         FROM listed_products p WHERE p.id = $1"
-    ))
+                p.stock + coalesce(own.quantity, 0) AS stock, own.quantity IS NOT NULL AS held_by_owner
+         FROM listed_products p
+         LEFT JOIN basket_lines own
+                ON own.user_id = $2 AND own.product_id = p.id AND own.held_until > now()
+         WHERE p.id = $1",
+    )
     .bind(product_id)
-    .bind(id)
+    .bind(account)
     .fetch_optional(db)
     .await
+}
+
+/// Locks the rows of the products in a guest's basket, in id order (as
+/// every product lock is taken), before the login merge moves its lines
+/// into an account's basket, whose held lines may grow.
+pub async fn lock_products_of_guest_basket(
+    tx: &mut Transaction<'_, Postgres>,
+    guest_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "SELECT p.id FROM products p JOIN guest_basket_lines g ON g.product_id = p.id
+         WHERE g.guest_id = $1 ORDER BY p.id FOR UPDATE OF p",
+    )
+    .bind(guest_id)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
 }
 
 /// Locks the product's row until the transaction ends: holds of one
@@ -205,11 +227,10 @@ pub struct MovedLine {
     pub product_id: i64,
     pub quantity: i32,
     pub price_seen_cents: i64,
-    pub held_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Sets a line's quantity, creating it if needed (the login merge); a hold
-/// the guest's line had carries over, the later of two holds wins.
+/// the line has keeps running.
 pub async fn put_line(
     tx: &mut Transaction<'_, Postgres>,
     key: BasketKey,
@@ -218,16 +239,13 @@ pub async fn put_line(
 ) -> Result<(), sqlx::Error> {
     let (table, owner, id) = key.table();
     sqlx::query(&format!(
-        "INSERT INTO {table} ({owner}, product_id, quantity, price_seen_cents, held_until) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT ({owner}, product_id) DO UPDATE
-             SET quantity = EXCLUDED.quantity,
-                 held_until = GREATEST({table}.held_until, EXCLUDED.held_until)"
+        "INSERT INTO {table} ({owner}, product_id, quantity, price_seen_cents) VALUES ($1, $2, $3, $4)
+         ON CONFLICT ({owner}, product_id) DO UPDATE SET quantity = EXCLUDED.quantity"
     ))
     .bind(id)
     .bind(line.product_id)
     .bind(quantity)
     .bind(line.price_seen_cents)
-    .bind(line.held_until)
     .execute(&mut **tx)
     .await
     .map(drop)
@@ -258,8 +276,8 @@ pub async fn clear(db: impl PgExecutor<'_>, key: BasketKey) -> Result<(), sqlx::
         .map(drop)
 }
 
-/// Takes out of the account's basket the products of its order just paid
-/// (what was added meanwhile stays).
+/// Takes out of the account's basket the lines of the products of its
+/// order just paid (lines of other products added meanwhile stay).
 pub async fn clear_ordered(db: impl PgExecutor<'_>, user_id: i64, order_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "DELETE FROM basket_lines
@@ -280,7 +298,7 @@ pub async fn take_guest_lines(
 ) -> Result<Vec<MovedLine>, sqlx::Error> {
     let mut lines: Vec<MovedLine> = sqlx::query_as(
         "DELETE FROM guest_basket_lines WHERE guest_id = $1
-         RETURNING product_id, quantity, price_seen_cents, held_until",
+         RETURNING product_id, quantity, price_seen_cents",
     )
     .bind(guest_id)
     .fetch_all(&mut **tx)

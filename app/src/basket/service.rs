@@ -93,6 +93,11 @@ pub async fn add(
     let mut tx = state.pool.begin().await?;
     let limit = limit_under_lock(&mut tx, &product, product_id, key).await?;
     let current = db::line_quantity(&mut tx, key, product_id).await?.unwrap_or(0);
+    // Guests hold nothing: a script opening sessions could hold a drop.
+    let hold_minutes = match key {
+        BasketKey::Account(_) => product.hold_minutes,
+        BasketKey::Guest(_) => None,
+    };
     let in_basket = if addable(current, requested, limit) > 0 {
         db::add_units(
             &mut *tx,
@@ -101,7 +106,7 @@ pub async fn add(
             requested,
             limit,
             product.price_cents,
-            product.hold_minutes,
+            hold_minutes,
         )
         .await?
     } else {
@@ -165,14 +170,10 @@ pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i6
     let account = BasketKey::Account(user_id);
     let mut notice = MergeNotice::default();
     let mut tx = state.pool.begin().await?;
+    db::lock_products_of_guest_basket(&mut tx, guest).await?;
     let lines = db::take_guest_lines(&mut tx, guest).await?;
     for line in &lines {
         let (product_id, quantity) = (line.product_id, line.quantity);
-        // The guest's own hold was just taken out with its line, so what
-        // the account may keep counts it once.
-        if line.held_until.is_some() {
-            db::lock_product(&mut tx, product_id).await?;
-        }
         let Some(product) = db::product_limits(&mut *tx, product_id, Some(account)).await? else {
             continue;
         };
@@ -246,16 +247,16 @@ async fn find_product(
         .ok_or(AppError::NotFound)
 }
 
-/// The most the line may hold. For a product whose baskets hold units,
-/// the product row is locked first and its limits read again, so that two
-/// shoppers cannot both be promised the last unit.
+/// The most the line may hold. For a product whose baskets hold units, or
+/// a line that holds some, the product row is locked first and its limits
+/// read again, so that two shoppers cannot both be promised the last unit.
 async fn limit_under_lock(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     product: &ProductLimits,
     product_id: i64,
     key: BasketKey,
 ) -> Result<i32, AppError> {
-    if product.hold_minutes.is_none() {
+    if product.hold_minutes.is_none() && !product.held_by_owner {
         return Ok(product.line_limit());
     }
     db::lock_product(tx, product_id).await?;

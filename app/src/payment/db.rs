@@ -76,6 +76,10 @@ pub struct Taken {
     pub name: String,
     pub price_cents: i64,
     pub max_per_customer: Option<i32>,
+    /// The buyer's hold on these units, still running, that the order
+    /// took over (given back if the payment fails).
+    #[sqlx(skip)]
+    pub held_until: Option<DateTime<Utc>>,
 }
 
 /// Takes `quantity` units for `user_id` if that many are left besides what
@@ -90,13 +94,29 @@ pub async fn take_stock(
     quantity: i32,
     user_id: i64,
 ) -> Result<Option<Taken>, sqlx::Error> {
+    // A sold-out product is refused without waiting for its row: in a drop
+    // most buyers come after the last unit, and would otherwise queue for
+    // the lock one by one. (Reading a unit as gone a moment before it came
+    // back is the same as arriving a moment earlier.)
+    let available: Option<i32> = sqlx::query_scalar(
+        "SELECT p.stock + coalesce((SELECT quantity FROM basket_lines
+                                    WHERE user_id = $2 AND product_id = $1 AND held_until > now()), 0)
+         FROM listed_products p WHERE p.id = $1",
+    )
+    .bind(product_id)
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if available.is_none_or(|available| available == 0) {
+        return Ok(None);
+    }
     // Lock first: the next statement's snapshot then sees every hold placed
     // before this checkout (holds are placed under the same lock).
     sqlx::query("SELECT 1 FROM products WHERE id = $1 FOR UPDATE")
         .bind(product_id)
         .execute(&mut **tx)
         .await?;
-    let taken = sqlx::query_as(
+    let taken: Option<Taken> = sqlx::query_as(
         "UPDATE products p SET stock = p.stock - $2
          WHERE p.id = $1 AND p.archived_at IS NULL
            AND p.stock - coalesce((SELECT held FROM held_units WHERE product_id = $1), 0)
@@ -109,14 +129,36 @@ pub async fn take_stock(
     .bind(user_id)
     .fetch_optional(&mut **tx)
     .await?;
-    if taken.is_some() {
-        sqlx::query("UPDATE basket_lines SET held_until = NULL WHERE user_id = $1 AND product_id = $2")
-            .bind(user_id)
-            .bind(product_id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(taken)
+    let Some(mut taken) = taken else {
+        return Ok(None);
+    };
+    let held_until: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
+        "WITH running AS (SELECT held_until FROM basket_lines
+                          WHERE user_id = $1 AND product_id = $2 AND held_until > now())
+         UPDATE basket_lines SET held_until = NULL WHERE user_id = $1 AND product_id = $2
+         RETURNING (SELECT held_until FROM running)",
+    )
+    .bind(user_id)
+    .bind(product_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    taken.held_until = held_until.flatten();
+    Ok(Some(taken))
+}
+
+/// Gives the buyer back the holds of a released order that are still
+/// running (the product rows are locked by [`return_stock`]).
+pub async fn restore_holds(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE basket_lines b SET held_until = l.held_until
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE l.order_id = $1 AND b.user_id = o.user_id AND b.product_id = l.product_id
+           AND l.held_until > now()",
+    )
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
 }
 
 /// Units of `product_id` that the buyer already has in orders that are not
@@ -201,19 +243,19 @@ pub async fn insert_order_line(
     tx: &mut Transaction<'_, Postgres>,
     order_id: i64,
     product_id: i64,
-    name: &str,
-    unit_price_cents: i64,
+    taken: &Taken,
     quantity: i32,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity, held_until)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(order_id)
     .bind(product_id)
-    .bind(name)
-    .bind(unit_price_cents)
+    .bind(&taken.name)
+    .bind(taken.price_cents)
     .bind(quantity)
+    .bind(taken.held_until)
     .execute(&mut **tx)
     .await
     .map(drop)
@@ -387,25 +429,25 @@ pub async fn order_summary(db: impl PgExecutor<'_>, order_id: i64) -> Result<Ord
     .map(OrderSummary::from)
 }
 
-/// Claims up to `limit` orders still awaiting payment past their expiry,
-/// for one minute: concurrent sweepers (every instance runs one) skip the
-/// rows another holds, and the claim is committed before the provider is
-/// asked, so no lock is held meanwhile. Returns `(order, owner)` pairs.
-pub async fn claim_expired_orders(
+/// Claims the order awaiting payment that expired first, for `lease`:
+/// concurrent sweepers (every instance runs one) skip the row another
+/// holds, and the claim is committed before the provider is asked, so no
+/// lock is held meanwhile. Returns `(order, owner)`.
+pub async fn claim_expired_order(
     db: impl PgExecutor<'_>,
-    limit: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    lease: std::time::Duration,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "UPDATE orders SET settling_until = now() + interval '1 minute'
-         WHERE id IN (SELECT id FROM orders
-                      WHERE status = 'awaiting_payment' AND expires_at < now()
-                        AND (settling_until IS NULL OR settling_until < now())
-                      ORDER BY expires_at LIMIT $1
-                      FOR UPDATE SKIP LOCKED)
+        "UPDATE orders SET settling_until = now() + make_interval(secs => $1)
+         WHERE id = (SELECT id FROM orders
+                     WHERE status = 'awaiting_payment' AND expires_at < now()
+                       AND (settling_until IS NULL OR settling_until < now())
+                     ORDER BY expires_at LIMIT 1
+                     FOR UPDATE SKIP LOCKED)
          RETURNING id, user_id",
     )
-    .bind(limit)
-    .fetch_all(db)
+    .bind(lease.as_secs_f64())
+    .fetch_optional(db)
     .await
 }
 

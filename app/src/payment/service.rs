@@ -14,7 +14,7 @@ use super::db::{self, NewOrder};
 use super::gateway::{PaymentError, PaymentReceipt};
 use super::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
 use crate::basket::db::{self as basket_db, BasketKey};
-use crate::error::{AppError, CardRefusal, Conflict, Rule, Shortage};
+use crate::error::{internal, AppError, CardRefusal, Conflict, Rule, Shortage};
 use crate::operator::audit;
 use crate::products::stock::{self, StockChange};
 use crate::state::AppState;
@@ -35,10 +35,26 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
         Reservation::Existing(order) => return Ok(order),
         Reservation::New(order) => order,
     };
-    let key = provider_key(request.user_id, order.id);
+    // Charged and settled in a task of its own: a shopper who closes the
+    // tab (the request is dropped) does not leave a charge unconfirmed.
+    let paying = tokio::spawn(pay(state.clone(), order, request.card, request.user_id));
+    paying
+        .await
+        .map_err(|error| internal("the payment task stopped", error))?
+}
+
+/// Steps 2 and 3 for a reserved order.
+async fn pay(
+    state: AppState,
+    order: OrderSummary,
+    card: Card,
+    user_id: i64,
+) -> Result<OrderSummary, AppError> {
+    let state = &state;
+    let key = provider_key(user_id, order.id);
     let charged = tokio::time::timeout(
         state.checkout.charge_timeout,
-        state.payments.charge(order.total_cents, &request.card, &key),
+        state.payments.charge(order.total_cents, &card, &key),
     )
     .await
     .unwrap_or(Err(PaymentError::AnswerLost));
@@ -49,7 +65,7 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
                 order_id = order.id,
                 "the charge's answer was lost; asking the provider"
             );
-            match settle(state, order.id, request.user_id).await? {
+            match settle(state, order.id, user_id).await? {
                 Settled::Paid(order) => Ok(order),
                 Settled::Released => Err(card_refusal(CardRefusal::NotCharged)),
                 // The provider cannot tell now: the order keeps its units
@@ -131,7 +147,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
                         }));
                     }
                 }
-                taken.push((line.product_id, took.name, took.price_cents, line.quantity));
+                taken.push((line.product_id, took, line.quantity));
             }
             None => short.push(Shortage {
                 product_id: line.product_id,
@@ -145,7 +161,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
     }
     let total_cents: i64 = taken
         .iter()
-        .map(|(_, _, price, qty)| price * i64::from(*qty))
+        .map(|(_, took, qty)| took.price_cents * i64::from(*qty))
         .sum();
     let brand = format!("{:?}", request.card.number.brand());
     let order = db::insert_order(
@@ -162,8 +178,8 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
         },
     )
     .await?;
-    for (product_id, name, price, quantity) in &taken {
-        db::insert_order_line(&mut tx, order.id, *product_id, name, *price, *quantity).await?;
+    for (product_id, took, quantity) in &taken {
+        db::insert_order_line(&mut tx, order.id, *product_id, took, *quantity).await?;
     }
     tx.commit().await?;
     Ok(Reservation::New(order))
@@ -205,7 +221,8 @@ async fn confirm(
     Ok(db::order_summary(&state.pool, order_id).await?)
 }
 
-/// Step 3 without a charge: the order's units go back on sale.
+/// Step 3 without a charge: the order's units go back on sale, or back to
+/// the buyer's basket hold while it runs.
 async fn release(state: &AppState, order_id: i64, reason: &str) -> Result<bool, AppError> {
     let mut tx = state.pool.begin().await?;
     let Some((OrderStatus::AwaitingPayment, _, _)) = db::lock_order(&mut tx, order_id).await? else {
@@ -214,6 +231,7 @@ async fn release(state: &AppState, order_id: i64, reason: &str) -> Result<bool, 
     db::update_status(&mut tx, order_id, OrderStatus::PaymentFailed).await?;
     stock::describe(&mut tx, StockChange::new(reason).for_order(order_id)).await?;
     db::return_stock(&mut tx, order_id).await?;
+    db::restore_holds(&mut tx, order_id).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -246,13 +264,17 @@ async fn settle(state: &AppState, order_id: i64, user_id: i64) -> Result<Settled
     }
 }
 
-/// Settles the orders still awaiting payment after their window (an
+/// Settles up to 50 orders still awaiting payment after their window (an
 /// instance crashed mid-checkout, or the provider never answered); returns
 /// how many were settled. Every instance runs it; each order is claimed by
-/// one at a time.
+/// one at a time, for longer than asking the provider may take.
 pub async fn settle_expired_orders(state: &AppState) -> Result<usize, AppError> {
+    let lease = state.checkout.charge_timeout + std::time::Duration::from_secs(30);
     let mut settled = 0;
-    for (order_id, user_id) in db::claim_expired_orders(&state.pool, 50).await? {
+    for _ in 0..50 {
+        let Some((order_id, user_id)) = db::claim_expired_order(&state.pool, lease).await? else {
+            break;
+        };
         match settle(state, order_id, user_id).await {
             Ok(Settled::Paid(_)) => {
                 settled += 1;

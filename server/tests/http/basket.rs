@@ -4,7 +4,8 @@
 //! merges the guest basket into the account's with a notice.
 
 use crate::common::shop::{
-    add, basket_lines, checkout, count, json, product_id, set_quantity, set_stock, sql, stock_of, CARD_OK,
+    add, basket_lines, checkout, count, json, product_id, set_quantity, set_stock, sql, stock_of,
+    CARD_DECLINED, CARD_OK,
 };
 use crate::common::{sign_up_form, spawn_app, PASSWORD};
 use sqlx::PgPool;
@@ -278,7 +279,7 @@ async fn abandoned_guest_baskets_are_forgotten_after_thirty_days(pool: PgPool) {
 
 /// A drop that holds its units in baskets for 10 minutes: the unit Ada put
 /// in her basket is hers alone until the hold ends, then anyone's again,
-/// with nothing sweeping it.
+/// with nothing sweeping it. A declined card gives the hold back.
 #[sqlx::test(migrations = "../migrations")]
 async fn a_held_unit_is_its_holders_until_the_hold_ends(pool: PgPool) {
     let app = spawn_app(pool).await;
@@ -289,8 +290,9 @@ async fn a_held_unit_is_its_holders_until_the_hold_ends(pool: PgPool) {
         "UPDATE products SET hold_minutes = 10 WHERE slug = 'playstation-5-slim'",
     )
     .await;
-    let ada = app.new_client();
+    let (ada, grace, guest) = (app.new_client(), app.new_client(), app.new_client());
     app.register(&ada, "ada").await;
+    app.register(&grace, "grace").await;
     assert_eq!(json(add(&app, &ada, ps5, 1).await).await["added"], 1);
 
     let basket = json(app.call_as(&ada, "basket/get", &[]).await).await;
@@ -312,17 +314,35 @@ async fn a_held_unit_is_its_holders_until_the_hold_ends(pool: PgPool) {
         "the basket page says until when, without JavaScript"
     );
 
-    let grace = app.new_client();
     assert_eq!(
         json(add(&app, &grace, ps5, 1).await).await["added"],
         0,
         "nothing left for Grace"
+    );
+    assert_eq!(
+        json(add(&app, &guest, ps5, 1).await).await["added"],
+        0,
+        "nor for a guest"
     );
     let (_, product_page) = app.get_html("/p/playstation-5-slim").await;
     assert!(product_page.contains(r#""availability":"https://schema.org/OutOfStock""#));
     let (_, search) = app.get_html("/search?q=playstation+5").await;
     assert!(search.contains("Épuisé"), "the search card shows it sold out");
     assert_eq!(stock_of(&app, ps5).await, 1, "the unit is still on the shelf");
+
+    // A declined card: the unit comes back to Ada's hold, not to the shop.
+    let declined = checkout(&app, &ada, "ada-declined-01", CARD_DECLINED).await;
+    assert_eq!(declined.status(), 400);
+    let basket = json(app.call_as(&ada, "basket/get", &[]).await).await;
+    assert_eq!(
+        basket["lines"][0]["hold"]["until_ms"], until_ms,
+        "the same hold: {basket}"
+    );
+    assert_eq!(
+        json(add(&app, &grace, ps5, 1).await).await["added"],
+        0,
+        "still Ada's"
+    );
 
     // Ten minutes pass (in the database): nothing sweeps, yet the unit is free.
     sql(
@@ -332,20 +352,21 @@ async fn a_held_unit_is_its_holders_until_the_hold_ends(pool: PgPool) {
     .await;
     let (_, product_page) = app.get_html("/p/playstation-5-slim").await;
     assert!(product_page.contains(r#""availability":"https://schema.org/InStock""#));
-    assert_eq!(json(add(&app, &grace, ps5, 1).await).await["added"], 1);
     let basket = json(app.call_as(&ada, "basket/get", &[]).await).await;
     assert!(basket["lines"][0]["hold"].is_null(), "Ada's hold has ended");
-    // Grace signs up: her hold comes along into her account's basket.
-    let signed_up = app
-        .call_as(
-            &grace,
-            "auth/register",
-            &sign_up_form("grace", "grace@example.com"),
-        )
-        .await;
-    assert_eq!(signed_up.status(), 200);
+    assert_eq!(
+        json(add(&app, &guest, ps5, 1).await).await["added"],
+        1,
+        "a guest may add it"
+    );
+    let basket = json(app.call_as(&guest, "basket/get", &[]).await).await;
+    assert!(basket["lines"][0]["hold"].is_null(), "but holds nothing");
+    assert_eq!(json(add(&app, &grace, ps5, 1).await).await["added"], 1);
     let basket = json(app.call_as(&grace, "basket/get", &[]).await).await;
-    assert!(basket["lines"][0]["hold"]["until_ms"].is_i64(), "{basket}");
+    assert!(
+        basket["lines"][0]["hold"]["until_ms"].is_i64(),
+        "Grace holds it now: {basket}"
+    );
     let refused = checkout(&app, &ada, "ada-late-key-01", CARD_OK).await;
     assert_eq!(refused.status(), 409, "Grace holds it now");
     assert_eq!(

@@ -107,3 +107,16 @@ async fn pages_render_completely_under_concurrent_load(pool: PgPool) {
         assert_eq!(status, expected, "round {round}: {url}");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_charge_timeout_as_long_as_the_payment_window_is_refused_at_start(pool: PgPool) {
+    let config = server::config::WebConfig {
+        charge_timeout_seconds: 600,
+        payment_window_seconds: 600,
+        ..server::config::WebConfig::local("127.0.0.1:0".parse().expect("address"))
+    };
+    match server::startup::Application::build(&config, pool).await {
+        Ok(_) => panic!("an order could be settled while its checkout still waits"),
+        Err(error) => assert!(error.to_string().contains("payment window"), "{error}"),
+    }
+}

@@ -141,7 +141,14 @@ fn kill_hard(mut child: Child) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn killed_after_the_charge_the_order_ends_paid_once(pool: PgPool) {
-    let shop = Shop::new(pool, &[("WONDERMARKET_CHARGE_TIMEOUT_SECONDS", "600")]).await;
+    let shop = Shop::new(
+        pool,
+        &[
+            ("WONDERMARKET_CHARGE_TIMEOUT_SECONDS", "600"),
+            ("WONDERMARKET_PAYMENT_WINDOW_SECONDS", "3600"),
+        ],
+    )
+    .await;
     let server = shop.start().await;
     let (ada, ps5) = shop.ada_with_the_last_console().await;
     // The provider charges, then never answers; the process dies meanwhile.

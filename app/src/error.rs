@@ -244,6 +244,11 @@ impl From<sqlx::Error> for AppError {
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     use leptos::prelude::use_context;
     if let Err(error) = &result {
+        // A refusal is an answer, not a failure: internal errors were
+        // logged where they happened, at ERROR.
+        if *error != AppError::Internal {
+            tracing::info!(%error, status = error.status_code().as_u16(), "request refused");
+        }
         let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
             let accepts_html = parts
                 .headers

@@ -18,6 +18,9 @@ pub struct Cli {
     /// Defaults to on for the embedded cluster and off with DATABASE_URL.
     #[arg(long, env = "WONDERMARKET_SEED_DEMO")]
     pub seed_demo: Option<bool>,
+    /// Log lines as text (default) or JSON, one object per line.
+    #[arg(long, env = "WONDERMARKET_LOG_FORMAT", value_enum, default_value_t)]
+    pub log_format: crate::telemetry::LogFormat,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -6,7 +6,7 @@ use server::cli::{self, Cli};
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    server::telemetry::init();
+    server::telemetry::init(cli.log_format);
     match cli::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

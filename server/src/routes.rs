@@ -87,7 +87,7 @@ pub async fn refuse_cross_site_mutations(request: Request, next: Next) -> Respon
     if safe || is_same_origin(&request) {
         return next.run(request).await;
     }
-    tracing::warn!(
+    tracing::info!(
         origin = ?request.headers().get(header::ORIGIN),
         path = %request.uri().path(),
         "refused a cross-site request"
@@ -132,4 +132,79 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
         parts.status = error.status_code();
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Paths whose answers are about the visitor (their account, basket,
+/// orders) or the back office: never stored by a browser or a proxy.
+const PRIVATE_PATHS: &[&str] = &["/account", "/orders", "/basket", "/checkout", "/admin", "/api/"];
+
+/// Paths of files that are the same for everyone, cached as usual.
+const PUBLIC_FILES: &[&str] = &[
+    "/pkg/",
+    "/images/",
+    "/media/",
+    "/favicon",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/health",
+];
+
+/// Security headers on every answer: no framing, no sniffing, no referrer
+/// beyond the origin to other sites, no powerful browser features, HSTS
+/// behind HTTPS (when cookies are Secure), a strict CSP where the page did
+/// not set its own (pages set one with their script nonce), and
+/// `Cache-Control: private, no-store` on anything personal: private paths,
+/// and every page served to a visitor with a session.
+pub async fn security_headers(State(secure): State<bool>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let has_session = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|cookies| {
+            cookies
+                .split(';')
+                .any(|c| c.trim_start().starts_with("wm_session="))
+        });
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name: header::HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(axum::http::HeaderValue::from_static(value));
+    };
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(
+        headers,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
+    set(
+        headers,
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    );
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'",
+    );
+    if secure {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    let public_file = PUBLIC_FILES.iter().any(|prefix| path.starts_with(prefix));
+    let private_path = PRIVATE_PATHS.iter().any(|prefix| path.starts_with(prefix));
+    if private_path || (has_session && !public_file) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("private, no-store"),
+        );
+    }
+    response
 }

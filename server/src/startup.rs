@@ -16,9 +16,11 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
+use tracing::Level;
 
 use crate::config::WebConfig;
 use crate::routes;
@@ -105,8 +107,20 @@ impl Application {
             .layer(axum::middleware::from_fn(routes::server_fn_error_status))
             .layer(axum::middleware::from_fn(routes::refuse_cross_site_mutations))
             .layer(sessions)
+            .layer(axum::middleware::from_fn_with_state(
+                config.secure_cookies,
+                routes::security_headers,
+            ))
             .layer(CompressionLayer::new())
-            .layer(TraceLayer::new_for_http())
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            )
+            // Outermost: every request has an id (a proxy's, or a new one)
+            // before its span opens, and the answer names it.
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
             .with_state(state);
         Ok(Self {
             listener,
@@ -131,6 +145,17 @@ impl Application {
         self.background.abort();
         served.context("the web server stopped with an error")
     }
+}
+
+/// The span of one request: every log line written while it is served
+/// carries its id, method and path.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|id| id.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
 }
 
 /// Hourly: expired sessions, guest baskets abandoned for 30 days, and

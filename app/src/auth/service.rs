@@ -146,7 +146,7 @@ pub struct Registration {
 }
 
 /// Creates a customer (or, for the admin tools, an admin) account.
-#[tracing::instrument(skip_all, fields(username = %form.username), err)]
+#[tracing::instrument(skip_all, fields(username = %form.username))]
 pub async fn register(pool: &PgPool, form: Registration, role: Role) -> Result<User, AppError> {
     let username = Username::parse(&form.username)?;
     let email = Email::parse(&form.email)?;
@@ -226,7 +226,7 @@ async fn throttled_check(
 
 /// Checks a login and password; unknown login and wrong password get the
 /// same answer after the same work.
-#[tracing::instrument(skip(state, password), err)]
+#[tracing::instrument(skip(state, password))]
 pub async fn authenticate(
     state: &AppState,
     login: &str,

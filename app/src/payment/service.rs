@@ -10,6 +10,8 @@
 //! an order nobody settled is swept after its payment window by whichever
 //! instance claims it first.
 
+use tracing::Instrument;
+
 use super::db::{self, NewOrder};
 use super::gateway::{PaymentError, PaymentReceipt};
 use super::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
@@ -37,7 +39,7 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
     };
     // Charged and settled in a task of its own: a shopper who closes the
     // tab (the request is dropped) does not leave a charge unconfirmed.
-    let paying = tokio::spawn(pay(state.clone(), order, request.card, request.user_id));
+    let paying = tokio::spawn(pay(state.clone(), order, request.card, request.user_id).in_current_span());
     paying
         .await
         .map_err(|error| internal("the payment task stopped", error))?
@@ -302,7 +304,7 @@ fn provider_key(user_id: i64, order_id: i64) -> String {
 /// Moves an order along its lifecycle; cancelling puts its stock back and
 /// refunds the payment. The order row stays locked meanwhile, so two
 /// cancels cannot both restock or refund.
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip(state))]
 pub async fn set_order_status(
     state: &AppState,
     admin_id: i64,

@@ -120,3 +120,192 @@ async fn a_charge_timeout_as_long_as_the_payment_window_is_refused_at_start(pool
         Err(error) => assert!(error.to_string().contains("payment window"), "{error}"),
     }
 }
+
+/// The server as an operator runs it, with JSON logs: every answer names its
+/// request id, every line written for it carries that id, and a refusal
+/// (a wrong password) is not an error.
+#[sqlx::test(migrations = "../migrations")]
+async fn json_logs_carry_the_request_id_and_refusals_are_not_errors(pool: PgPool) {
+    use crate::common::process::{free_port, url_of, wait_healthy, SERVER};
+    server::database::migrate(&pool).await.expect("migrate");
+    let port = free_port();
+    let log_path = std::env::temp_dir().join(format!("wm-log-{}-{port}.jsonl", std::process::id()));
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let child = std::process::Command::new(SERVER)
+        .env("DATABASE_URL", url_of(&pool))
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("WONDERMARKET_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("spawn server");
+    wait_healthy(port).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let refused = client
+        .post(format!("{base}/api/auth/login"))
+        .header("Origin", &base)
+        .form(&[("login", "nobody"), ("password", "not the password")])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(refused.status(), 401);
+    let id = refused.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let from_proxy = client
+        .get(format!("{base}/health"))
+        .header("x-request-id", "chosen-by-the-proxy-42")
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(from_proxy.headers()["x-request-id"], "chosen-by-the-proxy-42");
+    let stopped = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(stopped.success());
+    let mut child = child;
+    child.wait().expect("wait");
+
+    let text = std::fs::read_to_string(&log_path).expect("log");
+    let _ = std::fs::remove_file(&log_path);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let of_request = |id: &str| -> Vec<&serde_json::Value> {
+        lines
+            .iter()
+            .filter(|line| {
+                line["spans"]
+                    .as_array()
+                    .is_some_and(|spans| spans.iter().any(|span| span["id"] == id))
+            })
+            .collect()
+    };
+    let login_lines = of_request(&id);
+    let messages: Vec<&str> = login_lines
+        .iter()
+        .filter_map(|line| line["fields"]["message"].as_str())
+        .collect();
+    assert!(messages.contains(&"request refused"), "{text}");
+    assert!(messages.contains(&"finished processing request"), "{text}");
+    assert!(!of_request("chosen-by-the-proxy-42").is_empty(), "{text}");
+    let errors: Vec<&serde_json::Value> = lines.iter().filter(|line| line["level"] == "ERROR").collect();
+    assert!(errors.is_empty(), "a refusal is not an error: {errors:?}");
+    let refusal = login_lines
+        .iter()
+        .find(|line| line["fields"]["message"] == "request refused")
+        .expect("the refusal");
+    assert_eq!(refusal["level"], "INFO");
+    assert_eq!(refusal["fields"]["status"], 401);
+}
+
+/// The value of a response header, or "" when absent.
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_carry_a_strict_policy_with_their_own_script_nonce(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let guest = reqwest::Client::new();
+    let home = guest.get(app.url("/")).send().await.expect("home");
+    let policy = header(&home, "content-security-policy");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned();
+    assert!(nonce.len() >= 16, "{policy}");
+    for directive in [
+        "default-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'self'",
+    ] {
+        assert!(policy.contains(directive), "{directive}: {policy}");
+    }
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    assert_eq!(header(&home, "x-frame-options"), "DENY");
+    assert_eq!(header(&home, "x-content-type-options"), "nosniff");
+    assert_eq!(
+        header(&home, "referrer-policy"),
+        "strict-origin-when-cross-origin"
+    );
+    assert!(header(&home, "permissions-policy").contains("camera=()"));
+    assert_eq!(
+        header(&home, "strict-transport-security"),
+        "",
+        "no HSTS over plain HTTP"
+    );
+    assert!(
+        !header(&home, "cache-control").contains("no-store"),
+        "a guest's catalogue page is public"
+    );
+    let html = home.text().await.expect("body");
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every script carries the nonce"
+    );
+    let again = guest.get(app.url("/")).send().await.expect("home");
+    assert!(
+        !header(&again, "content-security-policy").contains(&nonce),
+        "a fresh nonce for every page"
+    );
+    let health = guest.get(app.url("/health")).send().await.expect("health");
+    assert!(header(&health, "content-security-policy").contains("default-src 'none'"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn personal_pages_are_never_stored_and_hsts_comes_with_secure_cookies(pool: PgPool) {
+    let app = crate::common::spawn_app_configured(pool, |config| config.secure_cookies = true).await;
+    let guest = reqwest::Client::new();
+    let home = guest.get(app.url("/")).send().await.expect("home");
+    assert_eq!(
+        header(&home, "strict-transport-security"),
+        "max-age=31536000; includeSubDomains"
+    );
+    for path in ["/account", "/basket", "/checkout", "/orders/1", "/admin"] {
+        let response = guest.get(app.url(path)).send().await.expect(path);
+        assert_eq!(header(&response, "cache-control"), "private, no-store", "{path}");
+    }
+    let answer = guest
+        .post(app.url("/api/basket/get"))
+        .header("Origin", &app.address)
+        .send()
+        .await
+        .expect("basket");
+    assert_eq!(header(&answer, "cache-control"), "private, no-store");
+    // With a session (its header names the shopper), every page is personal.
+    let page = guest
+        .get(app.url("/c/livres"))
+        .header("Cookie", "wm_session=anything")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(header(&page, "cache-control"), "private, no-store");
+    let style = guest
+        .get(app.url("/robots.txt"))
+        .header("Cookie", "wm_session=anything")
+        .send()
+        .await
+        .expect("robots");
+    assert!(
+        !header(&style, "cache-control").contains("no-store"),
+        "files for everyone stay cacheable"
+    );
+}

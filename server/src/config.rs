@@ -54,6 +54,31 @@ pub struct WebConfig {
     /// milliseconds, like a real provider (200–800 ms); 0 answers at once.
     #[arg(long, env = "WONDERMARKET_TEST_PAYMENT_LATENCY_MS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=60_000))]
     pub test_payment_latency_ms: u64,
+    /// The bearer token a scraper sends for /metrics (`Authorization: Bearer
+    /// …`); without it /metrics answers 404.
+    #[arg(long, env = "WONDERMARKET_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<MetricsToken>,
+}
+
+/// A secret that never shows in logs or `Debug` output.
+#[derive(Clone)]
+pub struct MetricsToken(pub String);
+
+impl std::str::FromStr for MetricsToken {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        if raw.len() < 16 {
+            return Err("the metrics token needs at least 16 characters".into());
+        }
+        Ok(Self(raw.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(<set>)")
+    }
 }
 
 impl WebConfig {
@@ -74,6 +99,7 @@ impl WebConfig {
             payment_window_seconds: 600,
             charge_timeout_seconds: 30,
             test_payment_latency_ms: 0,
+            metrics_token: None,
         }
     }
 

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod media;
+pub mod metrics;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -30,6 +30,8 @@ use crate::routes;
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
+    /// What a scraper must present for /metrics; none: no metrics served.
+    pub metrics_token: Option<String>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -85,9 +87,11 @@ impl Application {
             Duration::from_millis(config.test_payment_latency_ms),
         ));
         app_state.checkout = config.checkout_settings();
+        crate::metrics::install();
         let state = ServerState {
             leptos_options: leptos_options.clone(),
             app: app_state,
+            metrics_token: config.metrics_token.clone().map(|token| token.0),
         };
         let background = tokio::spawn(background_tasks(store, state.app.clone()));
         let provide_state = {
@@ -96,6 +100,7 @@ impl Application {
         };
         let router = Router::new()
             .merge(routes::operational())
+            .merge(crate::metrics::routes())
             .merge(crate::media::routes())
             .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
                 let options = leptos_options.clone();
@@ -112,6 +117,7 @@ impl Application {
                 routes::security_headers,
             ))
             .layer(CompressionLayer::new())
+            .layer(axum::middleware::from_fn(crate::metrics::track))
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(
                 TraceLayer::new_for_http()

@@ -553,3 +553,15 @@ pub async fn record_refund(
     .await
     .map(|done| done.rows_affected() == 1)
 }
+
+/// How many orders await payment, and how many cancelled orders still owe
+/// a refund (for the operator's metrics).
+pub async fn backlog(db: &sqlx::PgPool) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM orders WHERE status = 'awaiting_payment'),
+                (SELECT count(*) FROM orders o JOIN payments p ON p.order_id = o.id
+                 WHERE o.status = 'cancelled' AND p.refunded_at IS NULL)",
+    )
+    .fetch_one(db)
+    .await
+}

@@ -33,16 +33,59 @@ pub struct CheckoutRequest<'a> {
 /// returns that one.
 #[tracing::instrument(skip_all, fields(user_id = request.user_id))]
 pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<OrderSummary, AppError> {
-    let order = match reserve(state, &request).await? {
-        Reservation::Existing(order) => return Ok(order),
-        Reservation::New(order) => order,
+    let order = match reserve(state, &request).await {
+        Ok(Reservation::Existing(order)) => {
+            count_outcome("repeat");
+            return Ok(order);
+        }
+        Ok(Reservation::New(order)) => order,
+        Err(error) => {
+            count_refusal(&error);
+            return Err(error);
+        }
     };
     // Charged and settled in a task of its own: a shopper who closes the
     // tab (the request is dropped) does not leave a charge unconfirmed.
     let paying = tokio::spawn(pay(state.clone(), order, request.card, request.user_id).in_current_span());
-    paying
+    let paid = paying
         .await
-        .map_err(|error| internal("the payment task stopped", error))?
+        .map_err(|error| internal("the payment task stopped", error))?;
+    match &paid {
+        Ok(order) if order.status == OrderStatus::Paid => count_outcome("paid"),
+        Ok(_) => count_outcome("payment_pending"),
+        Err(error) => count_refusal(error),
+    }
+    paid
+}
+
+/// Counts a checkout's outcome for the operator's metrics.
+fn count_outcome(outcome: &'static str) {
+    metrics::counter!("wm_checkout_outcomes_total", "outcome" => outcome).increment(1);
+}
+
+fn count_refusal(error: &AppError) {
+    let outcome = match error {
+        AppError::Conflict(Conflict::NotEnoughStock { .. } | Conflict::SoldOut { .. }) => {
+            metrics::counter!("wm_sold_out_total").increment(1);
+            "sold_out"
+        }
+        AppError::Conflict(Conflict::CustomerLimit { .. }) => "customer_limit",
+        AppError::Conflict(Conflict::OverLimit { .. }) => "over_limit",
+        AppError::Validation {
+            rule: Rule::Card(CardRefusal::NotCharged),
+            ..
+        } => "not_charged",
+        AppError::Validation {
+            rule: Rule::Card(_), ..
+        } => "card_refused",
+        AppError::Validation {
+            rule: Rule::EmptyBasket,
+            ..
+        } => "empty_basket",
+        AppError::Internal => "error",
+        _ => "other",
+    };
+    count_outcome(outcome);
 }
 
 /// Steps 2 and 3 for a reserved order.
@@ -205,6 +248,8 @@ async fn confirm(
             basket_db::clear_ordered(&mut *tx, user_id, order_id).await?;
             tx.commit().await?;
             tracing::info!(order_id, total_cents, "order paid");
+            metrics::counter!("wm_orders_paid_total").increment(1);
+            metrics::counter!("wm_revenue_cents_total").increment(total_cents.unsigned_abs());
         }
         OrderStatus::PaymentFailed => {
             // Cannot happen while the provider voids a key before the

@@ -309,3 +309,69 @@ async fn personal_pages_are_never_stored_and_hsts_comes_with_secure_cookies(pool
         "files for everyone stay cacheable"
     );
 }
+
+/// The value of a metric line `name value` in a Prometheus text page.
+fn metric(page: &str, name: &str) -> f64 {
+    page.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn metrics_are_served_to_the_scraper_holding_the_token(pool: PgPool) {
+    use crate::common::shop::{add, checkout, product_id, set_stock, CARD_OK};
+    const TOKEN: &str = "scraper-token-0123456789";
+    let app = crate::common::spawn_app_configured(pool, |config| {
+        config.metrics_token = Some(server::config::MetricsToken(TOKEN.into()));
+    })
+    .await;
+    let scrape = |token: &'static str| {
+        let request = app.client.get(app.url("/metrics")).bearer_auth(token);
+        async move { request.send().await.expect("metrics") }
+    };
+    assert_eq!(app.get("/metrics").await.status(), 404, "no token, no metrics");
+    assert_eq!(scrape("scraper-token-0123456788").await.status(), 404);
+    let before = scrape(TOKEN).await.text().await.expect("text");
+
+    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(app.get("/p/playstation-5-slim").await.status(), 200);
+    let ps5 = product_id(&app, "playstation-5-slim").await;
+    set_stock(&app, ps5, 1).await;
+    let (ada, grace) = (app.new_client(), app.new_client());
+    app.register(&ada, "ada").await;
+    app.register(&grace, "grace").await;
+    assert_eq!(add(&app, &ada, ps5, 1).await.status(), 200);
+    assert_eq!(add(&app, &grace, ps5, 1).await.status(), 200);
+    assert_eq!(
+        checkout(&app, &ada, "metrics-key-0001", CARD_OK).await.status(),
+        200
+    );
+    assert_eq!(
+        checkout(&app, &grace, "metrics-key-0002", CARD_OK).await.status(),
+        409
+    );
+
+    let response = scrape(TOKEN).await;
+    assert_eq!(response.status(), 200);
+    assert!(header(&response, "content-type").starts_with("text/plain"));
+    let after = response.text().await.expect("text");
+    let grew = |name: &str| metric(&after, name) - metric(&before, name);
+    assert_eq!(grew("wm_orders_paid_total"), 1.0, "{after}");
+    assert!(grew("wm_revenue_cents_total") > 0.0);
+    assert_eq!(grew(r#"wm_checkout_outcomes_total{outcome="paid"}"#), 1.0);
+    assert_eq!(grew(r#"wm_checkout_outcomes_total{outcome="sold_out"}"#), 1.0);
+    assert_eq!(grew("wm_sold_out_total"), 1.0);
+    assert!(
+        grew(r#"wm_http_requests_total{route="/",status="200"}"#) >= 1.0,
+        "{after}"
+    );
+    assert!(grew(r#"wm_http_requests_total{route="/p/{slug}",status="200"}"#) >= 1.0);
+    assert!(
+        after.contains(r#"wm_http_request_duration_seconds_bucket{route="/",le="0.005"}"#),
+        "{after}"
+    );
+    assert!(after.contains(r#"wm_db_pool_connections{state="in_use"}"#));
+    assert_eq!(metric(&after, "wm_db_pool_max"), 10.0);
+    assert_eq!(metric(&after, "wm_orders_awaiting_payment"), 0.0);
+    assert!(after.contains("wm_refunds_owed 0"), "{after}");
+}

@@ -40,11 +40,22 @@ impl Default for CheckoutSettings {
     }
 }
 
-/// Login throttling and session lifetime.
+/// Login throttling and session lifetime. Password attempts (logins,
+/// password changes) in the window: an address that failed `max_failures`
+/// times waits, whatever the account (the storm's sources wait, not the
+/// owner logging in from elsewhere); an account that succeeded
+/// `max_successes` times waits, and an address that succeeded ten times
+/// that (a correct password in a loop cannot monopolise hashing); an
+/// account that failed `alert_after_failures` times from anywhere is shown
+/// on the back-office dashboard, but its right password still works.
 #[derive(Clone, Debug)]
 pub struct AuthSettings {
-    /// Failed logins allowed per account, and per client address, in the window.
+    /// Failed password attempts allowed per client address in the window.
     pub max_failures: i64,
+    /// Successful password attempts allowed per account in the window.
+    pub max_successes: i64,
+    /// An account's failures from anywhere that raise the alert.
+    pub alert_after_failures: i64,
     pub failure_window: chrono::Duration,
     /// A login ends this long after it began, however active the session.
     pub session_max_age: chrono::Duration,
@@ -58,10 +69,23 @@ impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             max_failures: 5,
+            max_successes: 10,
+            alert_after_failures: 100,
             failure_window: chrono::Duration::minutes(15),
             session_max_age: chrono::Duration::days(30),
             trust_forwarded_for: false,
             max_sign_ups: 20,
+        }
+    }
+}
+
+impl AuthSettings {
+    pub fn limits(&self) -> crate::auth::db::AttemptLimits {
+        crate::auth::db::AttemptLimits {
+            failures_per_address: self.max_failures,
+            successes_per_account: self.max_successes,
+            successes_per_address: self.max_successes * 10,
+            alert_after: self.alert_after_failures,
         }
     }
 }

@@ -21,9 +21,17 @@ pub struct WebConfig {
     /// URLs and the sitemap. Defaults to http://<site-addr>.
     #[arg(long, env = "WONDERMARKET_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Failed logins allowed per account and per client address in the window.
+    /// Failed logins allowed per client address in the window (whatever the account).
     #[arg(long, env = "WONDERMARKET_LOGIN_MAX_FAILURES", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..=1000))]
     pub login_max_failures: i64,
+    /// Successful logins (and password checks) allowed per account in the
+    /// window; an address may succeed ten times that.
+    #[arg(long, env = "WONDERMARKET_LOGIN_MAX_SUCCESSES", default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+    pub login_max_successes: i64,
+    /// Wrong passwords for one account, from anywhere, in the window that
+    /// put it on the back-office dashboard (its owner can still log in).
+    #[arg(long, env = "WONDERMARKET_LOGIN_ALERT_FAILURES", default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    pub login_alert_failures: i64,
     /// Length of the failed-login window, in minutes.
     #[arg(long, env = "WONDERMARKET_LOGIN_WINDOW_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(i64).range(1..=10_080))]
     pub login_window_minutes: i64,
@@ -90,6 +98,8 @@ impl WebConfig {
             output_name: "wondermarket".into(),
             public_url: None,
             login_max_failures: 5,
+            login_max_successes: 10,
+            login_alert_failures: 100,
             login_window_minutes: 15,
             sign_ups_per_hour: 20,
             session_idle_days: 7,
@@ -113,6 +123,8 @@ impl WebConfig {
     pub fn auth_settings(&self) -> app::state::AuthSettings {
         app::state::AuthSettings {
             max_failures: self.login_max_failures,
+            max_successes: self.login_max_successes,
+            alert_after_failures: self.login_alert_failures,
             failure_window: chrono::Duration::minutes(self.login_window_minutes),
             session_max_age: chrono::Duration::days(self.session_max_days),
             trust_forwarded_for: self.trust_forwarded_for,

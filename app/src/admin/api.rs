@@ -10,6 +10,10 @@ use crate::error::AppError;
 #[server(endpoint = "admin/dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::auth::audience;
-    audience::admin(|state, _| async move { super::db::dashboard(&state.pool).await.map_err(AppError::from) })
-        .await
+    audience::admin(|state, _| async move {
+        super::db::dashboard(&state.pool, &state.auth)
+            .await
+            .map_err(AppError::from)
+    })
+    .await
 }

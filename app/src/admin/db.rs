@@ -7,7 +7,7 @@ use crate::auth::db::{UserRow, USER_COLUMNS};
 use crate::operator::audit;
 use crate::products::model::ProductSummary;
 
-pub async fn dashboard(pool: &PgPool) -> Result<Dashboard, sqlx::Error> {
+pub async fn dashboard(pool: &PgPool, auth: &crate::state::AuthSettings) -> Result<Dashboard, sqlx::Error> {
     // "Today" is the shop's day in Paris.
     let (orders_today, revenue_today_cents): (i64, i64) = sqlx::query_as(
         "SELECT count(*), coalesce(sum(total_cents), 0)::bigint FROM orders
@@ -49,7 +49,21 @@ pub async fn dashboard(pool: &PgPool) -> Result<Dashboard, sqlx::Error> {
     .into_iter()
     .map(Into::into)
     .collect();
+    let since = chrono::Utc::now() - auth.failure_window;
+    let mut accounts_under_attack = Vec::new();
+    for (user_id, failures) in
+        crate::auth::db::accounts_under_attack(pool, since, auth.alert_after_failures).await?
+    {
+        let username: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+        if let Some(username) = username {
+            accounts_under_attack.push((user_id, username, failures));
+        }
+    }
     Ok(Dashboard {
+        accounts_under_attack,
         orders_today,
         revenue_today_cents,
         low_stock,

@@ -15,6 +15,9 @@ pub struct Dashboard {
     pub sold_out: Vec<ProductSummary>,
     pub newest_users: Vec<User>,
     pub audit: Vec<AuditEntry>,
+    /// Accounts many wrong passwords were tried on lately, from anywhere:
+    /// `(user id, username, failures)`. Their owners can still log in.
+    pub accounts_under_attack: Vec<(i64, String, i64)>,
 }
 
 /// At or below this stock a product is "low" on the dashboard.

@@ -137,16 +137,27 @@ pub async fn replace_password(db: impl PgExecutor<'_>, id: i64, hash: &str) -> R
     .await
 }
 
-/// Failed logins for this account or from this address since `since`.
-pub async fn count_login_failures(
+/// Recent password attempts of an account and of an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct AttemptCounts {
+    pub address_failures: i64,
+    pub account_failures: i64,
+    pub account_successes: i64,
+    pub address_successes: i64,
+}
+
+pub async fn count_password_attempts(
     db: impl PgExecutor<'_>,
     account: &str,
     client_ip: &str,
     since: DateTime<Utc>,
-) -> Result<(i64, i64), sqlx::Error> {
+) -> Result<AttemptCounts, sqlx::Error> {
     sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE account = $1), count(*) FILTER (WHERE client_ip = $2)
-         FROM login_failures WHERE failed_at >= $3 AND (account = $1 OR client_ip = $2)",
+        "SELECT count(*) FILTER (WHERE client_ip = $2 AND NOT succeeded) AS address_failures,
+                count(*) FILTER (WHERE account = $1 AND NOT succeeded) AS account_failures,
+                count(*) FILTER (WHERE account = $1 AND succeeded) AS account_successes,
+                count(*) FILTER (WHERE client_ip = $2 AND succeeded) AS address_successes
+         FROM password_attempts WHERE tried_at >= $3 AND (account = $1 OR client_ip = $2)",
     )
     .bind(account)
     .bind(client_ip)
@@ -155,37 +166,59 @@ pub async fn count_login_failures(
     .await
 }
 
-/// Starts a password attempt: counts it as a failure up front (a success
-/// forgives it), unless the account or the address already failed `max`
-/// times since `since`, in which case `None`. Advisory locks on both keys
-/// make parallel attempts count one after the other, so a burst of
-/// guesses cannot all slip under the limit.
+/// The limits of password attempts in the window (see `AuthSettings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptLimits {
+    pub failures_per_address: i64,
+    pub successes_per_account: i64,
+    pub successes_per_address: i64,
+    /// An account's failures from everywhere that raise the alert.
+    pub alert_after: i64,
+}
+
+/// What a password attempt may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Allowed: the attempt, counted as a failure until it succeeds.
+    Allowed(i64),
+    Refused,
+}
+
+/// Counts an attempt of `account` from `client_ip`, unless the address has
+/// failed too often, or the account or the address succeeded too often,
+/// in the window since `since`. Advisory locks on the account and the
+/// address make parallel attempts count one after the other. Returns
+/// whether the attempt may go on, and the account's failures (for the
+/// alert).
 pub async fn begin_password_attempt(
     pool: &PgPool,
     account: &str,
     client_ip: &str,
     since: DateTime<Utc>,
-    max: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+    limits: &AttemptLimits,
+) -> Result<(Attempt, AttemptCounts), sqlx::Error> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 0)), pg_advisory_xact_lock(hashtextextended('ip:' || $2, 0))")
         .bind(account)
         .bind(client_ip)
         .execute(&mut *tx)
         .await?;
-    let (account_failures, ip_failures) = count_login_failures(&mut *tx, account, client_ip, since).await?;
-    if account_failures >= max || ip_failures >= max {
-        tracing::warn!(account_failures, ip_failures, "password attempts throttled");
-        return Ok(None);
+    let counts = count_password_attempts(&mut *tx, account, client_ip, since).await?;
+    if counts.address_failures >= limits.failures_per_address
+        || counts.account_successes >= limits.successes_per_account
+        || counts.address_successes >= limits.successes_per_address
+    {
+        tracing::info!(?counts, "password attempt throttled");
+        return Ok((Attempt::Refused, counts));
     }
     let id =
-        sqlx::query_scalar("INSERT INTO login_failures (account, client_ip) VALUES ($1, $2) RETURNING id")
+        sqlx::query_scalar("INSERT INTO password_attempts (account, client_ip) VALUES ($1, $2) RETURNING id")
             .bind(account)
             .bind(client_ip)
             .fetch_one(&mut *tx)
             .await?;
     tx.commit().await?;
-    Ok(Some(id))
+    Ok((Attempt::Allowed(id), counts))
 }
 
 /// Counts a sign-up from `client_ip`, unless `max` were counted in the last
@@ -223,29 +256,57 @@ pub async fn delete_old_sign_ups(db: impl PgExecutor<'_>) -> Result<u64, sqlx::E
         .map(|done| done.rows_affected())
 }
 
-/// Takes back an attempt whose password was never checked.
+/// Forgets an attempt whose password was never checked.
 pub async fn forget_password_attempt(db: impl PgExecutor<'_>, attempt: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE id = $1")
+    sqlx::query("DELETE FROM password_attempts WHERE id = $1")
         .bind(attempt)
         .execute(db)
         .await
         .map(drop)
 }
 
-/// A correct password forgives the account's failures (not the address's:
-/// one good login of the attacker's own must not reset their guessing
-/// elsewhere), and drops failures too old to count anywhere.
-pub async fn forgive_login_failures(
-    db: impl PgExecutor<'_>,
+/// A correct password: the attempt counts as a success, the failures of
+/// this account from this address are forgiven (not those from elsewhere,
+/// nor the address's on other accounts: one good login of the attacker's
+/// own must not reset their guessing), and attempts too old to count
+/// anywhere are dropped.
+pub async fn record_success(
+    db: &PgPool,
+    attempt: i64,
     account: &str,
+    client_ip: &str,
     older_than: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE account = $1 OR failed_at < $2")
-        .bind(account)
-        .bind(older_than)
-        .execute(db)
-        .await
-        .map(drop)
+    sqlx::query(
+        "WITH marked AS (UPDATE password_attempts SET succeeded = true WHERE id = $1)
+         DELETE FROM password_attempts
+         WHERE id <> $1 AND ((account = $2 AND client_ip = $3 AND NOT succeeded) OR tried_at < $4)",
+    )
+    .bind(attempt)
+    .bind(account)
+    .bind(client_ip)
+    .bind(older_than)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// Accounts (`user:…` keys) that failed at least `at_least` times since
+/// `since`, from any address: the back office's alert. `(user id, count)`.
+pub async fn accounts_under_attack(
+    db: impl PgExecutor<'_>,
+    since: DateTime<Utc>,
+    at_least: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT substr(account, 6)::BIGINT, count(*) FROM password_attempts
+         WHERE NOT succeeded AND tried_at >= $1 AND account LIKE 'user:%'
+         GROUP BY account HAVING count(*) >= $2 ORDER BY count(*) DESC LIMIT 20",
+    )
+    .bind(since)
+    .bind(at_least)
+    .fetch_all(db)
+    .await
 }
 
 #[cfg(test)]
@@ -304,65 +365,116 @@ mod tests {
         assert!(find_credentials(&pool, "nobody").await.expect("query").is_none());
     }
 
-    #[sqlx::test(migrations = "../migrations")]
-    async fn attempts_count_per_account_and_per_address_and_success_forgives_the_account_only(pool: PgPool) {
-        let hour_ago = Utc::now() - chrono::Duration::hours(1);
-        for _ in 0..3 {
-            begin_password_attempt(&pool, "user:1", "10.0.0.1", hour_ago, 5)
-                .await
-                .expect("attempt")
-                .expect("allowed");
-        }
-        begin_password_attempt(&pool, "user:2", "10.0.0.1", hour_ago, 5)
+    const LIMITS: AttemptLimits = AttemptLimits {
+        failures_per_address: 5,
+        successes_per_account: 3,
+        successes_per_address: 4,
+        alert_after: 100,
+    };
+
+    async fn attempt(pool: &PgPool, account: &str, ip: &str) -> Option<i64> {
+        let since = Utc::now() - chrono::Duration::hours(1);
+        match begin_password_attempt(pool, account, ip, since, &LIMITS)
             .await
             .expect("attempt")
-            .expect("allowed");
+            .0
+        {
+            Attempt::Allowed(id) => Some(id),
+            Attempt::Refused => None,
+        }
+    }
+
+    async fn counts(pool: &PgPool, account: &str, ip: &str) -> AttemptCounts {
+        count_password_attempts(pool, account, ip, Utc::now() - chrono::Duration::hours(1))
+            .await
+            .expect("count")
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn failures_refuse_the_address_never_the_account_from_elsewhere(pool: PgPool) {
+        for _ in 0..5 {
+            attempt(&pool, "user:1", "10.0.0.1").await.expect("allowed");
+        }
         assert_eq!(
-            count_login_failures(&pool, "user:1", "10.0.0.2", hour_ago)
-                .await
-                .expect("count"),
-            (3, 0)
+            attempt(&pool, "user:1", "10.0.0.1").await,
+            None,
+            "the storm's address waits"
         );
         assert_eq!(
-            count_login_failures(&pool, "user:3", "10.0.0.1", hour_ago)
-                .await
-                .expect("count"),
-            (0, 4)
+            attempt(&pool, "user:2", "10.0.0.1").await,
+            None,
+            "whatever the account"
         );
-        forgive_login_failures(&pool, "user:2", hour_ago)
+        let owner = attempt(&pool, "user:1", "10.0.0.7")
             .await
-            .expect("forgive");
+            .expect("the owner, elsewhere");
+        let hour_ago = Utc::now() - chrono::Duration::hours(1);
+        record_success(&pool, owner, "user:1", "10.0.0.7", hour_ago)
+            .await
+            .expect("success");
+        let seen = counts(&pool, "user:1", "10.0.0.1").await;
         assert_eq!(
-            count_login_failures(&pool, "user:1", "10.0.0.1", hour_ago)
-                .await
-                .expect("count"),
-            (3, 3),
-            "the address keeps the other account's failures"
+            (seen.account_failures, seen.account_successes),
+            (5, 1),
+            "the storm is kept"
         );
-        begin_password_attempt(&pool, "user:1", "10.0.0.9", hour_ago, 5)
+        assert_eq!(
+            accounts_under_attack(&pool, hour_ago, 5).await.expect("alert"),
+            vec![(1, 5)]
+        );
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn successes_are_limited_per_account_and_per_address(pool: PgPool) {
+        let hour_ago = Utc::now() - chrono::Duration::hours(1);
+        for ip in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+            let id = attempt(&pool, "user:1", ip).await.expect("allowed");
+            record_success(&pool, id, "user:1", ip, hour_ago)
+                .await
+                .expect("success");
+        }
+        assert_eq!(
+            attempt(&pool, "user:1", "10.0.0.4").await,
+            None,
+            "a correct password in a loop"
+        );
+        let id = attempt(&pool, "user:2", "10.0.0.1")
             .await
-            .expect("attempt");
-        begin_password_attempt(&pool, "user:1", "10.0.0.9", hour_ago, 5)
+            .expect("another account");
+        record_success(&pool, id, "user:2", "10.0.0.1", hour_ago)
             .await
-            .expect("attempt");
-        let refused = begin_password_attempt(&pool, "user:1", "10.0.0.9", hour_ago, 5)
+            .expect("success");
+        assert_eq!(counts(&pool, "user:9", "10.0.0.1").await.address_successes, 2);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_success_forgives_this_address_only(pool: PgPool) {
+        let hour_ago = Utc::now() - chrono::Duration::hours(1);
+        for ip in ["10.0.0.1", "10.0.0.1", "10.0.0.2"] {
+            attempt(&pool, "user:1", ip).await.expect("allowed");
+        }
+        attempt(&pool, "user:2", "10.0.0.1").await.expect("allowed");
+        let id = attempt(&pool, "user:1", "10.0.0.1").await.expect("allowed");
+        record_success(&pool, id, "user:1", "10.0.0.1", hour_ago)
             .await
-            .expect("attempt");
-        assert_eq!(refused, None, "the sixth attempt on the account is refused");
+            .expect("success");
+        let seen = counts(&pool, "user:1", "10.0.0.1").await;
+        assert_eq!(seen.account_failures, 1, "the failure from 10.0.0.2 stays");
+        assert_eq!(
+            seen.address_failures, 1,
+            "the address keeps the other account's failure"
+        );
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn parallel_attempts_cannot_exceed_the_limit(pool: PgPool) {
-        let hour_ago = Utc::now() - chrono::Duration::hours(1);
         let attempts = (0..20).map(|_| {
             let pool = pool.clone();
-            tokio::spawn(
-                async move { begin_password_attempt(&pool, "user:1", "10.0.0.1", hour_ago, 5).await },
-            )
+            tokio::spawn(async move { attempt(&pool, "user:1", "10.0.0.1").await })
         });
         let mut allowed = 0;
         for attempt in attempts {
-            if attempt.await.expect("task").expect("attempt").is_some() {
+            if attempt.await.expect("task").is_some() {
                 allowed += 1;
             }
         }

@@ -192,8 +192,8 @@ fn attempt_key(login: &str, user_id: Option<i64>) -> String {
 }
 
 /// Checks a password against a stored hash (or the dummy one) under the
-/// attempt limits: too many recent failures for the account or from the
-/// address refuse the attempt before any hashing.
+/// attempt limits (see `AuthSettings`), which refuse an attempt before any
+/// hashing.
 async fn throttled_check(
     state: &AppState,
     key: &str,
@@ -203,9 +203,16 @@ async fn throttled_check(
 ) -> Result<(bool, bool), AppError> {
     let settings: &AuthSettings = &state.auth;
     let window_start = Utc::now() - settings.failure_window;
-    let attempt =
-        db::begin_password_attempt(&state.pool, key, client_ip, window_start, settings.max_failures).await?;
-    let Some(attempt) = attempt else {
+    let (attempt, counts) =
+        db::begin_password_attempt(&state.pool, key, client_ip, window_start, &settings.limits()).await?;
+    if counts.account_failures + 1 == settings.alert_after_failures && key.starts_with("user:") {
+        tracing::warn!(
+            account = key,
+            failures = counts.account_failures + 1,
+            "many wrong passwords for one account: shown on the back-office dashboard"
+        );
+    }
+    let db::Attempt::Allowed(attempt) = attempt else {
         return Err(AppError::TooManyRequests);
     };
     let verified = verify_password(password.to_owned(), hash.unwrap_or_else(|| DUMMY_HASH.to_owned())).await;
@@ -219,7 +226,7 @@ async fn throttled_check(
         }
     };
     if valid {
-        db::forgive_login_failures(&state.pool, key, window_start).await?;
+        db::record_success(&state.pool, attempt, key, client_ip, window_start).await?;
     }
     Ok((valid, needs_rehash))
 }

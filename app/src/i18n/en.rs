@@ -180,6 +180,8 @@ pub static EN: Messages = Messages {
     admin_low_stock: "Low stock (5 or fewer)",
     admin_sold_out: "Sold out",
     admin_newest_users: "Newest users",
+    admin_accounts_under_attack: "Accounts many wrong passwords were tried on (their owners can still log in)",
+    admin_failed_passwords: |n| format!("{n} wrong passwords lately"),
     admin_audit: "Audit log",
     admin_nothing_to_watch: "Nothing to watch.",
     admin_new_product: "New product",

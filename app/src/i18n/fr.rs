@@ -185,6 +185,8 @@ pub static FR: Messages = Messages {
     admin_low_stock: "Stock faible (5 ou moins)",
     admin_sold_out: "Épuisés",
     admin_newest_users: "Nouveaux utilisateurs",
+    admin_accounts_under_attack: "Comptes visés par des mots de passe erronés (leurs titulaires peuvent toujours se connecter)",
+    admin_failed_passwords: |n| format!("{n} mots de passe erronés récemment"),
     admin_audit: "Journal des actions",
     admin_nothing_to_watch: "Rien à signaler.",
     admin_new_product: "Nouveau produit",

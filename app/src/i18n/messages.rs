@@ -177,6 +177,8 @@ pub struct Messages {
     pub admin_low_stock: &'static str,
     pub admin_sold_out: &'static str,
     pub admin_newest_users: &'static str,
+    pub admin_accounts_under_attack: &'static str,
+    pub admin_failed_passwords: fn(i64) -> String,
     pub admin_audit: &'static str,
     pub admin_nothing_to_watch: &'static str,
     pub admin_new_product: &'static str,

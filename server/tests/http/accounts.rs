@@ -413,3 +413,107 @@ async fn one_address_cannot_guess_across_many_accounts(pool: PgPool) {
     let response = app.login(&client, "ada", PASSWORD).await;
     assert_eq!(response.status(), 429);
 }
+
+/// A login from `address`, the last entry its trusted proxy forwarded.
+async fn login_from(app: &TestApp, client: &reqwest::Client, address: &str, password: &str) -> u16 {
+    client
+        .post(app.url("/api/auth/login"))
+        .header("Origin", &app.address)
+        .header("X-Forwarded-For", address)
+        .form(&[("login", "ada"), ("password", password)])
+        .send()
+        .await
+        .expect("POST")
+        .status()
+        .as_u16()
+}
+
+/// A wrong-password storm from three addresses: each address waits, the
+/// owner logging in from elsewhere does not, and past the alert ceiling the
+/// back office sees the account.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_password_storm_slows_its_sources_not_the_owner(pool: PgPool) {
+    let app = crate::common::spawn_app_configured(pool, |config| {
+        config.trust_forwarded_for = true;
+        config.login_alert_failures = 15;
+    })
+    .await;
+    app.register(&app.new_client(), "ada").await;
+    let attacker = app.new_client();
+    for address in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
+        for attempt in 1..=5 {
+            assert_eq!(
+                login_from(&app, &attacker, address, "guess").await,
+                401,
+                "{address} #{attempt}"
+            );
+        }
+        assert_eq!(
+            login_from(&app, &attacker, address, "guess").await,
+            429,
+            "{address} waits"
+        );
+        assert_eq!(
+            login_from(&app, &attacker, address, PASSWORD).await,
+            429,
+            "even with the right password, from the storm's address"
+        );
+    }
+    let owner = app.new_client();
+    assert_eq!(
+        login_from(&app, &owner, "203.0.113.9", PASSWORD).await,
+        200,
+        "the owner gets in"
+    );
+    assert_eq!(app.whoami(&owner).await.as_deref(), Some("ada"));
+
+    let admin = app.new_client();
+    app.admin(&admin, "boss").await;
+    let dashboard = app.page_as(&admin, "/admin").await;
+    let alert = dashboard
+        .split(r#"data-testid="accounts-under-attack""#)
+        .nth(1)
+        .expect("the dashboard shows the alert");
+    assert!(
+        alert.contains(">ada</a>") && alert.contains("15 mots de passe erronés"),
+        "{alert}"
+    );
+}
+
+/// A correct password in a loop is throttled per account (hashing is
+/// deliberately slow: one account must not keep every slot busy); another
+/// account from the same address is not.
+#[sqlx::test(migrations = "../migrations")]
+async fn correct_logins_are_limited_per_account(pool: PgPool) {
+    let app = crate::common::spawn_app_configured(pool, |config| {
+        config.trust_forwarded_for = true;
+        config.login_max_successes = 3;
+    })
+    .await;
+    app.register(&app.new_client(), "ada").await;
+    app.register(&app.new_client(), "bob").await;
+    let client = app.new_client();
+    for attempt in 1..=3 {
+        assert_eq!(
+            login_from(&app, &client, "198.51.100.7", PASSWORD).await,
+            200,
+            "#{attempt}"
+        );
+    }
+    assert_eq!(login_from(&app, &client, "198.51.100.7", PASSWORD).await, 429);
+    assert_eq!(
+        login_from(&app, &client, "198.51.100.8", PASSWORD).await,
+        429,
+        "from anywhere"
+    );
+    let bob = app
+        .new_client()
+        .post(app.url("/api/auth/login"))
+        .header("Origin", &app.address)
+        .header("X-Forwarded-For", "198.51.100.7")
+        .form(&[("login", "bob"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(bob.status(), 200, "another account from the same address");
+}

@@ -56,6 +56,23 @@ fn DashboardPanels(dashboard: Dashboard) -> impl IntoView {
             <StockPanel title=move || i18n.t().admin_low_stock.to_owned() products=dashboard.low_stock />
             <StockPanel title=move || i18n.t().admin_sold_out.to_owned() products=dashboard.sold_out />
         </div>
+        {(!dashboard.accounts_under_attack.is_empty()).then(|| view! {
+            <section class="panel alert alert--error" data-testid="accounts-under-attack">
+                <h2>{move || i18n.t().admin_accounts_under_attack}</h2>
+                <ul class="plain-list">
+                    {dashboard
+                        .accounts_under_attack
+                        .into_iter()
+                        .map(|(id, username, failures)| view! {
+                            <li>
+                                <A href=format!("/admin/users/{id}")>{username}</A>
+                                " — " {move || (i18n.t().admin_failed_passwords)(failures)}
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        })}
         <section class="panel">
             <h2>{move || i18n.t().admin_newest_users}</h2>
             <ul class="plain-list">

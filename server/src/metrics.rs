@@ -144,6 +144,7 @@ fn route_of(path: &str) -> &'static str {
         ("/pkg/", "/pkg/{file}"),
         ("/images/", "/images/{file}"),
         ("/media/", "/media/{id}"),
+        ("/sitemap/", "/sitemap/{file}"),
     ];
     if let Some(exact) = EXACT.iter().find(|exact| **exact == path) {
         return exact;

@@ -56,8 +56,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The shell only ever renders on the server.
     #[cfg(not(feature = "ssr"))]
     let site_url = String::new();
-    #[cfg(feature = "ssr")]
-    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -74,28 +72,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
-    }
-}
-
-/// The page's Content-Security-Policy: scripts only from the shop and the
-/// inline hydration scripts that carry this response's nonce (none is
-/// written by hand), WebAssembly compiled from the shop's own file, no
-/// frames, no plugins, forms posted to the shop only.
-#[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

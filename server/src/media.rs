@@ -154,7 +154,7 @@ async fn store(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = state.app.pool.begin().await?;
     let image_id = admin_db::insert_image(&mut *tx, content_type, &bytes, admin_id).await?;
-    if !admin_db::set_image(&mut *tx, product_id, &format!("/media/{image_id}")).await? {
+    if !admin_db::set_image(&mut tx, product_id, &format!("/media/{image_id}")).await? {
         return Ok(false);
     }
     audit::record(

@@ -182,6 +182,22 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// This request's CSP nonce, for the page's hydration scripts.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+/// A page's Content-Security-Policy: scripts only from the shop and the
+/// inline hydration scripts that carry this response's nonce (none is
+/// written by hand), WebAssembly compiled from the shop's own file, no
+/// frames, no plugins, forms posted to the shop only.
+fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
 /// Paths whose answers are about the visitor (their account, basket,
 /// orders) or the back office: never stored by a browser or a proxy.
 const PRIVATE_PATHS: &[&str] = &["/account", "/orders", "/basket", "/checkout", "/admin", "/api/"];
@@ -204,8 +220,12 @@ const PUBLIC_FILES: &[&str] = &[
 /// not set its own (pages set one with their script nonce), and
 /// `Cache-Control: private, no-store` on anything personal: private paths,
 /// and every page served to a visitor with a session.
-pub async fn security_headers(State(secure): State<bool>, request: Request, next: Next) -> Response {
+pub async fn security_headers(State(secure): State<bool>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
+    // The page's script nonce, made here so that the header and the page
+    // (which reads it from the request, see `startup`) always agree.
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
     let has_session = request
         .headers()
         .get_all(header::COOKIE)
@@ -235,11 +255,18 @@ pub async fn security_headers(State(secure): State<bool>, request: Request, next
         header::HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     );
-    set(
-        headers,
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'",
-    );
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    let policy = if html {
+        page_policy(&nonce)
+    } else {
+        "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'".to_owned()
+    };
+    if let Ok(policy) = axum::http::HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     if secure {
         set(
             headers,

@@ -11,7 +11,7 @@ use app::{shell, state::AppState, App};
 use axum::extract::FromRef;
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -96,7 +96,15 @@ impl Application {
         let background = tokio::spawn(background_tasks(store, state.app.clone()));
         let provide_state = {
             let app_state = state.app.clone();
-            move || provide_context(app_state.clone())
+            move || {
+                provide_context(app_state.clone());
+                // The nonce the security headers put in this page's CSP.
+                let nonce = use_context::<axum::http::request::Parts>()
+                    .and_then(|parts| parts.extensions.get::<routes::CspNonce>().cloned());
+                if let Some(nonce) = nonce {
+                    provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+                }
+            }
         };
         let router = Router::new()
             .merge(routes::operational())

@@ -3,7 +3,7 @@
 //! delete, the stock ledger under admin adjustments, categories, image
 //! uploads and the audit log.
 
-use crate::common::shop::{add, checkout, json, product_id, stock_of, CARD_OK};
+use crate::common::shop::{add, checkout, count, json, product_id, stock_of, CARD_OK};
 use crate::common::{spawn_app, TestApp};
 use sqlx::PgPool;
 
@@ -443,6 +443,14 @@ async fn images_are_checked_by_type_and_size_and_served_from_the_database(pool: 
     assert_eq!(app.get("/media/999999").await.status(), 404);
     let (_, page) = app.get_html("/p/le-petit-prince").await;
     assert!(page.contains(&path), "the shop shows the new image");
+
+    // A new image replaces the old one, which is deleted: uploads do not pile up.
+    assert_eq!(
+        upload(&app, &admin, book, png(), "cover-2.png").await.status(),
+        200
+    );
+    assert_eq!(app.get(&path).await.status(), 404, "the replaced image is gone");
+    assert_eq!(count(&app, "product_images").await, 1);
 }
 
 #[sqlx::test(migrations = "../migrations")]

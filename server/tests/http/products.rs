@@ -213,7 +213,11 @@ async fn the_sitemap_lists_home_categories_and_every_product(pool: PgPool) {
     assert!(xml.contains("<loc>https://shop.example/</loc>"));
     assert!(!xml.contains("<sitemapindex"), "one file under 50,000 URLs");
     for part in ["/sitemap/1.xml", "/sitemap/0.xml", "/sitemap/x.xml"] {
-        assert_eq!(app.get(part).await.status(), 404, "{part}: no parts for a small shop");
+        assert_eq!(
+            app.get(part).await.status(),
+            404,
+            "{part}: no parts for a small shop"
+        );
     }
 
     let robots = app.get("/robots.txt").await.text().await.expect("body");

@@ -144,13 +144,51 @@ pub async fn update_product(
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn set_image(db: impl PgExecutor<'_>, id: i64, image_path: &str) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query("UPDATE products SET image_path = $2 WHERE id = $1")
+/// Points the product at a new image; the uploaded image it replaces is
+/// deleted unless another product shows it. `false` for an unknown product.
+pub async fn set_image(
+    tx: &mut Transaction<'_, Postgres>,
+    id: i64,
+    image_path: &str,
+) -> Result<bool, sqlx::Error> {
+    let replaced: Option<String> =
+        sqlx::query_scalar("SELECT image_path FROM products WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(replaced) = replaced else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE products SET image_path = $2 WHERE id = $1")
         .bind(id)
         .bind(image_path)
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
-    Ok(result.rows_affected() == 1)
+    delete_unused_image(tx, &replaced).await?;
+    Ok(true)
+}
+
+/// Deletes the uploaded image at `image_path` (`/media/{id}`) when no
+/// product shows it any more; other paths (the demo's files) are left.
+async fn delete_unused_image(
+    tx: &mut Transaction<'_, Postgres>,
+    image_path: &str,
+) -> Result<(), sqlx::Error> {
+    let Some(image_id) = image_path
+        .strip_prefix("/media/")
+        .and_then(|id| id.parse::<i64>().ok())
+    else {
+        return Ok(());
+    };
+    sqlx::query(
+        "DELETE FROM product_images
+         WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM products WHERE image_path = $2)",
+    )
+    .bind(image_id)
+    .bind(image_path)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
 }
 
 /// Adds `delta` units (negative to remove) unless that would leave the
@@ -202,10 +240,12 @@ pub async fn remove_product(
             .await?;
         Ok(Some(Removal::Archived))
     } else {
-        sqlx::query("DELETE FROM products WHERE id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+        let image_path: String =
+            sqlx::query_scalar("DELETE FROM products WHERE id = $1 RETURNING image_path")
+                .bind(id)
+                .fetch_one(&mut **tx)
+                .await?;
+        delete_unused_image(tx, &image_path).await?;
         Ok(Some(Removal::Deleted))
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every check, against a throwaway PostgreSQL and a real browser.
 #   formatting, clippy (server and WASM), unit + database + HTTP tests,
-#   release build, Playwright in Debian's Chromium against that build.
+#   release build, Playwright in Debian's Chromium against that build, and
+#   the container image built from the Dockerfile around that build, run.
 # Runs every stage it can, prints a summary, exits non-zero on any failure,
 # and leaves no process behind.
 set -uo pipefail
@@ -86,6 +87,7 @@ stage "HTTP and server tests" cargo test -p server -- --test-threads=1
 stage "release build (server + WASM, wasm-opt)" cargo leptos build --release
 if [ -x target/release/server ] && [ -f target/site/pkg/wondermarket.wasm ]; then
   stage "browser tests (Playwright, Chromium)" e2e
+  stage "container (Dockerfile built and run beside PostgreSQL)" scripts/container-test.sh
 else
   results+=("FAIL  browser tests (no release build)"); failed=1
 fi

@@ -306,6 +306,33 @@ async fn checkout_throughput(
     Ok(())
 }
 
+/// Every shopper checks out at the same moment; each answer's status,
+/// latency and time since the start, and when the last came.
+async fn all_at_once(
+    shop: &Shop,
+    shoppers: &[Shopper],
+    key_prefix: &str,
+) -> anyhow::Result<(Vec<(u16, Duration, Duration)>, Duration)> {
+    let started = Instant::now();
+    let buyers: Vec<_> = shoppers
+        .iter()
+        .enumerate()
+        .map(|(i, shopper)| {
+            let (shop, shopper) = (shop.clone(), shopper.clone());
+            let key = format!("{key_prefix}-{i}");
+            tokio::spawn(async move {
+                let (status, latency) = shop.checkout(&shopper, &key).await?;
+                Ok::<_, anyhow::Error>((status, latency, started.elapsed()))
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for buyer in buyers {
+        answers.push(buyer.await??);
+    }
+    Ok((answers, started.elapsed()))
+}
+
 /// DROP_STOCK units, every shopper has one in the basket and all check out
 /// at the same moment.
 async fn drop_round(
@@ -319,24 +346,7 @@ async fn drop_round(
     shop.set_stock(&[product], DROP_STOCK).await?;
     shop.fill_baskets(shoppers, &[product]).await?;
     let orders_before = shop.orders().await?;
-    let started = Instant::now();
-    let buyers: Vec<_> = shoppers
-        .iter()
-        .enumerate()
-        .map(|(i, shopper)| {
-            let (shop, shopper) = (shop.clone(), shopper.clone());
-            let key = format!("r{run:x}-drop{round}-{i}");
-            tokio::spawn(async move {
-                let (status, latency) = shop.checkout(&shopper, &key).await?;
-                Ok::<_, anyhow::Error>((status, latency, started.elapsed()))
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for buyer in buyers {
-        answers.push(buyer.await??);
-    }
-    let all_answered = started.elapsed();
+    let (answers, all_answered) = all_at_once(shop, shoppers, &format!("r{run:x}-drop{round}")).await?;
     let mut paid_at: Vec<Duration> = answers
         .iter()
         .filter(|(status, ..)| *status == 200)
@@ -602,24 +612,7 @@ async fn big_drop(
     shop.fill_baskets(crowd, &[product]).await?;
     let orders_before = shop.orders().await?;
     let (stop, peak) = watch_pool(server_pool.clone());
-    let started = Instant::now();
-    let buyers: Vec<_> = crowd
-        .iter()
-        .enumerate()
-        .map(|(i, shopper)| {
-            let (shop, shopper) = (shop.clone(), shopper.clone());
-            let key = format!("r{run:x}-crowd-{i}");
-            tokio::spawn(async move {
-                let (status, latency) = shop.checkout(&shopper, &key).await?;
-                Ok::<_, anyhow::Error>((status, latency, started.elapsed()))
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for buyer in buyers {
-        answers.push(buyer.await??);
-    }
-    let all_answered = started.elapsed();
+    let (answers, all_answered) = all_at_once(shop, crowd, &format!("r{run:x}-crowd")).await?;
     stop.store(true, Ordering::Relaxed);
     println!("  the shop (reserve → charge with no lock and no connection → confirm), through HTTP:");
     let figures = print_drop(&answers, all_answered, peak.await?);

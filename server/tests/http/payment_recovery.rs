@@ -87,6 +87,17 @@ impl Shop {
         (ada, ps5)
     }
 
+    /// How many lines the client's basket has.
+    async fn basket_lines(&self, client: &reqwest::Client) -> usize {
+        let basket: serde_json::Value = self
+            .post(client, "basket/get", &[])
+            .await
+            .json()
+            .await
+            .expect("json");
+        basket["lines"].as_array().map_or(0, Vec::len)
+    }
+
     /// Sends Ada's checkout without waiting for its answer.
     fn checkout_in_background(
         &self,
@@ -179,17 +190,7 @@ async fn killed_after_the_charge_the_order_ends_paid_once(pool: PgPool) {
         "the order holds the provider's charge"
     );
     assert_eq!(shop.stock_of(ps5).await, 0, "the console is sold");
-    let basket: serde_json::Value = shop
-        .post(&ada, "basket/get", &[])
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(
-        basket["lines"].as_array().map(Vec::len),
-        Some(0),
-        "and out of the basket"
-    );
+    assert_eq!(shop.basket_lines(&ada).await, 0, "and out of the basket");
 
     // Another sweep (a restart again) changes nothing: paid once.
     kill_hard(server);
@@ -234,16 +235,6 @@ async fn killed_before_the_charge_the_order_is_released_and_nothing_charged(pool
         "voided",
         "the key can no longer be charged"
     );
-    let basket: serde_json::Value = shop
-        .post(&ada, "basket/get", &[])
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(
-        basket["lines"].as_array().map(Vec::len),
-        Some(1),
-        "Ada may try again"
-    );
+    assert_eq!(shop.basket_lines(&ada).await, 1, "Ada may try again");
     kill_hard(server);
 }

@@ -45,7 +45,15 @@ fn LanguageSwitch() -> impl IntoView {
                 type="submit"
                 class="topbar__button"
                 lang=move || other().code()
-                aria-label=move || format!("{} : {}", i18n.t().language_label, other().native_name())
+                // The accessible name starts with the visible text ("EN").
+                aria-label=move || {
+                    format!(
+                        "{} — {} : {}",
+                        other().code().to_uppercase(),
+                        i18n.t().language_label,
+                        other().native_name()
+                    )
+                }
             >
                 {move || other().code().to_uppercase()}
             </button>

@@ -92,7 +92,11 @@ pub fn SearchBox() -> impl IntoView {
                 <input
                     id="search-input"
                     class="search__input"
-                    type="search"
+                    // A combobox is a text input in ARIA in HTML (not type=search);
+                    // the phone keyboard still offers "search".
+                    type="text"
+                    inputmode="search"
+                    enterkeyhint="search"
                     name="q"
                     maxlength="100"
                     autocomplete="off"

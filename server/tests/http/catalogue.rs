@@ -256,3 +256,38 @@ async fn a_crafted_error_in_a_url_shows_only_the_shops_sentences(pool: PgPool) {
         "Saisie invalide : cette valeur est déjà utilisée, choisissez-en une autre"
     );
 }
+
+/// Two findings of axe-core and the Nu HTML checker: the language button's
+/// accessible name contains what it shows, and the search combobox is a
+/// text input (ARIA in HTML allows no combobox role on type=search).
+#[sqlx::test(migrations = "../migrations")]
+async fn the_header_controls_name_themselves_as_they_look(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, html) = app.get_html("/").await;
+    let at = html
+        .find(r#"class="topbar__button""#)
+        .expect("the language button");
+    let start = html[..at].rfind("<button").expect("its tag");
+    let button = html[start..]
+        .split("</button>")
+        .next()
+        .expect("the language button");
+    let label = button
+        .split(r#"aria-label=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no accessible name: {button}"));
+    let visible = button.rsplit('>').next().expect("its text").trim();
+    assert_eq!(visible, "EN");
+    assert!(label.starts_with(visible), "{label:?} must contain {visible:?}");
+    let input = html
+        .split(r#"id="search-input""#)
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .expect("the search input");
+    assert!(
+        input.contains(r#"role="combobox""#) && input.contains(r#"type="text""#),
+        "{input}"
+    );
+    assert!(input.contains(r#"inputmode="search""#), "{input}");
+}

@@ -122,6 +122,7 @@ pub static EN: Messages = Messages {
     sold_out: "Sold out",
     only_left: |n| format!("Only {n} left"),
     limit_per_customer: |n| format!("Limited to {n} per customer"),
+    hold_rule: |n| format!("Logged in, it is held for you {n} min once in your basket"),
     pagination_label: "Pages",
     previous_page: "← Previous",
     next_page: "Next →",

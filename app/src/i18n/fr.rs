@@ -129,6 +129,7 @@ pub static FR: Messages = Messages {
     sold_out: "Épuisé",
     only_left: |n| format!("Plus que {n} en stock"),
     limit_per_customer: |n| format!("Limité à {n} par client"),
+    hold_rule: |n| format!("Connecté, vous l'avez réservé {n} min dès l'ajout au panier"),
     pagination_label: "Pages",
     previous_page: "← Précédente",
     next_page: "Suivante →",

@@ -121,6 +121,8 @@ pub struct Messages {
     pub sold_out: &'static str,
     pub only_left: fn(i32) -> String,
     pub limit_per_customer: fn(i32) -> String,
+    /// A drop's basket hold, in minutes, for logged-in shoppers.
+    pub hold_rule: fn(i32) -> String,
     pub pagination_label: &'static str,
     pub previous_page: &'static str,
     pub next_page: &'static str,

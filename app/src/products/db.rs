@@ -149,6 +149,7 @@ struct ProductDetailRow {
     stock: i32,
     max_per_order: i32,
     max_per_customer: Option<i32>,
+    hold_minutes: Option<i32>,
     image_path: String,
     category_id: i64,
     category_slug: String,
@@ -165,7 +166,7 @@ pub async fn find_product_by_slug(
 ) -> Result<Option<ProductDetail>, sqlx::Error> {
     let Some(row) = sqlx::query_as::<_, ProductDetailRow>(
         "SELECT p.id, p.slug, p.name, p.description, p.price_cents, p.stock, p.max_per_order,
-                p.max_per_customer, p.image_path,
+                p.max_per_customer, p.hold_minutes, p.image_path,
                 c.id AS category_id, c.slug AS category_slug,
                 c.name_fr AS category_name_fr, c.name_en AS category_name_en
          FROM listed_products p JOIN categories c ON c.id = p.category_id
@@ -196,6 +197,7 @@ pub async fn find_product_by_slug(
         stock: row.stock,
         max_per_order: row.max_per_order,
         max_per_customer: row.max_per_customer,
+        hold_minutes: row.hold_minutes,
         image_path: row.image_path,
         category: Category {
             id: row.category_id,

@@ -222,6 +222,8 @@ pub struct ProductDetail {
     pub max_per_order: i32,
     /// Most units one customer may buy across orders, if limited.
     pub max_per_customer: Option<i32>,
+    /// Minutes an account's basket holds the units put in it (a drop).
+    pub hold_minutes: Option<i32>,
     pub image_path: String,
     pub category: Category,
     pub related: Vec<ProductSummary>,

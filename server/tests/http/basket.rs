@@ -326,6 +326,11 @@ async fn a_held_unit_is_its_holders_until_the_hold_ends(pool: PgPool) {
     );
     let (_, product_page) = app.get_html("/p/playstation-5-slim").await;
     assert!(product_page.contains(r#""availability":"https://schema.org/OutOfStock""#));
+    assert!(
+        product_page.contains("Connecté, vous l&#x27;avez réservé 10 min dès l&#x27;ajout au panier")
+            || product_page.contains("Connecté, vous l'avez réservé 10 min dès l'ajout au panier"),
+        "the product page states the hold"
+    );
     let (_, search) = app.get_html("/search?q=playstation+5").await;
     assert!(search.contains("Épuisé"), "the search card shows it sold out");
     assert_eq!(stock_of(&app, ps5).await, 1, "the unit is still on the shelf");

@@ -83,6 +83,11 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                         {move || (i18n.t().limit_per_customer)(limit)}
                     </p>
                 })}
+                {product.hold_minutes.map(|minutes| view! {
+                    <p class="product__limit" data-testid="basket-hold-rule">
+                        {move || (i18n.t().hold_rule)(minutes)}
+                    </p>
+                })}
                 <AddToBasketForm product_id=product.id max_quantity available />
             </div>
             <section class="product__description">

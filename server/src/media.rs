@@ -18,10 +18,15 @@ use crate::startup::ServerState;
 /// Largest image accepted, in bytes.
 pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
+/// An upload larger than the image limit is still read (and thrown away)
+/// up to this size, so that the browser gets the "too large" answer
+/// instead of a connection closed under its feet.
+const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
+
 pub fn routes() -> Router<ServerState> {
     Router::new().route("/media/{id}", get(serve_image)).route(
         "/admin/products/{id}/image",
-        post(upload_image).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES + 64 * 1024)),
+        post(upload_image).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
     )
 }
 
@@ -93,19 +98,35 @@ async fn read_image(multipart: &mut Multipart) -> Result<(&'static str, Vec<u8>)
         if field.name() != Some("image") {
             continue;
         }
-        let bytes = match field.bytes().await {
-            Ok(bytes) => bytes,
-            Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(UploadError::Size),
-            Err(_) => return Err(UploadError::Missing),
-        };
+        let mut field = field;
+        let mut bytes = Vec::new();
+        let mut too_big = false;
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) if too_big || bytes.len() + chunk.len() > MAX_IMAGE_BYTES => {
+                    too_big = true;
+                    bytes = Vec::new();
+                }
+                Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(UploadError::Size)
+                }
+                Err(_) => return Err(UploadError::Missing),
+            }
+        }
+        if too_big {
+            // Read the rest of the form, so the answer reaches the browser.
+            while let Ok(Some(mut rest)) = multipart.next_field().await {
+                while let Ok(Some(_)) = rest.chunk().await {}
+            }
+            return Err(UploadError::Size);
+        }
         if bytes.is_empty() {
             return Err(UploadError::Missing);
         }
-        if bytes.len() > MAX_IMAGE_BYTES {
-            return Err(UploadError::Size);
-        }
         let content_type = sniff_image(&bytes).ok_or(UploadError::Type)?;
-        return Ok((content_type, bytes.to_vec()));
+        return Ok((content_type, bytes));
     }
 }
 

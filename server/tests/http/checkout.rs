@@ -42,16 +42,7 @@ async fn two_hundred_buyers_for_ten_consoles_make_exactly_ten_orders(pool: PgPoo
         for response in join_all(buyers.iter().map(|client| add(&app, client, ps5, 1))).await {
             assert_eq!(response.status(), 200, "round {round}: add to basket");
         }
-        let keys: Vec<String> = (0..buyers.len())
-            .map(|i| format!("round{round}-buyer{i}"))
-            .collect();
-        let answers = join_all(
-            buyers
-                .iter()
-                .zip(&keys)
-                .map(|(client, key)| checkout(&app, client, key, CARD_OK)),
-        )
-        .await;
+        let answers = all_check_out(&app, &buyers, &format!("round{round}-buyer")).await;
         let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
         let paid = statuses.iter().filter(|&&s| s == 200).count();
         let sold_out = statuses.iter().filter(|&&s| s == 409).count();
@@ -61,6 +52,22 @@ async fn two_hundred_buyers_for_ten_consoles_make_exactly_ten_orders(pool: PgPoo
         assert_eq!(count(&app, "orders").await - orders_before, 10, "round {round}");
     }
     assert_eq!(count(&app, "payments").await, 30);
+}
+
+/// Every buyer checks out at once, each with a key of their own.
+async fn all_check_out(
+    app: &TestApp,
+    buyers: &[reqwest::Client],
+    key_prefix: &str,
+) -> Vec<reqwest::Response> {
+    let keys: Vec<String> = (0..buyers.len()).map(|i| format!("{key_prefix}{i:04}")).collect();
+    join_all(
+        buyers
+            .iter()
+            .zip(&keys)
+            .map(|(client, key)| checkout(app, client, key, CARD_OK)),
+    )
+    .await
 }
 
 /// Signs up `count` shoppers, each with their own cookies and one unit of
@@ -88,14 +95,7 @@ async fn five_hundred_buyers_for_twenty_units_with_a_slow_provider(pool: PgPool)
     let ps5 = product_id(&app, "playstation-5-slim").await;
     set_stock(&app, ps5, 20).await;
     let buyers = buyers_with_one_in_the_basket(&app, 500, ps5).await;
-    let keys: Vec<String> = (0..buyers.len()).map(|i| format!("drop-buyer-{i:04}")).collect();
-    let answers = join_all(
-        buyers
-            .iter()
-            .zip(&keys)
-            .map(|(client, key)| checkout(&app, client, key, CARD_OK)),
-    )
-    .await;
+    let answers = all_check_out(&app, &buyers, "drop-buyer-").await;
     let mut statuses = Vec::new();
     for answer in answers {
         let status = answer.status().as_u16();

@@ -50,18 +50,8 @@ pub async fn dashboard(pool: &PgPool, auth: &crate::state::AuthSettings) -> Resu
     .map(Into::into)
     .collect();
     let since = chrono::Utc::now() - auth.failure_window;
-    let mut accounts_under_attack = Vec::new();
-    for (user_id, failures) in
-        crate::auth::db::accounts_under_attack(pool, since, auth.alert_after_failures).await?
-    {
-        let username: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?;
-        if let Some(username) = username {
-            accounts_under_attack.push((user_id, username, failures));
-        }
-    }
+    let accounts_under_attack =
+        crate::auth::db::accounts_under_attack(pool, since, auth.alert_after_failures).await?;
     Ok(Dashboard {
         accounts_under_attack,
         orders_today,

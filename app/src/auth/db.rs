@@ -292,16 +292,20 @@ pub async fn record_success(
 }
 
 /// Accounts (`user:…` keys) that failed at least `at_least` times since
-/// `since`, from any address: the back office's alert. `(user id, count)`.
+/// `since`, from any address: the back office's alert.
+/// `(user id, username, count)`.
 pub async fn accounts_under_attack(
     db: impl PgExecutor<'_>,
     since: DateTime<Utc>,
     at_least: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT substr(account, 6)::BIGINT, count(*) FROM password_attempts
-         WHERE NOT succeeded AND tried_at >= $1 AND account LIKE 'user:%'
-         GROUP BY account HAVING count(*) >= $2 ORDER BY count(*) DESC LIMIT 20",
+        "SELECT u.id, u.username, a.failures
+         FROM (SELECT substr(account, 6)::BIGINT AS user_id, count(*) AS failures FROM password_attempts
+               WHERE NOT succeeded AND tried_at >= $1 AND account LIKE 'user:%'
+               GROUP BY account HAVING count(*) >= $2) a
+         JOIN users u ON u.id = a.user_id
+         ORDER BY a.failures DESC LIMIT 20",
     )
     .bind(since)
     .bind(at_least)
@@ -392,6 +396,14 @@ mod tests {
 
     #[sqlx::test(migrations = "../migrations")]
     async fn failures_refuse_the_address_never_the_account_from_elsewhere(pool: PgPool) {
+        // Account 1, whose attempts are counted as "user:1".
+        sqlx::query(
+            "INSERT INTO users (id, username, email, password_hash, first_name, last_name)
+             VALUES (1, 'ada', 'ada@example.com', 'x', 'Ada', 'Lovelace')",
+        )
+        .execute(&pool)
+        .await
+        .expect("account");
         for _ in 0..5 {
             attempt(&pool, "user:1", "10.0.0.1").await.expect("allowed");
         }
@@ -420,7 +432,7 @@ mod tests {
         );
         assert_eq!(
             accounts_under_attack(&pool, hour_ago, 5).await.expect("alert"),
-            vec![(1, 5)]
+            vec![(1, "ada".to_owned(), 5)]
         );
     }
 

@@ -112,10 +112,7 @@ pub async fn take_stock(
     }
     // Lock first: the next statement's snapshot then sees every hold placed
     // before this checkout (holds are placed under the same lock).
-    sqlx::query("SELECT 1 FROM products WHERE id = $1 FOR UPDATE")
-        .bind(product_id)
-        .execute(&mut **tx)
-        .await?;
+    crate::basket::db::lock_product(tx, product_id).await?;
     let taken: Option<Taken> = sqlx::query_as(
         "UPDATE products p SET stock = p.stock - $2
          WHERE p.id = $1 AND p.archived_at IS NULL

@@ -270,17 +270,17 @@ async fn confirm(
 
 /// Step 3 without a charge: the order's units go back on sale, or back to
 /// the buyer's basket hold while it runs.
-async fn release(state: &AppState, order_id: i64, reason: &str) -> Result<bool, AppError> {
+async fn release(state: &AppState, order_id: i64, reason: &str) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
     let Some((OrderStatus::AwaitingPayment, _, _)) = db::lock_order(&mut tx, order_id).await? else {
-        return Ok(false);
+        return Ok(());
     };
     db::update_status(&mut tx, order_id, OrderStatus::PaymentFailed).await?;
     stock::describe(&mut tx, StockChange::new(reason).for_order(order_id)).await?;
     db::return_stock(&mut tx, order_id).await?;
     db::restore_holds(&mut tx, order_id).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(())
 }
 
 enum Settled {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every check, against a throwaway PostgreSQL and a real browser.
 #   formatting, clippy (server and WASM), unit + database + HTTP tests,
-#   release build, Playwright in Debian's Chromium against that build, and
+#   release build, Playwright in Debian's Chromium against that build, the
+#   download budget (scripts + WebAssembly <= 200 KB brotli), and
 #   the container image built from the Dockerfile around that build, run.
 # Runs every stage it can, prints a summary, exits non-zero on any failure,
 # and leaves no process behind.
@@ -70,6 +71,8 @@ e2e() {
   if [ -z "$ready" ]; then echo "the server did not become healthy:"; cat "$workdir/server.log"; return 1; fi
   local status=0
   (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) || status=$?
+  echo "--- download budget (scripts and WebAssembly, brotli) ---"
+  node scripts/download-budget.mjs "http://127.0.0.1:$port" /p/steam-deck-oled || status=1
   kill "$server_pid" && wait "$server_pid" 2>/dev/null
   server_pid=""
   if [ $status -ne 0 ]; then echo "--- server log ---"; tail -n 50 "$workdir/server.log"; fi

@@ -249,19 +249,28 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if *error != AppError::Internal {
             tracing::info!(%error, status = error.status_code().as_u16(), "request refused");
         }
-        let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-            let accepts_html = parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"));
-            parts.method == http::Method::POST && accepts_html
-        });
-        if let (false, Some(response)) = (plain_form_post, use_context::<leptos_axum::ResponseOptions>()) {
+        if let (false, Some(response)) = (
+            is_plain_form_post(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
             response.set_status(error.status_code());
         }
     }
     result
+}
+
+/// Whether this request is an HTML form post (what leptos answers with a
+/// redirect back to the form), not a script calling a server function.
+#[cfg(feature = "ssr")]
+pub fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        let accepts_html = parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+        parts.method == http::Method::POST && accepts_html
+    })
 }
 
 /// Logs an internal failure and answers the generic error: what went wrong

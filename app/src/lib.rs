@@ -46,6 +46,17 @@ use crate::products::pages::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::ui::not_found::NotFound;
 use crate::users::pages::AccountPage;
 
+/// Readies the browser for the islands, which the islands loader then
+/// hydrates one by one (each is exported by `#[island]`).
+#[cfg(feature = "hydrate")]
+pub fn start_islands() {
+    leptos::mount::hydrate_islands();
+    // Lets tests (and curious operators) see that the islands' code runs.
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "");
+    }
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = Locale::from_request();
@@ -65,7 +76,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The public address, read back by the browser for absolute URLs.
                 <meta name="wm-site-url" content=site_url />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
+                // Links and forms swap pages in place (see the file).
+                <script src="/navigation.js" defer nonce=leptos::nonce::use_nonce()></script>
                 <MetaTags />
             </head>
             <body>

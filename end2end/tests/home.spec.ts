@@ -82,3 +82,26 @@ test.describe("home page without JavaScript", () => {
     await expect(page).toHaveURL(/page=2/);
   });
 });
+
+test.describe("moving around with JavaScript", () => {
+  test("home page to a product, into the basket and back, with no full page load", async ({ page }) => {
+    await page.goto("/");
+    await hydrated(page);
+    // A full page load would wipe this marker.
+    await page.evaluate(() => ((window as any).__noReload = true));
+    await cards(page).filter({ hasText: "PlayStation 5 Slim" }).locator(".card__link").click();
+    await expect(page).toHaveURL(/\/p\/playstation-5-slim/);
+    await expect(page.locator("h1")).toContainText("PlayStation 5 Slim");
+    await expect(page).toHaveTitle(/PlayStation 5 Slim/);
+    await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
+    await expect(page.getByText("Ajouté au panier.")).toBeVisible();
+    await expect(page.getByTestId("basket-count")).toHaveText("1");
+    await page.goBack();
+    await expect(page.locator("h1")).toHaveText("Tous nos produits");
+    await expect(page.getByTestId("basket-count")).toHaveText("1");
+    expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+    // The new page's islands run: the search box suggests as one types.
+    await page.getByLabel("Rechercher dans la boutique").fill("zelda");
+    await expect(page.getByRole("option").first()).toBeVisible();
+  });
+});

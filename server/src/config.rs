@@ -62,6 +62,11 @@ pub struct WebConfig {
     /// milliseconds, like a real provider (200–800 ms); 0 answers at once.
     #[arg(long, env = "WONDERMARKET_TEST_PAYMENT_LATENCY_MS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=60_000))]
     pub test_payment_latency_ms: u64,
+    /// Catalogue pages for visitors without a session are served from
+    /// memory for at most this many milliseconds (and dropped at once when
+    /// the catalogue changes, on every instance); 0 turns the cache off.
+    #[arg(long, env = "WONDERMARKET_PAGE_CACHE_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+    pub page_cache_ms: u64,
     /// The bearer token a scraper sends for /metrics (`Authorization: Bearer
     /// …`); without it /metrics answers 404.
     #[arg(long, env = "WONDERMARKET_METRICS_TOKEN", hide_env_values = true)]
@@ -109,6 +114,7 @@ impl WebConfig {
             payment_window_seconds: 600,
             charge_timeout_seconds: 30,
             test_payment_latency_ms: 0,
+            page_cache_ms: 1000,
             metrics_token: None,
         }
     }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod database;
 pub mod media;
 pub mod metrics;
+pub mod page_cache;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -15,6 +15,7 @@ use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tower::util::option_layer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -23,6 +24,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use tracing::Level;
 
 use crate::config::WebConfig;
+use crate::page_cache::PageCache;
 use crate::routes;
 
 /// State of the axum router: what the Leptos handlers and our own routes need.
@@ -93,7 +95,9 @@ impl Application {
             app: app_state,
             metrics_token: config.metrics_token.clone().map(|token| token.0),
         };
-        let background = tokio::spawn(background_tasks(store, state.app.clone()));
+        let page_cache = (config.page_cache_ms > 0)
+            .then(|| Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms))));
+        let background = tokio::spawn(background_tasks(store, state.app.clone(), page_cache.clone()));
         let provide_state = {
             let app_state = state.app.clone();
             move || {
@@ -125,6 +129,10 @@ impl Application {
                 routes::security_headers,
             ))
             .layer(CompressionLayer::new())
+            // Outside compression: it keeps pages compressed once.
+            .layer(option_layer(page_cache.map(|cache| {
+                axum::middleware::from_fn_with_state(cache, crate::page_cache::serve)
+            })))
             .layer(axum::middleware::from_fn(crate::metrics::track))
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(
@@ -178,7 +186,7 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
 /// Every five seconds (and at start, after a crash): orders still awaiting
 /// payment past their window.
 /// Every instance runs them; each task is safe to run concurrently.
-async fn background_tasks(store: PostgresStore, state: AppState) {
+async fn background_tasks(store: PostgresStore, state: AppState, page_cache: Option<Arc<PageCache>>) {
     use tower_sessions::ExpiredDeletion;
     let sessions = async {
         if let Err(error) = store.continuously_delete_expired(Duration::from_secs(3600)).await {
@@ -221,7 +229,19 @@ async fn background_tasks(store: PostgresStore, state: AppState) {
             }
         }
     };
-    tokio::join!(sessions, guest_baskets, refunds, expired_orders);
+    let catalogue_changes = async {
+        match page_cache {
+            Some(cache) => crate::page_cache::follow_changes(state.pool.clone(), cache).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::join!(
+        sessions,
+        guest_baskets,
+        refunds,
+        expired_orders,
+        catalogue_changes
+    );
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what `docker stop` sends).

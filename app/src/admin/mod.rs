@@ -2,11 +2,10 @@
 //! server functions live with their concern (products, users, payment);
 //! this module holds the dashboard, the audit log and the pages.
 //!
-//! The back-office pages are rendered on the server only. They are plain
-//! HTML forms that work without JavaScript, the browser does not hydrate
-//! them (see `frontend`), and so shoppers never download their code: the
-//! browser build gets the stand-ins below, which load the page from the
-//! server when client-side navigation reaches one.
+//! The back-office pages are rendered on the server only: plain HTML forms
+//! that work without JavaScript, with no island. The browser build gets the
+//! stand-ins below so that the app's route table compiles there; in islands
+//! mode the browser never renders a page, and they are never called.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -53,21 +52,5 @@ pub mod pages {
         if let Err(error) = window().location().set_href(&href) {
             leptos::logging::error!("could not load the back office: {error:?}");
         }
-    }
-}
-
-/// Whether a path belongs to the back office (rendered on the server only).
-pub fn is_back_office(path: &str) -> bool {
-    path == "/admin" || path.starts_with("/admin/")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn only_admin_paths_are_back_office() {
-        assert!(super::is_back_office("/admin"));
-        assert!(super::is_back_office("/admin/products/3"));
-        assert!(!super::is_back_office("/administration-tips"));
-        assert!(!super::is_back_office("/p/admin"));
     }
 }

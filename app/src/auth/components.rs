@@ -10,47 +10,19 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::url::with_query;
 
-/// The logged-in user, loaded once per page load and again after anything
-/// that logs in or out (`refresh`).
+/// The logged-in user, loaded once per page the server renders.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<User>, AppError>>,
-    version: RwSignal<u32>,
-}
-
-impl Auth {
-    pub fn refresh(&self) {
-        self.version.update(|v| *v += 1);
-    }
-
-    /// Changes whenever the logged-in user may have changed.
-    pub fn version(&self) -> u32 {
-        self.version.get()
-    }
 }
 
 pub fn provide_auth() {
-    let version = RwSignal::new(0_u32);
-    let user = Resource::new(move || version.get(), |_| current_user());
-    provide_context(Auth { user, version });
+    let user = Resource::new(|| (), |_| current_user());
+    provide_context(Auth { user });
 }
 
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
-}
-
-/// Refreshes the logged-in user whenever `action` succeeds.
-pub fn refresh_auth_on_success<S>(action: ServerAction<S>)
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let auth = use_auth();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            auth.refresh();
-        }
-    });
 }
 
 /// "Log in", or the user's name (to their account) and "Log out".
@@ -60,7 +32,6 @@ pub fn AccountMenu() -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     let logout = ServerAction::<Logout>::new();
-    refresh_auth_on_success(logout);
     let login_href = move || {
         // The router's `search` has no leading "?".
         let search = location.search.get();

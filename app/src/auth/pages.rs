@@ -5,7 +5,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{Login, Register};
-use super::components::refresh_auth_on_success;
 use super::model::safe_return_path;
 use crate::i18n::use_i18n;
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
@@ -25,7 +24,6 @@ fn return_to() -> String {
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<Login>::new();
-    refresh_auth_on_success(login);
     let error = use_form_error(login);
     let return_to = return_to();
     let register_href = with_query("/register", &[("return_to", return_to.clone())]);
@@ -55,7 +53,7 @@ pub fn LoginPage() -> impl IntoView {
                     error
                 />
                 <FormAlert error fields=&["login", "password"] />
-                <button type="submit" class="button" disabled=move || login.pending().get()>
+                <button type="submit" class="button">
                     {move || i18n.t().login_button}
                 </button>
             </ActionForm>
@@ -80,7 +78,6 @@ const REGISTER_FIELDS: &[&str] = &[
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     let register = ServerAction::<Register>::new();
-    refresh_auth_on_success(register);
     let error = use_form_error(register);
     let return_to = return_to();
     let login_href = with_query("/login", &[("return_to", return_to.clone())]);
@@ -144,7 +141,7 @@ pub fn RegisterPage() -> impl IntoView {
                     error
                 />
                 <FormAlert error fields=REGISTER_FIELDS />
-                <button type="submit" class="button" disabled=move || register.pending().get()>
+                <button type="submit" class="button">
                     {move || i18n.t().register_button}
                 </button>
             </ActionForm>

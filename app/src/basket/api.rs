@@ -10,6 +10,7 @@ use crate::error::AppError;
 mod server {
     pub use super::super::{model::Quantity, service};
     pub use crate::auth::{audience, guard};
+    pub use crate::ui::notice::{self, Notice};
 }
 
 /// The caller's basket with today's prices and stock.
@@ -26,7 +27,14 @@ pub async fn add_to_basket(product_id: i64, quantity: i32) -> Result<AddOutcome,
     use server::*;
     audience::public(|state| async move {
         let quantity = Quantity::new(quantity)?;
-        service::add(&state, &service::owner().await?, product_id, quantity).await
+        let outcome = service::add(&state, &service::owner().await?, product_id, quantity).await?;
+        notice::leave(Notice::Added {
+            requested: outcome.requested,
+            added: outcome.added,
+            in_basket: outcome.in_basket,
+        })
+        .await?;
+        Ok(outcome)
     })
     .await
 }
@@ -37,7 +45,14 @@ pub async fn set_quantity(product_id: i64, quantity: i32) -> Result<QuantityOutc
     use server::*;
     audience::public(|state| async move {
         let quantity = Quantity::new(quantity)?;
-        service::set_quantity(&state, &service::owner().await?, product_id, quantity).await
+        let outcome = service::set_quantity(&state, &service::owner().await?, product_id, quantity).await?;
+        if outcome.in_basket < outcome.requested {
+            notice::leave(Notice::QuantityCapped {
+                in_basket: outcome.in_basket,
+            })
+            .await?;
+        }
+        Ok(outcome)
     })
     .await
 }

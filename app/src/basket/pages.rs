@@ -4,10 +4,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::{ClearBasket, RemoveFromBasket, SetQuantity};
-use super::components::{refresh_basket_on_success, use_basket, HoldNotice, MergeNoticeView};
+use super::components::{use_basket, HoldNotice, MergeNoticeView};
 use super::model::{Basket, BasketLine};
 use crate::i18n::use_i18n;
-use crate::ui::forms::{use_action_error, use_url_error, FormAlert};
+use crate::ui::forms::{use_url_error, FormAlert};
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
 
 #[component]
@@ -52,9 +52,8 @@ fn EmptyBasket() -> impl IntoView {
 fn BasketView(basket: Basket) -> impl IntoView {
     let i18n = use_i18n();
     let clear = ServerAction::<ClearBasket>::new();
-    refresh_basket_on_success(clear);
     let subtotal = basket.subtotal_cents();
-    // Without JavaScript, the error of a line's form comes back in the URL.
+    // The error of a line's form comes back in the URL, shown once here.
     let set_error = use_url_error::<SetQuantity>();
     let remove_error = use_url_error::<RemoveFromBasket>();
     view! {
@@ -119,17 +118,7 @@ fn LineControls(product_id: i64, name: String, quantity: i32, limit: i32) -> imp
     let i18n = use_i18n();
     let set = ServerAction::<SetQuantity>::new();
     let remove = ServerAction::<RemoveFromBasket>::new();
-    refresh_basket_on_success(set);
-    refresh_basket_on_success(remove);
-    let set_error = use_action_error(set);
-    let remove_error = use_action_error(remove);
     let field_id = format!("quantity-{product_id}");
-    let capped = move || {
-        set.value()
-            .get()
-            .and_then(Result::ok)
-            .filter(|outcome| outcome.in_basket < outcome.requested)
-    };
     let remove_label = format!("{} — {}", i18n.t().remove_line, name);
     view! {
         <div class="basket__controls">
@@ -146,7 +135,7 @@ fn LineControls(product_id: i64, name: String, quantity: i32, limit: i32) -> imp
                     required
                     class="basket__quantity"
                 />
-                <button type="submit" class="button button--secondary button--small" disabled=move || set.pending().get()>
+                <button type="submit" class="button button--secondary button--small">
                     {move || i18n.t().update_quantity}
                 </button>
             </ActionForm>
@@ -156,13 +145,10 @@ fn LineControls(product_id: i64, name: String, quantity: i32, limit: i32) -> imp
                     type="submit"
                     class="button button--link"
                     aria-label=remove_label
-                    disabled=move || remove.pending().get()
                 >
                     {move || i18n.t().remove_line}
                 </button>
             </ActionForm>
         </div>
-        {move || capped().map(|outcome| view! { <p class="toast" role="status">{(i18n.t().quantity_capped)(outcome.in_basket)}</p> })}
-        <FormAlert error=Signal::derive(move || set_error.get().or_else(|| remove_error.get())) fields=&[] />
     }
 }

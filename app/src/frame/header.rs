@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use crate::auth::components::AccountMenu;
 use crate::basket::components::BasketLink;
@@ -14,7 +15,7 @@ pub fn Header() -> impl IntoView {
                 "Wonder"
                 <span>"Market"</span>
             </A>
-            <SearchBox />
+            <SearchBox initial=use_query_map().with_untracked(|q| q.get("q").unwrap_or_default()) />
             <LanguageSwitch />
             <AccountMenu />
             <BasketLink />
@@ -23,17 +24,12 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// Offers the other language; a POST so that it also works without
-/// JavaScript, and switches in place (no reload) when JavaScript runs.
+/// Offers the other language: a form post, after which the server renders
+/// the page again in that language (swapped in place with JavaScript).
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let set_locale = ServerAction::<SetLocale>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(locale)) = set_locale.value().get() {
-            i18n.set(locale);
-        }
-    });
     let other = move || match i18n.locale() {
         Locale::Fr => Locale::En,
         Locale::En => Locale::Fr,

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use super::header::Header;
 use crate::basket::components::AddToBasketError;
 use crate::i18n::use_i18n;
+use crate::ui::notice::NoticeToast;
 
 /// Header, main content and footer around every page.
 #[component]
@@ -16,6 +17,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="main" class="page">
             <AddToBasketError />
             {children()}
+            <NoticeToast />
         </main>
         <footer class="footer">
             <p>{move || i18n.t().footer_note}</p>

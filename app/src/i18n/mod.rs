@@ -129,14 +129,6 @@ impl I18n {
         self.0.get().messages()
     }
 
-    pub fn set(self, locale: Locale) {
-        self.0.set(locale);
-        #[cfg(not(feature = "ssr"))]
-        if let Some(html) = document().document_element() {
-            let _ = html.set_attribute("lang", locale.code());
-        }
-    }
-
     pub fn price(self, cents: i64) -> String {
         format_price(cents, self.locale())
     }
@@ -148,8 +140,10 @@ pub fn provide_i18n() -> I18n {
     i18n
 }
 
+/// The page's locale. An island running in the browser has no context from
+/// the server: it reads the page's `<html lang>`.
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(Locale::default())))
+    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(Locale::from_request())))
 }
 
 #[cfg(test)]

@@ -38,7 +38,8 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
                 <img
                     class="card__image"
                     src=product.image_path
-                    alt=product.name.clone()
+                    // The card's name is the link's text: the image adds nothing to it.
+                    alt=""
                     width="320"
                     height="320"
                     loading="lazy"
@@ -99,8 +100,8 @@ fn sort_label(t: &Messages, sort: ProductSort) -> &'static str {
     }
 }
 
-/// A GET form: without JavaScript it reloads the page with `?sort=`; with
-/// JavaScript the router navigates client-side and the listing refetches.
+/// A GET form to `?sort=`, with its "Sort" button; once the island's code
+/// runs, choosing an option sends it (and the page is swapped in place).
 /// `keep` are the other parameters of the page (the search, its category).
 #[component]
 pub fn SortForm(
@@ -109,7 +110,39 @@ pub fn SortForm(
     #[prop(optional)] keep: Vec<(&'static str, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let submit_on_change = move |ev: leptos::ev::Event| {
+    view! {
+        <Form method="GET" action="" attr:class="sort-form">
+            {keep
+                .into_iter()
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+                .collect_view()}
+            <label for="sort">{move || i18n.t().sort_label}</label>
+            <SubmitOnChange>
+                <select id="sort" name="sort">
+                    {options
+                        .iter()
+                        .map(|&sort| {
+                            view! {
+                                <option value=sort.as_str() selected=move || current.get() == sort>
+                                    {move || sort_label(i18n.t(), sort)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </SubmitOnChange>
+            <button type="submit" class="button button--secondary">
+                {move || i18n.t().sort_apply}
+            </button>
+        </Form>
+    }
+}
+
+/// Sends the form of the field it wraps when that field changes.
+#[island]
+fn SubmitOnChange(children: Children) -> impl IntoView {
+    let submit = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
         if let Some(select) = ev
             .target()
@@ -120,31 +153,7 @@ pub fn SortForm(
             }
         }
     };
-    view! {
-        <Form method="GET" action="" attr:class="sort-form">
-            {keep
-                .into_iter()
-                .filter(|(_, value)| !value.is_empty())
-                .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
-                .collect_view()}
-            <label for="sort">{move || i18n.t().sort_label}</label>
-            <select id="sort" name="sort" on:change=submit_on_change>
-                {options
-                    .iter()
-                    .map(|&sort| {
-                        view! {
-                            <option value=sort.as_str() selected=move || current.get() == sort>
-                                {move || sort_label(i18n.t(), sort)}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <button type="submit" class="button button--secondary">
-                {move || i18n.t().sort_apply}
-            </button>
-        </Form>
-    }
+    view! { <span class="submit-on-change" on:change=submit>{children()}</span> }
 }
 
 /// Previous / next links that keep the page's other parameters.

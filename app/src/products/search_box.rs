@@ -1,12 +1,10 @@
-//! The header's search box: a plain GET form to /search without
-//! JavaScript; with it, an accessible combobox suggesting products as the
-//! shopper types (debounced, arrows / Enter / Escape).
+//! The header's search box: a plain GET form to /search, and an island: once
+//! its code runs, an accessible combobox suggesting products as the shopper
+//! types (debounced, arrows / Enter / Escape).
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::components::Form;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::api::suggest_products;
 use super::model::Suggestion;
@@ -16,14 +14,12 @@ const DEBOUNCE: Duration = Duration::from_millis(180);
 const MIN_CHARS: usize = 2;
 const LISTBOX_ID: &str = "search-suggestions";
 
-#[component]
-pub fn SearchBox() -> impl IntoView {
+/// `initial` is the search of the page (`?q=`). Every page the server
+/// renders, after a swap in place too, brings a new box with its own.
+#[island]
+pub fn SearchBox(initial: String) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let initial = query.with_untracked(|q| q.get("q").unwrap_or_default());
     let text = RwSignal::new(initial.clone());
-    // Follow the URL when it changes (back button, a new search).
-    Effect::new(move |_| text.set(query.with(|q| q.get("q").unwrap_or_default())));
 
     let debounced = RwSignal::new(String::new());
     let pending = StoredValue::new(None::<TimeoutHandle>);
@@ -54,7 +50,6 @@ pub fn SearchBox() -> impl IntoView {
         pending.set_value(handle);
     };
 
-    let navigate = use_navigate();
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         let count = items().len();
         match ev.key().as_str() {
@@ -76,7 +71,7 @@ pub fn SearchBox() -> impl IntoView {
                 if let (true, Some(suggestion)) = (expanded(), chosen) {
                     ev.prevent_default();
                     open.set(false);
-                    navigate(&format!("/p/{}", suggestion.slug), Default::default());
+                    open_suggestion(&suggestion);
                 }
             }
             _ => {}
@@ -84,7 +79,7 @@ pub fn SearchBox() -> impl IntoView {
     };
 
     view! {
-        <Form method="GET" action="/search" attr:class="search" attr:role="search">
+        <form method="get" action="/search" class="search" role="search">
             <label class="visually-hidden" for="search-input">
                 {move || i18n.t().search_label}
             </label>
@@ -135,7 +130,7 @@ pub fn SearchBox() -> impl IntoView {
                                         class="search__suggestion"
                                         aria-selected=move || (active.get() == Some(i)).to_string()
                                     >
-                                        <a href=href tabindex="-1" on:click=move |_| open.set(false)>
+                                        <a href=href data-slug=suggestion.slug tabindex="-1" on:click=move |_| open.set(false)>
                                             {suggestion.name}
                                         </a>
                                     </li>
@@ -148,6 +143,20 @@ pub fn SearchBox() -> impl IntoView {
             <button type="submit" class="search__button">
                 {move || i18n.t().search_button}
             </button>
-        </Form>
+        </form>
+    }
+}
+
+/// Follows the suggestion's own link, so that the page's navigation (a swap
+/// in place) handles it like a click.
+fn open_suggestion(suggestion: &Suggestion) {
+    use wasm_bindgen::JsCast;
+    let link = document()
+        .query_selector(&format!("#{LISTBOX_ID} a[data-slug=\"{}\"]", suggestion.slug))
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(link) = link {
+        link.click();
     }
 }

@@ -1,5 +1,5 @@
 //! Form pieces shared by every concern: fields with their error next to
-//! them, and the error of the last submission, with or without JavaScript.
+//! them, and the error of the last submission.
 
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnUrlError;
@@ -9,32 +9,16 @@ use leptos_router::hooks::use_query_map;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 
-/// The error of the last submission of `action`: its value when JavaScript
-/// ran the form, else the one leptos put in the URL of the redirect back to
-/// the form (`?__path=…&__err=…`) after a plain form post.
-pub fn use_form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+/// The error of the last submission of `action`. Every form is a plain
+/// form post whose next page the server renders (with JavaScript too, see
+/// `public/navigation.js`): leptos puts the error in the URL of the
+/// redirect back to the form (`?__path=…&__err=…`).
+pub fn use_form_error<S>(_action: ServerAction<S>) -> Signal<Option<AppError>>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    let from_url = use_url_error::<S>();
-    Signal::derive(move || match action.value().get() {
-        Some(Err(error)) => Some(error),
-        Some(Ok(_)) => None,
-        None => from_url.get(),
-    })
-}
-
-/// The error of `action` when JavaScript ran it, only. For forms repeated
-/// on a page (one per basket line, one per product card): the URL names
-/// the server function, not which of the forms was sent, so the page shows
-/// that error once with [`use_url_error`].
-pub fn use_action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || action.value().get().and_then(Result::err))
+    use_url_error::<S>()
 }
 
 /// The error a plain form post of server function `S` brought back in the
@@ -54,16 +38,6 @@ where
             q.get_str("__err").map(ServerFnUrlError::<AppError>::decode_err)
         })
     })
-}
-
-/// Whether the last submission of `action` succeeded, when JavaScript ran
-/// it (a plain form post reloads the page instead).
-pub fn use_form_success<S>(action: ServerAction<S>) -> Signal<bool>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
 }
 
 #[component]

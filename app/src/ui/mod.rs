@@ -3,6 +3,7 @@
 pub mod error;
 pub mod forms;
 pub mod not_found;
+pub mod notice;
 pub mod price;
 pub mod seo;
 pub mod url;

@@ -18,6 +18,7 @@ mod server {
     };
     pub use crate::operator::{audit, forms::require_confirmation};
     pub use crate::products::model::PageNumber;
+    pub use crate::ui::notice::{self, Notice};
 }
 
 #[server(endpoint = "users/profile")]
@@ -34,7 +35,7 @@ pub async fn update_profile(first_name: String, last_name: String, email: String
         let first_name = PersonName::parse("first_name", &first_name)?;
         let last_name = PersonName::parse("last_name", &last_name)?;
         let email = Email::parse(&email)?;
-        db::update_profile(
+        let user = db::update_profile(
             &state.pool,
             user.id,
             email.as_str(),
@@ -43,7 +44,9 @@ pub async fn update_profile(first_name: String, last_name: String, email: String
         )
         .await
         .map_err(duplicate_as_field_error)?
-        .ok_or(AppError::Unauthorized)
+        .ok_or(AppError::Unauthorized)?;
+        notice::leave(Notice::ProfileSaved).await?;
+        Ok(user)
     })
     .await
 }
@@ -68,7 +71,8 @@ pub async fn change_password(
         )?;
         let hash = service::hash_password(password.expose().to_owned()).await?;
         let epoch = auth_db::replace_password(&state.pool, user.id, &hash).await?;
-        service::renew_session_epoch(&session().await?, epoch).await
+        service::renew_session_epoch(&session().await?, epoch).await?;
+        notice::leave(Notice::PasswordChanged).await
     })
     .await
 }

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 
 use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
-use crate::auth::components::{refresh_auth_on_success, use_auth};
+use crate::auth::components::use_auth;
 use crate::auth::model::User;
 use crate::i18n::use_i18n;
 use crate::payment::api::list_my_orders;
-use crate::ui::forms::{use_form_error, use_form_success, FormAlert, FormField};
+use crate::ui::forms::{use_form_error, FormAlert, FormField};
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
 
 #[component]
@@ -22,8 +22,7 @@ pub fn AccountPage() -> impl IntoView {
             path="/account"
             noindex=true
         />
-        // A Transition keeps the forms (and their "saved" notes) in place
-        // while the user is reloaded after an edit.
+        // The account of the logged-in user; a guest is sent to log in.
         <Transition fallback=|| view! { <div class="form-card" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match auth.user.await {
@@ -72,9 +71,7 @@ fn Account(user: User) -> impl IntoView {
 fn EditProfile(user: User) -> impl IntoView {
     let i18n = use_i18n();
     let update = ServerAction::<UpdateProfile>::new();
-    refresh_auth_on_success(update);
     let error = use_form_error(update);
-    let saved = use_form_success(update);
     view! {
         <section class="panel">
             <h2>{move || i18n.t().edit_profile}</h2>
@@ -105,10 +102,7 @@ fn EditProfile(user: User) -> impl IntoView {
                     error
                 />
                 <FormAlert error fields=&["first_name", "last_name", "email"] />
-                <p class="alert alert--success" role="status" hidden=move || !saved.get()>
-                    {move || i18n.t().saved}
-                </p>
-                <button type="submit" class="button" disabled=move || update.pending().get()>
+                <button type="submit" class="button">
                     {move || i18n.t().save}
                 </button>
             </ActionForm>
@@ -121,7 +115,6 @@ fn ChangePasswordForm() -> impl IntoView {
     let i18n = use_i18n();
     let change = ServerAction::<ChangePassword>::new();
     let error = use_form_error(change);
-    let changed = use_form_success(change);
     view! {
         <section class="panel">
             <h2>{move || i18n.t().change_password}</h2>
@@ -150,10 +143,7 @@ fn ChangePasswordForm() -> impl IntoView {
                     error
                 />
                 <FormAlert error fields=&["current_password", "password", "password_confirmation"] />
-                <p class="alert alert--success" role="status" hidden=move || !changed.get()>
-                    {move || i18n.t().password_changed}
-                </p>
-                <button type="submit" class="button" disabled=move || change.pending().get()>
+                <button type="submit" class="button">
                     {move || i18n.t().change_password}
                 </button>
             </ActionForm>
@@ -165,7 +155,6 @@ fn ChangePasswordForm() -> impl IntoView {
 fn DeleteAccountForm() -> impl IntoView {
     let i18n = use_i18n();
     let delete = ServerAction::<DeleteAccount>::new();
-    refresh_auth_on_success(delete);
     let error = use_form_error(delete);
     view! {
         <section class="panel panel--danger">
@@ -180,7 +169,7 @@ fn DeleteAccountForm() -> impl IntoView {
                     error
                 />
                 <FormAlert error fields=&["password"] />
-                <button type="submit" class="button button--danger" disabled=move || delete.pending().get()>
+                <button type="submit" class="button button--danger">
                     {move || i18n.t().delete_button}
                 </button>
             </ActionForm>
@@ -192,8 +181,7 @@ fn DeleteAccountForm() -> impl IntoView {
 #[component]
 fn OrderHistory() -> impl IntoView {
     let i18n = use_i18n();
-    let basket = crate::basket::components::use_basket();
-    let orders = Resource::new(move || basket.version(), |_| list_my_orders());
+    let orders = Resource::new(|| (), |_| list_my_orders());
     view! {
         <section class="panel" id="orders">
             <h2>{move || i18n.t().orders_heading}</h2>

@@ -15,5 +15,6 @@ mod checkout;
 mod embedded_cluster;
 mod operations;
 mod orders;
+mod page_cache;
 mod payment_recovery;
 mod products;

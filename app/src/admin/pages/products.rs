@@ -146,7 +146,7 @@ fn NewProduct() -> impl IntoView {
                             <ProductFields categories product=None error />
                             <FormField label=move || i18n.t().admin_stock name="stock" kind="number" value="0" error />
                             <FormAlert error fields=PRODUCT_FIELDS />
-                            <button type="submit" class="button" disabled=move || create.pending().get()>{move || i18n.t().admin_create}</button>
+                            <button type="submit" class="button">{move || i18n.t().admin_create}</button>
                         </ActionForm>
                     }
                     .into_any(),
@@ -303,7 +303,7 @@ fn ProductEditor(
                 <ProductFields categories product=Some(product) error=update_error />
                 <FormAlert error=update_error fields=PRODUCT_FIELDS />
                 <p class="toast" role="status" hidden=move || saved.get().is_empty()>{move || i18n.t().admin_saved}</p>
-                <button type="submit" class="button" disabled=move || update.pending().get()>{move || i18n.t().admin_save}</button>
+                <button type="submit" class="button">{move || i18n.t().admin_save}</button>
             </ActionForm>
             <div class="admin__side">
                 <section class="panel">
@@ -331,7 +331,7 @@ fn ProductEditor(
                         <FormField label=move || i18n.t().admin_stock_delta name="delta" kind="number" error=adjust_error />
                         <FormField label=move || i18n.t().admin_stock_reason name="reason" error=adjust_error />
                         <FormAlert error=adjust_error fields=&["delta", "reason"] />
-                        <button type="submit" class="button button--secondary" disabled=move || adjust.pending().get()>{move || i18n.t().admin_adjust}</button>
+                        <button type="submit" class="button button--secondary">{move || i18n.t().admin_adjust}</button>
                     </ActionForm>
                     <table class="table" data-testid="stock-ledger">
                         <tbody>

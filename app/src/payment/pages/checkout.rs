@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::auth::components::refresh_auth_on_success;
-use crate::basket::components::{refresh_basket_on_success, use_basket, HoldNotice, MergeNoticeView};
+use crate::basket::components::{use_basket, HoldNotice, MergeNoticeView};
 use crate::i18n::use_i18n;
 use crate::payment::api::{new_checkout_key, Checkout};
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
@@ -62,8 +61,6 @@ pub fn CheckoutPage() -> impl IntoView {
 fn CheckoutForm(subtotal: i64, key: String) -> impl IntoView {
     let i18n = use_i18n();
     let checkout = ServerAction::<Checkout>::new();
-    refresh_basket_on_success(checkout);
-    refresh_auth_on_success(checkout);
     let error = use_form_error(checkout);
     view! {
         <ActionForm action=checkout attr:class="form checkout" attr:novalidate="">
@@ -120,7 +117,7 @@ fn CheckoutForm(subtotal: i64, key: String) -> impl IntoView {
                         <Price cents=subtotal />
                     </strong>
                 </p>
-                <button type="submit" class="button" disabled=move || checkout.pending().get()>
+                <button type="submit" class="button">
                     {move || i18n.t().pay_button}
                 </button>
             </section>

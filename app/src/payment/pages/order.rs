@@ -19,8 +19,8 @@ pub fn OrderPage() -> impl IntoView {
     let auth = use_auth();
     // Guests are sent to log in before the order is asked for.
     let order = Resource::new(
-        move || (id.get(), auth.version()),
-        move |(id, _)| async move {
+        move || id.get(),
+        move |id| async move {
             match (auth.user.await, id) {
                 (Ok(None), _) => Ok(None),
                 (_, Some(id)) => get_order(id).await.map(Some),

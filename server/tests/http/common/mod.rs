@@ -47,12 +47,21 @@ pub async fn spawn_app_without_seed(pool: PgPool) -> TestApp {
     spawn_server(pool, test_config()).await
 }
 
+/// Another server on a database that is already set up, configured.
+pub async fn spawn_another_configured(pool: PgPool, configure: impl FnOnce(&mut WebConfig)) -> TestApp {
+    let mut config = test_config();
+    configure(&mut config);
+    spawn_server(pool, config).await
+}
+
 /// The defaults, but for sign-ups: every test signs its shoppers up from
 /// 127.0.0.1, some of them hundreds.
 fn test_config() -> WebConfig {
     WebConfig {
         public_url: Some("https://shop.example".into()),
         sign_ups_per_hour: 1_000_000,
+        // Tests read their own changes at once; the cache has its own tests.
+        page_cache_ms: 0,
         ..WebConfig::local("127.0.0.1:0".parse().expect("address"))
     }
 }

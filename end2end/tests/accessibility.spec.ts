@@ -1,0 +1,38 @@
+import AxeBuilder from "@axe-core/playwright";
+import { Page } from "@playwright/test";
+import { test, expect, fillCheckout, hydrated, register, uniqueName } from "./fixtures";
+
+/** axe-core finds nothing on the page as it stands. */
+async function accessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const found = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(found, `axe-core on ${what}`).toEqual([]);
+}
+
+test("every shopper page passes axe-core", async ({ page }) => {
+  for (const path of ["/", "/c/livres", "/p/steam-deck-oled", "/search?q=nintendo", "/search?q=xyzzy", "/login", "/register", "/basket", "/nothing-here"]) {
+    await page.goto(path);
+    await hydrated(page);
+    await accessible(page, path);
+  }
+
+  // The pages of a customer: a basket, the checkout, an order, the account.
+  await page.goto("/register");
+  await register(page, uniqueName("axe"));
+  await page.goto("/p/le-petit-prince");
+  await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
+  await expect(page.getByTestId("basket-count")).toHaveText("1");
+  await page.getByRole("link", { name: /Panier/ }).click();
+  await expect(page.getByTestId("basket-line")).toHaveCount(1);
+  await hydrated(page);
+  await accessible(page, "/basket with a line");
+  await page.getByRole("link", { name: "Passer la commande" }).click();
+  await expect(page).toHaveURL(/\/checkout$/);
+  await accessible(page, "/checkout");
+  await fillCheckout(page, "4242 4242 4242 4242");
+  await expect(page.getByTestId("order-status")).toHaveText("Payée");
+  await accessible(page, "an order page");
+  await page.goto("/account");
+  await expect(page.getByTestId("order")).toHaveCount(1);
+  await accessible(page, "/account");
+});

@@ -1,0 +1,151 @@
+// WonderMarket's navigation with JavaScript. Every page is rendered by the
+// server; with this script, following a link or sending a form of the shop
+// fetches the next page and swaps it into the current one (no full reload),
+// then hydrates the new page's islands. Whatever it does not handle (another
+// site, a file upload, a download, a failed fetch) the browser does as usual,
+// as it does everything when JavaScript is off.
+(() => {
+  "use strict";
+
+  // Only the latest navigation lands: a click during a fetch supersedes it.
+  let latest = 0;
+
+  // What a page carries in its <head> for itself; the rest (styles, the
+  // islands loader) stays.
+  const PAGE_HEAD = [
+    "title",
+    "meta[name=description]",
+    "meta[name=robots]",
+    "meta[property]",
+    "meta[name^='twitter:']",
+    "link[rel=canonical]",
+    "link[rel=alternate]",
+    "script[type='application/ld+json']",
+  ].join(",");
+
+  function ours(url) {
+    return url.origin === location.origin;
+  }
+
+  function linkRequest(event) {
+    if (event.defaultPrevented || event.button !== 0) return null;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link || link.target || link.hasAttribute("download")) return null;
+    if ((link.getAttribute("rel") || "").split(/\s+/).includes("external")) return null;
+    const url = new URL(link.href, location.href);
+    if (!ours(url)) return null;
+    // A jump within this page ("Skip to content").
+    if (url.hash && url.pathname === location.pathname && url.search === location.search) return null;
+    return new Request(url, { headers: { Accept: "text/html" } });
+  }
+
+  function formRequest(event) {
+    const form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return null;
+    const submitter = event.submitter;
+    const method = (submitter?.getAttribute("formmethod") || form.method || "get").toUpperCase();
+    const url = new URL(submitter?.getAttribute("formaction") || form.action, location.href);
+    if (!ours(url) || form.target || form.enctype === "multipart/form-data") return null;
+    if (method !== "GET" && method !== "POST") return null;
+    const data = new URLSearchParams(new FormData(form, submitter));
+    if (method === "GET") {
+      url.search = data.toString();
+      return new Request(url, { headers: { Accept: "text/html" } });
+    }
+    return new Request(url, { method, body: data, headers: { Accept: "text/html" } });
+  }
+
+  function swapHead(next) {
+    for (const element of document.head.querySelectorAll(PAGE_HEAD)) element.remove();
+    for (const element of next.head.querySelectorAll(PAGE_HEAD)) document.head.append(element);
+  }
+
+  function hydrateIslands() {
+    // Before the islands' code has loaded, its loader hydrates whatever page
+    // is there when it runs; after, the new islands are hydrated here.
+    if (!document.body.hasAttribute("data-hydrated") || !window.__hydrateIsland) return;
+    for (const island of document.body.querySelectorAll("leptos-island")) {
+      window.__hydrateIsland(island, island.dataset.component);
+    }
+  }
+
+  function place(url, samePage, scroll) {
+    if (scroll !== undefined) {
+      window.scrollTo(0, scroll);
+    } else if (url.hash && document.getElementById(decodeURIComponent(url.hash.slice(1)))) {
+      document.getElementById(decodeURIComponent(url.hash.slice(1))).scrollIntoView();
+    } else if (!samePage) {
+      window.scrollTo(0, 0);
+    }
+    if (!samePage) {
+      // Tell assistive technology that a new page is there.
+      const main = document.getElementById("main");
+      if (main) {
+        main.setAttribute("tabindex", "-1");
+        main.focus({ preventScroll: true });
+      }
+    }
+  }
+
+  async function navigate(request, { push = true, scroll } = {}) {
+    const ticket = ++latest;
+    const from = new URL(location.href);
+    document.documentElement.setAttribute("aria-busy", "true");
+    let response, html;
+    try {
+      response = await fetch(request);
+      html = (response.headers.get("content-type") || "").includes("text/html") ? await response.text() : null;
+    } catch {
+      response = null;
+    }
+    if (ticket !== latest) return;
+    document.documentElement.removeAttribute("aria-busy");
+    if (!response || html === null) {
+      // Not a page of the shop (a file, a failure): let the browser go.
+      location.assign(response ? response.url : request.url);
+      return;
+    }
+    const next = new DOMParser().parseFromString(html, "text/html");
+    // A form's answer is the page it was redirected to; without a redirect
+    // (an error page), the address stays where the shopper was.
+    const url = new URL(request.method === "GET" || response.redirected ? response.url : location.href);
+    // A redirect back to the form may end in a bare "?": the same address.
+    if (!url.search) url.search = "";
+    const samePage = url.pathname === from.pathname && url.search === from.search;
+    if (push) {
+      history.replaceState({ scroll: window.scrollY }, "");
+      if (url.href !== location.href) history.pushState({}, "", url);
+    }
+    document.documentElement.lang = next.documentElement.lang;
+    swapHead(next);
+    document.body.replaceChildren(...next.body.childNodes);
+    hydrateIslands();
+    place(url, samePage && push, scroll);
+  }
+
+  document.addEventListener("click", (event) => {
+    const request = linkRequest(event);
+    if (!request) return;
+    event.preventDefault();
+    navigate(request);
+  });
+
+  document.addEventListener("submit", (event) => {
+    const request = formRequest(event);
+    if (!request) return;
+    event.preventDefault();
+    event.target.setAttribute("aria-busy", "true");
+    navigate(request);
+  });
+
+  window.addEventListener("popstate", (event) => {
+    navigate(new Request(location.href, { headers: { Accept: "text/html" } }), {
+      push: false,
+      scroll: event.state?.scroll ?? 0,
+    });
+  });
+
+  // The scroll position is restored by `navigate` on back and forward.
+  history.scrollRestoration = "manual";
+})();

@@ -1,0 +1,416 @@
+//! Catalogue pages from memory, for visitors without a session.
+//!
+//! Such a visitor's home, category, product and search pages carry nothing
+//! personal (the header says "Log in" and an empty basket), so each page is
+//! rendered once per path, query and language, kept with its headers and
+//! compressed once (brotli and gzip), then served from memory.
+//!
+//! Freshness: an entry lives at most a second ([`DEFAULT_TTL`]; stock also changes when a
+//! basket hold expires, which writes nothing), and every instance drops all
+//! of its entries as soon as PostgreSQL announces a change to products,
+//! stock, categories or holds (`NOTIFY wm_catalogue`, see the migration
+//! `catalogue_changes`). A page rendered while a change landed is not kept.
+//! A visitor with a session (a guest with a basket, a customer) never gets
+//! a cached page.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use app::i18n::Locale;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+
+/// The longest a cached page is served by default.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(1);
+/// The PostgreSQL channel that announces catalogue changes.
+pub const CHANNEL: &str = "wm_catalogue";
+/// Beyond this many pages (a crawler walking every search), start afresh.
+const MAX_ENTRIES: usize = 5_000;
+/// Pages are far smaller; anything larger is served, not kept.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+/// Paths whose pages are the same for every visitor without a session.
+const CATALOGUE: &[&str] = &["/c/", "/p/", "/search"];
+
+pub struct PageCache {
+    ttl: Duration,
+    entries: RwLock<HashMap<String, Arc<Entry>>>,
+    /// Bumped by every change: a page rendered across one is not kept.
+    generation: AtomicU64,
+}
+
+struct Entry {
+    made: Instant,
+    headers: HeaderMap,
+    identity: Bytes,
+    brotli: Bytes,
+    gzip: Bytes,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl PageCache {
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: RwLock::default(),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    fn fresh(&self, key: &str) -> Option<Arc<Entry>> {
+        let entries = self
+            .entries
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries
+            .get(key)
+            .filter(|entry| entry.made.elapsed() < self.ttl)
+            .cloned()
+    }
+
+    fn store(&self, key: String, generation: u64, entry: Arc<Entry>) {
+        let mut entries = self
+            .entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Checked under the lock that `clear` takes: no change in between.
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, entry| entry.made.elapsed() < self.ttl);
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+        entries.insert(key, entry);
+    }
+
+    /// Drops every page: something they show has changed.
+    pub fn clear(&self) {
+        let mut entries = self
+            .entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        entries.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The middleware: a cached page when there is one, else the page as the
+/// app renders it, kept for the next visitors when it may be.
+pub async fn serve(State(cache): State<Arc<PageCache>>, mut request: Request, next: Next) -> Response {
+    let Some(key) = cache_key(&request) else {
+        return next.run(request).await;
+    };
+    let encoding = accepted_encoding(request.headers());
+    if let Some(entry) = cache.fresh(&key) {
+        metrics::counter!("wm_page_cache_total", "result" => "hit").increment(1);
+        return entry.response(encoding);
+    }
+    metrics::counter!("wm_page_cache_total", "result" => "miss").increment(1);
+    let generation = cache.generation.load(Ordering::SeqCst);
+    // The page as rendered; this layer compresses it once for everyone.
+    request.headers_mut().remove(header::ACCEPT_ENCODING);
+    let response = next.run(request).await;
+    if !keepable(&response) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, "page cache: could not read the rendered page");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let entry = match tokio::task::spawn_blocking(move || Entry::new(parts.headers, body)).await {
+        Ok(Ok(entry)) => Arc::new(entry),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "page cache: compression failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        Err(error) => {
+            tracing::error!(%error, "page cache: compression task failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    cache.store(key, generation, entry.clone());
+    entry.response(encoding)
+}
+
+/// Drops the cache whenever PostgreSQL announces a catalogue change, and
+/// whenever the announcements may have been missed (a lost connection).
+pub async fn follow_changes(pool: PgPool, cache: Arc<PageCache>) {
+    loop {
+        match listen(&pool).await {
+            Ok(mut listener) => {
+                cache.clear();
+                loop {
+                    match listener.try_recv().await {
+                        Ok(Some(_)) => cache.clear(),
+                        // The connection was lost and is being remade.
+                        Ok(None) => cache.clear(),
+                        Err(error) => {
+                            tracing::warn!(%error, "page cache: lost the change announcements");
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "page cache: cannot listen for changes"),
+        }
+        cache.clear();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+/// The key of a request whose page may come from the cache: a GET of a
+/// catalogue page by a visitor without a session, per language.
+fn cache_key(request: &Request) -> Option<String> {
+    if request.method() != Method::GET {
+        return None;
+    }
+    let path = request.uri().path();
+    if path != "/" && !CATALOGUE.iter().any(|prefix| path.starts_with(prefix)) {
+        return None;
+    }
+    let query = request.uri().query().unwrap_or("");
+    // A form's error comes back in the query: that page is about one visitor.
+    if query.contains("__err") || query.contains("__path") {
+        return None;
+    }
+    let headers = request.headers();
+    let cookies: Vec<&str> = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    let has_session = cookies
+        .iter()
+        .flat_map(|cookies| cookies.split(';'))
+        .any(|cookie| cookie.trim_start().starts_with("wm_session="));
+    if has_session || headers.contains_key(header::AUTHORIZATION) {
+        return None;
+    }
+    let locale = cookies
+        .iter()
+        .find_map(|cookies| Locale::from_cookie_header(cookies))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or_default();
+    Some(format!("{} {path}?{query}", locale.code()))
+}
+
+/// Only a plain 200 page that started no session and is not personal.
+fn keepable(response: &Response) -> bool {
+    let headers = response.headers();
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    let no_store = headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("no-store"));
+    response.status() == StatusCode::OK
+        && html
+        && !no_store
+        && !headers.contains_key(header::SET_COOKIE)
+        && !headers.contains_key(header::CONTENT_ENCODING)
+}
+
+/// What the client takes, best first: brotli, gzip, else none. A client
+/// refusing one explicitly (`br;q=0`) does not get it.
+fn accepted_encoding(headers: &HeaderMap) -> Encoding {
+    let accepts = |name: &str| {
+        headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .any(|item| {
+                let mut parts = item.split(';').map(str::trim);
+                let coding = parts.next().unwrap_or("");
+                let refused =
+                    parts.any(|p| p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>() == Ok(0.0)));
+                coding.eq_ignore_ascii_case(name) && !refused
+            })
+    };
+    if accepts("br") {
+        Encoding::Brotli
+    } else if accepts("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+impl Entry {
+    /// Brotli at a level that costs little CPU for its gain (5), gzip at 6.
+    fn new(mut headers: HeaderMap, identity: Bytes) -> std::io::Result<Self> {
+        let mut brotli = Vec::with_capacity(identity.len() / 4);
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut brotli, 16 * 1024, 5, 22);
+            writer.write_all(&identity)?;
+        }
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+        gzip.write_all(&identity)?;
+        let gzip = gzip.finish()?;
+        headers.remove(header::CONTENT_LENGTH);
+        headers.remove(header::DATE);
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding, accept-language, cookie"),
+        );
+        Ok(Self {
+            made: Instant::now(),
+            headers,
+            identity,
+            brotli: Bytes::from(brotli),
+            gzip: Bytes::from(gzip),
+        })
+    }
+
+    fn response(&self, encoding: Encoding) -> Response {
+        let (body, coding) = match encoding {
+            Encoding::Brotli => (self.brotli.clone(), Some("br")),
+            Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
+            Encoding::Identity => (self.identity.clone(), None),
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = self.headers.clone();
+        if let Some(coding) = coding {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(path: &str, headers: &[(&str, &str)]) -> Request {
+        let mut builder = Request::builder().uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(Body::empty()).unwrap_or_default()
+    }
+
+    #[test]
+    fn only_catalogue_pages_of_visitors_without_a_session_are_kept() {
+        assert_eq!(cache_key(&request("/", &[])).as_deref(), Some("fr /?"));
+        assert_eq!(
+            cache_key(&request("/c/livres?page=2", &[("accept-language", "en-GB")])).as_deref(),
+            Some("en /c/livres?page=2")
+        );
+        assert_eq!(
+            cache_key(&request("/search?q=ps5", &[("cookie", "wm_lang=en")])).as_deref(),
+            Some("en /search?q=ps5")
+        );
+        assert_eq!(
+            cache_key(&request("/p/x", &[("cookie", "a=1; wm_session=abc")])),
+            None
+        );
+        assert_eq!(cache_key(&request("/basket", &[])), None);
+        assert_eq!(cache_key(&request("/account", &[])), None);
+        assert_eq!(
+            cache_key(&request("/p/x?__path=/api/basket/add&__err=x", &[])),
+            None
+        );
+        let post = Request::builder()
+            .method(Method::POST)
+            .uri("/")
+            .body(Body::empty())
+            .unwrap_or_default();
+        assert_eq!(cache_key(&post), None);
+    }
+
+    #[test]
+    fn brotli_first_then_gzip_unless_refused() {
+        let headers = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")),
+            );
+            headers
+        };
+        assert_eq!(
+            accepted_encoding(&headers("gzip, deflate, br, zstd")),
+            Encoding::Brotli
+        );
+        assert_eq!(accepted_encoding(&headers("gzip, br;q=0")), Encoding::Gzip);
+        assert_eq!(accepted_encoding(&headers("identity")), Encoding::Identity);
+        assert_eq!(accepted_encoding(&HeaderMap::new()), Encoding::Identity);
+    }
+
+    #[test]
+    fn a_page_rendered_across_a_change_is_not_kept() {
+        let cache = PageCache::new(DEFAULT_TTL);
+        let Ok(page) = Entry::new(HeaderMap::new(), Bytes::from_static(b"<p>page</p>")) else {
+            panic!("compression failed")
+        };
+        let page = Arc::new(page);
+        let before = cache.generation.load(Ordering::SeqCst);
+        cache.clear();
+        cache.store("fr /?".to_owned(), before, page.clone());
+        assert!(cache.fresh("fr /?").is_none(), "rendered before the change");
+        let now = cache.generation.load(Ordering::SeqCst);
+        cache.store("fr /?".to_owned(), now, page);
+        assert!(cache.fresh("fr /?").is_some());
+    }
+
+    #[test]
+    fn every_variant_decodes_to_the_page() {
+        let page = Bytes::from("<p>Tous nos produits</p>".repeat(100));
+        let Ok(entry) = Entry::new(HeaderMap::new(), page.clone()) else {
+            panic!("compression failed")
+        };
+        let mut brotli = Vec::new();
+        let decoded = brotli::BrotliDecompress(&mut &entry.brotli[..], &mut brotli);
+        assert!(decoded.is_ok() && brotli == page);
+        let mut gzip = Vec::new();
+        let read = std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&entry.gzip[..]), &mut gzip);
+        assert!(read.is_ok() && gzip == page);
+        assert!(entry.brotli.len() < page.len() / 4);
+    }
+}

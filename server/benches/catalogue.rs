@@ -1,5 +1,7 @@
 //! Catalogue benchmark (`make bench`): search latency percentiles on a
-//! 100 000-product catalogue, and the home page's server-render throughput.
+//! 100 000-product catalogue (through the db functions, then over HTTP: the
+//! search page and the search box's suggestions, one client), and the
+//! server-render throughput of a few pages.
 //! Reports figures; asserts nothing about time.
 
 mod common;
@@ -113,6 +115,63 @@ async fn search_latencies(pool: &PgPool) -> anyhow::Result<(Vec<Duration>, Vec<D
     Ok((searches, suggestions))
 }
 
+/// Latencies over HTTP, one guest (no cookie) at a time, of the search page
+/// and of the suggestions endpoint (called as the search box does), for every
+/// query of QUERIES; each query's median search page time too, for outliers.
+async fn http_search_latencies(
+    base: &str,
+) -> anyhow::Result<(Vec<Duration>, Vec<Duration>, Vec<(&'static str, Duration)>)> {
+    // No cookie store: every request is a new guest, as a crawler or a first visit.
+    let client = reqwest::Client::new();
+    let (mut pages, mut suggestions) = (Vec::new(), Vec::new());
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
+    for round in 0..=ROUNDS {
+        for (index, raw) in QUERIES.iter().enumerate() {
+            let sent = Instant::now();
+            let response = client
+                .get(format!("{base}/search"))
+                .query(&[("q", raw)])
+                .send()
+                .await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "search {raw}: {}",
+                response.status()
+            );
+            response.bytes().await?;
+            let page = sent.elapsed();
+            let sent = Instant::now();
+            let response = client
+                .post(format!("{base}/api/products/suggest"))
+                .header("Origin", base)
+                .form(&[("prefix", raw)])
+                .send()
+                .await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "suggest {raw}: {}",
+                response.status()
+            );
+            response.bytes().await?;
+            // Round 0 warms the caches and is not counted.
+            if round > 0 {
+                pages.push(page);
+                suggestions.push(sent.elapsed());
+                per_query[index].push(page);
+            }
+        }
+    }
+    let medians = QUERIES
+        .iter()
+        .zip(per_query)
+        .map(|(query, mut samples)| {
+            samples.sort();
+            (*query, common::percentile(&samples, 0.5))
+        })
+        .collect();
+    Ok((pages, suggestions, medians))
+}
+
 /// Requests per second of `path`, CONCURRENCY clients for LOAD_SECONDS.
 async fn throughput(base: &str, path: &str) -> anyhow::Result<(f64, Vec<Duration>)> {
     let client = reqwest::Client::new();
@@ -161,6 +220,18 @@ async fn main() -> anyhow::Result<()> {
     let app = Application::build(&config, pool.clone()).await?;
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until(std::future::pending()));
+
+    let (pages, suggestions, mut medians) = http_search_latencies(&base).await?;
+    report("HTTP GET /search?q=", pages);
+    report("HTTP POST suggest", suggestions);
+    medians.sort_by_key(|(_, median)| std::cmp::Reverse(*median));
+    let slowest: Vec<String> = medians
+        .iter()
+        .take(5)
+        .map(|(query, median)| format!("{query:?} {:.1} ms", median.as_secs_f64() * 1000.0))
+        .collect();
+    println!("  slowest search pages (median): {}", slowest.join(", "));
+
     for path in [
         "/",
         "/c/informatique?page=40",

@@ -220,36 +220,67 @@ fn prefix_tsquery(query: &SearchQuery) -> String {
         .join(" & ")
 }
 
-/// Products matching a query: every word as a prefix in the weighted
-/// full-text vector (name, category, description; accents folded), through
-/// its GIN index. Only when that finds nothing (a typo) does the query fall
-/// back to trigram word similarity on the name: that scan is the costly one
-/// and is skipped for the common case. `$1` is the query, `$2` its prefix
-/// tsquery; the rank adds both measures.
+/// The most matches a search ranks, counts into its facets and pages
+/// through, and the fewer the search box ranks for its suggestions. Ranking
+/// every match costs a row read and two measures per match: a broad word
+/// ("noir", a brand, a category) matches thousands of the 100 000 products
+/// and took 100+ ms; a bounded set keeps every search near a few ms.
+const SEARCH_CANDIDATES: i64 = 200;
+const SUGGESTION_CANDIDATES: i64 = 100;
+
+/// Products matching a query, at most `$3` of them (the candidates): every
+/// word as a prefix in the weighted full-text vector (name, category,
+/// description; accents folded), through its GIN index. Name matches come
+/// first, through their own index (products_name_vector_idx), since a word
+/// in the name outranks one elsewhere; the rest of the candidates match in
+/// the category or description only. Only when nothing matches (a typo) does
+/// the query fall back to trigram word similarity on the name. `$1` is the
+/// query, `$2` its prefix tsquery; the rank adds both measures and is only
+/// computed for the candidates.
+///
+/// Past the bound, which candidates are kept follows the table's order, not
+/// the rank: facets, totals, sorts and pages of a broad query cover those
+/// candidates, not every match (the totals are capped at `$3`).
 const MATCHES: &str = "
     q AS (SELECT wm_fold($1) AS text, to_tsquery('simple', wm_fold($2)) AS prefix),
     exact AS (
-        SELECT p.id, p.category_id,
+        SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
                ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
-        FROM listed_products p, q
-        WHERE numnode(q.prefix) > 0 AND p.search_vector @@ q.prefix
+        FROM products p, q
+        WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL
+          AND to_tsvector('simple', p.search_name) @@ q.prefix
+        UNION ALL
+        SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+               ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
+        FROM products p, q
+        WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL
+          AND p.search_vector @@ q.prefix AND NOT to_tsvector('simple', p.search_name) @@ q.prefix
     ),
+    exact_candidates AS MATERIALIZED (SELECT * FROM exact LIMIT $3),
     fuzzy AS (
-        SELECT p.id, p.category_id, word_similarity(q.text, p.search_name) AS rank
-        FROM listed_products p, q
-        WHERE NOT EXISTS (SELECT 1 FROM exact) AND q.text <% p.search_name
+        SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+               word_similarity(q.text, p.search_name) AS rank
+        FROM products p, q
+        WHERE NOT EXISTS (SELECT 1 FROM exact_candidates) AND p.archived_at IS NULL
+          AND q.text <% p.search_name
+        LIMIT $3
     ),
-    matches AS MATERIALIZED (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy)";
+    matches AS MATERIALIZED (SELECT * FROM exact_candidates UNION ALL SELECT * FROM fuzzy)";
 
-async fn set_similarity_threshold(
-    tx: &mut Transaction<'_, Postgres>,
-    threshold: f32,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)")
-        .bind(threshold.to_string())
-        .execute(&mut **tx)
-        .await
-        .map(drop)
+/// Settings of a search's transaction: the trigram threshold, and no
+/// sequential scan. The candidate sets are LIMITed, and for a LIMIT the
+/// planner prefers reading the table in order until enough rows match:
+/// fast for a broad word, a whole-table scan for a rare one or a typo
+/// (25+ ms), where the GIN indexes answer in a few ms whatever the word.
+async fn prepare_search(tx: &mut Transaction<'_, Postgres>, threshold: f32) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "SELECT set_config('pg_trgm.word_similarity_threshold', $1, true),
+                set_config('enable_seqscan', 'off', true)",
+    )
+    .bind(threshold.to_string())
+    .execute(&mut **tx)
+    .await
+    .map(drop)
 }
 
 #[derive(serde::Deserialize)]
@@ -276,31 +307,33 @@ pub async fn search_products(
     sort: ProductSort,
     page: PageNumber,
 ) -> Result<SearchResults, sqlx::Error> {
-    set_similarity_threshold(tx, TYPO_THRESHOLD).await?;
+    prepare_search(tx, TYPO_THRESHOLD).await?;
     // The ORDER BY comes from a closed set of static strings, never from input.
     let order = order_by(sort, true);
     let (facets_json, items_json): (String, String) = sqlx::query_as(&format!(
         "WITH {MATCHES},
          facet_counts AS (SELECT category_id, count(*) AS count FROM matches GROUP BY category_id),
-         filtered AS (
-             SELECT p.id, p.slug, p.name, p.price_cents, p.stock, p.image_path, p.created_at, m.rank
-             FROM matches m JOIN listed_products p ON p.id = m.id
-             WHERE $3::bigint IS NULL OR p.category_id = $3
-         ),
          page AS (
-             SELECT id, slug, name, price_cents, stock, image_path,
+             SELECT id, slug, name, price_cents, image_path,
                     row_number() OVER (ORDER BY {order}) AS position
-             FROM filtered ORDER BY {order} LIMIT $4 OFFSET $5
+             FROM matches WHERE $4::bigint IS NULL OR category_id = $4
+             ORDER BY {order} LIMIT $5 OFFSET $6
          )
          SELECT
              (SELECT coalesce(json_agg(json_build_object(
                          'id', c.id, 'slug', c.slug, 'name_fr', c.name_fr, 'name_en', c.name_en,
                          'count', f.count) ORDER BY f.count DESC, c.position, c.slug), '[]')
               FROM facet_counts f JOIN categories c ON c.id = f.category_id)::text,
-             (SELECT coalesce(json_agg(page ORDER BY position), '[]') FROM page)::text"
+             -- The stock that can be bought now, for the page's rows only.
+             (SELECT coalesce(json_agg(json_build_object(
+                         'id', page.id, 'slug', page.slug, 'name', page.name,
+                         'price_cents', page.price_cents, 'stock', l.stock,
+                         'image_path', page.image_path) ORDER BY page.position), '[]')
+              FROM page JOIN listed_products l ON l.id = page.id)::text"
     ))
     .bind(query.as_str())
     .bind(prefix_tsquery(query))
+    .bind(SEARCH_CANDIDATES)
     .bind(category_id)
     .bind(i64::from(PAGE_SIZE) + 1)
     .bind(page.offset())
@@ -353,14 +386,14 @@ pub async fn suggest_products(
     tx: &mut Transaction<'_, Postgres>,
     query: &SearchQuery,
 ) -> Result<Vec<Suggestion>, sqlx::Error> {
-    set_similarity_threshold(tx, TYPO_THRESHOLD).await?;
+    prepare_search(tx, TYPO_THRESHOLD).await?;
     let rows = sqlx::query_as::<_, (String, String)>(&format!(
         "WITH {MATCHES}
-         SELECT p.slug, p.name FROM matches m JOIN listed_products p ON p.id = m.id
-         ORDER BY m.rank DESC, p.name, p.id LIMIT $3"
+         SELECT slug, name FROM matches ORDER BY rank DESC, name, id LIMIT $4"
     ))
     .bind(query.as_str())
     .bind(prefix_tsquery(query))
+    .bind(SUGGESTION_CANDIDATES)
     .bind(SUGGESTION_COUNT)
     .fetch_all(&mut **tx)
     .await?;
@@ -374,7 +407,7 @@ async fn did_you_mean(
     tx: &mut Transaction<'_, Postgres>,
     query: &SearchQuery,
 ) -> Result<Vec<Suggestion>, sqlx::Error> {
-    set_similarity_threshold(tx, DID_YOU_MEAN_THRESHOLD).await?;
+    prepare_search(tx, DID_YOU_MEAN_THRESHOLD).await?;
     let rows = sqlx::query_as::<_, (String, String)>(
         "SELECT slug, name FROM listed_products
          WHERE wm_fold($1) <% search_name

@@ -23,8 +23,14 @@
     "script[type='application/ld+json']",
   ].join(",");
 
+  // The back office is plain server pages (no script): the browser loads
+  // them, and leaves them, as it does without JavaScript.
+  function backOffice(path) {
+    return path === "/admin" || path.startsWith("/admin/");
+  }
+
   function ours(url) {
-    return url.origin === location.origin;
+    return url.origin === location.origin && !backOffice(url.pathname) && !backOffice(location.pathname);
   }
 
   function linkRequest(event) {

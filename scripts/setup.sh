@@ -54,3 +54,9 @@ if [ "$purpose" = test ] && [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's Chromium for the browser tests"
   apt_install chromium
 fi
+
+# The W3C Nu HTML checker (npm's vnu-jar) runs on Java.
+if [ "$purpose" = test ] && ! command -v java >/dev/null 2>&1; then
+  say "installing a Java runtime for the HTML checker"
+  apt_install default-jre-headless
+fi

@@ -64,9 +64,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let site_url = use_context::<state::AppState>()
         .map(|state| state.public_url)
         .unwrap_or_default();
+    // The back office is plain server pages: no island, no script.
+    #[cfg(feature = "ssr")]
+    let back_office = use_context::<http::request::Parts>()
+        .is_some_and(|parts| admin::is_back_office(parts.uri.path()));
     // The shell only ever renders on the server.
     #[cfg(not(feature = "ssr"))]
-    let site_url = String::new();
+    let (site_url, back_office) = (String::new(), false);
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -76,9 +80,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The public address, read back by the browser for absolute URLs.
                 <meta name="wm-site-url" content=site_url />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
-                // Links and forms swap pages in place (see the file).
-                <script src="/navigation.js" defer nonce=leptos::nonce::use_nonce()></script>
+                {(!back_office)
+                    .then(|| {
+                        view! {
+                            <HydrationScripts options islands=true />
+                            // Links and forms swap pages in place (see the file).
+                            <script src="/navigation.js" defer nonce=leptos::nonce::use_nonce()></script>
+                        }
+                    })}
                 <MetaTags />
             </head>
             <body>

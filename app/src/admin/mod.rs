@@ -54,3 +54,20 @@ pub mod pages {
         }
     }
 }
+
+/// Whether a path belongs to the back office: plain server pages, with no
+/// script at all (see the shell in `lib.rs`).
+pub fn is_back_office(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_admin_paths_are_back_office() {
+        assert!(super::is_back_office("/admin"));
+        assert!(super::is_back_office("/admin/products/3"));
+        assert!(!super::is_back_office("/administration-tips"));
+        assert!(!super::is_back_office("/p/admin"));
+    }
+}

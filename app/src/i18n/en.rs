@@ -98,6 +98,7 @@ pub static EN: Messages = Messages {
         1 => "1 result".to_owned(),
         n => format!("{n} results"),
     },
+    result_count_over: |n| format!("At least {n} results: narrow your search"),
     no_results: |q| format!("No product matches “{q}”. Check the spelling or try a more general word."),
     did_you_mean: "Did you mean:",
     all_categories: "All categories",

@@ -98,6 +98,7 @@ pub static FR: Messages = Messages {
         1 => "1 résultat".to_owned(),
         n => format!("{n} résultats"),
     },
+    result_count_over: |n| format!("Au moins {n} résultats : précisez votre recherche"),
     no_results: |q| {
         format!(
             "Aucun produit ne correspond à « {q} ». Vérifiez l'orthographe ou essayez un mot plus général."

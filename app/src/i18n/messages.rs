@@ -97,6 +97,8 @@ pub struct Messages {
     pub search_heading: fn(&str) -> String,
     pub search_description: &'static str,
     pub result_count: fn(i64) -> String,
+    /// At least this many matches: the search stopped at its candidate limit.
+    pub result_count_over: fn(i64) -> String,
     pub no_results: fn(&str) -> String,
     pub did_you_mean: &'static str,
     pub all_categories: &'static str,

@@ -375,6 +375,7 @@ pub async fn search_products(
         },
         total,
         filtered_total,
+        capped: total >= SEARCH_CANDIDATES,
         facets,
         did_you_mean,
     })
@@ -527,6 +528,17 @@ mod tests {
 
     fn names(results: &SearchResults) -> Vec<&str> {
         results.products.items.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_broad_search_says_it_counted_only_its_candidates(pool: PgPool) {
+        insert_products(&pool, 250).await;
+        let broad = search(&pool, "product", None, ProductSort::Relevance).await;
+        assert_eq!(broad.total, SEARCH_CANDIDATES);
+        assert!(broad.capped, "250 match, the search ranked 200");
+        let narrow = search(&pool, "product 042", None, ProductSort::Relevance).await;
+        assert!(!narrow.capped);
+        assert!(narrow.total >= 1 && narrow.total < SEARCH_CANDIDATES);
     }
 
     #[sqlx::test(migrations = "../migrations", fixtures("search"))]

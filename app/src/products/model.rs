@@ -257,6 +257,9 @@ pub struct SearchResults {
     pub total: i64,
     /// Matches once the category filter applies.
     pub filtered_total: i64,
+    /// The search stopped at its candidate limit: there are more matches
+    /// than counted, and the shopper should narrow the search.
+    pub capped: bool,
     pub facets: Vec<CategoryFacet>,
     /// Close product names, offered when nothing matched.
     pub did_you_mean: Vec<Suggestion>,
@@ -269,6 +272,7 @@ impl SearchResults {
             products,
             total: 0,
             filtered_total: 0,
+            capped: false,
             facets: Vec::new(),
             did_you_mean: Vec::new(),
         }

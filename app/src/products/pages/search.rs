@@ -118,6 +118,7 @@ fn Results(found: SearchResults, terms: SearchParams, sort: ProductSort) -> impl
         products,
         total,
         filtered_total: count,
+        capped,
         facets,
         did_you_mean,
     } = found;
@@ -127,7 +128,13 @@ fn Results(found: SearchResults, terms: SearchParams, sort: ProductSort) -> impl
             .then(|| {
                 view! {
                     <p class="search-page__count" role="status">
-                        {move || (i18n.t().result_count)(count)}
+                        {move || {
+                            if capped {
+                                (i18n.t().result_count_over)(count)
+                            } else {
+                                (i18n.t().result_count)(count)
+                            }
+                        }}
                     </p>
                 }
             })}
@@ -136,9 +143,9 @@ fn Results(found: SearchResults, terms: SearchParams, sort: ProductSort) -> impl
                 let all_href = facet_href("");
                 view! {
                     <nav class="facets" aria-label=move || i18n.t().refine_by_category>
-                        <A href=all_href attr:class="facet" attr:aria-current=category.is_empty().then_some("true")>
+                        <a href=all_href class="facet" aria-current=category.is_empty().then_some("true")>
                             {move || i18n.t().all_categories}
-                        </A>
+                        </a>
                         {facets
                             .into_iter()
                             .map(|facet| {
@@ -146,15 +153,15 @@ fn Results(found: SearchResults, terms: SearchParams, sort: ProductSort) -> impl
                                 let name = facet.category.clone();
                                 let count = facet.count;
                                 view! {
-                                    <A
+                                    <a
                                         href=facet_href(&facet.category.slug)
-                                        attr:class="facet"
-                                        attr:aria-current=current.then_some("true")
+                                        class="facet"
+                                        aria-current=current.then_some("true")
                                     >
                                         {move || name.name(i18n.locale()).to_owned()}
                                         " "
                                         <span class="facet__count">"(" {count} ")"</span>
-                                    </A>
+                                    </a>
                                 }
                             })
                             .collect_view()}

@@ -107,7 +107,8 @@
     }
     if (ticket !== latest) return;
     document.documentElement.removeAttribute("aria-busy");
-    if (!response || html === null) {
+    // A redirect into the back office (after logging in): a page load.
+    if (!response || html === null || backOffice(new URL(response.url).pathname)) {
       // Not a page of the shop (a file, a failure): let the browser go.
       location.assign(response ? response.url : request.url);
       return;

@@ -20,6 +20,8 @@ const CATALOGUE_SIZE: u32 = 100_000;
 const ROUNDS: usize = 5;
 const LOAD_SECONDS: u64 = 10;
 const CONCURRENCY: usize = 16;
+/// The crowd reading the home page.
+const CROWD: usize = 64;
 
 /// Whole words, typos, prefixes while typing, accents, model numbers.
 const QUERIES: &[&str] = &[
@@ -172,19 +174,30 @@ async fn http_search_latencies(
     Ok((pages, suggestions, medians))
 }
 
-/// Requests per second of `path`, CONCURRENCY clients for LOAD_SECONDS.
-async fn throughput(base: &str, path: &str) -> anyhow::Result<(f64, Vec<Duration>)> {
-    let client = reqwest::Client::new();
+/// Requests per second of `path` with `clients` connections for
+/// LOAD_SECONDS, each request sending `accept_encoding` (if any); the
+/// client decodes nothing, as a proxy would not.
+async fn throughput(
+    base: &str,
+    path: &str,
+    clients: usize,
+    accept_encoding: Option<&'static str>,
+) -> anyhow::Result<(f64, Vec<Duration>)> {
+    let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
     let deadline = Instant::now() + Duration::from_secs(LOAD_SECONDS);
     let started = Instant::now();
     let mut workers = Vec::new();
-    for _ in 0..CONCURRENCY {
+    for _ in 0..clients {
         let (client, url) = (client.clone(), format!("{base}{path}"));
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
                 let sent = Instant::now();
-                let response = client.get(&url).send().await?;
+                let mut request = client.get(&url);
+                if let Some(encoding) = accept_encoding {
+                    request = request.header("Accept-Encoding", encoding);
+                }
+                let response = request.send().await?;
                 anyhow::ensure!(response.status().is_success(), "{url}: {}", response.status());
                 response.bytes().await?;
                 latencies.push(sent.elapsed());
@@ -202,6 +215,39 @@ async fn throughput(base: &str, path: &str) -> anyhow::Result<(f64, Vec<Duration
     ))
 }
 
+/// The yardstick of the issue: a bare axum + sqlx handler that lists the
+/// 24 newest products as minimal HTML, no framework, no cache.
+async fn bare_handler(pool: PgPool) -> anyhow::Result<String> {
+    use axum::extract::State;
+    use axum::response::Html;
+    async fn newest(State(pool): State<PgPool>) -> Result<Html<String>, axum::http::StatusCode> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT slug, name, price_cents FROM products ORDER BY created_at DESC, id DESC LIMIT 24",
+        )
+        .fetch_all(&pool)
+        .await
+        .map_err(|_| axum::http::StatusCode::INTERNAL_SERVER_ERROR)?;
+        let mut html = String::from("<!DOCTYPE html><html lang=\"fr\"><title>Bare</title><ul>");
+        for (slug, name, cents) in rows {
+            html.push_str(&format!("<li><a href=\"/p/{slug}\">{name}</a> {cents}</li>"));
+        }
+        html.push_str("</ul></html>");
+        Ok(Html(html))
+    }
+    let router = axum::Router::new().route("/", axum::routing::get(newest)).with_state(pool);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Ok(base)
+}
+
+async fn serve(config: &WebConfig, pool: &PgPool) -> anyhow::Result<String> {
+    let app = Application::build(config, pool.clone()).await?;
+    let base = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+    Ok(base)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL").context("set DATABASE_URL (make bench does)")?;
@@ -216,10 +262,12 @@ async fn main() -> anyhow::Result<()> {
     report("search (ranked + facets)", searches);
     report("suggestions (8 names)", suggestions);
 
-    let config = WebConfig::local("127.0.0.1:0".parse()?);
-    let app = Application::build(&config, pool.clone()).await?;
-    let base = format!("http://{}", app.local_addr());
-    tokio::spawn(app.run_until(std::future::pending()));
+    // Search is measured rendered, not from the page cache.
+    let uncached = WebConfig {
+        page_cache_ms: 0,
+        ..WebConfig::local("127.0.0.1:0".parse()?)
+    };
+    let base = serve(&uncached, &pool).await?;
 
     let (pages, suggestions, mut medians) = http_search_latencies(&base).await?;
     report("HTTP GET /search?q=", pages);
@@ -238,8 +286,24 @@ async fn main() -> anyhow::Result<()> {
         "/search?q=casque+sony",
         "/p/playstation-5-slim",
     ] {
-        let (rate, latencies) = throughput(&base, path).await?;
-        println!("GET {path:<26} {rate:>8.0} req/s with {CONCURRENCY} clients");
+        let (rate, latencies) = throughput(&base, path, CONCURRENCY, None).await?;
+        println!("GET {path:<26} {rate:>8.0} req/s with {CONCURRENCY} clients, rendered (no page cache)");
+        report("  latency", latencies);
+    }
+
+    // The home page for a crowd of visitors without a session, beside the
+    // bare handler, in the same run: 64 connections, with and without brotli.
+    let cached = serve(&WebConfig::local("127.0.0.1:0".parse()?), &pool).await?;
+    let bare = bare_handler(pool.clone()).await?;
+    for (name, base, encoding) in [
+        ("bare axum + sqlx handler", &bare, None),
+        ("shop home, page cache, identity", &cached, None),
+        ("shop home, page cache, brotli", &cached, Some("br")),
+        ("shop home, page cache, gzip", &cached, Some("gzip")),
+        ("shop home, rendered, brotli", &base, Some("br")),
+    ] {
+        let (rate, latencies) = throughput(base, "/", CROWD, encoding).await?;
+        println!("GET / {name:<34} {rate:>8.0} req/s with {CROWD} connections");
         report("  latency", latencies);
     }
     Ok(())

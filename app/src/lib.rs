@@ -66,8 +66,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .unwrap_or_default();
     // The back office is plain server pages: no island, no script.
     #[cfg(feature = "ssr")]
-    let back_office = use_context::<http::request::Parts>()
-        .is_some_and(|parts| admin::is_back_office(parts.uri.path()));
+    let back_office =
+        use_context::<http::request::Parts>().is_some_and(|parts| admin::is_back_office(parts.uri.path()));
     // The shell only ever renders on the server.
     #[cfg(not(feature = "ssr"))]
     let (site_url, back_office) = (String::new(), false);

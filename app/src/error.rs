@@ -82,6 +82,8 @@ pub enum Rule {
     Unconfirmed,
     /// The form's one-time key is missing or malformed.
     FormExpired,
+    /// A mailed link (reset, verification) that is unknown, used or too old.
+    LinkExpired,
     EmptyBasket,
     Card(CardRefusal),
     /// A value that could not be read at all (a number that is not one).

@@ -13,6 +13,7 @@ pub mod basket;
 pub mod error;
 mod frame;
 pub mod i18n;
+pub mod mail;
 pub mod operator;
 pub mod payment;
 pub mod products;
@@ -31,17 +32,19 @@ use leptos_router::{
 };
 
 use crate::admin::pages::{
-    AdminCategoriesPage, AdminDashboardPage, AdminNewProductPage, AdminOrderPage, AdminOrdersPage,
-    AdminProductPage, AdminProductsPage, AdminUserPage, AdminUsersPage,
+    AdminCategoriesPage, AdminDashboardPage, AdminMailDetailPage, AdminMailPage, AdminNewProductPage,
+    AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminUserPage, AdminUsersPage,
 };
 use crate::auth::{
     components::provide_auth,
     pages::{LoginPage, RegisterPage},
+    recovery::pages::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
 };
 use crate::basket::pages::BasketPage;
 use crate::frame::Layout;
 use crate::i18n::{provide_i18n, Locale};
 use crate::payment::pages::{CheckoutPage, OrderPage};
+use crate::products::alerts::UnsubscribePage;
 use crate::products::pages::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::ui::not_found::NotFound;
 use crate::users::pages::AccountPage;
@@ -117,6 +120,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/email/verify") view=VerifyEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/alerts/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/mail") view=AdminMailPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/mail/:id") view=AdminMailDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/basket") view=BasketPage ssr=SsrMode::Async />
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />

@@ -18,6 +18,28 @@ pub struct AppState {
     pub public_url: String,
     pub auth: AuthSettings,
     pub checkout: CheckoutSettings,
+    pub mail: MailSettings,
+}
+
+/// What server functions need to know of mail delivery (the worker that
+/// sends it lives in the server).
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    /// Mail goes to an SMTP server; without one it stays in the local
+    /// mailbox (the back office's mail page).
+    pub smtp: bool,
+    /// Password-reset and verification mails allowed per address, and per
+    /// account, in an hour.
+    pub max_links_per_hour: i64,
+}
+
+impl MailSettings {
+    pub fn new(smtp: bool) -> Self {
+        Self {
+            smtp,
+            max_links_per_hour: 5,
+        }
+    }
 }
 
 /// How long a checkout may wait for its payment.
@@ -101,6 +123,7 @@ impl AppState {
             public_url: public_url.into(),
             auth,
             checkout: CheckoutSettings::default(),
+            mail: MailSettings::new(false),
         }
     }
 
@@ -119,6 +142,7 @@ impl std::fmt::Debug for AppState {
             .field("public_url", &self.public_url)
             .field("auth", &self.auth)
             .field("checkout", &self.checkout)
+            .field("mail", &self.mail)
             .finish_non_exhaustive()
     }
 }

@@ -71,6 +71,70 @@ pub struct WebConfig {
     /// …`); without it /metrics answers 404.
     #[arg(long, env = "WONDERMARKET_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<MetricsToken>,
+    #[command(flatten)]
+    pub mail: MailConfig,
+}
+
+/// How mail leaves the shop.
+#[derive(Debug, Clone, Args)]
+pub struct MailConfig {
+    /// The SMTP server mail is sent through, as a URL:
+    /// `smtps://user:password@host:465` (TLS),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS),
+    /// `smtp://host:25` (no encryption: a relay on the same host only).
+    /// Without it, mail stays in the local mailbox (back office → Mail).
+    #[arg(long, env = "WONDERMARKET_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<SmtpUrl>,
+    /// The sender of the shop's mail.
+    #[arg(
+        long,
+        env = "WONDERMARKET_MAIL_FROM",
+        default_value = "WonderMarket <no-reply@wondermarket.localhost>"
+    )]
+    pub mail_from: String,
+    /// How often each instance looks for mail to send, in milliseconds.
+    #[arg(long, env = "WONDERMARKET_MAIL_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(50..=60_000))]
+    pub mail_poll_ms: u64,
+    /// Delivery attempts before a mail is marked failed (the back office can resend it).
+    #[arg(long, env = "WONDERMARKET_MAIL_MAX_ATTEMPTS", default_value_t = 5, value_parser = clap::value_parser!(i32).range(1..=50))]
+    pub mail_max_attempts: i32,
+    /// The wait after a first failed attempt, in milliseconds; it doubles
+    /// after each further one, up to an hour.
+    #[arg(long, env = "WONDERMARKET_MAIL_RETRY_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
+    pub mail_retry_ms: u64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            mail_from: "WonderMarket <no-reply@wondermarket.localhost>".into(),
+            mail_poll_ms: 1000,
+            mail_max_attempts: 5,
+            mail_retry_ms: 30_000,
+        }
+    }
+}
+
+/// An SMTP URL, which may carry a password: never printed.
+#[derive(Clone)]
+pub struct SmtpUrl(pub String);
+
+impl std::str::FromStr for SmtpUrl {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        if !(raw.starts_with("smtp://") || raw.starts_with("smtps://")) {
+            return Err("the SMTP URL starts with smtp:// or smtps://".into());
+        }
+        Ok(Self(raw.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SmtpUrl(<set>)")
+    }
 }
 
 /// A secret that never shows in logs or `Debug` output.
@@ -116,6 +180,7 @@ impl WebConfig {
             test_payment_latency_ms: 0,
             page_cache_ms: 1000,
             metrics_token: None,
+            mail: MailConfig::default(),
         }
     }
 

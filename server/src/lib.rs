@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod mailer;
 pub mod media;
 pub mod metrics;
 pub mod page_cache;

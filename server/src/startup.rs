@@ -89,6 +89,8 @@ impl Application {
             Duration::from_millis(config.test_payment_latency_ms),
         ));
         app_state.checkout = config.checkout_settings();
+        app_state.mail = app::state::MailSettings::new(config.mail.smtp_url.is_some());
+        let mailer = crate::mailer::Mailer::new(app_state.clone(), &config.mail)?;
         crate::metrics::install();
         let state = ServerState {
             leptos_options: leptos_options.clone(),
@@ -97,7 +99,12 @@ impl Application {
         };
         let page_cache = (config.page_cache_ms > 0)
             .then(|| Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms))));
-        let background = tokio::spawn(background_tasks(store, state.app.clone(), page_cache.clone()));
+        let background = tokio::spawn(background_tasks(
+            store,
+            state.app.clone(),
+            page_cache.clone(),
+            mailer,
+        ));
         let provide_state = {
             let app_state = state.app.clone();
             move || {
@@ -186,7 +193,12 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
 /// Every five seconds (and at start, after a crash): orders still awaiting
 /// payment past their window.
 /// Every instance runs them; each task is safe to run concurrently.
-async fn background_tasks(store: PostgresStore, state: AppState, page_cache: Option<Arc<PageCache>>) {
+async fn background_tasks(
+    store: PostgresStore,
+    state: AppState,
+    page_cache: Option<Arc<PageCache>>,
+    mailer: crate::mailer::Mailer,
+) {
     use tower_sessions::ExpiredDeletion;
     let sessions = async {
         if let Err(error) = store.continuously_delete_expired(Duration::from_secs(3600)).await {
@@ -204,6 +216,9 @@ async fn background_tasks(store: PostgresStore, state: AppState, page_cache: Opt
             }
             if let Err(error) = app::auth::db::delete_old_sign_ups(&state.pool).await {
                 tracing::error!(%error, "sign-up count cleanup failed");
+            }
+            if let Err(error) = app::auth::recovery::service::delete_old_links(&state.pool).await {
+                tracing::error!(%error, "reset and verification link cleanup failed");
             }
         }
     };
@@ -236,6 +251,7 @@ async fn background_tasks(store: PostgresStore, state: AppState, page_cache: Opt
         }
     };
     tokio::join!(
+        mailer.run(),
         sessions,
         guest_baskets,
         refunds,

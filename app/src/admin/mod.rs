@@ -30,6 +30,8 @@ pub mod pages {
     server_rendered!(
         AdminCategoriesPage,
         AdminDashboardPage,
+        AdminMailDetailPage,
+        AdminMailPage,
         AdminNewProductPage,
         AdminOrderPage,
         AdminOrdersPage,

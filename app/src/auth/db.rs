@@ -14,6 +14,7 @@ pub struct UserRow {
     pub last_name: String,
     pub role: String,
     pub created_at: DateTime<Utc>,
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 impl From<UserRow> for User {
@@ -30,11 +31,13 @@ impl From<UserRow> for User {
                 Role::Customer
             },
             member_since: row.created_at.to_rfc3339(),
+            email_verified: row.email_verified_at.is_some(),
         }
     }
 }
 
-pub const USER_COLUMNS: &str = "id, username, email, first_name, last_name, role, created_at";
+pub const USER_COLUMNS: &str =
+    "id, username, email, first_name, last_name, role, created_at, email_verified_at";
 
 /// What login needs of an account, hash included: stays on the server.
 #[derive(sqlx::FromRow)]

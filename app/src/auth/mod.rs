@@ -10,5 +10,6 @@ pub mod db;
 pub mod guard;
 pub mod model;
 pub mod pages;
+pub mod recovery;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -42,6 +42,8 @@ pub struct User {
     pub role: Role,
     /// RFC 3339 date of registration.
     pub member_since: String,
+    /// Whether the owner opened the link mailed to the current address.
+    pub email_verified: bool,
 }
 
 impl User {

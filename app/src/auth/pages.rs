@@ -58,6 +58,9 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="form-card__switch">
+                <A href="/password/forgot">{move || i18n.t().forgot_password_link}</A>
+            </p>
+            <p class="form-card__switch">
                 {move || i18n.t().no_account} " "
                 <A href=register_href>{move || i18n.t().create_account_link}</A>
             </p>

@@ -15,6 +15,7 @@ use tower_sessions::Session;
 use super::db::{self, NewUser};
 use super::model::{Email, NewPassword, PersonName, Role, User, Username};
 use crate::error::{internal, AppError, Rule};
+use crate::i18n::Locale;
 use crate::state::{AppState, AuthSettings};
 
 /// A hash of a random password with the current parameters: verifying
@@ -169,9 +170,15 @@ pub async fn register(pool: &PgPool, form: Registration, role: Role) -> Result<U
         last_name: last_name.as_str(),
         role,
     };
-    db::insert_user(pool, &new_user)
+    // The account and its verification mail commit together.
+    let mut tx = pool.begin().await?;
+    let user = db::insert_user(&mut *tx, &new_user)
         .await
-        .map_err(duplicate_as_field_error)
+        .map_err(duplicate_as_field_error)?;
+    super::recovery::service::send_verification(&mut tx, user.id, &user.email, Locale::from_request())
+        .await?;
+    tx.commit().await?;
+    Ok(user)
 }
 
 /// A unique violation on the username or e-mail becomes a field error that

@@ -205,6 +205,8 @@ pub struct NewOrder<'a> {
     pub card_last4: &'a str,
     /// How long the order keeps its units while it awaits payment.
     pub payment_window: chrono::Duration,
+    /// The language its mails are written in.
+    pub language: crate::i18n::Locale,
 }
 
 /// Writes the order as awaiting payment, until `now() + payment_window`.
@@ -214,9 +216,9 @@ pub async fn insert_order(
 ) -> Result<OrderSummary, sqlx::Error> {
     let row = sqlx::query_as::<_, OrderSummaryRow>(
         "INSERT INTO orders (id, user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
-                             ship_city, ship_country, card_brand, card_last4, status, expires_at)
+                             ship_city, ship_country, card_brand, card_last4, status, expires_at, language)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'awaiting_payment',
-                 now() + make_interval(secs => $12))
+                 now() + make_interval(secs => $12), $13)
          RETURNING id, status, total_cents, created_at",
     )
     .bind(order.id)
@@ -231,6 +233,7 @@ pub async fn insert_order(
     .bind(order.card_brand)
     .bind(order.card_last4)
     .bind(order.payment_window.num_milliseconds() as f64 / 1000.0)
+    .bind(order.language.code())
     .fetch_one(&mut **tx)
     .await?;
     Ok(row.into())

@@ -17,6 +17,7 @@ use super::gateway::{PaymentError, PaymentReceipt};
 use super::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
 use crate::basket::db::{self as basket_db, BasketKey};
 use crate::error::{internal, AppError, CardRefusal, Conflict, Rule, Shortage};
+use crate::mail::{model::MailKind, outbox};
 use crate::operator::audit;
 use crate::products::stock::{self, StockChange};
 use crate::state::AppState;
@@ -220,6 +221,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
             card_brand: &brand,
             card_last4: request.card.number.last4(),
             payment_window: state.checkout.payment_window,
+            language: crate::i18n::Locale::from_request(),
         },
     )
     .await?;
@@ -246,6 +248,7 @@ async fn confirm(
             db::update_status(&mut tx, order_id, OrderStatus::Paid).await?;
             db::insert_payment(&mut tx, order_id, total_cents, &receipt.reference).await?;
             basket_db::clear_ordered(&mut *tx, user_id, order_id).await?;
+            outbox::enqueue_order_mail(&mut *tx, order_id, MailKind::OrderPaid).await?;
             tx.commit().await?;
             tracing::info!(order_id, total_cents, "order paid");
             metrics::counter!("wm_orders_paid_total").increment(1);
@@ -383,6 +386,14 @@ pub async fn set_order_status(
         .await?;
         db::return_stock(&mut tx, order_id).await?;
     }
+    let mail = match next {
+        OrderStatus::Shipped => Some(MailKind::OrderShipped),
+        OrderStatus::Cancelled => Some(MailKind::OrderCancelled),
+        _ => None,
+    };
+    if let Some(kind) = mail {
+        outbox::enqueue_order_mail(&mut *tx, order_id, kind).await?;
+    }
     tx.commit().await?;
     tracing::info!(order_id, status = next.as_str(), "order status changed");
     if next == OrderStatus::Cancelled {
@@ -417,7 +428,12 @@ pub async fn refund_cancelled_order(state: &AppState, order_id: i64) -> Result<b
         Ok(Err(error)) => return Err(refund_failed(state, order_id, error.to_string()).await),
         Err(elapsed) => return Err(refund_failed(state, order_id, elapsed.to_string()).await),
     };
-    let recorded = db::record_refund(&state.pool, order_id, &refund).await?;
+    let mut tx = state.pool.begin().await?;
+    let recorded = db::record_refund(&mut *tx, order_id, &refund).await?;
+    if recorded {
+        outbox::enqueue_order_mail(&mut *tx, order_id, MailKind::OrderRefunded).await?;
+    }
+    tx.commit().await?;
     if recorded {
         tracing::info!(order_id, "payment refunded");
     }

@@ -1,6 +1,7 @@
 //! PRODUCTS: the catalogue, its categories, listing and search, and
 //! their management in the back office.
 
+pub mod alerts;
 pub mod api;
 pub mod back_office;
 pub mod components;

@@ -26,6 +26,12 @@ pub enum Notice {
     },
     ProfileSaved,
     PasswordChanged,
+    /// A new password was set with a reset link: log in with it.
+    PasswordReset,
+    /// A verification link is on its way.
+    VerificationSent,
+    /// The shopper will be told when the product is back.
+    AlertSet,
 }
 
 #[cfg(feature = "ssr")]
@@ -91,6 +97,9 @@ pub fn NoticeToast() -> impl IntoView {
                             Notice::QuantityCapped { in_basket } => (t.quantity_capped)(in_basket),
                             Notice::ProfileSaved => t.saved.to_owned(),
                             Notice::PasswordChanged => t.password_changed.to_owned(),
+                            Notice::PasswordReset => t.password_reset_done.to_owned(),
+                            Notice::VerificationSent => t.verification_sent.to_owned(),
+                            Notice::AlertSet => t.alert_set.to_owned(),
                         };
                         view! {
                             <p class="toast" role="status" data-testid="notice">

@@ -15,7 +15,8 @@ pub async fn update_profile(
     last_name: &str,
 ) -> Result<Option<User>, sqlx::Error> {
     let row = sqlx::query_as::<_, UserRow>(&format!(
-        "UPDATE users SET email = $2, first_name = $3, last_name = $4
+        "UPDATE users SET email = $2, first_name = $3, last_name = $4,
+                email_verified_at = CASE WHEN email = $2 THEN email_verified_at END
          WHERE id = $1 AND deleted_at IS NULL RETURNING {USER_COLUMNS}"
     ))
     .bind(id)

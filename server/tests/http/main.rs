@@ -13,6 +13,7 @@ mod basket;
 mod catalogue;
 mod checkout;
 mod embedded_cluster;
+mod mail;
 mod operations;
 mod orders;
 mod page_cache;

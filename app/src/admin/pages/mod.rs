@@ -4,12 +4,14 @@
 
 mod categories;
 mod dashboard;
+mod mail;
 mod orders;
 mod products;
 mod users;
 
 pub use categories::AdminCategoriesPage;
 pub use dashboard::AdminDashboardPage;
+pub use mail::{AdminMailDetailPage, AdminMailPage};
 pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use products::{AdminNewProductPage, AdminProductPage, AdminProductsPage};
 pub use users::{AdminUserPage, AdminUsersPage};
@@ -68,6 +70,7 @@ fn AdminNav() -> impl IntoView {
             <A href="/admin/categories">{move || i18n.t().admin_categories}</A>
             <A href="/admin/orders">{move || i18n.t().admin_orders}</A>
             <A href="/admin/users">{move || i18n.t().admin_users}</A>
+            <A href="/admin/mail">{move || i18n.t().admin_mail}</A>
         </nav>
     }
 }

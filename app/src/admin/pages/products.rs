@@ -115,6 +115,9 @@ fn ProductRow(product: AdminProduct) -> impl IntoView {
             <td>
                 {product.stock - product.held}
                 {(product.held > 0).then(|| view! { " " <small>{move || (i18n.t().admin_held)(product.held)}</small> })}
+                {(product.alerts_waiting > 0).then(|| view! {
+                    " " <small data-testid="alerts-waiting">{move || i18n.t().admin_alerts_waiting} " : " {product.alerts_waiting}</small>
+                })}
             </td>
         </tr>
     }
@@ -289,6 +292,7 @@ fn ProductEditor(
     let archived = product.archived;
     let shop_href = format!("/p/{}", product.slug);
     let (stock, held, image_path) = (product.stock, product.held, product.image_path.clone());
+    let alerts_waiting = product.alerts_waiting;
     view! {
         <div class="admin__header">
             <h1 data-testid="admin-product-name">{product.name.clone()}</h1>
@@ -325,6 +329,9 @@ fn ProductEditor(
                     <p data-testid="admin-stock-now">
                         {move || (i18n.t().admin_stock_now)(stock - held)}
                         {(held > 0).then(|| view! { " · " {move || (i18n.t().admin_held)(held)} })}
+                        {(alerts_waiting > 0).then(|| view! {
+                            " · " <span data-testid="alerts-waiting">{move || i18n.t().admin_alerts_waiting} " : " {alerts_waiting}</span>
+                        })}
                     </p>
                     <ActionForm action=adjust attr:class="form" attr:novalidate="">
                         <input type="hidden" name="id" value=id />

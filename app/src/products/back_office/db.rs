@@ -12,6 +12,7 @@ const ADMIN_PRODUCT_COLUMNS: &str =
     "p.id, p.slug, p.name, p.description, p.category_id, c.name_fr AS category_name,
      p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.hold_minutes,
      coalesce((SELECT h.held FROM held_units h WHERE h.product_id = p.id), 0) AS held,
+     (SELECT count(*) FROM stock_alerts a WHERE a.product_id = p.id AND a.notified_at IS NULL) AS alerts_waiting,
      p.image_path, p.archived_at IS NOT NULL AS archived";
 
 #[derive(sqlx::FromRow)]
@@ -28,6 +29,7 @@ struct AdminProductRow {
     max_per_customer: Option<i32>,
     hold_minutes: Option<i32>,
     held: i32,
+    alerts_waiting: i64,
     image_path: String,
     archived: bool,
 }
@@ -47,6 +49,7 @@ impl From<AdminProductRow> for AdminProduct {
             max_per_customer: row.max_per_customer,
             hold_minutes: row.hold_minutes,
             held: row.held,
+            alerts_waiting: row.alerts_waiting,
             image_path: row.image_path,
             archived: row.archived,
         }

@@ -238,6 +238,8 @@ pub struct AdminProduct {
     pub hold_minutes: Option<i32>,
     /// Units held in baskets now; `stock` is what is on the shelf.
     pub held: i32,
+    /// Shoppers waiting to be told when it is back ("Prévenez-moi").
+    pub alerts_waiting: i64,
     pub image_path: String,
     pub archived: bool,
 }

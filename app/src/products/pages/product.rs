@@ -5,6 +5,7 @@ use leptos_router::hooks::use_params_map;
 use crate::basket::components::AddToBasketForm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::products::alerts::StockAlertForm;
 use crate::products::api::get_product;
 use crate::products::components::{ProductGrid, StockBadge};
 use crate::products::model::{ProductDetail, StockLevel};
@@ -89,6 +90,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     </p>
                 })}
                 <AddToBasketForm product_id=product.id max_quantity available />
+                {(!available).then(|| view! { <StockAlertForm product_id=product.id /> })}
             </div>
             <section class="product__description">
                 <h2>{move || i18n.t().description_heading}</h2>

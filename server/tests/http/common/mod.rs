@@ -3,6 +3,7 @@
 
 pub mod process;
 pub mod shop;
+pub mod smtp;
 
 use server::config::WebConfig;
 use server::startup::Application;

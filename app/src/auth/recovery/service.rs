@@ -1,0 +1,230 @@
+//! Reset and verification links: a token mailed once (through the outbox,
+//! in the transaction that made it), its SHA-256 stored, valid for a while
+//! and, for a reset, once.
+
+use serde_json::json;
+use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
+
+use crate::auth::db as auth_db;
+use crate::auth::model::{Email, NewPassword};
+use crate::auth::service::hash_password;
+use crate::error::{AppError, Rule};
+use crate::i18n::Locale;
+use crate::mail::{model::MailKind, outbox, tokens};
+use crate::state::AppState;
+
+/// A reset link works this long.
+const RESET_VALID_MINUTES: i64 = 60;
+/// A verification link works this long.
+const VERIFY_VALID_HOURS: i64 = 72;
+
+fn link_expired() -> AppError {
+    AppError::validation("token", Rule::LinkExpired)
+}
+
+/// Mails a reset link to the account with this address, if there is one.
+/// The answer and the work are the same either way (the request is
+/// counted, a token made and hashed); only a known address gets a mail.
+/// Too many requests for one address in an hour are refused, known or not;
+/// past the per-account limit the account simply gets no further mail.
+pub async fn request_reset(state: &AppState, email: &str, language: Locale) -> Result<(), AppError> {
+    let email = Email::parse(email)?;
+    let limit = state.mail.max_links_per_hour;
+    let mut tx = state.pool.begin().await?;
+    // Requests for one address queue here, so the count below is exact.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('password-reset:' || $1))")
+        .bind(email.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let asked: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM password_reset_requests WHERE email = $1 AND requested_at > now() - interval '1 hour'",
+    )
+    .bind(email.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    if asked >= limit {
+        return Err(AppError::TooManyRequests);
+    }
+    sqlx::query("INSERT INTO password_reset_requests (email) VALUES ($1)")
+        .bind(email.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let token = tokens::new_token();
+    let digest = tokens::digest(&token);
+    let account: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT u.id, (SELECT count(*) FROM password_resets r
+                        WHERE r.user_id = u.id AND r.created_at > now() - interval '1 hour')
+           FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL",
+    )
+    .bind(email.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    match account {
+        Some((user_id, recent)) if recent < limit => {
+            sqlx::query(
+                "INSERT INTO password_resets (token_hash, user_id, expires_at)
+                 VALUES ($1, $2, now() + make_interval(mins => $3::int))",
+            )
+            .bind(&digest)
+            .bind(user_id)
+            .bind(RESET_VALID_MINUTES as i32)
+            .execute(&mut *tx)
+            .await?;
+            outbox::enqueue(
+                &mut *tx,
+                MailKind::PasswordReset,
+                email.as_str(),
+                language,
+                json!({ "token": token }),
+            )
+            .await?;
+            tracing::info!(user_id, "password reset mailed");
+        }
+        Some((user_id, _)) => {
+            tracing::info!(user_id, "password reset not mailed: the account's hourly limit")
+        }
+        None => {}
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The account a live reset token is for, checked before the password is
+/// hashed; the token is only spent in [`reset_password`].
+async fn reset_account(pool: &PgPool, digest: &[u8]) -> Result<(i64, String, String), AppError> {
+    sqlx::query_as(
+        "SELECT u.id, u.username, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
+          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.deleted_at IS NULL",
+    )
+    .bind(digest)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(link_expired)
+}
+
+/// Sets a new password with a reset token, once: every session of the
+/// account ends, and every other reset link of it stops working.
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    password: &str,
+    confirmation: &str,
+) -> Result<i64, AppError> {
+    if !tokens::looks_like_token(token) {
+        return Err(link_expired());
+    }
+    let digest = tokens::digest(token);
+    let (user_id, username, email) = reset_account(&state.pool, &digest).await?;
+    let password = NewPassword::parse("password", password, confirmation, &username, &email)?;
+    // Hashing is slow: done before the transaction, which only swaps values.
+    let hash = hash_password(password.expose().to_owned()).await?;
+    let mut tx = state.pool.begin().await?;
+    let spent: Option<i64> = sqlx::query_scalar(
+        "UPDATE password_resets SET used_at = now()
+          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id",
+    )
+    .bind(&digest)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if spent != Some(user_id) {
+        return Err(link_expired());
+    }
+    sqlx::query("UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    auth_db::replace_password(&mut *tx, user_id, &hash).await?;
+    tx.commit().await?;
+    tracing::info!(user_id, "password reset; every session of the account ended");
+    Ok(user_id)
+}
+
+/// Writes a verification link for `email` to the outbox, in the caller's
+/// transaction (the sign-up's, the change of address's).
+pub async fn send_verification(
+    tx: &mut Transaction<'_, Postgres>,
+    user_id: i64,
+    email: &str,
+    language: Locale,
+) -> Result<(), sqlx::Error> {
+    let token = tokens::new_token();
+    sqlx::query(
+        "INSERT INTO email_verifications (token_hash, user_id, email, expires_at)
+         VALUES ($1, $2, $3, now() + make_interval(hours => $4::int))",
+    )
+    .bind(tokens::digest(&token))
+    .bind(user_id)
+    .bind(email)
+    .bind(VERIFY_VALID_HOURS as i32)
+    .execute(&mut **tx)
+    .await?;
+    outbox::enqueue(
+        &mut **tx,
+        MailKind::EmailVerification,
+        email,
+        language,
+        json!({ "token": token }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Mails a new verification link to the account's address, unless it is
+/// verified already; refused past the hourly limit.
+pub async fn resend_verification(state: &AppState, user_id: i64, language: Locale) -> Result<(), AppError> {
+    let mut tx = state.pool.begin().await?;
+    let account: Option<(String, bool, i64)> = sqlx::query_as(
+        "SELECT u.email, u.email_verified_at IS NOT NULL,
+                (SELECT count(*) FROM email_verifications v
+                  WHERE v.user_id = u.id AND v.created_at > now() - interval '1 hour')
+           FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL FOR UPDATE",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((email, verified, recent)) = account else {
+        return Err(AppError::Unauthorized);
+    };
+    if verified {
+        return Ok(());
+    }
+    if recent >= state.mail.max_links_per_hour {
+        return Err(AppError::TooManyRequests);
+    }
+    send_verification(&mut tx, user_id, &email, language).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks the address verified with the link's token, if the account still
+/// has the address the link was sent to.
+pub async fn verify_email(pool: &PgPool, token: &str) -> Result<i64, AppError> {
+    if !tokens::looks_like_token(token) {
+        return Err(link_expired());
+    }
+    let verified: Option<i64> = sqlx::query_scalar(
+        "WITH link AS (
+             DELETE FROM email_verifications WHERE token_hash = $1 AND expires_at > now()
+             RETURNING user_id, email)
+         UPDATE users u SET email_verified_at = coalesce(u.email_verified_at, now())
+           FROM link WHERE u.id = link.user_id AND u.email = link.email AND u.deleted_at IS NULL
+         RETURNING u.id",
+    )
+    .bind(tokens::digest(token))
+    .fetch_optional(pool)
+    .await?;
+    verified.ok_or_else(link_expired)
+}
+
+/// Forgets request counts and links older than a day (run hourly).
+pub async fn delete_old_links(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "WITH requests AS (DELETE FROM password_reset_requests WHERE requested_at < now() - interval '1 day'),
+              resets AS (DELETE FROM password_resets WHERE expires_at < now() - interval '1 day'),
+              alerts AS (DELETE FROM stock_alerts WHERE notified_at < now() - interval '30 days')
+         DELETE FROM email_verifications WHERE expires_at < now() - interval '1 day'",
+    )
+    .execute(db)
+    .await
+    .map(drop)
+}

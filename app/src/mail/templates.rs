@@ -1,0 +1,370 @@
+//! The mails' words and layout, in the recipient's language (French by
+//! default, English), each with a plain-text and an HTML part. Rendered
+//! when sent, from what the outbox row names (an order, a product, a
+//! token); the HTML has no remote image and no script.
+
+use serde_json::Value;
+use sqlx::PgPool;
+
+use super::model::MailKind;
+use super::outbox::{Claimed, Rendered};
+use crate::i18n::{format_price, Locale};
+use crate::payment::model::OrderDetail;
+
+/// Writes `mail` for sending; an error says why it cannot be (the order or
+/// product it names is gone, the database failed) and the worker retries.
+pub async fn render(pool: &PgPool, site: &str, mail: &Claimed) -> Result<Rendered, String> {
+    let words = Words::of(mail.language);
+    let text_of = |key: &str| mail.payload.get(key).and_then(Value::as_str).map(str::to_owned);
+    let id_of = |key: &str| mail.payload.get(key).and_then(Value::as_i64);
+    match mail.kind {
+        MailKind::PasswordReset => {
+            let token = text_of("token").ok_or("no token in the payload")?;
+            let link = format!("{site}/password/reset?token={token}");
+            Ok(Letter::new(words.reset_subject)
+                .para(words.hello)
+                .para(words.reset_intro)
+                .link(&link, words.reset_button)
+                .para(words.reset_ignore)
+                .finish(words, None))
+        }
+        MailKind::EmailVerification => {
+            let token = text_of("token").ok_or("no token in the payload")?;
+            let link = format!("{site}/email/verify?token={token}");
+            Ok(Letter::new(words.verify_subject)
+                .para(words.hello)
+                .para(words.verify_intro)
+                .link(&link, words.verify_button)
+                .para(words.verify_ignore)
+                .finish(words, None))
+        }
+        MailKind::OrderPaid | MailKind::OrderShipped | MailKind::OrderCancelled | MailKind::OrderRefunded => {
+            let order_id = id_of("order_id").ok_or("no order in the payload")?;
+            let (_, order) = crate::payment::db::find_order(pool, order_id)
+                .await
+                .map_err(|error| format!("database: {error}"))?
+                .ok_or_else(|| format!("order {order_id} not found"))?;
+            Ok(order_letter(mail.kind, &order, site, mail.language).finish(words, None))
+        }
+        MailKind::BackInStock => {
+            let product_id = id_of("product_id").ok_or("no product in the payload")?;
+            let token = text_of("unsubscribe").ok_or("no unsubscribe token in the payload")?;
+            let (name, slug): (String, String) =
+                sqlx::query_as("SELECT name, slug FROM products WHERE id = $1")
+                    .bind(product_id)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(|error| format!("database: {error}"))?
+                    .ok_or_else(|| format!("product {product_id} not found"))?;
+            let unsubscribe = format!("{site}/alerts/unsubscribe?token={token}");
+            Ok(Letter::new(&(words.back_subject)(&name))
+                .para(words.hello)
+                .para(&(words.back_intro)(&name))
+                .link(&format!("{site}/p/{slug}"), words.back_button)
+                .para(words.back_once)
+                .finish(words, Some(unsubscribe)))
+        }
+    }
+}
+
+fn order_letter(kind: MailKind, order: &OrderDetail, site: &str, locale: Locale) -> Letter {
+    let words = Words::of(locale);
+    let id = order.summary.id;
+    let total = format_price(order.summary.total_cents, locale);
+    let link = format!("{site}/orders/{id}");
+    let letter = match kind {
+        MailKind::OrderShipped => Letter::new(&(words.shipped_subject)(id))
+            .para(&(words.greeting)(&order.address.name))
+            .para(words.shipped_intro),
+        MailKind::OrderCancelled => Letter::new(&(words.cancelled_subject)(id))
+            .para(&(words.greeting)(&order.address.name))
+            .para(&(words.cancelled_intro)(&total)),
+        MailKind::OrderRefunded => Letter::new(&(words.refunded_subject)(id))
+            .para(&(words.greeting)(&order.address.name))
+            .para(&(words.refunded_intro)(&total, &order.card_last4)),
+        _ => Letter::new(&(words.paid_subject)(id))
+            .para(&(words.greeting)(&order.address.name))
+            .para(words.paid_intro),
+    };
+    let lines: Vec<(String, String)> = order
+        .lines
+        .iter()
+        .map(|line| {
+            (
+                format!("{} × {}", line.quantity, line.product_name),
+                format_price(line.total_cents(), locale),
+            )
+        })
+        .collect();
+    let address = &order.address;
+    letter
+        .table(&lines, (words.total, &total))
+        .heading(words.ship_to)
+        .lines(&[
+            address.name.as_str(),
+            address.street.as_str(),
+            &format!("{} {}", address.postcode, address.city),
+            address.country.as_str(),
+        ])
+        .link(&link, words.order_button)
+}
+
+/// A mail being written: each piece goes to both parts.
+struct Letter {
+    subject: String,
+    text: String,
+    html: String,
+}
+
+impl Letter {
+    fn new(subject: &str) -> Self {
+        Self {
+            subject: subject.to_owned(),
+            text: String::new(),
+            html: String::new(),
+        }
+    }
+
+    fn para(mut self, words: &str) -> Self {
+        self.text.push_str(words);
+        self.text.push_str("\n\n");
+        self.html.push_str(&format!("<p>{}</p>\n", escape(words)));
+        self
+    }
+
+    fn heading(mut self, words: &str) -> Self {
+        self.text.push_str(&format!("{words}\n"));
+        self.html
+            .push_str(&format!("<h2 style=\"font-size:16px\">{}</h2>\n", escape(words)));
+        self
+    }
+
+    fn lines(mut self, lines: &[&str]) -> Self {
+        for line in lines {
+            self.text.push_str(line);
+            self.text.push('\n');
+        }
+        self.text.push('\n');
+        let escaped: Vec<String> = lines.iter().map(|line| escape(line)).collect();
+        self.html.push_str(&format!("<p>{}</p>\n", escaped.join("<br>")));
+        self
+    }
+
+    fn table(mut self, rows: &[(String, String)], total: (&str, &str)) -> Self {
+        self.html
+            .push_str("<table role=\"presentation\" style=\"border-collapse:collapse\">\n");
+        for (label, amount) in rows {
+            self.text.push_str(&format!("{label} — {amount}\n"));
+            self.html.push_str(&format!(
+                "<tr><td style=\"padding:4px 16px 4px 0\">{}</td><td style=\"text-align:right\">{}</td></tr>\n",
+                escape(label),
+                escape(amount)
+            ));
+        }
+        self.text.push_str(&format!("{} : {}\n\n", total.0, total.1));
+        self.html.push_str(&format!(
+            "<tr><th style=\"text-align:left;padding-top:8px\">{}</th><th style=\"text-align:right;padding-top:8px\">{}</th></tr>\n</table>\n",
+            escape(total.0),
+            escape(total.1)
+        ));
+        self
+    }
+
+    /// A link: the address alone on its line in the text part (so any
+    /// mail reader makes it clickable), a button in the HTML part.
+    fn link(mut self, href: &str, label: &str) -> Self {
+        self.text.push_str(&format!("{label} :\n{href}\n\n"));
+        self.html.push_str(&format!(
+            "<p><a href=\"{}\" style=\"display:inline-block;padding:10px 16px;background:#febd69;color:#111;text-decoration:none;border-radius:6px\">{}</a></p>\n",
+            escape(href),
+            escape(label)
+        ));
+        self
+    }
+
+    fn finish(mut self, words: &Words, unsubscribe: Option<String>) -> Rendered {
+        self.text.push_str(words.signature);
+        self.text.push('\n');
+        self.html
+            .push_str(&format!("<p>{}</p>\n", escape(words.signature)));
+        if let Some(href) = &unsubscribe {
+            self.text
+                .push_str(&format!("\n{} :\n{href}\n", words.unsubscribe));
+            self.html.push_str(&format!(
+                "<p style=\"font-size:12px;color:#555\"><a href=\"{}\">{}</a></p>\n",
+                escape(href),
+                escape(words.unsubscribe)
+            ));
+        }
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body style=\"font-family:Arial,sans-serif;color:#111;max-width:560px\">\n{}</body></html>\n",
+            words.lang,
+            escape(&self.subject),
+            self.html
+        );
+        Rendered {
+            subject: self.subject,
+            text: self.text,
+            html,
+            unsubscribe,
+        }
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// The sentences of the mails, one value per language.
+struct Words {
+    lang: &'static str,
+    hello: &'static str,
+    greeting: fn(&str) -> String,
+    signature: &'static str,
+    unsubscribe: &'static str,
+    reset_subject: &'static str,
+    reset_intro: &'static str,
+    reset_button: &'static str,
+    reset_ignore: &'static str,
+    verify_subject: &'static str,
+    verify_intro: &'static str,
+    verify_button: &'static str,
+    verify_ignore: &'static str,
+    paid_subject: fn(i64) -> String,
+    paid_intro: &'static str,
+    shipped_subject: fn(i64) -> String,
+    shipped_intro: &'static str,
+    cancelled_subject: fn(i64) -> String,
+    cancelled_intro: fn(&str) -> String,
+    refunded_subject: fn(i64) -> String,
+    refunded_intro: fn(&str, &str) -> String,
+    total: &'static str,
+    ship_to: &'static str,
+    order_button: &'static str,
+    back_subject: fn(&str) -> String,
+    back_intro: fn(&str) -> String,
+    back_button: &'static str,
+    back_once: &'static str,
+}
+
+impl Words {
+    fn of(locale: Locale) -> &'static Words {
+        match locale {
+            Locale::Fr => &FR,
+            Locale::En => &EN,
+        }
+    }
+}
+
+static FR: Words = Words {
+    lang: "fr",
+    hello: "Bonjour,",
+    greeting: |name| format!("Bonjour {name},"),
+    signature: "L'équipe WonderMarket",
+    unsubscribe: "Ne plus recevoir d'alertes de disponibilité",
+    reset_subject: "Réinitialisez votre mot de passe WonderMarket",
+    reset_intro: "Vous avez demandé à changer le mot de passe de votre compte WonderMarket. Ce lien est valable une heure et ne sert qu'une fois.",
+    reset_button: "Choisir un nouveau mot de passe",
+    reset_ignore: "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.",
+    verify_subject: "Confirmez votre adresse e-mail WonderMarket",
+    verify_intro: "Confirmez que cette adresse est bien la vôtre : nous y enverrons vos commandes et vos alertes.",
+    verify_button: "Confirmer mon adresse",
+    verify_ignore: "Si vous n'avez pas créé de compte WonderMarket, ignorez ce message.",
+    paid_subject: |id| format!("Commande n° {id} confirmée"),
+    paid_intro: "Merci pour votre commande : le paiement est accepté et nous la préparons.",
+    shipped_subject: |id| format!("Votre commande n° {id} est en route"),
+    shipped_intro: "Bonne nouvelle : votre commande a été expédiée.",
+    cancelled_subject: |id| format!("Commande n° {id} annulée"),
+    cancelled_intro: |total| format!("Votre commande a été annulée. Les {total} payés vous seront remboursés sur votre carte."),
+    refunded_subject: |id| format!("Commande n° {id} remboursée"),
+    refunded_intro: |total, last4| format!("Nous avons remboursé {total} sur votre carte se terminant par {last4}."),
+    total: "Total",
+    ship_to: "Livraison à",
+    order_button: "Voir la commande",
+    back_subject: |name| format!("{name} est de retour en stock"),
+    back_intro: |name| format!("Vous nous avez demandé de vous prévenir : {name} est de nouveau disponible, tant qu'il en reste."),
+    back_button: "Voir le produit",
+    back_once: "Cette alerte est maintenant terminée : vous ne recevrez pas d'autre message pour ce produit.",
+};
+
+static EN: Words = Words {
+    lang: "en",
+    hello: "Hello,",
+    greeting: |name| format!("Hello {name},"),
+    signature: "The WonderMarket team",
+    unsubscribe: "Stop back-in-stock alerts",
+    reset_subject: "Reset your WonderMarket password",
+    reset_intro:
+        "You asked to change the password of your WonderMarket account. This link works for one hour, once.",
+    reset_button: "Choose a new password",
+    reset_ignore: "If you did not ask, ignore this message: your password stays the same.",
+    verify_subject: "Confirm your WonderMarket e-mail address",
+    verify_intro: "Confirm that this address is yours: we send your orders and alerts there.",
+    verify_button: "Confirm my address",
+    verify_ignore: "If you did not create a WonderMarket account, ignore this message.",
+    paid_subject: |id| format!("Order {id} confirmed"),
+    paid_intro: "Thank you for your order: the payment went through and we are preparing it.",
+    shipped_subject: |id| format!("Your order {id} is on its way"),
+    shipped_intro: "Good news: your order has been shipped.",
+    cancelled_subject: |id| format!("Order {id} cancelled"),
+    cancelled_intro: |total| {
+        format!("Your order was cancelled. The {total} you paid will be refunded to your card.")
+    },
+    refunded_subject: |id| format!("Order {id} refunded"),
+    refunded_intro: |total, last4| format!("We refunded {total} to your card ending in {last4}."),
+    total: "Total",
+    ship_to: "Shipping to",
+    order_button: "View the order",
+    back_subject: |name| format!("{name} is back in stock"),
+    back_intro: |name| format!("You asked us to tell you: {name} is available again, while stocks last."),
+    back_button: "View the product",
+    back_once: "This alert has now ended: you will get no other message about this product.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_what_it_is_given() {
+        let rendered = Letter::new("<b>")
+            .para("Tom & \"Jerry\" <script>")
+            .finish(&FR, None);
+        assert!(rendered
+            .html
+            .contains("Tom &amp; &quot;Jerry&quot; &lt;script&gt;"));
+        assert!(!rendered.html.contains("<script>"));
+        assert!(rendered.html.contains("<title>&lt;b&gt;</title>"));
+        assert!(rendered.text.contains("Tom & \"Jerry\" <script>"));
+    }
+
+    #[test]
+    fn links_stand_alone_in_the_text_and_unsubscribe_ends_it() {
+        let rendered = Letter::new("s").link("https://shop.example/p/x", "Voir").finish(
+            &EN,
+            Some("https://shop.example/alerts/unsubscribe?token=t".into()),
+        );
+        assert!(rendered.text.contains("\nhttps://shop.example/p/x\n"));
+        assert!(rendered
+            .text
+            .trim_end()
+            .ends_with("https://shop.example/alerts/unsubscribe?token=t"));
+        assert!(rendered.html.contains("href=\"https://shop.example/p/x\""));
+        assert!(!rendered.html.contains("<img"));
+        assert_eq!(
+            rendered.unsubscribe.as_deref(),
+            Some("https://shop.example/alerts/unsubscribe?token=t")
+        );
+    }
+}

@@ -10,12 +10,14 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod server {
     pub use super::super::db;
+    pub use crate::auth::recovery::service::send_verification;
     pub use crate::auth::{
         audience, db as auth_db,
         guard::{client_ip, session},
         model::{Email, NewPassword, PersonName, Role},
         service::{self, duplicate_as_field_error, Registration},
     };
+    pub use crate::i18n::Locale;
     pub use crate::operator::{audit, forms::require_confirmation};
     pub use crate::products::model::PageNumber;
     pub use crate::ui::notice::{self, Notice};
@@ -35,8 +37,9 @@ pub async fn update_profile(first_name: String, last_name: String, email: String
         let first_name = PersonName::parse("first_name", &first_name)?;
         let last_name = PersonName::parse("last_name", &last_name)?;
         let email = Email::parse(&email)?;
-        let user = db::update_profile(
-            &state.pool,
+        let mut tx = state.pool.begin().await?;
+        let updated = db::update_profile(
+            &mut *tx,
             user.id,
             email.as_str(),
             first_name.as_str(),
@@ -45,6 +48,12 @@ pub async fn update_profile(first_name: String, last_name: String, email: String
         .await
         .map_err(duplicate_as_field_error)?
         .ok_or(AppError::Unauthorized)?;
+        // A new address is proved by a link sent to it.
+        if updated.email != user.email {
+            send_verification(&mut tx, user.id, &updated.email, Locale::from_request()).await?;
+        }
+        tx.commit().await?;
+        let user = updated;
         notice::leave(Notice::ProfileSaved).await?;
         Ok(user)
     })

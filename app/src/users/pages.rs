@@ -6,6 +6,7 @@ use leptos_router::components::{Redirect, A};
 use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
 use crate::auth::components::use_auth;
 use crate::auth::model::User;
+use crate::auth::recovery::api::ResendVerification;
 use crate::i18n::use_i18n;
 use crate::payment::api::list_my_orders;
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
@@ -49,6 +50,9 @@ fn Account(user: User) -> impl IntoView {
                     <dd data-testid="account-username">{user.username.clone()}</dd>
                     <dt>{move || i18n.t().email_label}</dt>
                     <dd data-testid="account-email">{user.email.clone()}</dd>
+                    <dd>
+                        <EmailState verified=user.email_verified />
+                    </dd>
                     <dt>{move || i18n.t().first_name_label}</dt>
                     <dd>{user.first_name.clone()}</dd>
                     <dt>{move || i18n.t().last_name_label}</dt>
@@ -65,6 +69,26 @@ fn Account(user: User) -> impl IntoView {
             <DeleteAccountForm />
         </div>
     }
+}
+
+/// Whether the address is verified, with a new link on offer when not.
+#[component]
+fn EmailState(verified: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let resend = ServerAction::<ResendVerification>::new();
+    let error = use_form_error(resend);
+    if verified {
+        return view! { <span class="status status--delivered" data-testid="email-state">{move || i18n.t().email_verified}</span> }
+            .into_any();
+    }
+    view! {
+        <span data-testid="email-state">{move || i18n.t().email_unverified}</span>
+        <ActionForm action=resend attr:class="inline-form">
+            <button type="submit" class="button button--secondary">{move || i18n.t().resend_verification}</button>
+        </ActionForm>
+        <FormAlert error fields=&[] />
+    }
+    .into_any()
 }
 
 #[component]

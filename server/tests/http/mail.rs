@@ -104,6 +104,35 @@ async fn an_order_is_confirmed_by_mail_in_the_customers_language(pool: PgPool) {
         400
     );
 
+    // A new address is unverified until the link sent to it is opened.
+    let changed = app
+        .call_as(
+            &client,
+            "users/update-profile",
+            &[
+                ("first_name", "Ada"),
+                ("last_name", "King"),
+                ("email", "ada@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    let profile: serde_json::Value = app
+        .call_as(&client, "users/profile", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(profile["email_verified"], false);
+    sink.wait_for("a link to the new address", |sink| {
+        !sink.to("ada@example.org").is_empty()
+    })
+    .await;
+    assert_eq!(
+        sink.to("ada@example.org")[0].subject(),
+        "Confirm your WonderMarket e-mail address"
+    );
+
     // Shipping and cancelling write to the customer too.
     let admin = app.new_client();
     app.admin(&admin, "grace").await;
@@ -117,7 +146,7 @@ async fn an_order_is_confirmed_by_mail_in_the_customers_language(pool: PgPool) {
         .await;
     assert_eq!(shipped.status(), 200);
     sink.wait_for("the shipping mail", |sink| {
-        sink.to("ada@example.com")
+        sink.to("ada@example.org")
             .iter()
             .any(|mail| mail.subject() == format!("Your order {order} is on its way"))
     })

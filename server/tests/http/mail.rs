@@ -151,6 +151,51 @@ async fn an_order_is_confirmed_by_mail_in_the_customers_language(pool: PgPool) {
             .any(|mail| mail.subject() == format!("Your order {order} is on its way"))
     })
     .await;
+
+    // A second order, cancelled: the customer hears of the cancellation, then of the refund.
+    assert_eq!(add(&app, &client, book, 1).await.status(), 200);
+    assert_eq!(
+        checkout(&app, &client, "mail-order-key-2", CARD_OK)
+            .await
+            .status(),
+        200
+    );
+    let second: i64 = sqlx::query_scalar("SELECT max(id) FROM orders")
+        .fetch_one(&app.pool)
+        .await
+        .expect("order");
+    let second_id = second.to_string();
+    let cancelled = app
+        .call_as(
+            &admin,
+            "payment/admin/order-status",
+            &[
+                ("order_id", &second_id),
+                ("status", "cancelled"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(cancelled.status(), 200);
+    let subjects = [
+        format!("Order {second} cancelled"),
+        format!("Order {second} refunded"),
+    ];
+    sink.wait_for("the cancellation and the refund", |sink| {
+        subjects.iter().all(|subject| {
+            sink.to("ada@example.org")
+                .iter()
+                .any(|mail| &mail.subject() == subject)
+        })
+    })
+    .await;
+    let refunded = sink
+        .to("ada@example.org")
+        .into_iter()
+        .find(|mail| mail.subject() == subjects[1])
+        .expect("refund mail");
+    assert!(refunded.text().contains("ending in 4242"), "{}", refunded.text());
+    assert!(refunded.text().contains('€'), "{}", refunded.text());
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -83,3 +83,32 @@ pub fn AccountMenu() -> impl IntoView {
         </div>
     }
 }
+
+/// A new password and its confirmation, with the rule under the first
+/// field: the sign-up, the password change and the reset all ask this way.
+#[component]
+pub fn NewPasswordFields(
+    #[prop(into)] label: TextProp,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    view! {
+        <crate::ui::forms::FormField
+            label=label
+            name="password"
+            kind="password"
+            autocomplete="new-password"
+            minlength=10
+            maxlength=128
+            error
+        />
+        <p class="field__hint">{move || i18n.t().password_hint}</p>
+        <crate::ui::forms::FormField
+            label=move || i18n.t().password_confirmation_label
+            name="password_confirmation"
+            kind="password"
+            autocomplete="new-password"
+            error
+        />
+    }
+}

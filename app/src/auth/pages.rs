@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{Login, Register};
+use super::components::NewPasswordFields;
 use super::model::safe_return_path;
 use crate::i18n::use_i18n;
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
@@ -126,23 +127,7 @@ pub fn RegisterPage() -> impl IntoView {
                     maxlength=254
                     error
                 />
-                <FormField
-                    label=move || i18n.t().password_label
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    minlength=10
-                    maxlength=128
-                    error
-                />
-                <p class="field__hint">{move || i18n.t().password_hint}</p>
-                <FormField
-                    label=move || i18n.t().password_confirmation_label
-                    name="password_confirmation"
-                    kind="password"
-                    autocomplete="new-password"
-                    error
-                />
+                <NewPasswordFields label=move || i18n.t().password_label error />
                 <FormAlert error fields=REGISTER_FIELDS />
                 <button type="submit" class="button">
                     {move || i18n.t().register_button}

@@ -244,12 +244,7 @@ pub async fn list(pool: &PgPool, status: Option<MailStatus>, limit: i64) -> Resu
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    let (failed, pending): (i64, i64) = sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'pending')
-           FROM mail_outbox WHERE status <> 'sent'",
-    )
-    .fetch_one(pool)
-    .await?;
+    let (pending, failed) = backlog(pool).await?;
     Ok(MailPage {
         items: rows.into_iter().map(|row| row.summary().0).collect(),
         failed,
@@ -280,7 +275,7 @@ pub async fn find(pool: &PgPool, id: i64, site: &str) -> Result<Option<MailDetai
     }))
 }
 
-/// Mail waiting to be sent and mail failed for good, for `/metrics`.
+/// Mail waiting to be sent and mail failed for good.
 pub async fn backlog(pool: &PgPool) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
         "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed')

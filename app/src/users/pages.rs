@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 
 use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
-use crate::auth::components::use_auth;
+use crate::auth::components::{use_auth, NewPasswordFields};
 use crate::auth::model::User;
 use crate::auth::recovery::api::ResendVerification;
 use crate::i18n::use_i18n;
@@ -150,22 +150,7 @@ fn ChangePasswordForm() -> impl IntoView {
                     autocomplete="current-password"
                     error
                 />
-                <FormField
-                    label=move || i18n.t().new_password
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    minlength=10
-                    maxlength=128
-                    error
-                />
-                <FormField
-                    label=move || i18n.t().password_confirmation_label
-                    name="password_confirmation"
-                    kind="password"
-                    autocomplete="new-password"
-                    error
-                />
+                <NewPasswordFields label=move || i18n.t().new_password error />
                 <FormAlert error fields=&["current_password", "password", "password_confirmation"] />
                 <button type="submit" class="button">
                     {move || i18n.t().change_password}

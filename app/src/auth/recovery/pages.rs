@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{RequestPasswordReset, ResetPassword, VerifyEmail};
+use crate::auth::components::NewPasswordFields;
 use crate::i18n::use_i18n;
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
 use crate::ui::seo::Seo;
@@ -71,23 +72,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         view! {
             <ActionForm action=reset attr:class="form" attr:novalidate="">
                 <input type="hidden" name="token" value=token />
-                <FormField
-                    label=move || i18n.t().new_password
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    minlength=10
-                    maxlength=128
-                    error
-                />
-                <p class="field__hint">{move || i18n.t().password_hint}</p>
-                <FormField
-                    label=move || i18n.t().password_confirmation_label
-                    name="password_confirmation"
-                    kind="password"
-                    autocomplete="new-password"
-                    error
-                />
+                <NewPasswordFields label=move || i18n.t().new_password error />
                 <FormAlert error fields=&["password", "password_confirmation"] />
                 <button type="submit" class="button">
                     {move || i18n.t().reset_button}

@@ -1,6 +1,7 @@
 # WonderMarket: one image, configured by environment variables, next to a
 # PostgreSQL server (see docker-compose.yml). The build runs the same
-# commands as `make run`: scripts/setup.sh, then `cargo leptos build --release`.
+# commands as `make run`: scripts/setup.sh, then scripts/build-release.sh
+# (`cargo leptos build --release`, then the site's files precompressed).
 #
 #   docker build .                       build from source (needs the rust image)
 #
@@ -22,7 +23,7 @@ COPY scripts/setup.sh scripts/setup.sh
 COPY end2end/package.json end2end/package-lock.json end2end/
 RUN scripts/setup.sh build
 COPY . .
-RUN PATH="/src/end2end/node_modules/.bin:$PATH" cargo leptos build --release
+RUN scripts/build-release.sh
 
 FROM ${RUNTIME_IMAGE} AS runtime
 RUN apt-get update \

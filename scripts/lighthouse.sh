@@ -22,7 +22,7 @@ cleanup() {
 trap cleanup EXIT
 base=${1:-}
 if [ -z "$base" ]; then
-  cargo leptos build --release
+  scripts/build-release.sh
   cluster="$workdir/pg"
   url=$(scripts/pg-cluster.sh start "$cluster")
   db=$(DATABASE_URL=$url scripts/create-database.sh wondermarket_lighthouse)

@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh run
-export PATH="$PWD/end2end/node_modules/.bin:$PATH"
 echo "==> building the release shop (first build: about 10 minutes)"
-cargo leptos build --release
+scripts/build-release.sh
 export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site}
 exec target/release/server "$@"

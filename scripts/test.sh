@@ -87,7 +87,7 @@ stage "unit and database tests" cargo test -p app --features ssr
 # process occasionally stall a response (never seen with one app per
 # process, as in production; see server/tests/http/operations.rs).
 stage "HTTP and server tests" cargo test -p server -- --test-threads=1
-stage "release build (server + WASM, wasm-opt)" cargo leptos build --release
+stage "release build (server + WASM, wasm-opt, precompressed files)" scripts/build-release.sh
 if [ -x target/release/server ] && [ -f target/site/pkg/wondermarket.wasm ]; then
   stage "browser tests (Playwright, Chromium)" e2e
   stage "container (Dockerfile built and run beside PostgreSQL)" scripts/container-test.sh

@@ -11,7 +11,7 @@ pub mod admin;
 pub mod auth;
 pub mod basket;
 pub mod error;
-mod frame;
+pub mod frame;
 pub mod i18n;
 pub mod mail;
 pub mod operator;

@@ -1,4 +1,4 @@
-//! The `server` command line: serve (default), migrate, seed.
+//! The `server` command line: serve (default), migrate, seed, precompress.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -43,6 +43,9 @@ pub enum Command {
         #[arg(long, default_value = "WonderMarket")]
         last_name: String,
     },
+    /// Write the brotli and gzip variants of the built site's files (the
+    /// site root, LEPTOS_SITE_ROOT) and exit. Needs no database.
+    Precompress,
     /// Load the demo catalogue (products already there are kept) and exit.
     Seed {
         /// Also generate this many products (deterministic), for benchmarks.
@@ -52,6 +55,25 @@ pub enum Command {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::Precompress) = cli.command {
+        let root = std::path::Path::new(&cli.web.site_root);
+        let written = tokio::task::spawn_blocking({
+            let root = root.to_path_buf();
+            move || crate::static_files::precompress(&root)
+        })
+        .await??;
+        for file in &written {
+            tracing::info!(
+                file = %file.path.display(),
+                bytes = file.size,
+                brotli = file.brotli,
+                gzip = file.gzip,
+                "precompressed"
+            );
+        }
+        tracing::info!(files = written.len(), root = %root.display(), "site files precompressed");
+        return Ok(());
+    }
     let database = Database::open(&cli.database).await?;
     let result = run_command(&cli, &database).await;
     database.close().await;
@@ -86,6 +108,7 @@ async fn run_command(cli: &Cli, database: &Database) -> anyhow::Result<()> {
             tracing::info!(username = %admin.username, "administrator created");
             Ok(())
         }
+        Command::Precompress => Ok(()),
         Command::Seed { products } => {
             let report = seed::seed_demo(&database.pool).await?;
             tracing::info!(?report, "demo catalogue loaded");

@@ -10,4 +10,5 @@ pub mod page_cache;
 pub mod routes;
 pub mod seed;
 pub mod startup;
+pub mod static_files;
 pub mod telemetry;

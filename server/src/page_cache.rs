@@ -1,17 +1,24 @@
-//! Catalogue pages from memory, for visitors without a session.
+//! Catalogue pages from memory, for every visitor.
 //!
-//! Such a visitor's home, category, product and search pages carry nothing
-//! personal (the header says "Log in" and an empty basket), so each page is
-//! rendered once per path, query and language, kept with its headers and
-//! compressed once (brotli and gzip), then served from memory.
+//! The home, category, product and search pages of a visitor without a
+//! session carry nothing personal (the header says "Log in" and an empty
+//! basket), so each page is rendered once per path, query and language,
+//! kept with its headers and compressed once (brotli and gzip), then served
+//! from memory ([`serve`]).
+//!
+//! A visitor with a session (a guest with a basket, a customer) gets the
+//! same page with the header's personal corner (account links, basket
+//! badge) rendered for them alone and swapped in, and the page's script
+//! nonce renewed ([`serve_personal`]): a session lookup and a basket read
+//! instead of a whole render. A page with anything else about the visitor
+//! (a one-time notice waiting in the session, a form marked
+//! `data-personal`) is rendered for them as usual.
 //!
 //! Freshness: an entry lives at most a second ([`DEFAULT_TTL`]; stock also changes when a
 //! basket hold expires, which writes nothing), and every instance drops all
 //! of its entries as soon as PostgreSQL announces a change to products,
 //! stock, categories or holds (`NOTIFY wm_catalogue`, see the migration
 //! `catalogue_changes`). A page rendered while a change landed is not kept.
-//! A visitor with a session (a guest with a basket, a customer) never gets
-//! a cached page.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -20,6 +27,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use app::i18n::Locale;
+use app::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -27,6 +35,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
+use tower_sessions::Session;
+
+use crate::routes::{valid_comments, CspNonce, Tidied};
+use crate::startup::has_session;
 
 /// The longest a cached page is served by default.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(1);
@@ -38,6 +50,9 @@ const MAX_ENTRIES: usize = 5_000;
 const MAX_BODY: usize = 4 * 1024 * 1024;
 /// Paths whose pages are the same for every visitor without a session.
 const CATALOGUE: &[&str] = &["/c/", "/p/", "/search"];
+/// What a page carries where a part of it is about the visitor beyond the
+/// header's corner (see `products::alerts`).
+const PERSONAL_MARK: &str = "data-personal=\"\"";
 
 pub struct PageCache {
     ttl: Duration,
@@ -52,6 +67,27 @@ struct Entry {
     identity: Bytes,
     brotli: Bytes,
     gzip: Bytes,
+    /// Where the header's corner is in `identity`, when it is the page's
+    /// only part that differs between visitors.
+    corner: Option<std::ops::Range<usize>>,
+    /// The script nonce the page was rendered with.
+    nonce: Option<String>,
+}
+
+/// A cacheable request: its key, and what its personal corner needs.
+struct PageKey {
+    text: String,
+    locale: Locale,
+    /// The path and query, where "Log in" sends the visitor back.
+    here: String,
+}
+
+/// What [`serve_personal`] needs: the cache, and the app to read the
+/// visitor's login and basket with.
+#[derive(Clone)]
+pub struct Personal {
+    pub cache: Arc<PageCache>,
+    pub app: AppState,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -124,11 +160,12 @@ impl PageCache {
 /// The middleware: a cached page when there is one, else the page as the
 /// app renders it, kept for the next visitors when it may be.
 pub async fn serve(State(cache): State<Arc<PageCache>>, mut request: Request, next: Next) -> Response {
-    let Some(key) = cache_key(&request) else {
-        return next.run(request).await;
+    let key = match cache_key(&request) {
+        Some(key) if !has_session(request.headers()) => key,
+        _ => return next.run(request).await,
     };
     let encoding = accepted_encoding(request.headers());
-    if let Some(entry) = cache.fresh(&key) {
+    if let Some(entry) = cache.fresh(&key.text) {
         metrics::counter!("wm_page_cache_total", "result" => "hit").increment(1);
         return entry.response(encoding);
     }
@@ -148,7 +185,12 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, mut request: Request, ne
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let entry = match tokio::task::spawn_blocking(move || Entry::new(parts.headers, body)).await {
+    let PageKey { text, locale, here } = key;
+    let made = tokio::task::spawn_blocking(move || {
+        let corner = valid_comments(&app::frame::personal_corner_html(locale, None, 0, here));
+        Entry::new(parts.headers, body, &corner)
+    });
+    let entry = match made.await {
         Ok(Ok(entry)) => Arc::new(entry),
         Ok(Err(error)) => {
             tracing::error!(%error, "page cache: compression failed");
@@ -159,8 +201,50 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, mut request: Request, ne
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    cache.store(key, generation, entry.clone());
+    cache.store(text, generation, entry.clone());
     entry.response(encoding)
+}
+
+/// The middleware for visitors with a session, inside the session layer: a
+/// cached page with their own corner when the page allows it, else the
+/// page as the app renders it for them.
+pub async fn serve_personal(State(personal): State<Personal>, request: Request, next: Next) -> Response {
+    let key = match cache_key(&request) {
+        Some(key) if has_session(request.headers()) => key,
+        _ => return next.run(request).await,
+    };
+    let entry = personal
+        .cache
+        .fresh(&key.text)
+        .filter(|entry| entry.corner.is_some());
+    let session = request.extensions().get::<Session>().cloned();
+    let (Some(entry), Some(session)) = (entry, session) else {
+        metrics::counter!("wm_page_cache_total", "result" => "personal_miss").increment(1);
+        return next.run(request).await;
+    };
+    if app::ui::notice::pending(&session).await {
+        return next.run(request).await;
+    }
+    let Ok(user) = app::auth::service::session_user(&personal.app, &session).await else {
+        // Logged where it failed; the page rendered as usual says so.
+        return next.run(request).await;
+    };
+    let owner = app::basket::service::BasketOwner::of(user.as_ref(), session);
+    let Ok(basket) = app::basket::service::load(&personal.app, &owner).await else {
+        return next.run(request).await;
+    };
+    let nonce = request
+        .extensions()
+        .get::<CspNonce>()
+        .map(|nonce| nonce.0.clone());
+    let corner = valid_comments(&app::frame::personal_corner_html(
+        key.locale,
+        user,
+        basket.item_count(),
+        key.here,
+    ));
+    metrics::counter!("wm_page_cache_total", "result" => "personal_hit").increment(1);
+    entry.personal_response(&corner, nonce.as_deref())
 }
 
 /// Drops the cache whenever PostgreSQL announces a catalogue change, and
@@ -196,8 +280,9 @@ async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
 }
 
 /// The key of a request whose page may come from the cache: a GET of a
-/// catalogue page by a visitor without a session, per language.
-fn cache_key(request: &Request) -> Option<String> {
+/// catalogue page, per language, by a visitor (not a script with an
+/// `Authorization` header).
+fn cache_key(request: &Request) -> Option<PageKey> {
     if request.method() != Method::GET {
         return None;
     }
@@ -211,21 +296,14 @@ fn cache_key(request: &Request) -> Option<String> {
         return None;
     }
     let headers = request.headers();
-    let cookies: Vec<&str> = headers
+    if headers.contains_key(header::AUTHORIZATION) {
+        return None;
+    }
+    let locale = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .collect();
-    let has_session = cookies
-        .iter()
-        .flat_map(|cookies| cookies.split(';'))
-        .any(|cookie| cookie.trim_start().starts_with("wm_session="));
-    if has_session || headers.contains_key(header::AUTHORIZATION) {
-        return None;
-    }
-    let locale = cookies
-        .iter()
-        .find_map(|cookies| Locale::from_cookie_header(cookies))
+        .find_map(Locale::from_cookie_header)
         .or_else(|| {
             headers
                 .get(header::ACCEPT_LANGUAGE)
@@ -233,7 +311,15 @@ fn cache_key(request: &Request) -> Option<String> {
                 .and_then(Locale::from_accept_language)
         })
         .unwrap_or_default();
-    Some(format!("{} {path}?{query}", locale.code()))
+    Some(PageKey {
+        text: format!("{} {path}?{query}", locale.code()),
+        locale,
+        here: if query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query}")
+        },
+    })
 }
 
 /// Only a plain 200 page that started no session and is not personal.
@@ -282,7 +368,9 @@ fn accepted_encoding(headers: &HeaderMap) -> Encoding {
 
 impl Entry {
     /// Brotli at a level that costs little CPU for its gain (5), gzip at 6.
-    fn new(mut headers: HeaderMap, identity: Bytes) -> std::io::Result<Self> {
+    /// `corner` is the header's corner as a visitor without a session sees
+    /// it: found once, and nothing else personal, it may be swapped.
+    fn new(mut headers: HeaderMap, identity: Bytes, corner: &str) -> std::io::Result<Self> {
         let mut brotli = Vec::with_capacity(identity.len() / 4);
         {
             let mut writer = brotli::CompressorWriter::new(&mut brotli, 16 * 1024, 5, 22);
@@ -291,6 +379,17 @@ impl Entry {
         let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
         gzip.write_all(&identity)?;
         let gzip = gzip.finish()?;
+        let corner = std::str::from_utf8(&identity)
+            .ok()
+            .filter(|page| !page.contains(PERSONAL_MARK) && page.matches(corner).count() == 1)
+            .and_then(|page| page.find(corner))
+            .map(|start| start..start + corner.len());
+        let nonce = headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|policy| policy.to_str().ok())
+            .and_then(|policy| policy.split("'nonce-").nth(1))
+            .and_then(|rest| rest.split('\'').next())
+            .map(str::to_owned);
         headers.remove(header::CONTENT_LENGTH);
         headers.remove(header::DATE);
         headers.insert(
@@ -303,7 +402,29 @@ impl Entry {
             identity,
             brotli: Bytes::from(brotli),
             gzip: Bytes::from(gzip),
+            corner,
+            nonce,
         })
+    }
+
+    /// The page with `corner` in place of the visitor's, and its scripts
+    /// under `nonce`, uncompressed: the compression layer inside takes it
+    /// from here, and the security headers give it its policy.
+    fn personal_response(&self, corner: &str, nonce: Option<&str>) -> Response {
+        let (Some(range), Ok(page)) = (self.corner.clone(), std::str::from_utf8(&self.identity)) else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let mut body = String::with_capacity(page.len() + corner.len());
+        body.push_str(&page[..range.start]);
+        body.push_str(corner);
+        body.push_str(&page[range.end..]);
+        if let (Some(old), Some(new)) = (&self.nonce, nonce) {
+            body = body.replace(&format!("nonce=\"{old}\""), &format!("nonce=\"{new}\""));
+        }
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = self.headers.clone();
+        response.extensions_mut().insert(Tidied);
+        response
     }
 
     fn response(&self, encoding: Encoding) -> Response {
@@ -335,33 +456,90 @@ mod tests {
         builder.body(Body::empty()).unwrap_or_default()
     }
 
+    fn key_of(request: &Request) -> Option<String> {
+        cache_key(request).map(|key| key.text)
+    }
+
     #[test]
-    fn only_catalogue_pages_of_visitors_without_a_session_are_kept() {
-        assert_eq!(cache_key(&request("/", &[])).as_deref(), Some("fr /?"));
+    fn only_catalogue_pages_are_kept_per_language() {
+        assert_eq!(key_of(&request("/", &[])).as_deref(), Some("fr /?"));
         assert_eq!(
-            cache_key(&request("/c/livres?page=2", &[("accept-language", "en-GB")])).as_deref(),
+            key_of(&request("/c/livres?page=2", &[("accept-language", "en-GB")])).as_deref(),
             Some("en /c/livres?page=2")
         );
         assert_eq!(
-            cache_key(&request("/search?q=ps5", &[("cookie", "wm_lang=en")])).as_deref(),
+            key_of(&request("/search?q=ps5", &[("cookie", "wm_lang=en")])).as_deref(),
             Some("en /search?q=ps5")
         );
+        let with_session = request("/p/x", &[("cookie", "a=1; wm_session=abc")]);
+        assert_eq!(key_of(&with_session).as_deref(), Some("fr /p/x?"));
+        assert!(has_session(with_session.headers()));
+        assert!(!has_session(
+            request("/p/x", &[("cookie", "not_wm_session=abc")]).headers()
+        ));
         assert_eq!(
-            cache_key(&request("/p/x", &[("cookie", "a=1; wm_session=abc")])),
-            None
+            cache_key(&request("/search?q=ps5", &[]))
+                .map(|key| key.here)
+                .as_deref(),
+            Some("/search?q=ps5")
         );
-        assert_eq!(cache_key(&request("/basket", &[])), None);
-        assert_eq!(cache_key(&request("/account", &[])), None);
-        assert_eq!(
-            cache_key(&request("/p/x?__path=/api/basket/add&__err=x", &[])),
-            None
-        );
+        assert_eq!(key_of(&request("/basket", &[])), None);
+        assert_eq!(key_of(&request("/account", &[])), None);
+        assert_eq!(key_of(&request("/", &[("authorization", "Bearer x")])), None);
+        assert_eq!(key_of(&request("/p/x?__path=/api/basket/add&__err=x", &[])), None);
         let post = Request::builder()
             .method(Method::POST)
             .uri("/")
             .body(Body::empty())
             .unwrap_or_default();
-        assert_eq!(cache_key(&post), None);
+        assert_eq!(key_of(&post), None);
+    }
+
+    #[test]
+    fn the_corner_is_swapped_and_the_nonce_renewed() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("script-src 'self' 'nonce-old1' 'wasm-unsafe-eval'"),
+        );
+        let page = r#"<head><script nonce="old1"></script></head><div class="c">Log in</div><p>old1</p>"#;
+        let Ok(entry) = Entry::new(
+            headers.clone(),
+            Bytes::from(page),
+            r#"<div class="c">Log in</div>"#,
+        ) else {
+            panic!("compression failed")
+        };
+        assert_eq!(entry.nonce.as_deref(), Some("old1"));
+        let response = entry.personal_response(r#"<div class="c">Hello Ada</div>"#, Some("new2"));
+        assert!(response.extensions().get::<Tidied>().is_some());
+        let body = futures_body(response);
+        assert_eq!(
+            body,
+            r#"<head><script nonce="new2"></script></head><div class="c">Hello Ada</div><p>old1</p>"#
+        );
+        // A page with another personal part, or without the corner, is
+        // not swapped.
+        let marked = format!("{page}<section {PERSONAL_MARK}></section>");
+        let Ok(marked) = Entry::new(
+            headers.clone(),
+            Bytes::from(marked),
+            r#"<div class="c">Log in</div>"#,
+        ) else {
+            panic!("compression failed")
+        };
+        assert!(marked.corner.is_none());
+        let Ok(other) = Entry::new(headers, Bytes::from(page), "<div>not there</div>") else {
+            panic!("compression failed")
+        };
+        assert!(other.corner.is_none());
+    }
+
+    fn futures_body(response: Response) -> String {
+        let runtime = tokio::runtime::Builder::new_current_thread().build();
+        let Ok(runtime) = runtime else { panic!("runtime") };
+        let bytes = runtime.block_on(axum::body::to_bytes(response.into_body(), usize::MAX));
+        String::from_utf8(bytes.map(|b| b.to_vec()).unwrap_or_default()).unwrap_or_default()
     }
 
     #[test]
@@ -386,7 +564,11 @@ mod tests {
     #[test]
     fn a_page_rendered_across_a_change_is_not_kept() {
         let cache = PageCache::new(DEFAULT_TTL);
-        let Ok(page) = Entry::new(HeaderMap::new(), Bytes::from_static(b"<p>page</p>")) else {
+        let Ok(page) = Entry::new(
+            HeaderMap::new(),
+            Bytes::from_static(b"<p>page</p>"),
+            "<div>corner</div>",
+        ) else {
             panic!("compression failed")
         };
         let page = Arc::new(page);
@@ -402,7 +584,7 @@ mod tests {
     #[test]
     fn every_variant_decodes_to_the_page() {
         let page = Bytes::from("<p>Tous nos produits</p>".repeat(100));
-        let Ok(entry) = Entry::new(HeaderMap::new(), page.clone()) else {
+        let Ok(entry) = Entry::new(HeaderMap::new(), page.clone(), "<div>corner</div>") else {
             panic!("compression failed")
         };
         let mut brotli = Vec::new();

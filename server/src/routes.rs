@@ -226,16 +226,7 @@ pub async fn security_headers(State(secure): State<bool>, mut request: Request, 
     // (which reads it from the request, see `startup`) always agree.
     let nonce = leptos::nonce::Nonce::new().to_string();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
-    let has_session = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .any(|cookies| {
-            cookies
-                .split(';')
-                .any(|c| c.trim_start().starts_with("wm_session="))
-        });
+    let has_session = crate::startup::has_session(request.headers());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: header::HeaderName, value: &'static str| {
@@ -282,11 +273,15 @@ pub async fn security_headers(State(secure): State<bool>, mut request: Request, 
             axum::http::HeaderValue::from_static("private, no-store"),
         );
     }
-    if html {
+    if html && response.extensions().get::<Tidied>().is_none() {
         return valid_html(response, &nonce).await;
     }
     response
 }
+
+/// Marks a page already made valid (a cached one): not tidied again.
+#[derive(Debug, Clone, Copy)]
+pub struct Tidied;
 
 /// Pages are at most this large; a larger one is an error.
 const MAX_PAGE: usize = 8 * 1024 * 1024;
@@ -301,13 +296,20 @@ async fn valid_html(response: Response, nonce: &str) -> Response {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let page = match String::from_utf8(body.to_vec()) {
+    // The buffer itself when nothing else holds it: no copy.
+    let page = match String::from_utf8(Vec::from(body)) {
         Ok(page) => tidy_page(&page, nonce),
         // Not text: leave it as it is.
-        Err(_) => return Response::from_parts(parts, axum::body::Body::from(body)),
+        Err(error) => return Response::from_parts(parts, axum::body::Body::from(error.into_bytes())),
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(page))
+}
+
+/// The hydration markers `<!>` (a "bogus comment" to the HTML parser)
+/// written as the same empty comment, validly: `<!---->`.
+pub fn valid_comments(html: &str) -> String {
+    html.replace("<!>", "<!---->")
 }
 
 /// Three fixes, none of which changes what the browser builds:
@@ -318,9 +320,7 @@ async fn valid_html(response: Response, nonce: &str) -> Response {
 /// - what leptos appends after `</html>` (its resource scripts) moves
 ///   inside the body, where the parser would have put it anyway.
 fn tidy_page(page: &str, nonce: &str) -> String {
-    let page = page
-        .replace("<!>", "<!---->")
-        .replace(&format!("crossorigin=\"{nonce}\""), "crossorigin=\"\"");
+    let page = valid_comments(page).replace(&format!("crossorigin=\"{nonce}\""), "crossorigin=\"\"");
     match page.rfind("</html>") {
         Some(end) if !page[end + "</html>".len()..].trim().is_empty() => {
             let trailing = &page[end + "</html>".len()..];

@@ -42,6 +42,21 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "wm_session";
+
+/// Whether the request carries a session cookie: the visitor is a guest
+/// with a basket or a customer, whose pages are theirs alone.
+pub fn has_session(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .filter_map(|cookie| cookie.trim_start().split_once('='))
+        .any(|(name, _)| name == SESSION_COOKIE)
+}
+
 pub struct Application {
     listener: TcpListener,
     router: Router,
@@ -69,9 +84,13 @@ impl Application {
             .site_addr(listener.local_addr()?)
             .build();
 
+        let stale = crate::static_files::drop_stale_variants(std::path::Path::new(&config.site_root));
+        if stale > 0 {
+            tracing::info!(files = stale, "removed compressed files older than their file");
+        }
         let store = PostgresStore::new(pool.clone());
         let sessions = SessionManagerLayer::new(store.clone())
-            .with_name("wm_session")
+            .with_name(SESSION_COOKIE)
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(config.secure_cookies)
@@ -125,11 +144,24 @@ impl Application {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
             })
-            .fallback(
-                leptos_axum::file_and_error_handler_with_context::<ServerState, _>(provide_state, shell),
-            )
+            // The site's files, precompressed; else the app's 404 page.
+            .fallback_service(crate::static_files::service(
+                &config.site_root,
+                axum::handler::Handler::with_state(
+                    leptos_axum::file_and_error_handler_with_context::<ServerState, _>(provide_state, shell),
+                    state.clone(),
+                ),
+            ))
             .layer(axum::middleware::from_fn(routes::server_fn_error_status))
             .layer(axum::middleware::from_fn(routes::refuse_cross_site_mutations))
+            // Inside the sessions: a cached page with the visitor's corner.
+            .layer(option_layer(page_cache.clone().map(|cache| {
+                let personal = crate::page_cache::Personal {
+                    cache,
+                    app: state.app.clone(),
+                };
+                axum::middleware::from_fn_with_state(personal, crate::page_cache::serve_personal)
+            })))
             .layer(sessions)
             .layer(axum::middleware::from_fn_with_state(
                 config.secure_cookies,

@@ -1,8 +1,6 @@
 //! Who is logged in, for every page: the context and the header's menu.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 use super::api::{current_user, Logout};
 use super::model::User;
@@ -25,63 +23,58 @@ pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
 
-/// "Log in", or the user's name (to their account) and "Log out".
+/// "Log in" (back to `here`, the page's path and query, afterwards), or
+/// the user's name (to their account) and "Log out". It takes what it
+/// shows: the server renders it alone too (`frame::personal_corner_html`).
 #[component]
-pub fn AccountMenu() -> impl IntoView {
-    let i18n = use_i18n();
-    let auth = use_auth();
-    let location = use_location();
-    let logout = ServerAction::<Logout>::new();
-    let login_href = move || {
-        // The router's `search` has no leading "?".
-        let search = location.search.get();
-        let here = if search.is_empty() {
-            location.pathname.get()
-        } else {
-            format!("{}?{search}", location.pathname.get())
-        };
-        with_query("/login", &[("return_to", here)])
-    };
-    view! {
-        <div class="account-menu">
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match auth.user.await {
-                        Ok(Some(user)) => {
-                            let admin = user.is_admin();
+pub fn AccountMenu(user: Option<User>, here: String) -> impl IntoView {
+    let t = use_i18n().t();
+    let current = |href: &str| is_current(&here, href).then_some("page");
+    match user {
+        Some(user) => {
+            let logout = ServerAction::<Logout>::new();
+            view! {
+                <div class="account-menu">
+                    {user
+                        .is_admin()
+                        .then(|| {
                             view! {
-                                {admin
-                                    .then(|| {
-                                        view! {
-                                            <A href="/admin" attr:class="topbar__link" attr:data-testid="admin-link">
-                                                {move || i18n.t().admin_link}
-                                            </A>
-                                        }
-                                    })}
-                                <A href="/account" attr:class="topbar__link" attr:data-testid="account-link">
-                                    {move || (i18n.t().hello)(&user.first_name)}
-                                </A>
-                                <ActionForm action=logout attr:class="inline-form">
-                                    <button type="submit" class="topbar__button">
-                                        {move || i18n.t().logout_button}
-                                    </button>
-                                </ActionForm>
-                            }
-                                .into_any()
-                        }
-                        _ => {
-                            view! {
-                                <a href=login_href class="topbar__link">
-                                    {move || i18n.t().login_link}
+                                <a href="/admin" class="topbar__link" data-testid="admin-link">
+                                    {t.admin_link}
                                 </a>
                             }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Transition>
-        </div>
+                        })}
+                    <a
+                        href="/account"
+                        class="topbar__link"
+                        data-testid="account-link"
+                        aria-current=current("/account")
+                    >
+                        {(t.hello)(&user.first_name)}
+                    </a>
+                    <ActionForm action=logout attr:class="inline-form">
+                        <button type="submit" class="topbar__button">
+                            {t.logout_button}
+                        </button>
+                    </ActionForm>
+                </div>
+            }
+            .into_any()
+        }
+        None => view! {
+            <div class="account-menu">
+                <a href=with_query("/login", &[("return_to", here.clone())]) class="topbar__link">
+                    {t.login_link}
+                </a>
+            </div>
+        }
+        .into_any(),
     }
+}
+
+/// Whether `here` (a path and query) is the page `href` names.
+pub fn is_current(here: &str, href: &str) -> bool {
+    here.split(['?', '#']).next() == Some(href)
 }
 
 /// A new password and its confirmation, with the rule under the first

@@ -2,7 +2,6 @@
 //! add-to-basket form.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::api::{get_basket, take_merge_notice, AddToBasket};
 use super::model::{Basket, Hold};
@@ -25,25 +24,22 @@ pub fn use_basket() -> BasketState {
     expect_context::<BasketState>()
 }
 
-/// "Basket (n)" in the header.
+/// "Basket (n)" in the header, for a basket of `count` units; `here` is
+/// the page's path and query.
 #[component]
-pub fn BasketLink() -> impl IntoView {
-    let i18n = use_i18n();
-    let basket = use_basket();
+pub fn BasketLink(count: i32, here: String) -> impl IntoView {
+    let t = use_i18n().t();
     view! {
-        <A href="/basket" attr:class="topbar__link basket-link">
-            {move || i18n.t().basket_link}
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let count = basket.basket.await.map(|b| b.item_count()).unwrap_or(0);
-                    view! {
-                        <span class="badge" data-testid="basket-count">
-                            {count}
-                        </span>
-                    }
-                })}
-            </Transition>
-        </A>
+        <a
+            href="/basket"
+            class="topbar__link basket-link"
+            aria-current=crate::auth::components::is_current(&here, "/basket").then_some("page")
+        >
+            {t.basket_link}
+            <span class="badge" data-testid="basket-count">
+                {count}
+            </span>
+        </a>
     }
 }
 

@@ -7,6 +7,7 @@ use tower_sessions::Session;
 use super::db::{self, BasketKey, ProductLimits};
 use super::model::{AddOutcome, Basket, MergeChange, MergeNotice, Quantity, QuantityOutcome};
 use crate::auth::guard;
+use crate::auth::model::User;
 use crate::error::{internal, AppError, Conflict};
 use crate::state::AppState;
 
@@ -48,16 +49,22 @@ impl BasketOwner {
     }
 }
 
+impl BasketOwner {
+    /// The account's basket for a logged-in `user`, else the session's.
+    pub fn of(user: Option<&User>, session: Session) -> Self {
+        match user {
+            Some(user) => Self::Account(user.id),
+            None => Self::Guest(session),
+        }
+    }
+}
+
 /// The caller's basket: the account's when logged in, else the session's.
 pub async fn owner() -> Result<BasketOwner, AppError> {
     let session = guard::session().await?;
     let state = AppState::from_context()?;
-    Ok(
-        match crate::auth::service::session_user(&state, &session).await? {
-            Some(user) => BasketOwner::Account(user.id),
-            None => BasketOwner::Guest(session),
-        },
-    )
+    let user = crate::auth::service::session_user(&state, &session).await?;
+    Ok(BasketOwner::of(user.as_ref(), session))
 }
 
 pub async fn load(state: &AppState, owner: &BasketOwner) -> Result<Basket, AppError> {

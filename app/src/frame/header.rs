@@ -1,14 +1,27 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
-use crate::auth::components::AccountMenu;
-use crate::basket::components::BasketLink;
+use crate::auth::components::{use_auth, AccountMenu};
+use crate::auth::model::User;
+use crate::basket::components::{use_basket, BasketLink};
 use crate::i18n::{api::SetLocale, use_i18n, Locale};
 use crate::products::{components::CategoryMenu, search_box::SearchBox};
 
 #[component]
 pub fn Header() -> impl IntoView {
+    let auth = use_auth();
+    let basket = use_basket();
+    let location = use_location();
+    // The router's `search` has no leading "?".
+    let here = {
+        let (path, search) = (location.pathname.get_untracked(), location.search.get_untracked());
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    };
     view! {
         <header class="topbar">
             <A href="/" attr:class="topbar__logo" attr:aria-label="WonderMarket">
@@ -17,11 +30,45 @@ pub fn Header() -> impl IntoView {
             </A>
             <SearchBox initial=use_query_map().with_untracked(|q| q.get("q").unwrap_or_default()) />
             <LanguageSwitch />
-            <AccountMenu />
-            <BasketLink />
+            <Transition fallback=|| ()>
+                {move || {
+                    let here = here.clone();
+                    Suspend::new(async move {
+                        let user = auth.user.await.ok().flatten();
+                        let basket_count = basket.basket.await.map(|b| b.item_count()).unwrap_or(0);
+                        view! { <PersonalCorner user basket_count here /> }
+                    })
+                }}
+            </Transition>
         </header>
         <CategoryMenu />
     }
+}
+
+/// The header's personal corner, the one part of a catalogue page that
+/// differs between visitors: the account links and the basket badge. The
+/// page cache keeps catalogue pages rendered for a visitor without a
+/// session and swaps in the corner of a visitor with one, rendered alone by
+/// [`personal_corner_html`] (see `server/src/page_cache.rs`).
+#[component]
+fn PersonalCorner(user: Option<User>, basket_count: i32, here: String) -> impl IntoView {
+    view! {
+        <div class="topbar__personal">
+            <AccountMenu user here=here.clone() />
+            <BasketLink count=basket_count here />
+        </div>
+    }
+}
+
+/// The personal corner as the page writes it, for a visitor reading the
+/// page at `here` (its path and query) in `locale`.
+#[cfg(feature = "ssr")]
+pub fn personal_corner_html(locale: Locale, user: Option<User>, basket_count: i32, here: String) -> String {
+    let owner = Owner::new();
+    owner.with(|| {
+        crate::i18n::provide_locale(locale);
+        view! { <PersonalCorner user basket_count here /> }.to_html()
+    })
 }
 
 /// Offers the other language: a form post, after which the server renders

@@ -1,8 +1,11 @@
 //! The page frame: the header and layout around every page, where the
 //! concerns' components (account menu, basket link, search box, category
-//! menu) come together. Only `lib.rs` uses it; no concern imports it.
+//! menu) come together. Only `lib.rs` uses it, and the server's page cache
+//! its personal corner; no concern imports it.
 
 mod header;
 mod layout;
 
+#[cfg(feature = "ssr")]
+pub use header::personal_corner_html;
 pub use layout::Layout;

@@ -115,18 +115,20 @@ impl Locale {
     }
 }
 
-/// The current locale, shared through context.
+/// The page's locale, shared through context. It is fixed for a page: a
+/// change of language is a form post after which the server renders the
+/// page again.
 #[derive(Clone, Copy)]
-pub struct I18n(RwSignal<Locale>);
+pub struct I18n(Locale);
 
 impl I18n {
     pub fn locale(self) -> Locale {
-        self.0.get()
+        self.0
     }
 
-    /// The messages of the current locale; reading it tracks the locale.
+    /// The messages of the page's locale.
     pub fn t(self) -> &'static Messages {
-        self.0.get().messages()
+        self.0.messages()
     }
 
     pub fn price(self, cents: i64) -> String {
@@ -135,7 +137,13 @@ impl I18n {
 }
 
 pub fn provide_i18n() -> I18n {
-    let i18n = I18n(RwSignal::new(Locale::from_request()));
+    provide_locale(Locale::from_request())
+}
+
+/// Renders what follows in `locale`: a page, or a piece of one rendered
+/// alone (see `frame::header::personal_corner_html`).
+pub fn provide_locale(locale: Locale) -> I18n {
+    let i18n = I18n(locale);
     provide_context(i18n);
     i18n
 }
@@ -143,7 +151,7 @@ pub fn provide_i18n() -> I18n {
 /// The page's locale. An island running in the browser has no context from
 /// the server: it reads the page's `<html lang>`.
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(Locale::from_request())))
+    use_context::<I18n>().unwrap_or_else(|| I18n(Locale::from_request()))
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@ use crate::i18n::use_i18n;
 /// The error of the last submission of `action`. Every form is a plain
 /// form post whose next page the server renders (with JavaScript too, see
 /// `public/navigation.js`): leptos puts the error in the URL of the
-/// redirect back to the form (`?__path=…&__err=…`).
+/// redirect back to the form (`?__path=…&__err=…`). The action only names
+/// the server function, so that a form reads the error of its own: the
+/// error comes from the URL, not from the action's value.
 pub fn use_form_error<S>(_action: ServerAction<S>) -> Signal<Option<AppError>>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,

@@ -52,6 +52,12 @@ pub async fn leave(notice: Notice) -> Result<(), AppError> {
         .map_err(|error| crate::error::internal("session store", error))
 }
 
+/// Whether a notice waits in `session` for the next page.
+#[cfg(feature = "ssr")]
+pub async fn pending(session: &tower_sessions::Session) -> bool {
+    matches!(session.get::<Notice>(NOTICE_KEY).await, Ok(Some(_)))
+}
+
 #[cfg(feature = "ssr")]
 async fn session() -> Result<tower_sessions::Session, AppError> {
     leptos_axum::extract::<tower_sessions::Session>()

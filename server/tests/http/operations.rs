@@ -1,6 +1,7 @@
+#![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test
 //! Health, compression and the cross-site guard.
 
-use crate::common::spawn_app;
+use crate::common::{spawn_app, spawn_app_configured};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
@@ -374,4 +375,60 @@ async fn metrics_are_served_to_the_scraper_holding_the_token(pool: PgPool) {
     assert_eq!(metric(&after, "wm_db_pool_max"), 10.0);
     assert_eq!(metric(&after, "wm_orders_awaiting_payment"), 0.0);
     assert!(after.contains("wm_refunds_owed 0"), "{after}");
+}
+
+/// The bytes a client gets for `path` when it accepts `encoding`, as sent.
+async fn as_sent(app: &crate::common::TestApp, path: &str, encoding: &str) -> (Option<String>, Vec<u8>) {
+    // This client decompresses nothing.
+    let response = reqwest::Client::new()
+        .get(app.url(path))
+        .header("Accept-Encoding", encoding)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), 200, "{path}");
+    let coding = response
+        .headers()
+        .get("content-encoding")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    (coding, response.bytes().await.expect("body").to_vec())
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn site_files_are_sent_precompressed(pool: PgPool) {
+    let root = std::env::temp_dir().join(format!("wm-site-{}", std::process::id()));
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("site folder");
+    let script = "export const shop = 'WonderMarket';\n".repeat(200);
+    std::fs::write(pkg.join("shop.js"), &script).expect("script");
+    std::fs::write(pkg.join("late.js"), &script).expect("script");
+    let written = server::static_files::precompress(&root).expect("precompress");
+    assert_eq!(written.len(), 2);
+    // A file built after the precompression has no variants.
+    std::fs::remove_file(pkg.join("late.js.br")).expect("remove");
+    std::fs::remove_file(pkg.join("late.js.gz")).expect("remove");
+
+    let site = root.to_string_lossy().into_owned();
+    let app = spawn_app_configured(pool, |config| config.site_root = site).await;
+    let (coding, body) = as_sent(&app, "/pkg/shop.js", "gzip, deflate, br").await;
+    assert_eq!(coding.as_deref(), Some("br"));
+    assert_eq!(
+        body,
+        std::fs::read(pkg.join("shop.js.br")).expect("variant"),
+        "the file as written at build"
+    );
+    let (coding, body) = as_sent(&app, "/pkg/shop.js", "gzip").await;
+    assert_eq!(coding.as_deref(), Some("gzip"));
+    assert_eq!(body, std::fs::read(pkg.join("shop.js.gz")).expect("variant"));
+    let (coding, body) = as_sent(&app, "/pkg/shop.js", "identity").await;
+    assert_eq!((coding, body), (None, script.clone().into_bytes()));
+    // Without variants, compressed on the fly as before.
+    let (coding, body) = as_sent(&app, "/pkg/late.js", "br").await;
+    assert_eq!(coding.as_deref(), Some("br"));
+    assert_ne!(body, script.as_bytes());
+    // A missing file is the shop's 404 page.
+    let missing = app.get("/pkg/missing.js").await;
+    assert_eq!(missing.status(), 404);
+    let _ = std::fs::remove_dir_all(&root);
 }

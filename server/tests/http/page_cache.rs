@@ -1,7 +1,7 @@
 #![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test
-//! Catalogue pages from memory: served to visitors without a session, never
-//! to one with a session, and dropped on every instance when the catalogue
-//! changes, whichever instance (or SQL statement) changed it.
+//! Catalogue pages from memory: served to every visitor (one with a session
+//! gets their own header corner in it), and dropped on every instance when
+//! the catalogue changes, whichever instance (or SQL statement) changed it.
 
 use std::time::{Duration, Instant};
 
@@ -12,6 +12,37 @@ use sqlx::PgPool;
 /// Entries would live a minute: anything seen sooner came from an
 /// announced change, not from an expiry.
 const A_MINUTE: u64 = 60_000;
+
+/// An app whose entries live a minute, once it listens for changes (it
+/// drops every page when it starts listening: a page read before could
+/// otherwise be dropped mid-test).
+async fn spawn_caching(pool: &PgPool, instances: usize) -> Vec<TestApp> {
+    let mut apps = vec![spawn_app_configured(pool.clone(), |config| config.page_cache_ms = A_MINUTE).await];
+    for _ in 1..instances {
+        apps.push(spawn_another_configured(pool.clone(), |config| config.page_cache_ms = A_MINUTE).await);
+    }
+    let start = Instant::now();
+    loop {
+        let listening: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query ILIKE 'LISTEN%wm_catalogue%'",
+        )
+        .fetch_one(pool)
+        .await
+        .expect("activity");
+        if listening >= instances as i64 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the apps never listened"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The clear that follows the LISTEN.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    apps
+}
 
 async fn guest_page(app: &TestApp, path: &str) -> String {
     // A fresh client: no cookie, as a first visit (or a crawler).
@@ -39,8 +70,8 @@ async fn eventually(app: &TestApp, path: &str, text: &str, patience: Duration) -
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_cached_page_follows_a_stock_change_made_on_another_instance(pool: PgPool) {
-    let first = spawn_app_configured(pool.clone(), |config| config.page_cache_ms = A_MINUTE).await;
-    let second = spawn_another_configured(pool.clone(), |config| config.page_cache_ms = A_MINUTE).await;
+    let mut apps = spawn_caching(&pool, 2).await;
+    let (second, first) = (apps.remove(1), apps.remove(0));
     let path = "/p/steam-deck-oled";
     assert!(guest_page(&first, path).await.contains("Plus que 5 en stock"));
 
@@ -59,7 +90,7 @@ async fn a_cached_page_follows_a_stock_change_made_on_another_instance(pool: PgP
         guest_page(&first, path).await.contains("Plus que 5 en stock"),
         "served from the cache"
     );
-    // A visitor with a session always gets a fresh page.
+    // A visitor with a session gets the cached page too.
     let shopper = first.new_client();
     let basket =
         crate::common::shop::add(&first, &shopper, product_id(&first, "le-petit-prince").await, 1).await;
@@ -67,7 +98,7 @@ async fn a_cached_page_follows_a_stock_change_made_on_another_instance(pool: PgP
     assert!(first
         .page_as(&shopper, path)
         .await
-        .contains("Plus que 4 en stock"));
+        .contains("Plus que 5 en stock"));
 
     // The back office of the other instance sets the stock: the first
     // instance drops its pages (LISTEN/NOTIFY) long before they expire.
@@ -99,7 +130,7 @@ async fn a_cached_page_follows_a_stock_change_made_on_another_instance(pool: PgP
 
 #[sqlx::test(migrations = "../migrations")]
 async fn cached_pages_are_compressed_and_per_language(pool: PgPool) {
-    let app = spawn_app_configured(pool, |config| config.page_cache_ms = A_MINUTE).await;
+    let app = spawn_caching(&pool, 1).await.remove(0);
     // This client decompresses nothing: the bytes are as sent.
     let client = reqwest::Client::new();
     for _ in 0..2 {
@@ -126,4 +157,122 @@ async fn cached_pages_are_compressed_and_per_language(pool: PgPool) {
         .expect("body");
     assert!(english.contains("All our products"));
     assert!(guest_page(&app, "/").await.contains("Tous nos produits"));
+}
+
+/// The quiet way to change a page: PostgreSQL announces nothing, so only a
+/// page rendered afresh shows it.
+async fn rename_quietly(pool: &PgPool, slug: &str, name: &str) {
+    let mut quiet = pool.acquire().await.expect("connection");
+    sqlx::query("SET session_replication_role = replica")
+        .execute(&mut *quiet)
+        .await
+        .expect("triggers off");
+    sqlx::query("UPDATE products SET name = $1 WHERE slug = $2")
+        .bind(name)
+        .bind(slug)
+        .execute(&mut *quiet)
+        .await
+        .expect("quiet update");
+}
+
+/// The header's basket count.
+fn badge(page: &str) -> Option<&str> {
+    let after = page.split(r#"data-testid="basket-count""#).nth(1)?;
+    after.split_once('>')?.1.split('<').next()
+}
+
+/// The nonce of a page's policy, and every `nonce="…"` of its scripts.
+async fn nonces(response: reqwest::Response) -> (String, Vec<String>, String) {
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .expect("policy")
+        .to_owned();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned();
+    let page = response.text().await.expect("body");
+    let scripts = page
+        .split("nonce=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    (nonce, scripts, page)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_visitor_with_a_session_gets_the_cached_page_with_their_own_corner(pool: PgPool) {
+    let app = spawn_caching(&pool, 1).await.remove(0);
+    let path = "/search?q=prince";
+    let guest = guest_page(&app, path).await;
+    assert!(guest.contains("Le Petit Prince") && guest.contains("Se connecter"));
+    rename_quietly(&pool, "le-petit-prince", "Le Petit Prince (poche)").await;
+
+    // A customer with two units in the basket: the page is the cached one,
+    // with their name and their count in its header, and its scripts under
+    // this response's nonce.
+    let ada = app.new_client();
+    app.register(&ada, "ada").await;
+    let id = product_id(&app, "le-petit-prince").await;
+    assert_eq!(crate::common::shop::add(&app, &ada, id, 2).await.status(), 200);
+    let response = ada.get(app.url(path)).send().await.expect("GET");
+    assert_eq!(response.headers()["cache-control"], "private, no-store");
+    let (nonce, scripts, page) = nonces(response).await;
+    assert!(!page.contains("(poche)"), "the page came from the cache");
+    assert!(page.contains("Bonjour, Ada"), "the customer's own corner");
+    assert_eq!(badge(&page), Some("2"));
+    assert!(!page.contains("Se connecter"));
+    assert!(!scripts.is_empty() && scripts.iter().all(|script| *script == nonce));
+    let (again, _, _) = nonces(ada.get(app.url(path)).send().await.expect("GET")).await;
+    assert_ne!(again, nonce, "a new nonce every time");
+
+    // Another customer sees their own corner in the same page.
+    let grace = app.new_client();
+    app.admin(&grace, "grace").await;
+    let page = app.page_as(&grace, path).await;
+    assert!(page.contains("Bonjour, Grace") && page.contains(r#"data-testid="admin-link""#));
+    assert!(badge(&page) == Some("0") && !page.contains("Ada"));
+
+    // A notice waiting in the session: the page is rendered for the visitor.
+    let added = ada
+        .post(app.url("/api/basket/add"))
+        .header("Origin", app.address.as_str())
+        .header("Accept", "text/html")
+        .header("Referer", app.url(path))
+        .form(&[("product_id", id.to_string()), ("quantity", "1".to_owned())])
+        .send()
+        .await
+        .expect("POST");
+    assert!(added.status().is_redirection(), "a plain form post");
+    let page = app.page_as(&ada, path).await;
+    assert!(page.contains("(poche)") && page.contains("Ajouté au panier"));
+    assert_eq!(badge(&page), Some("3"));
+    // Once shown, the notice is gone: the cached page again.
+    assert!(!app.page_as(&ada, path).await.contains("(poche)"));
+
+    // Logged out, the corner is the visitor's again.
+    assert_eq!(app.call_as(&ada, "auth/logout", &[]).await.status(), 200);
+    let page = app.page_as(&ada, path).await;
+    assert!(page.contains("Se connecter") && !page.contains("Bonjour"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_sold_out_page_with_its_alert_form_is_rendered_for_a_customer(pool: PgPool) {
+    let app = spawn_caching(&pool, 1).await.remove(0);
+    crate::common::shop::sql(
+        &app,
+        "UPDATE products SET stock = 0 WHERE slug = 'le-petit-prince'",
+    )
+    .await;
+    let path = "/p/le-petit-prince";
+    assert!(guest_page(&app, path).await.contains(r#"name="email""#));
+    rename_quietly(&pool, "le-petit-prince", "Le Petit Prince (poche)").await;
+    let ada = app.new_client();
+    app.register(&ada, "ada").await;
+    let page = app.page_as(&ada, path).await;
+    assert!(page.contains("(poche)"), "rendered for the customer");
+    assert!(page.contains("ada@example.com") && page.contains("Bonjour, Ada"));
 }

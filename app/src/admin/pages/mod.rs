@@ -109,5 +109,5 @@ pub fn ConfirmBox(id: String) -> impl IntoView {
 /// A query parameter of the current URL, as typed.
 pub fn query_param(name: &'static str) -> Memo<String> {
     let query = leptos_router::hooks::use_query_map();
-    Memo::new(move |_| query.with(|q| q.get(name).unwrap_or_default()))
+    Memo::new(move |_| query.with_untracked(|q| q.get(name).unwrap_or_default()))
 }

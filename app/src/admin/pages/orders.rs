@@ -116,7 +116,7 @@ pub fn AdminOrderPage() -> impl IntoView {
 #[component]
 fn AdminOrder() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let id = Memo::new(move |_| params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
     let set_status = ServerAction::<SetOrderStatus>::new();
     let order = Resource::new(
         move || (id.get(), set_status.version().get()),

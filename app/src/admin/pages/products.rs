@@ -245,7 +245,7 @@ pub fn AdminProductPage() -> impl IntoView {
 #[component]
 fn EditProduct() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let id = Memo::new(move |_| params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
     let update = ServerAction::<UpdateProduct>::new();
     let adjust = ServerAction::<AdjustStock>::new();
     let editing = Resource::new(

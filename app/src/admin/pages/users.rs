@@ -110,7 +110,7 @@ pub fn AdminUserPage() -> impl IntoView {
 #[component]
 fn UserDetail() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let id = Memo::new(move |_| params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
     let set_role = ServerAction::<SetRole>::new();
     let user = Resource::new(
         move || (id.get(), set_role.version().get()),

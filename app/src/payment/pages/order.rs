@@ -15,7 +15,7 @@ use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::Seo
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let id = Memo::new(move |_| params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
     let auth = use_auth();
     // Guests are sent to log in before the order is asked for.
     let order = Resource::new(

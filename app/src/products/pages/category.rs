@@ -16,8 +16,8 @@ pub fn CategoryPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
-    let listing_query = Memo::new(move |_| query.with(|q| listing_params(q, ProductSort::Newest)));
+    let slug = Memo::new(move |_| params.with_untracked(|p| p.get("slug").unwrap_or_default()));
+    let listing_query = Memo::new(move |_| query.with_untracked(|q| listing_params(q, ProductSort::Newest)));
     let sort = Signal::derive(move || listing_query.get().map(|(sort, _)| sort).unwrap_or_default());
     let listing = Resource::new(
         move || (slug.get(), listing_query.get()),

@@ -14,7 +14,7 @@ use crate::ui::{error::ErrorMessage, seo::Seo, url::with_query};
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let params = Memo::new(move |_| query.with(|q| listing_params(q, ProductSort::Newest)));
+    let params = Memo::new(move |_| query.with_untracked(|q| listing_params(q, ProductSort::Newest)));
     let sort = Signal::derive(move || params.get().map(|(sort, _)| sort).unwrap_or_default());
     let listing = Resource::new(
         move || params.get(),

@@ -18,7 +18,7 @@ const MAX_QUANTITY: i32 = 10;
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let slug = Memo::new(move |_| params.with_untracked(|p| p.get("slug").unwrap_or_default()));
     let product = Resource::new(move || slug.get(), get_product);
     view! {
         <Suspense fallback=|| view! { <div class="product product--loading" aria-busy="true"></div> }>

@@ -22,12 +22,12 @@ pub fn SearchPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let terms = Memo::new(move |_| {
-        query.with(|q| SearchParams {
+        query.with_untracked(|q| SearchParams {
             q: q.get("q").unwrap_or_default().trim().to_owned(),
             category: q.get("category").unwrap_or_default(),
         })
     });
-    let listing = Memo::new(move |_| query.with(|q| listing_params(q, ProductSort::Relevance)));
+    let listing = Memo::new(move |_| query.with_untracked(|q| listing_params(q, ProductSort::Relevance)));
     let sort = Signal::derive(move || {
         listing
             .get()

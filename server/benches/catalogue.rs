@@ -175,13 +175,14 @@ async fn http_search_latencies(
 }
 
 /// Requests per second of `path` with `clients` connections for
-/// LOAD_SECONDS, each request sending `accept_encoding` (if any); the
-/// client decodes nothing, as a proxy would not.
+/// LOAD_SECONDS, each request sending `accept_encoding` and `cookie` (if
+/// any); the client decodes nothing, as a proxy would not.
 async fn throughput(
     base: &str,
     path: &str,
     clients: usize,
     accept_encoding: Option<&'static str>,
+    cookie: Option<&str>,
 ) -> anyhow::Result<(f64, Vec<Duration>)> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
@@ -191,6 +192,7 @@ async fn throughput(
     let mut workers = Vec::new();
     for _ in 0..clients {
         let (client, url) = (client.clone(), format!("{base}{path}"));
+        let cookie = cookie.map(str::to_owned);
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
@@ -198,6 +200,9 @@ async fn throughput(
                 let mut request = client.get(&url);
                 if let Some(encoding) = accept_encoding {
                     request = request.header("Accept-Encoding", encoding);
+                }
+                if let Some(cookie) = &cookie {
+                    request = request.header("Cookie", cookie);
                 }
                 let response = request.send().await?;
                 anyhow::ensure!(response.status().is_success(), "{url}: {}", response.status());
@@ -245,6 +250,65 @@ async fn bare_handler(pool: PgPool) -> anyhow::Result<String> {
     Ok(base)
 }
 
+/// A new customer with one product in the basket: their session cookie.
+async fn customer_session(base: &str) -> anyhow::Result<String> {
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let username = format!("bench-{}", std::process::id());
+    let email = format!("{username}@example.com");
+    let password = "bench password 2026";
+    let signed_up = client
+        .post(format!("{base}/api/auth/register"))
+        .header("Origin", base)
+        .form(&[
+            ("username", username.as_str()),
+            ("email", email.as_str()),
+            ("password", password),
+            ("password_confirmation", password),
+            ("first_name", "Bench"),
+            ("last_name", "Mark"),
+        ])
+        .send()
+        .await?;
+    anyhow::ensure!(signed_up.status().is_success(), "sign-up: {}", signed_up.status());
+    let cookie = signed_up
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("wm_session="))
+        .and_then(|value| value.split(';').next())
+        .map(str::to_owned)
+        .context("no session cookie after sign-up")?;
+    let home = client.get(format!("{base}/")).send().await?.text().await?;
+    let slug = home
+        .split("href=\"/p/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .context("no product on the home page")?;
+    let product = client
+        .post(format!("{base}/api/products/get"))
+        .header("Origin", base)
+        .form(&[("slug", slug)])
+        .send()
+        .await?
+        .json::<serde_json::Value>()
+        .await?;
+    let id = product["id"].as_i64().context("product id")?.to_string();
+    let added = client
+        .post(format!("{base}/api/basket/add"))
+        .header("Origin", base)
+        .form(&[("product_id", id.as_str()), ("quantity", "1")])
+        .send()
+        .await?;
+    anyhow::ensure!(added.status().is_success(), "add: {}", added.status());
+    let page = client.get(format!("{base}/")).send().await?.text().await?;
+    anyhow::ensure!(
+        page.contains("Bonjour, Bench"),
+        "the customer's corner is missing"
+    );
+    Ok(cookie)
+}
+
 async fn serve(config: &WebConfig, pool: &PgPool) -> anyhow::Result<String> {
     let app = Application::build(config, pool.clone()).await?;
     let base = format!("http://{}", app.local_addr());
@@ -290,24 +354,39 @@ async fn main() -> anyhow::Result<()> {
         "/search?q=casque+sony",
         "/p/playstation-5-slim",
     ] {
-        let (rate, latencies) = throughput(&base, path, CONCURRENCY, None).await?;
+        let (rate, latencies) = throughput(&base, path, CONCURRENCY, None, None).await?;
         println!("GET {path:<26} {rate:>8.0} req/s with {CONCURRENCY} clients, rendered (no page cache)");
         report("  latency", latencies);
     }
 
-    // The home page for a crowd of visitors without a session, beside the
-    // bare handler, in the same run: 64 connections, with and without brotli.
+    // The home page for a crowd, beside the bare handler, in the same run:
+    // 64 connections, with and without brotli; visitors without a session,
+    // then a logged-in customer with a basket (the cached page with their
+    // header corner swapped in).
     let cached = serve(&WebConfig::local("127.0.0.1:0".parse()?), &pool).await?;
     let bare = bare_handler(pool.clone()).await?;
-    for (name, base, encoding) in [
-        ("bare axum + sqlx handler", &bare, None),
-        ("shop home, page cache, identity", &cached, None),
-        ("shop home, page cache, brotli", &cached, Some("br")),
-        ("shop home, page cache, gzip", &cached, Some("gzip")),
-        ("shop home, rendered, brotli", &base, Some("br")),
+    let customer = customer_session(&cached).await?;
+    for (name, base, encoding, cookie) in [
+        ("bare axum + sqlx handler", &bare, None, None),
+        ("shop home, page cache, identity", &cached, None, None),
+        ("shop home, page cache, brotli", &cached, Some("br"), None),
+        ("shop home, page cache, gzip", &cached, Some("gzip"), None),
+        (
+            "shop home, cache + customer corner, br",
+            &cached,
+            Some("br"),
+            Some(customer.as_str()),
+        ),
+        ("shop home, rendered, brotli", &base, Some("br"), None),
+        (
+            "shop home, rendered for the customer, br",
+            &base,
+            Some("br"),
+            Some(customer.as_str()),
+        ),
     ] {
-        let (rate, latencies) = throughput(base, "/", CROWD, encoding).await?;
-        println!("GET / {name:<34} {rate:>8.0} req/s with {CROWD} connections");
+        let (rate, latencies) = throughput(base, "/", CROWD, encoding, cookie).await?;
+        println!("GET / {name:<40} {rate:>8.0} req/s with {CROWD} connections");
         report("  latency", latencies);
     }
     Ok(())

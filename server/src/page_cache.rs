@@ -158,33 +158,53 @@ impl PageCache {
 }
 
 /// The middleware: a cached page when there is one, else the page as the
-/// app renders it, kept for the next visitors when it may be.
-pub async fn serve(State(cache): State<Arc<PageCache>>, mut request: Request, next: Next) -> Response {
-    let key = match cache_key(&request) {
-        Some(key) if !has_session(request.headers()) => key,
-        _ => return next.run(request).await,
+/// app renders it, kept for the next visitors when it may be. A visitor
+/// with a session goes on to [`serve_personal`], the page rendered first
+/// as a visitor without one sees it when it is not in memory.
+pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
+    let Some(key) = cache_key(&request) else {
+        return next.run(request).await;
     };
+    if has_session(request.headers()) {
+        if cache.fresh(&key.text).is_none() {
+            metrics::counter!("wm_page_cache_total", "result" => "fill").increment(1);
+            // Kept if it may be; the visitor's own page comes next.
+            let _ = fill(&cache, key, anonymous_copy(&request), next.clone()).await;
+        }
+        return next.run(request).await;
+    }
     let encoding = accepted_encoding(request.headers());
     if let Some(entry) = cache.fresh(&key.text) {
         metrics::counter!("wm_page_cache_total", "result" => "hit").increment(1);
         return entry.response(encoding);
     }
     metrics::counter!("wm_page_cache_total", "result" => "miss").increment(1);
+    match fill(&cache, key, request, next).await {
+        Ok(entry) => entry.response(encoding),
+        Err(response) => response,
+    }
+}
+
+/// Renders the page of `request` (from a visitor without a session) and
+/// keeps it when it may be: the entry, or the response as it came.
+async fn fill(
+    cache: &PageCache,
+    key: PageKey,
+    mut request: Request,
+    next: Next,
+) -> Result<Arc<Entry>, Response> {
     let generation = cache.generation.load(Ordering::SeqCst);
     // The page as rendered; this layer compresses it once for everyone.
     request.headers_mut().remove(header::ACCEPT_ENCODING);
     let response = next.run(request).await;
     if !keepable(&response) {
-        return response;
+        return Err(response);
     }
     let (parts, body) = response.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(body) => body,
-        Err(error) => {
-            tracing::error!(%error, "page cache: could not read the rendered page");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
+    let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|error| {
+        tracing::error!(%error, "page cache: could not read the rendered page");
+        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    })?;
     let PageKey { text, locale, here } = key;
     let made = tokio::task::spawn_blocking(move || {
         let corner = valid_comments(&app::frame::personal_corner_html(locale, None, 0, here));
@@ -194,15 +214,47 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, mut request: Request, ne
         Ok(Ok(entry)) => Arc::new(entry),
         Ok(Err(error)) => {
             tracing::error!(%error, "page cache: compression failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         }
         Err(error) => {
             tracing::error!(%error, "page cache: compression task failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         }
     };
     cache.store(text, generation, entry.clone());
-    entry.response(encoding)
+    Ok(entry)
+}
+
+/// The same GET as a visitor without a session sends it: no session
+/// cookie (the language cookie stays), nothing else personal.
+fn anonymous_copy(request: &Request) -> Request {
+    let mut copy = Request::new(Body::empty());
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    for (name, value) in request.headers() {
+        if name != header::COOKIE && name != header::AUTHORIZATION {
+            copy.headers_mut().append(name, value.clone());
+        }
+    }
+    let language = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(Locale::from_cookie_header);
+    if let Some(locale) = language {
+        let cookie = format!("{}={}", app::i18n::LOCALE_COOKIE, locale.code());
+        if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+            copy.headers_mut().insert(header::COOKIE, cookie);
+        }
+    }
+    if let Some(peer) = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    {
+        copy.extensions_mut().insert(*peer);
+    }
+    copy
 }
 
 /// The middleware for visitors with a session, inside the session layer: a

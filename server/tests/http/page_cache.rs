@@ -276,3 +276,20 @@ async fn a_sold_out_page_with_its_alert_form_is_rendered_for_a_customer(pool: Pg
     assert!(page.contains("(poche)"), "rendered for the customer");
     assert!(page.contains("ada@example.com") && page.contains("Bonjour, Ada"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn customers_alone_fill_the_cache_with_the_page_of_a_visitor_without_one(pool: PgPool) {
+    let app = spawn_caching(&pool, 1).await.remove(0);
+    let ada = app.new_client();
+    app.register(&ada, "ada").await;
+    let path = "/c/livres";
+    // Not in memory yet: the page is rendered as a visitor without a
+    // session sees it and kept, and Ada gets it with her corner.
+    let first = app.page_as(&ada, path).await;
+    assert!(first.contains("Le Petit Prince") && first.contains("Bonjour, Ada"));
+    rename_quietly(&pool, "le-petit-prince", "Le Petit Prince (poche)").await;
+    let again = app.page_as(&ada, path).await;
+    assert!(!again.contains("(poche)") && again.contains("Bonjour, Ada"));
+    let guest = guest_page(&app, path).await;
+    assert!(!guest.contains("(poche)") && guest.contains("Se connecter") && !guest.contains("Ada"));
+}

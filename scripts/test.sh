@@ -75,6 +75,12 @@ e2e() {
   node scripts/download-budget.mjs "http://127.0.0.1:$port" /p/steam-deck-oled || status=1
   kill "$server_pid" && wait "$server_pid" 2>/dev/null
   server_pid=""
+  # Refusals are logged at INFO; an ERROR line is a fault the journeys hit.
+  if grep -q "ERROR" "$workdir/server.log"; then
+    echo "--- the server logged errors during the browser tests ---"
+    grep -A2 "ERROR" "$workdir/server.log" | head -n 40
+    status=1
+  fi
   if [ $status -ne 0 ]; then echo "--- server log ---"; tail -n 50 "$workdir/server.log"; fi
   return $status
 }

@@ -128,9 +128,19 @@ impl AppState {
     }
 
     /// The state the server provided to this request's reactive owner.
+    ///
+    /// Without it, there are two cases. If the request itself is also out of
+    /// reach, the component that asked was dropped while its page rendered
+    /// (leptos polls a few back-office resources once more after dropping
+    /// their component) and nobody reads the result. Otherwise the server
+    /// was set up without its state, a real fault.
     pub fn from_context() -> Result<Self, AppError> {
         use_context::<AppState>().ok_or_else(|| {
-            tracing::error!("AppState missing from the server function context");
+            if use_context::<http::request::Parts>().is_some() {
+                tracing::error!("AppState missing from the server function context");
+            } else {
+                tracing::debug!("a server function ran for a dropped component");
+            }
             AppError::Internal
         })
     }

@@ -222,12 +222,7 @@ async fn pages_carry_a_strict_policy_with_their_own_script_nonce(pool: PgPool) {
     let guest = reqwest::Client::new();
     let home = guest.get(app.url("/")).send().await.expect("home");
     let policy = header(&home, "content-security-policy");
-    let nonce = policy
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .expect("a nonce in the policy")
-        .to_owned();
+    let nonce = crate::common::policy_nonce(&policy);
     assert!(nonce.len() >= 16, "{policy}");
     for directive in [
         "default-src 'self'",

@@ -77,15 +77,11 @@ async fn a_cached_page_follows_a_stock_change_made_on_another_instance(pool: PgP
 
     // A change PostgreSQL does not announce (triggers off for this session)
     // is not seen: the page comes from memory.
-    let mut quiet = pool.acquire().await.expect("connection");
-    sqlx::query("SET session_replication_role = replica")
-        .execute(&mut *quiet)
-        .await
-        .expect("triggers off");
-    sqlx::query("UPDATE products SET stock = 4 WHERE slug = 'steam-deck-oled'")
-        .execute(&mut *quiet)
-        .await
-        .expect("quiet update");
+    quietly(
+        &pool,
+        "UPDATE products SET stock = 4 WHERE slug = 'steam-deck-oled'",
+    )
+    .await;
     assert!(
         guest_page(&first, path).await.contains("Plus que 5 en stock"),
         "served from the cache"
@@ -159,20 +155,32 @@ async fn cached_pages_are_compressed_and_per_language(pool: PgPool) {
     assert!(guest_page(&app, "/").await.contains("Tous nos produits"));
 }
 
-/// The quiet way to change a page: PostgreSQL announces nothing, so only a
-/// page rendered afresh shows it.
-async fn rename_quietly(pool: &PgPool, slug: &str, name: &str) {
+/// Runs `statement` with the triggers off: PostgreSQL announces nothing,
+/// so only a page rendered afresh shows the change.
+async fn quietly(pool: &PgPool, statement: &str) {
     let mut quiet = pool.acquire().await.expect("connection");
     sqlx::query("SET session_replication_role = replica")
         .execute(&mut *quiet)
         .await
         .expect("triggers off");
-    sqlx::query("UPDATE products SET name = $1 WHERE slug = $2")
-        .bind(name)
-        .bind(slug)
+    sqlx::query(statement)
         .execute(&mut *quiet)
         .await
-        .expect("quiet update");
+        .expect("quiet statement");
+    // The connection goes back to the pool: with its triggers on again.
+    sqlx::query("RESET session_replication_role")
+        .execute(&mut *quiet)
+        .await
+        .expect("triggers on");
+}
+
+/// Renames Le Petit Prince without an announcement.
+async fn rename_quietly(pool: &PgPool) {
+    quietly(
+        pool,
+        "UPDATE products SET name = 'Le Petit Prince (poche)' WHERE slug = 'le-petit-prince'",
+    )
+    .await;
 }
 
 /// The header's basket count.
@@ -187,12 +195,7 @@ async fn nonces(response: reqwest::Response) -> (String, Vec<String>, String) {
         .to_str()
         .expect("policy")
         .to_owned();
-    let nonce = policy
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .expect("a nonce in the policy")
-        .to_owned();
+    let nonce = crate::common::policy_nonce(&policy);
     let page = response.text().await.expect("body");
     let scripts = page
         .split("nonce=\"")
@@ -209,7 +212,7 @@ async fn a_visitor_with_a_session_gets_the_cached_page_with_their_own_corner(poo
     let path = "/search?q=prince";
     let guest = guest_page(&app, path).await;
     assert!(guest.contains("Le Petit Prince") && guest.contains("Se connecter"));
-    rename_quietly(&pool, "le-petit-prince", "Le Petit Prince (poche)").await;
+    rename_quietly(&pool).await;
 
     // A customer with two units in the basket: the page is the cached one,
     // with their name and their count in its header, and its scripts under
@@ -269,7 +272,7 @@ async fn a_sold_out_page_with_its_alert_form_is_rendered_for_a_customer(pool: Pg
     .await;
     let path = "/p/le-petit-prince";
     assert!(guest_page(&app, path).await.contains(r#"name="email""#));
-    rename_quietly(&pool, "le-petit-prince", "Le Petit Prince (poche)").await;
+    rename_quietly(&pool).await;
     let ada = app.new_client();
     app.register(&ada, "ada").await;
     let page = app.page_as(&ada, path).await;
@@ -287,7 +290,7 @@ async fn customers_alone_fill_the_cache_with_the_page_of_a_visitor_without_one(p
     // session sees it and kept, and Ada gets it with her corner.
     let first = app.page_as(&ada, path).await;
     assert!(first.contains("Le Petit Prince") && first.contains("Bonjour, Ada"));
-    rename_quietly(&pool, "le-petit-prince", "Le Petit Prince (poche)").await;
+    rename_quietly(&pool).await;
     let again = app.page_as(&ada, path).await;
     assert!(!again.contains("(poche)") && again.contains("Bonjour, Ada"));
     let guest = guest_page(&app, path).await;

@@ -271,3 +271,13 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .and_then(|c| c.split(';').next())
         .map(str::to_owned)
 }
+
+/// The script nonce a Content-Security-Policy allows.
+pub fn policy_nonce(policy: &str) -> String {
+    policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned()
+}

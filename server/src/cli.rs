@@ -63,7 +63,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         })
         .await??;
         for file in &written {
-            tracing::info!(
+            tracing::debug!(
                 file = %file.path.display(),
                 bytes = file.size,
                 brotli = file.brotli,
@@ -71,7 +71,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "precompressed"
             );
         }
-        tracing::info!(files = written.len(), root = %root.display(), "site files precompressed");
+        let (size, brotli) = written.iter().fold((0, 0), |(size, brotli), file| {
+            (size + file.size, brotli + file.brotli)
+        });
+        tracing::info!(files = written.len(), bytes = size, brotli, root = %root.display(), "site files precompressed");
         return Ok(());
     }
     let database = Database::open(&cli.database).await?;

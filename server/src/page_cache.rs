@@ -433,9 +433,14 @@ impl Entry {
         let gzip = gzip.finish()?;
         let corner = std::str::from_utf8(&identity)
             .ok()
-            .filter(|page| !page.contains(PERSONAL_MARK) && page.matches(corner).count() == 1)
-            .and_then(|page| page.find(corner))
-            .map(|start| start..start + corner.len());
+            .filter(|page| !page.contains(PERSONAL_MARK))
+            .and_then(|page| {
+                let mut found = page.match_indices(corner).map(|(start, _)| start);
+                match (found.next(), found.next()) {
+                    (Some(start), None) => Some(start..start + corner.len()),
+                    _ => None,
+                }
+            });
         let nonce = headers
             .get(header::CONTENT_SECURITY_POLICY)
             .and_then(|policy| policy.to_str().ok())

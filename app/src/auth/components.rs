@@ -6,7 +6,7 @@ use super::api::{current_user, Logout};
 use super::model::User;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::url::with_query;
+use crate::ui::url::{is_current, with_query};
 
 /// The logged-in user, loaded once per page the server renders.
 #[derive(Clone, Copy)]
@@ -70,11 +70,6 @@ pub fn AccountMenu(user: Option<User>, here: String) -> impl IntoView {
         }
         .into_any(),
     }
-}
-
-/// Whether `here` (a path and query) is the page `href` names.
-pub fn is_current(here: &str, href: &str) -> bool {
-    here.split(['?', '#']).next() == Some(href)
 }
 
 /// A new password and its confirmation, with the rule under the first

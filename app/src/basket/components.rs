@@ -33,7 +33,7 @@ pub fn BasketLink(count: i32, here: String) -> impl IntoView {
         <a
             href="/basket"
             class="topbar__link basket-link"
-            aria-current=crate::auth::components::is_current(&here, "/basket").then_some("page")
+            aria-current=crate::ui::url::is_current(&here, "/basket").then_some("page")
         >
             {t.basket_link}
             <span class="badge" data-testid="basket-count">

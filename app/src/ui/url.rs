@@ -27,6 +27,11 @@ pub fn with_query(path: &str, params: &[(&str, String)]) -> String {
     }
 }
 
+/// Whether `here` (a path and query) is the page `href` names.
+pub fn is_current(here: &str, href: &str) -> bool {
+    here.split(['?', '#']).next() == Some(href)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

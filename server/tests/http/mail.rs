@@ -31,6 +31,17 @@ async fn status_of(app: &TestApp, id: i64) -> String {
         .expect("status")
 }
 
+/// Adds `quantity` of `product` and pays with checkout `key`: the new
+/// order's id.
+async fn buy(app: &TestApp, client: &reqwest::Client, product: i64, quantity: i32, key: &str) -> i64 {
+    assert_eq!(add(app, client, product, quantity).await.status(), 200);
+    assert_eq!(checkout(app, client, key, CARD_OK).await.status(), 200);
+    sqlx::query_scalar("SELECT max(id) FROM orders")
+        .fetch_one(&app.pool)
+        .await
+        .expect("order")
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn an_order_is_confirmed_by_mail_in_the_customers_language(pool: PgPool) {
     let sink = SmtpSink::start().await;
@@ -44,17 +55,7 @@ async fn an_order_is_confirmed_by_mail_in_the_customers_language(pool: PgPool) {
     );
     app.register(&client, "ada").await;
     let book = product_id(&app, "le-petit-prince").await;
-    assert_eq!(add(&app, &client, book, 2).await.status(), 200);
-    assert_eq!(
-        checkout(&app, &client, "mail-order-key-1", CARD_OK)
-            .await
-            .status(),
-        200
-    );
-    let order: i64 = sqlx::query_scalar("SELECT id FROM orders")
-        .fetch_one(&app.pool)
-        .await
-        .expect("order");
+    let order = buy(&app, &client, book, 2, "mail-order-key-1").await;
 
     sink.wait_for("the confirmation", |sink| sink.to("ada@example.com").len() >= 2)
         .await;
@@ -153,17 +154,7 @@ async fn an_order_is_confirmed_by_mail_in_the_customers_language(pool: PgPool) {
     .await;
 
     // A second order, cancelled: the customer hears of the cancellation, then of the refund.
-    assert_eq!(add(&app, &client, book, 1).await.status(), 200);
-    assert_eq!(
-        checkout(&app, &client, "mail-order-key-2", CARD_OK)
-            .await
-            .status(),
-        200
-    );
-    let second: i64 = sqlx::query_scalar("SELECT max(id) FROM orders")
-        .fetch_one(&app.pool)
-        .await
-        .expect("order");
+    let second = buy(&app, &client, book, 1, "mail-order-key-2").await;
     let second_id = second.to_string();
     let cancelled = app
         .call_as(

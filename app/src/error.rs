@@ -31,6 +31,9 @@ pub enum AppError {
     },
     Conflict(Conflict),
     TooManyRequests,
+    /// The hourly limit of mail that this client, or this recipient
+    /// address, can be sent on a visitor's request.
+    TooManyMails,
     Internal,
     /// The request never reached the function (network, encoding). The
     /// text is for the logs; the shopper reads a fixed sentence.
@@ -196,7 +199,7 @@ impl AppError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Validation { .. } => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests | Self::TooManyMails => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Transport(_) => StatusCode::BAD_REQUEST,
         }

@@ -44,7 +44,7 @@ use crate::basket::pages::BasketPage;
 use crate::frame::Layout;
 use crate::i18n::{provide_i18n, Locale};
 use crate::payment::pages::{CheckoutPage, OrderPage};
-use crate::products::alerts::UnsubscribePage;
+use crate::products::alerts::{ConfirmAlertPage, UnsubscribePage};
 use crate::products::pages::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::ui::not_found::NotFound;
 use crate::users::pages::AccountPage;
@@ -124,6 +124,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/email/verify") view=VerifyEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/alerts/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async />
+                    <Route path=path!("/alerts/confirm") view=ConfirmAlertPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/mail") view=AdminMailPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/mail/:id") view=AdminMailDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />

@@ -85,6 +85,37 @@ pub struct AuthSettings {
     pub trust_forwarded_for: bool,
     /// Sign-ups allowed per client address in an hour.
     pub max_sign_ups: i64,
+    /// New guest baskets allowed per client address in an hour.
+    pub max_guest_baskets: i64,
+    /// A guest's session ends after this long without a change.
+    pub guest_session_life: chrono::Duration,
+    /// A logged-in session ends after this long without a request.
+    pub session_idle_life: chrono::Duration,
+    /// What a visitor can make the shop mail (see `MailLimits`).
+    pub mail_limits: MailLimits,
+}
+
+/// Mail a visitor's request makes the shop write to an address (alert
+/// confirmations, reset and verification links, sign-up mails, changes of
+/// address), counted in PostgreSQL over the last hour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MailLimits {
+    /// Such mails per client address (an IPv6 client's /64).
+    pub per_client: i64,
+    /// Such mails per recipient address.
+    pub per_recipient: i64,
+    /// Changes of an account's e-mail address.
+    pub email_changes: i64,
+}
+
+impl Default for MailLimits {
+    fn default() -> Self {
+        Self {
+            per_client: 20,
+            per_recipient: 5,
+            email_changes: 3,
+        }
+    }
 }
 
 impl Default for AuthSettings {
@@ -97,6 +128,10 @@ impl Default for AuthSettings {
             session_max_age: chrono::Duration::days(30),
             trust_forwarded_for: false,
             max_sign_ups: 20,
+            max_guest_baskets: 30,
+            guest_session_life: chrono::Duration::hours(48),
+            session_idle_life: chrono::Duration::days(7),
+            mail_limits: MailLimits::default(),
         }
     }
 }

@@ -43,6 +43,12 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByText("saisissez une adresse e-mail valide")).toBeVisible();
       await edit.getByLabel("Prénom").fill("Augusta");
       await edit.getByLabel("E-mail").fill(`${username}@example.org`);
+      await edit.getByLabel("Mot de passe actuel").fill("not my password");
+      await edit.getByRole("button", { name: "Enregistrer" }).click();
+      await expect(edit.getByText("le mot de passe actuel est incorrect")).toBeVisible();
+      await edit.getByLabel("Prénom").fill("Augusta");
+      await edit.getByLabel("E-mail").fill(`${username}@example.org`);
+      await edit.getByLabel("Mot de passe actuel").fill(PASSWORD);
       await edit.getByRole("button", { name: "Enregistrer" }).click();
       await expect(page.getByTestId("account-link")).toHaveText("Bonjour, Augusta");
       await page.goto("/account");

@@ -399,9 +399,12 @@ async fn main() -> anyhow::Result<()> {
     let server_pool = server::database::pool_options(SERVER_POOL_SIZE)
         .connect(&url)
         .await?;
-    // The shoppers all sign up from 127.0.0.1.
+    // The shoppers all sign up (and fill guest baskets) from 127.0.0.1.
     let config = WebConfig {
         sign_ups_per_hour: 1_000_000,
+        guest_baskets_per_hour: 1_000_000,
+        // The buyers' connections wait while the others sign up.
+        header_timeout_seconds: 300,
         ..WebConfig::local("127.0.0.1:0".parse()?)
     };
     let app = Application::build(&config, server_pool).await?;

@@ -44,6 +44,24 @@ pub struct WebConfig {
     /// A login ends after this many days, however active.
     #[arg(long, env = "WONDERMARKET_SESSION_MAX_DAYS", default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
     pub session_max_days: i64,
+    /// A guest's session (and basket) ends after this many hours without a
+    /// change; a login's follows WONDERMARKET_SESSION_IDLE_DAYS.
+    #[arg(long, env = "WONDERMARKET_GUEST_SESSION_HOURS", default_value_t = 48, value_parser = clap::value_parser!(i64).range(1..=8_760))]
+    pub guest_session_hours: i64,
+    /// New guest baskets (each a session row) allowed per client address in an hour.
+    #[arg(long, env = "WONDERMARKET_GUEST_BASKETS_PER_HOUR", default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    pub guest_baskets_per_hour: i64,
+    /// Seconds a client has to send a request's headers before the
+    /// connection is closed (slow clients hold no connection for ever); a
+    /// kept-alive connection idle that long is closed too.
+    #[arg(long, env = "WONDERMARKET_HEADER_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_timeout_seconds: u64,
+    /// Seconds a client has to send a request's body (408 after).
+    #[arg(long, env = "WONDERMARKET_BODY_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub body_timeout_seconds: u64,
+    /// Open connections served at once; beyond it, new ones wait to be accepted.
+    #[arg(long, env = "WONDERMARKET_MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: u64,
     /// Read the client address from X-Forwarded-For (only behind a proxy you run).
     #[arg(long, env = "WONDERMARKET_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
@@ -102,6 +120,16 @@ pub struct MailConfig {
     /// after each further one, up to an hour.
     #[arg(long, env = "WONDERMARKET_MAIL_RETRY_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
     pub mail_retry_ms: u64,
+    /// Mails a visitor can make the shop write (alert confirmations, reset
+    /// and verification links, sign-up mails), per client address in an hour.
+    #[arg(long, env = "WONDERMARKET_MAILS_PER_CLIENT_PER_HOUR", default_value_t = 20, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    pub mails_per_client_per_hour: i64,
+    /// The same mails per recipient address in an hour.
+    #[arg(long, env = "WONDERMARKET_MAILS_PER_RECIPIENT_PER_HOUR", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    pub mails_per_recipient_per_hour: i64,
+    /// Changes of an account's e-mail address in an hour.
+    #[arg(long, env = "WONDERMARKET_EMAIL_CHANGES_PER_HOUR", default_value_t = 3, value_parser = clap::value_parser!(i64).range(1..=1_000))]
+    pub email_changes_per_hour: i64,
 }
 
 impl Default for MailConfig {
@@ -112,6 +140,9 @@ impl Default for MailConfig {
             mail_poll_ms: 1000,
             mail_max_attempts: 5,
             mail_retry_ms: 30_000,
+            mails_per_client_per_hour: 20,
+            mails_per_recipient_per_hour: 5,
+            email_changes_per_hour: 3,
         }
     }
 }
@@ -173,6 +204,11 @@ impl WebConfig {
             sign_ups_per_hour: 20,
             session_idle_days: 7,
             session_max_days: 30,
+            guest_session_hours: 48,
+            guest_baskets_per_hour: 30,
+            header_timeout_seconds: 30,
+            body_timeout_seconds: 30,
+            max_connections: 10_000,
             trust_forwarded_for: false,
             secure_cookies: false,
             payment_window_seconds: 600,
@@ -200,6 +236,14 @@ impl WebConfig {
             session_max_age: chrono::Duration::days(self.session_max_days),
             trust_forwarded_for: self.trust_forwarded_for,
             max_sign_ups: self.sign_ups_per_hour,
+            max_guest_baskets: self.guest_baskets_per_hour,
+            guest_session_life: chrono::Duration::hours(self.guest_session_hours),
+            session_idle_life: chrono::Duration::days(self.session_idle_days),
+            mail_limits: app::state::MailLimits {
+                per_client: self.mail.mails_per_client_per_hour,
+                per_recipient: self.mail.mails_per_recipient_per_hour,
+                email_changes: self.mail.email_changes_per_hour,
+            },
         }
     }
 

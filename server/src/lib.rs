@@ -12,3 +12,4 @@ pub mod seed;
 pub mod startup;
 pub mod static_files;
 pub mod telemetry;
+pub mod visitor;

@@ -23,6 +23,14 @@ pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 /// instead of a connection closed under its feet.
 const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 
+/// The body limit of an image upload to `path`; none: not an upload.
+pub fn body_limit(path: &str) -> Option<u64> {
+    let id = path.strip_prefix("/admin/products/")?.strip_suffix("/image")?;
+    id.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then_some(MAX_UPLOAD_BYTES as u64)
+}
+
 pub fn routes() -> Router<ServerState> {
     Router::new().route("/media/{id}", get(serve_image)).route(
         "/admin/products/{id}/image",

@@ -38,7 +38,7 @@ use sqlx::PgPool;
 use tower_sessions::Session;
 
 use crate::routes::{valid_comments, CspNonce, Tidied};
-use crate::startup::has_session;
+use crate::visitor::{Rendered, Visitor};
 
 /// The longest a cached page is served by default.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(1);
@@ -162,14 +162,14 @@ impl PageCache {
 /// with a session goes on to [`serve_personal`], the page rendered first
 /// as a visitor without one sees it when it is not in memory.
 pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
-    let Some(key) = cache_key(&request) else {
+    let Some((key, visitor)) = cache_key(&request) else {
         return next.run(request).await;
     };
-    if has_session(request.headers()) {
+    if visitor.has_session {
         if cache.fresh(&key.text).is_none() {
             metrics::counter!("wm_page_cache_total", "result" => "fill").increment(1);
             // Kept if it may be; the visitor's own page comes next.
-            let _ = fill(&cache, key, anonymous_copy(&request), next.clone()).await;
+            let _ = fill(&cache, key, anonymous_copy(&request, visitor), next.clone()).await;
         }
         return next.run(request).await;
     }
@@ -197,7 +197,7 @@ async fn fill(
     // The page as rendered; this layer compresses it once for everyone.
     request.headers_mut().remove(header::ACCEPT_ENCODING);
     let response = next.run(request).await;
-    if !keepable(&response) {
+    if !keepable(&response, key.locale) {
         return Err(response);
     }
     let (parts, body) = response.into_parts();
@@ -225,9 +225,10 @@ async fn fill(
     Ok(entry)
 }
 
-/// The same GET as a visitor without a session sends it: no session
-/// cookie (the language cookie stays), nothing else personal.
-fn anonymous_copy(request: &Request) -> Request {
+/// The same GET as a visitor without a session sends it: no cookie at all
+/// (the language read from them stays, as the request's [`Locale`]),
+/// nothing else personal.
+fn anonymous_copy(request: &Request, visitor: Visitor) -> Request {
     let mut copy = Request::new(Body::empty());
     *copy.uri_mut() = request.uri().clone();
     *copy.version_mut() = request.version();
@@ -236,18 +237,12 @@ fn anonymous_copy(request: &Request) -> Request {
             copy.headers_mut().append(name, value.clone());
         }
     }
-    let language = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(Locale::from_cookie_header);
-    if let Some(locale) = language {
-        let cookie = format!("{}={}", app::i18n::LOCALE_COOKIE, locale.code());
-        if let Ok(cookie) = HeaderValue::from_str(&cookie) {
-            copy.headers_mut().insert(header::COOKIE, cookie);
-        }
-    }
+    let anonymous = Visitor {
+        has_session: false,
+        ..visitor
+    };
+    copy.extensions_mut().insert(anonymous);
+    copy.extensions_mut().insert(anonymous.locale);
     if let Some(peer) = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -262,7 +257,7 @@ fn anonymous_copy(request: &Request) -> Request {
 /// page as the app renders it for them.
 pub async fn serve_personal(State(personal): State<Personal>, request: Request, next: Next) -> Response {
     let key = match cache_key(&request) {
-        Some(key) if has_session(request.headers()) => key,
+        Some((key, visitor)) if visitor.has_session => key,
         _ => return next.run(request).await,
     };
     let entry = personal
@@ -333,11 +328,13 @@ async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
 
 /// The key of a request whose page may come from the cache: a GET of a
 /// catalogue page, per language, by a visitor (not a script with an
-/// `Authorization` header).
-fn cache_key(request: &Request) -> Option<PageKey> {
+/// `Authorization` header). The visitor is the one the first layer read
+/// ([`crate::visitor`]): without it, nothing is cached.
+fn cache_key(request: &Request) -> Option<(PageKey, Visitor)> {
     if request.method() != Method::GET {
         return None;
     }
+    let visitor = Visitor::of(request)?;
     let path = request.uri().path();
     if path != "/" && !CATALOGUE.iter().any(|prefix| path.starts_with(prefix)) {
         return None;
@@ -347,23 +344,11 @@ fn cache_key(request: &Request) -> Option<PageKey> {
     if query.contains("__err") || query.contains("__path") {
         return None;
     }
-    let headers = request.headers();
-    if headers.contains_key(header::AUTHORIZATION) {
+    if request.headers().contains_key(header::AUTHORIZATION) {
         return None;
     }
-    let locale = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(Locale::from_cookie_header)
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|value| value.to_str().ok())
-                .and_then(Locale::from_accept_language)
-        })
-        .unwrap_or_default();
-    Some(PageKey {
+    let locale = visitor.locale;
+    let key = PageKey {
         text: format!("{} {path}?{query}", locale.code()),
         locale,
         here: if query.is_empty() {
@@ -371,12 +356,22 @@ fn cache_key(request: &Request) -> Option<PageKey> {
         } else {
             format!("{path}?{query}")
         },
-    })
+    };
+    Some((key, visitor))
 }
 
-/// Only a plain 200 page that started no session and is not personal.
-fn keepable(response: &Response) -> bool {
+/// Only a plain 200 page that started no session and is not personal:
+/// rendered with no session at all (as the session layer saw it, not as
+/// this layer guessed), in the language it is kept under.
+fn keepable(response: &Response, locale: Locale) -> bool {
     let headers = response.headers();
+    let for_nobody = response
+        .extensions()
+        .get::<Rendered>()
+        .is_some_and(|rendered| !rendered.with_session);
+    let in_language = headers
+        .get(header::CONTENT_LANGUAGE)
+        .is_some_and(|language| language.as_bytes() == locale.code().as_bytes());
     let html = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -386,6 +381,8 @@ fn keepable(response: &Response) -> bool {
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.contains("no-store"));
     response.status() == StatusCode::OK
+        && for_nobody
+        && in_language
         && html
         && !no_store
         && !headers.contains_key(header::SET_COOKIE)
@@ -505,16 +502,24 @@ impl Entry {
 mod tests {
     use super::*;
 
+    /// A request as the first layer passes it on.
     fn request(path: &str, headers: &[(&str, &str)]) -> Request {
         let mut builder = Request::builder().uri(path);
         for (name, value) in headers {
             builder = builder.header(*name, *value);
         }
-        builder.body(Body::empty()).unwrap_or_default()
+        let mut request = builder.body(Body::empty()).unwrap_or_default();
+        let visitor = crate::visitor::canonicalize(request.headers_mut());
+        request.extensions_mut().insert(visitor);
+        request
     }
 
     fn key_of(request: &Request) -> Option<String> {
-        cache_key(request).map(|key| key.text)
+        cache_key(request).map(|(key, _)| key.text)
+    }
+
+    fn has_session(request: &Request) -> bool {
+        cache_key(request).is_some_and(|(_, visitor)| visitor.has_session)
     }
 
     #[test]
@@ -530,13 +535,21 @@ mod tests {
         );
         let with_session = request("/p/x", &[("cookie", "a=1; wm_session=abc")]);
         assert_eq!(key_of(&with_session).as_deref(), Some("fr /p/x?"));
-        assert!(has_session(with_session.headers()));
-        assert!(!has_session(
-            request("/p/x", &[("cookie", "not_wm_session=abc")]).headers()
-        ));
+        assert!(has_session(&with_session));
+        assert!(has_session(&request("/p/x", &[("cookie", "wm_session =abc")])));
+        assert!(!has_session(&request(
+            "/p/x",
+            &[("cookie", "not_wm_session=abc")]
+        )));
+        // A request the first layer did not read is not cached.
+        let unread = Request::builder()
+            .uri("/")
+            .body(Body::empty())
+            .unwrap_or_default();
+        assert_eq!(key_of(&unread), None);
         assert_eq!(
             cache_key(&request("/search?q=ps5", &[]))
-                .map(|key| key.here)
+                .map(|(key, _)| key.here)
                 .as_deref(),
             Some("/search?q=ps5")
         );

@@ -42,25 +42,19 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
-/// The name of the session cookie.
-pub const SESSION_COOKIE: &str = "wm_session";
-
-/// Whether the request carries a session cookie: the visitor is a guest
-/// with a basket or a customer, whose pages are theirs alone.
-pub fn has_session(headers: &axum::http::HeaderMap) -> bool {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .filter_map(|cookie| cookie.trim_start().split_once('='))
-        .any(|(name, _)| name == SESSION_COOKIE)
-}
-
 pub struct Application {
     listener: TcpListener,
     router: Router,
     background: tokio::task::JoinHandle<()>,
+    connections: ConnectionLimits,
+}
+
+/// What one client may take of the server: time to send its headers, and
+/// a share of the open connections.
+#[derive(Clone, Copy, Debug)]
+struct ConnectionLimits {
+    header_timeout: Duration,
+    max_connections: usize,
 }
 
 impl Application {
@@ -90,13 +84,17 @@ impl Application {
         }
         let store = PostgresStore::new(pool.clone());
         let sessions = SessionManagerLayer::new(store.clone())
-            .with_name(SESSION_COOKIE)
+            .with_name(crate::visitor::SESSION_COOKIE)
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(config.secure_cookies)
             .with_expiry(Expiry::OnInactivity(
-                tower_sessions::cookie::time::Duration::days(config.session_idle_days),
+                tower_sessions::cookie::time::Duration::hours(config.guest_session_hours),
             ));
+        let session_lives = crate::visitor::SessionLives {
+            login: tower_sessions::cookie::time::Duration::days(config.session_idle_days),
+            guest: tower_sessions::cookie::time::Duration::hours(config.guest_session_hours),
+        };
 
         // The test processor stands for a provider elsewhere: it keeps its
         // records through connections of its own, never the shop's.
@@ -153,7 +151,10 @@ impl Application {
                 ),
             ))
             .layer(axum::middleware::from_fn(routes::server_fn_error_status))
-            .layer(axum::middleware::from_fn(routes::refuse_cross_site_mutations))
+            .layer(axum::middleware::from_fn_with_state(
+                config.secure_cookies,
+                routes::refuse_cross_site_mutations,
+            ))
             // Inside the sessions: a cached page with the visitor's corner.
             .layer(option_layer(page_cache.clone().map(|cache| {
                 let personal = crate::page_cache::Personal {
@@ -162,6 +163,10 @@ impl Application {
                 };
                 axum::middleware::from_fn_with_state(personal, crate::page_cache::serve_personal)
             })))
+            .layer(axum::middleware::from_fn_with_state(
+                session_lives,
+                crate::visitor::mark_rendering,
+            ))
             .layer(sessions)
             .layer(axum::middleware::from_fn_with_state(
                 config.secure_cookies,
@@ -172,6 +177,13 @@ impl Application {
             .layer(option_layer(page_cache.map(|cache| {
                 axum::middleware::from_fn_with_state(cache, crate::page_cache::serve)
             })))
+            // Before anything decides from them: the cookies and the
+            // language, read once.
+            .layer(axum::middleware::from_fn(crate::visitor::read_visitor))
+            .layer(axum::middleware::from_fn(routes::refuse_large_bodies))
+            .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+                Duration::from_secs(config.body_timeout_seconds),
+            ))
             .layer(axum::middleware::from_fn(crate::metrics::track))
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(
@@ -187,6 +199,10 @@ impl Application {
             listener,
             router,
             background,
+            connections: ConnectionLimits {
+                header_timeout: Duration::from_secs(config.header_timeout_seconds),
+                max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+            },
         })
     }
 
@@ -197,14 +213,74 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish.
+    ///
+    /// axum::serve sets no time limit on reading a request's headers (hyper
+    /// needs a timer for one) and accepts every connection: a client
+    /// sending a byte a second on thousands of connections held them all.
+    /// So the loop is written here: HTTP/1 headers must arrive within the
+    /// configured time, and at most so many connections are served at once
+    /// (the next ones wait in the listen queue).
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        // The peer address feeds login throttling per client.
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
-        self.background.abort();
-        served.context("the web server stopped with an error")
+        use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+        use hyper_util::server::conn::auto;
+        use tower::ServiceExt;
+
+        let Self {
+            listener,
+            router,
+            background,
+            connections,
+        } = self;
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(connections.header_timeout);
+        builder.http2().timer(TokioTimer::new());
+        let permits = Arc::new(tokio::sync::Semaphore::new(connections.max_connections));
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        tokio::pin!(shutdown);
+        loop {
+            let permit = tokio::select! {
+                permit = permits.clone().acquire_owned() => permit.context("the connection bound closed")?,
+                () = &mut shutdown => break,
+            };
+            let (stream, peer) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        // Out of file descriptors, say: wait, as axum::serve does.
+                        tracing::warn!(%error, "could not accept a connection");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            // The peer address feeds throttling per client.
+            let service =
+                router
+                    .clone()
+                    .map_request(move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                        request.map(axum::body::Body::new)
+                    });
+            let service = hyper_util::service::TowerToHyperService::new(service);
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            let connection = graceful.watch(connection.into_owned());
+            tokio::spawn(async move {
+                // A client that goes away, or is too slow, ends here.
+                if let Err(error) = connection.await {
+                    tracing::debug!(%error, %peer, "connection ended");
+                }
+                drop(permit);
+            });
+        }
+        drop(listener);
+        tracing::info!("waiting for the requests in flight");
+        graceful.shutdown().await;
+        background.abort();
+        Ok(())
     }
 }
 
@@ -219,7 +295,7 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
 }
 
-/// Hourly: expired sessions, guest baskets abandoned for 30 days, and
+/// Hourly: expired sessions, guest baskets older than a guest's session, and
 /// sign-up counts older than their hour.
 /// Every five minutes: refunds the payment provider has not confirmed.
 /// Every five seconds (and at start, after a crash): orders still awaiting
@@ -241,7 +317,9 @@ async fn background_tasks(
         let mut hourly = tokio::time::interval(Duration::from_secs(3600));
         loop {
             hourly.tick().await;
-            match app::basket::db::delete_abandoned_guest_lines(&state.pool).await {
+            match app::basket::db::delete_abandoned_guest_lines(&state.pool, state.auth.guest_session_life)
+                .await
+            {
                 Ok(0) => {}
                 Ok(lines) => tracing::info!(lines, "abandoned guest basket lines deleted"),
                 Err(error) => tracing::error!(%error, "guest basket cleanup failed"),

@@ -9,9 +9,10 @@ use crate::error::AppError;
 mod server {
     pub use super::super::{
         db as auth_db, guard,
-        model::{safe_return_path, Role},
-        service::{self, Registration},
+        model::safe_return_path,
+        service::{self, Registration, SignUp},
     };
+    pub use crate::ui::notice::{self, Notice};
     pub use crate::{auth::audience, basket::service as basket_service};
 
     /// Where a fresh login goes: back where the shopper was, else to the
@@ -25,7 +26,8 @@ mod server {
 }
 
 /// Creates a customer account and logs it in, then goes back to where the
-/// shopper was.
+/// shopper was. An address that has an account gets the same answer, with
+/// nobody logged in, and its owner a mail (see `service::sign_up`).
 #[server(endpoint = "auth/register")]
 pub async fn register(
     username: String,
@@ -35,7 +37,7 @@ pub async fn register(
     first_name: String,
     last_name: String,
     return_to: Option<String>,
-) -> Result<User, AppError> {
+) -> Result<(), AppError> {
     use server::*;
     audience::public(|state| async move {
         let session = guard::session().await?;
@@ -53,11 +55,16 @@ pub async fn register(
             first_name,
             last_name,
         };
-        let user = service::register(&state.pool, form, Role::Customer).await?;
-        service::start_session(&session, &state.pool, user.id).await?;
-        let merged = basket_service::merge_guest_basket(&state, &session, user.id).await?;
+        let merged = match service::sign_up(&state, form, &client_ip).await? {
+            SignUp::Created(user) => {
+                service::start_session(&session, &state.pool, user.id).await?;
+                basket_service::merge_guest_basket(&state, &session, user.id).await?
+            }
+            SignUp::AddressTaken => false,
+        };
+        notice::leave(Notice::SignUpMailed).await?;
         leptos_axum::redirect(&destination(return_to.as_deref(), merged));
-        Ok(user)
+        Ok(())
     })
     .await
 }

@@ -59,9 +59,29 @@ pub struct NewUser<'a> {
 /// Inserts an account; a duplicate username or e-mail is a unique
 /// violation on `users_username_key` / `users_email_key`.
 pub async fn insert_user(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Result<User, sqlx::Error> {
+    insert_user_with(db, user, "")
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Inserts an account unless its address has one already (`None` then);
+/// a duplicate username is still a unique violation.
+pub async fn insert_user_unless_email_taken(
+    db: impl PgExecutor<'_>,
+    user: &NewUser<'_>,
+) -> Result<Option<User>, sqlx::Error> {
+    insert_user_with(db, user, "ON CONFLICT (lower(email)) DO NOTHING").await
+}
+
+/// The insert of both, with what it does on a conflict.
+async fn insert_user_with(
+    db: impl PgExecutor<'_>,
+    user: &NewUser<'_>,
+    on_conflict: &'static str,
+) -> Result<Option<User>, sqlx::Error> {
     let row = sqlx::query_as::<_, UserRow>(&format!(
         "INSERT INTO users (username, email, password_hash, first_name, last_name, role)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING {USER_COLUMNS}"
+         VALUES ($1, $2, $3, $4, $5, $6) {on_conflict} RETURNING {USER_COLUMNS}"
     ))
     .bind(user.username)
     .bind(user.email)
@@ -69,9 +89,17 @@ pub async fn insert_user(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Result<
     .bind(user.first_name)
     .bind(user.last_name)
     .bind(user.role.as_str())
-    .fetch_one(db)
+    .fetch_optional(db)
     .await?;
-    Ok(row.into())
+    Ok(row.map(User::from))
+}
+
+/// Whether an account has this username, whatever the case.
+pub async fn username_taken(db: impl PgExecutor<'_>, username: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))")
+        .bind(username)
+        .fetch_one(db)
+        .await
 }
 
 pub async fn find_user(db: impl PgExecutor<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {

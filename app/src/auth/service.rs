@@ -16,6 +16,8 @@ use super::db::{self, NewUser};
 use super::model::{Email, NewPassword, PersonName, Role, User, Username};
 use crate::error::{internal, AppError, Rule};
 use crate::i18n::Locale;
+use crate::mail::limits::{self, MailRequest};
+use crate::mail::{model::MailKind, outbox};
 use crate::state::{AppState, AuthSettings};
 
 /// A hash of a random password with the current parameters: verifying
@@ -146,39 +148,135 @@ pub struct Registration {
     pub last_name: String,
 }
 
-/// Creates a customer (or, for the admin tools, an admin) account.
+/// A sign-up form, checked, with its password hashed.
+struct NewAccount {
+    username: Username,
+    email: Email,
+    first_name: PersonName,
+    last_name: PersonName,
+    password_hash: String,
+}
+
+impl NewAccount {
+    /// Validates `form` and hashes its password (in a sign-up slot).
+    async fn from_form(form: Registration) -> Result<Self, AppError> {
+        let username = Username::parse(&form.username)?;
+        let email = Email::parse(&form.email)?;
+        let first_name = PersonName::parse("first_name", &form.first_name)?;
+        let last_name = PersonName::parse("last_name", &form.last_name)?;
+        let password = NewPassword::parse(
+            "password",
+            &form.password,
+            &form.password_confirmation,
+            username.as_str(),
+            email.as_str(),
+        )?;
+        let password = password.expose().to_owned();
+        let password_hash = with_sign_up_permit(move || hash_with_new_salt(&password)).await??;
+        Ok(Self {
+            username,
+            email,
+            first_name,
+            last_name,
+            password_hash,
+        })
+    }
+
+    fn row(&self, role: Role) -> NewUser<'_> {
+        NewUser {
+            username: self.username.as_str(),
+            email: self.email.as_str(),
+            password_hash: &self.password_hash,
+            first_name: self.first_name.as_str(),
+            last_name: self.last_name.as_str(),
+            role,
+        }
+    }
+}
+
+/// Creates an account with a role (the back office, the command line);
+/// a taken username or address is a field error.
 #[tracing::instrument(skip_all, fields(username = %form.username))]
 pub async fn register(pool: &PgPool, form: Registration, role: Role) -> Result<User, AppError> {
-    let username = Username::parse(&form.username)?;
-    let email = Email::parse(&form.email)?;
-    let first_name = PersonName::parse("first_name", &form.first_name)?;
-    let last_name = PersonName::parse("last_name", &form.last_name)?;
-    let password = NewPassword::parse(
-        "password",
-        &form.password,
-        &form.password_confirmation,
-        username.as_str(),
-        email.as_str(),
-    )?;
-    let password = password.expose().to_owned();
-    let password_hash = with_sign_up_permit(move || hash_with_new_salt(&password)).await??;
-    let new_user = NewUser {
-        username: username.as_str(),
-        email: email.as_str(),
-        password_hash: &password_hash,
-        first_name: first_name.as_str(),
-        last_name: last_name.as_str(),
-        role,
-    };
+    let account = NewAccount::from_form(form).await?;
     // The account and its verification mail commit together.
     let mut tx = pool.begin().await?;
-    let user = db::insert_user(&mut *tx, &new_user)
+    let user = db::insert_user(&mut *tx, &account.row(role))
         .await
         .map_err(duplicate_as_field_error)?;
     super::recovery::service::send_verification(&mut tx, user.id, &user.email, Locale::from_request())
         .await?;
     tx.commit().await?;
     Ok(user)
+}
+
+/// What a visitor's sign-up did; the visitor is told the same either way.
+#[derive(Debug)]
+pub enum SignUp {
+    /// A new account, whose address gets a verification link.
+    Created(User),
+    /// The address has an account already: nothing was created, and the
+    /// address's owner gets a note instead of the visitor learning it.
+    AddressTaken,
+}
+
+/// A visitor signs up. Whether the address already has an account does
+/// not change the answer, the work (hashing, counting, one mail written)
+/// or the status; the owner of a taken address is mailed instead. Mail to
+/// the address is counted in the mail limits; past them the sign-up still
+/// works, without its mail (a link can be asked again from the account).
+///
+/// What this does not hide: a new address's visitor ends up logged in and
+/// their username taken, a taken one's not, which the visitor sees on the
+/// next page. Hiding that too needs the account to wait for the mailed
+/// link (sign-up in two steps).
+#[tracing::instrument(skip_all, fields(username = %form.username))]
+pub async fn sign_up(state: &AppState, form: Registration, client_ip: &str) -> Result<SignUp, AppError> {
+    let account = NewAccount::from_form(form).await?;
+    let language = Locale::from_request();
+    // A taken username is said: usernames are public (reviews, the back
+    // office) and the visitor needs to pick another. It is checked first,
+    // so its answer never depends on whether the address is taken.
+    if db::username_taken(&state.pool, account.username.as_str()).await? {
+        return Err(AppError::validation("username", Rule::AlreadyUsed));
+    }
+    let mut tx = state.pool.begin().await?;
+    let mailable = limits::admit(
+        &mut tx,
+        MailRequest::SignUp,
+        client_ip,
+        account.email.as_str(),
+        &state.auth.mail_limits,
+    )
+    .await?;
+    let created = db::insert_user_unless_email_taken(&mut *tx, &account.row(Role::Customer))
+        .await
+        .map_err(duplicate_as_field_error)?;
+    let outcome = match created {
+        Some(user) => {
+            if mailable {
+                super::recovery::service::send_verification(&mut tx, user.id, &user.email, language).await?;
+            }
+            SignUp::Created(user)
+        }
+        None => {
+            if mailable {
+                let note = serde_json::json!({});
+                outbox::enqueue(
+                    &mut *tx,
+                    MailKind::SignUpAttempt,
+                    account.email.as_str(),
+                    language,
+                    note,
+                )
+                .await?;
+            }
+            tracing::info!("sign-up with an address that has an account: its owner is told");
+            SignUp::AddressTaken
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
 }
 
 /// A unique violation on the username or e-mail becomes a field error that
@@ -326,6 +424,12 @@ pub async fn renew_session_epoch(session: &Session, epoch: i32) -> Result<(), Ap
 /// Ends the session: its record is deleted from the store.
 pub async fn end_session(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
+}
+
+/// Whether this session holds a login, valid or not (for how long the
+/// session lives; [`session_user`] says who is logged in).
+pub async fn holds_login(session: &Session) -> bool {
+    matches!(session.get::<SessionLogin>(SESSION_KEY).await, Ok(Some(_)))
 }
 
 /// The logged-in user of this session, if the login is still valid: the

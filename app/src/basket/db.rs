@@ -307,10 +307,49 @@ pub async fn take_guest_lines(
     Ok(lines)
 }
 
-/// Forgets guest baskets untouched for 30 days; how many lines went.
-pub async fn delete_abandoned_guest_lines(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM guest_basket_lines WHERE added_at < now() - interval '30 days'")
-        .execute(db)
+/// Opens a guest basket for `client_ip` unless the address opened `max` in
+/// the last hour: `false` then. Counted under a lock per address, so that
+/// concurrent requests never open more.
+pub async fn open_guest_basket(
+    pool: &sqlx::PgPool,
+    guest_id: i64,
+    client_ip: &str,
+    max: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('guest-basket:' || $1, 0))")
+        .bind(client_ip)
+        .execute(&mut *tx)
+        .await?;
+    let opened = sqlx::query(
+        "INSERT INTO guest_baskets (guest_id, client_ip)
+         SELECT $1, $2
+         WHERE (SELECT count(*) FROM guest_baskets
+                WHERE client_ip = $2 AND opened_at > now() - interval '1 hour') < $3",
+    )
+    .bind(guest_id)
+    .bind(client_ip)
+    .bind(max)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    tx.commit().await?;
+    Ok(opened)
+}
+
+/// Guest basket lines older than a guest's session (whose key to them is
+/// gone), and the counts of guest baskets older than their hour.
+pub async fn delete_abandoned_guest_lines(
+    pool: &sqlx::PgPool,
+    guest_life: chrono::Duration,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM guest_baskets WHERE opened_at <= now() - interval '1 hour'")
+        .execute(pool)
+        .await?;
+    sqlx::query("DELETE FROM guest_basket_lines WHERE added_at < now() - make_interval(secs => $1)")
+        .bind(guest_life.num_seconds() as f64)
+        .execute(pool)
         .await
         .map(|result| result.rows_affected())
 }

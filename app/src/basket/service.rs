@@ -30,14 +30,24 @@ impl BasketOwner {
         })
     }
 
-    /// The basket's key, giving a guest a basket on their first add.
-    async fn key_or_new(&self) -> Result<BasketKey, AppError> {
+    /// The basket's key, giving a guest a basket on their first add, within
+    /// the number of new guest baskets a client address may open in an hour
+    /// (a script without cookies would open a session and a basket on every
+    /// request).
+    async fn key_or_new(&self, state: &AppState) -> Result<BasketKey, AppError> {
         match self {
             Self::Account(user_id) => Ok(BasketKey::Account(*user_id)),
             Self::Guest(session) => match guest_id(session).await? {
                 Some(id) => Ok(BasketKey::Guest(id)),
                 None => {
                     let id = new_guest_id();
+                    let client_ip = guard::client_ip(state).await;
+                    if !db::open_guest_basket(&state.pool, id, &client_ip, state.auth.max_guest_baskets)
+                        .await?
+                    {
+                        tracing::info!(%client_ip, "new guest baskets throttled");
+                        return Err(AppError::TooManyRequests);
+                    }
                     session
                         .insert(GUEST_BASKET_KEY, id)
                         .await
@@ -95,7 +105,7 @@ pub async fn add(
                 in_basket: 0,
             })
         }
-        None => owner.key_or_new().await?,
+        None => owner.key_or_new(state).await?,
     };
     let mut tx = state.pool.begin().await?;
     let limit = limit_under_lock(&mut tx, &product, product_id, key).await?;

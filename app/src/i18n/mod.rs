@@ -81,27 +81,16 @@ impl Locale {
         best.map(|(locale, _)| locale)
     }
 
-    /// The locale chosen by a cookie header's `wm_lang` value.
-    pub fn from_cookie_header(header: &str) -> Option<Self> {
-        header
-            .split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == LOCALE_COOKIE)
-            .and_then(|(_, value)| Locale::parse(value))
-    }
-
     /// The locale of the request being rendered (server) or of the page
     /// being hydrated (browser).
     pub fn from_request() -> Self {
         #[cfg(feature = "ssr")]
         {
-            let Some(parts) = use_context::<http::request::Parts>() else {
-                return Locale::default();
-            };
-            let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
-            header(http::header::COOKIE)
-                .and_then(Locale::from_cookie_header)
-                .or_else(|| header(http::header::ACCEPT_LANGUAGE).and_then(Locale::from_accept_language))
+            // The server's first layer reads the language once (the cookie,
+            // else Accept-Language) for every layer (`server::visitor`): the
+            // page is rendered in that reading, and cached under it.
+            use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<Locale>().copied())
                 .unwrap_or_default()
         }
         #[cfg(not(feature = "ssr"))]
@@ -137,7 +126,17 @@ impl I18n {
 }
 
 pub fn provide_i18n() -> I18n {
-    provide_locale(Locale::from_request())
+    let locale = Locale::from_request();
+    // Says which language the page was rendered in: the page cache keeps
+    // a page only under the language it was really rendered in.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::CONTENT_LANGUAGE,
+            http::HeaderValue::from_static(locale.code()),
+        );
+    }
+    provide_locale(locale)
 }
 
 /// Renders what follows in `locale`: a page, or a piece of one rendered
@@ -174,15 +173,5 @@ mod tests {
         );
         assert_eq!(Locale::from_accept_language("de,es"), None);
         assert_eq!(Locale::from_accept_language("en;q=0"), None);
-    }
-
-    #[test]
-    fn cookie_overrides_are_read_by_name() {
-        assert_eq!(
-            Locale::from_cookie_header("a=1; wm_lang=en; b=2"),
-            Some(Locale::En)
-        );
-        assert_eq!(Locale::from_cookie_header("other_wm_lang=en"), None);
-        assert_eq!(Locale::from_cookie_header("wm_lang=xx"), None);
     }
 }

@@ -5,6 +5,8 @@
 //! failed mail to resend, and, without an SMTP server, the local mailbox.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod limits;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod outbox;

@@ -12,10 +12,17 @@ pub enum MailKind {
     OrderCancelled,
     OrderRefunded,
     BackInStock,
+    /// A guest's back-in-stock alert waits for this link.
+    AlertConfirmation,
+    /// Someone signed up with an address that has an account: its owner
+    /// hears of it, instead of the visitor learning it.
+    SignUpAttempt,
+    /// The account's address changed: a note to the old one.
+    EmailChanged,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 7] = [
+    pub const ALL: [MailKind; 10] = [
         MailKind::PasswordReset,
         MailKind::EmailVerification,
         MailKind::OrderPaid,
@@ -23,6 +30,9 @@ impl MailKind {
         MailKind::OrderCancelled,
         MailKind::OrderRefunded,
         MailKind::BackInStock,
+        MailKind::AlertConfirmation,
+        MailKind::SignUpAttempt,
+        MailKind::EmailChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +44,9 @@ impl MailKind {
             MailKind::OrderCancelled => "order_cancelled",
             MailKind::OrderRefunded => "order_refunded",
             MailKind::BackInStock => "back_in_stock",
+            MailKind::AlertConfirmation => "alert_confirmation",
+            MailKind::SignUpAttempt => "sign_up_attempt",
+            MailKind::EmailChanged => "email_changed",
         }
     }
 
@@ -44,7 +57,13 @@ impl MailKind {
     /// Mails whose link gives access to an account: once delivered to a
     /// real mailbox, the shop keeps no copy of their text.
     pub fn carries_a_secret(self) -> bool {
-        matches!(self, MailKind::PasswordReset | MailKind::EmailVerification)
+        matches!(
+            self,
+            MailKind::PasswordReset
+                | MailKind::EmailVerification
+                | MailKind::AlertConfirmation
+                | MailKind::EmailChanged
+        )
     }
 }
 

@@ -38,6 +38,40 @@ pub async fn render(pool: &PgPool, site: &str, mail: &Claimed) -> Result<Rendere
                 .para(words.verify_ignore)
                 .finish(words, None))
         }
+        MailKind::AlertConfirmation => {
+            let product_id = id_of("product_id").ok_or("no product in the payload")?;
+            let token = text_of("token").ok_or("no token in the payload")?;
+            let name = product_name(pool, product_id).await?.0;
+            Ok(Letter::new(&(words.alert_confirm_subject)(&name))
+                .para(words.hello)
+                .para(&(words.alert_confirm_intro)(&name))
+                .link(
+                    &format!("{site}/alerts/confirm?token={token}"),
+                    words.alert_confirm_button,
+                )
+                .para(words.alert_confirm_ignore)
+                .finish(words, None))
+        }
+        MailKind::SignUpAttempt => Ok(Letter::new(words.sign_up_attempt_subject)
+            .para(words.hello)
+            .para(words.sign_up_attempt_intro)
+            .link(&format!("{site}/login"), words.sign_up_attempt_login)
+            .link(&format!("{site}/password/forgot"), words.sign_up_attempt_reset)
+            .para(words.sign_up_attempt_ignore)
+            .finish(words, None)),
+        MailKind::EmailChanged => {
+            let token = text_of("token").ok_or("no token in the payload")?;
+            Ok(Letter::new(words.email_changed_subject)
+                .para(words.hello)
+                .para(words.email_changed_intro)
+                .para(words.email_changed_secure)
+                .link(
+                    &format!("{site}/password/reset?token={token}"),
+                    words.email_changed_button,
+                )
+                .link(&format!("{site}/account"), words.email_changed_account)
+                .finish(words, None))
+        }
         MailKind::OrderPaid | MailKind::OrderShipped | MailKind::OrderCancelled | MailKind::OrderRefunded => {
             let order_id = id_of("order_id").ok_or("no order in the payload")?;
             let (_, order) = crate::payment::db::find_order(pool, order_id)
@@ -49,13 +83,7 @@ pub async fn render(pool: &PgPool, site: &str, mail: &Claimed) -> Result<Rendere
         MailKind::BackInStock => {
             let product_id = id_of("product_id").ok_or("no product in the payload")?;
             let token = text_of("unsubscribe").ok_or("no unsubscribe token in the payload")?;
-            let (name, slug): (String, String) =
-                sqlx::query_as("SELECT name, slug FROM products WHERE id = $1")
-                    .bind(product_id)
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(|error| format!("database: {error}"))?
-                    .ok_or_else(|| format!("product {product_id} not found"))?;
+            let (name, slug) = product_name(pool, product_id).await?;
             let unsubscribe = format!("{site}/alerts/unsubscribe?token={token}");
             Ok(Letter::new(&(words.back_subject)(&name))
                 .para(words.hello)
@@ -65,6 +93,16 @@ pub async fn render(pool: &PgPool, site: &str, mail: &Claimed) -> Result<Rendere
                 .finish(words, Some(unsubscribe)))
         }
     }
+}
+
+/// A product's name and slug, for the mails about it.
+async fn product_name(pool: &PgPool, product_id: i64) -> Result<(String, String), String> {
+    sqlx::query_as("SELECT name, slug FROM products WHERE id = $1")
+        .bind(product_id)
+        .fetch_optional(pool)
+        .await
+        .map_err(|error| format!("database: {error}"))?
+        .ok_or_else(|| format!("product {product_id} not found"))
 }
 
 fn order_letter(kind: MailKind, order: &OrderDetail, site: &str, locale: Locale) -> Letter {
@@ -256,6 +294,20 @@ struct Words {
     back_intro: fn(&str) -> String,
     back_button: &'static str,
     back_once: &'static str,
+    alert_confirm_subject: fn(&str) -> String,
+    alert_confirm_intro: fn(&str) -> String,
+    alert_confirm_button: &'static str,
+    alert_confirm_ignore: &'static str,
+    sign_up_attempt_subject: &'static str,
+    sign_up_attempt_intro: &'static str,
+    sign_up_attempt_login: &'static str,
+    sign_up_attempt_reset: &'static str,
+    sign_up_attempt_ignore: &'static str,
+    email_changed_subject: &'static str,
+    email_changed_intro: &'static str,
+    email_changed_secure: &'static str,
+    email_changed_button: &'static str,
+    email_changed_account: &'static str,
 }
 
 impl Words {
@@ -296,6 +348,20 @@ static FR: Words = Words {
     back_intro: |name| format!("Vous nous avez demandé de vous prévenir : {name} est de nouveau disponible, tant qu'il en reste."),
     back_button: "Voir le produit",
     back_once: "Cette alerte est maintenant terminée : vous ne recevrez pas d'autre message pour ce produit.",
+    alert_confirm_subject: |name| format!("Confirmez votre alerte pour {name}"),
+    alert_confirm_intro: |name| format!("Quelqu'un, sans doute vous, a demandé à être prévenu à cette adresse du retour en stock de {name}. Confirmez pour recevoir ce message, une seule fois."),
+    alert_confirm_button: "Confirmer l'alerte",
+    alert_confirm_ignore: "Si vous n'avez rien demandé, ignorez ce message : vous ne recevrez rien d'autre.",
+    sign_up_attempt_subject: "Tentative d'inscription avec votre adresse WonderMarket",
+    sign_up_attempt_intro: "Quelqu'un a voulu créer un compte WonderMarket avec votre adresse, qui a déjà un compte. Aucun compte n'a été créé. Si c'était vous, connectez-vous, ou choisissez un nouveau mot de passe si vous l'avez oublié.",
+    sign_up_attempt_login: "Me connecter",
+    sign_up_attempt_reset: "Mot de passe oublié",
+    sign_up_attempt_ignore: "Si ce n'était pas vous, ignorez ce message : rien n'a changé.",
+    email_changed_subject: "L'adresse de votre compte WonderMarket a changé",
+    email_changed_intro: "L'adresse e-mail de votre compte WonderMarket vient d'être remplacée : celle-ci ne recevra plus nos messages. Si c'est vous, il n'y a rien à faire.",
+    email_changed_secure: "Si ce n'est pas vous, choisissez tout de suite un nouveau mot de passe avec ce lien, valable 24 heures : toutes les sessions de votre compte se terminent. Remettez ensuite votre adresse depuis la page de votre compte.",
+    email_changed_button: "Sécuriser mon compte",
+    email_changed_account: "Mon compte",
 };
 
 static EN: Words = Words {
@@ -330,6 +396,22 @@ static EN: Words = Words {
     back_intro: |name| format!("You asked us to tell you: {name} is available again, while stocks last."),
     back_button: "View the product",
     back_once: "This alert has now ended: you will get no other message about this product.",
+    alert_confirm_subject: |name| format!("Confirm your alert for {name}"),
+    alert_confirm_intro: |name| {
+        format!("Someone, probably you, asked to be told at this address when {name} is back in stock. Confirm to get that message, once.")
+    },
+    alert_confirm_button: "Confirm the alert",
+    alert_confirm_ignore: "If you did not ask, ignore this message: you will get nothing else.",
+    sign_up_attempt_subject: "Someone tried to sign up with your WonderMarket address",
+    sign_up_attempt_intro: "Someone tried to create a WonderMarket account with your address, which already has one. No account was created. If it was you, log in, or choose a new password if you forgot it.",
+    sign_up_attempt_login: "Log in",
+    sign_up_attempt_reset: "Forgot my password",
+    sign_up_attempt_ignore: "If it was not you, ignore this message: nothing changed.",
+    email_changed_subject: "The address of your WonderMarket account changed",
+    email_changed_intro: "The e-mail address of your WonderMarket account was just replaced: this one will no longer get our messages. If you did it, there is nothing to do.",
+    email_changed_secure: "If you did not, choose a new password now with this link, valid for 24 hours: every session of your account ends. Then put your address back on your account page.",
+    email_changed_button: "Secure my account",
+    email_changed_account: "My account",
 };
 
 #[cfg(test)]

@@ -52,10 +52,13 @@ pub fn FormField(
     #[prop(optional)] minlength: Option<u32>,
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(default = true)] required: bool,
+    /// The input's id when two forms of a page have a field of this name.
+    #[prop(optional)]
+    id: Option<&'static str>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_owned);
     let error_id = format!("{id}-error");
     let message = move || {
         error.with(|e| {
@@ -102,4 +105,19 @@ pub fn FormAlert(error: Signal<Option<AppError>>, fields: &'static [&'static str
             {message}
         </p>
     }
+}
+
+/// A `<textarea>` holding `text`: the one way to write one.
+///
+/// tachys 0.2.19 writes a textarea's children as they are, unescaped (its
+/// `ESCAPE_CHILDREN` is false, as for `<script>` and `<style>`), so
+/// `</textarea><script>` in a product's description would become live
+/// markup on the page that edits it. On the server the text is escaped here;
+/// the browser decodes the entities of a textarea's content, so it shows
+/// and posts the same text.
+#[component]
+pub fn TextArea(id: &'static str, name: &'static str, rows: u32, text: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let text = html_escape::encode_text(&text).into_owned();
+    view! { <textarea id=id name=name rows=rows>{text}</textarea> }
 }

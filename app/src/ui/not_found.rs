@@ -1,5 +1,7 @@
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
+
+use crate::ui::seo::PageTitle;
 
 use crate::i18n::use_i18n;
 
@@ -13,7 +15,7 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         // Taken once: on the server the title is read after rendering (see `Seo`).
-        <Title text=i18n.t().not_found_title />
+        <PageTitle text=i18n.t().not_found_title />
         <Meta name="robots" content="noindex" />
         <section class="not-found">
             <p class="not-found__code" aria-hidden="true">"404"</p>

@@ -32,6 +32,12 @@ pub enum Notice {
     VerificationSent,
     /// The shopper will be told when the product is back.
     AlertSet,
+    /// A typed address must confirm the alert with the link mailed to it.
+    AlertPending,
+    /// A sign-up answered: a message went to the address given.
+    SignUpMailed,
+    /// The address changed: the new one has a link, the old one a note.
+    EmailChanged,
 }
 
 #[cfg(feature = "ssr")]
@@ -106,6 +112,9 @@ pub fn NoticeToast() -> impl IntoView {
                             Notice::PasswordReset => t.password_reset_done.to_owned(),
                             Notice::VerificationSent => t.verification_sent.to_owned(),
                             Notice::AlertSet => t.alert_set.to_owned(),
+                            Notice::AlertPending => t.alert_pending.to_owned(),
+                            Notice::SignUpMailed => t.sign_up_mailed.to_owned(),
+                            Notice::EmailChanged => t.email_changed.to_owned(),
                         };
                         view! {
                             <p class="toast" role="status" data-testid="notice">

@@ -31,6 +31,27 @@ pub fn absolute_url(path: &str) -> String {
     format!("{base}{path}")
 }
 
+/// The page's `<title>`: the one way to write one.
+///
+/// leptos_meta 0.8.7 writes the title's text into `<head>` as it is, with
+/// no escaping (`ServerMetaContext::inject_meta_context`), while it escapes
+/// `<Meta>` attributes: a search term such as
+/// `</title><meta http-equiv="refresh" …>` would become live markup. On the
+/// server the text is escaped here, once; in the browser it is set through
+/// `document.title`, which takes text, so it stays as it is.
+#[component]
+pub fn PageTitle(#[prop(into)] text: TextProp) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let text = TextProp::from(title_markup(&text.get()));
+    view! { <Title text=text /> }
+}
+
+/// A title's text as it may stand between `<title>` and `</title>`.
+#[cfg(feature = "ssr")]
+fn title_markup(text: &str) -> String {
+    html_escape::encode_text(text).into_owned()
+}
+
 /// On the server, leptos_meta reads title and description after the body
 /// has rendered, when the signals they were computed from may be disposed:
 /// there they are taken once, as text. In the browser they stay reactive
@@ -59,7 +80,7 @@ pub fn Seo(
     let url = absolute_url(&path);
     let image = image.map(|path| absolute_url(&path));
     view! {
-        <Title text=title.clone() />
+        <PageTitle text=title.clone() />
         <Meta name="description" content={
             let description = description.clone();
             move || description.get().to_string()
@@ -73,5 +94,22 @@ pub fn Seo(
         <Meta property="og:locale" content=og_locale />
         {image.map(|image| view! { <Meta property="og:image" content=image /> })}
         {noindex.then(|| view! { <Meta name="robots" content="noindex, follow" /> })}
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::title_markup;
+
+    #[test]
+    fn a_title_cannot_close_its_element() {
+        let attack = r#"</title><meta http-equiv="refresh" content="0;url=https://evil.example/">"#;
+        let markup = title_markup(attack);
+        assert!(!markup.contains('<'), "{markup}");
+        assert!(markup.starts_with("&lt;/title&gt;&lt;meta http-equiv="));
+        assert_eq!(
+            title_markup("Fish & Chips — WonderMarket"),
+            "Fish &amp; Chips — WonderMarket"
+        );
     }
 }

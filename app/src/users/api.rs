@@ -10,7 +10,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod server {
     pub use super::super::db;
-    pub use crate::auth::recovery::service::send_verification;
+    pub use crate::auth::recovery::service::{send_change_notice, send_verification};
     pub use crate::auth::{
         audience, db as auth_db,
         guard::{client_ip, session},
@@ -18,6 +18,7 @@ mod server {
         service::{self, duplicate_as_field_error, Registration},
     };
     pub use crate::i18n::Locale;
+    pub use crate::mail::limits::{self as mail_limits, MailRequest};
     pub use crate::operator::{audit, forms::require_confirmation};
     pub use crate::products::model::PageNumber;
     pub use crate::ui::notice::{self, Notice};
@@ -30,14 +31,38 @@ pub async fn get_profile() -> Result<User, AppError> {
 }
 
 /// Changes one's names and e-mail (validated again, e-mail kept unique).
+/// A new address needs the current password (a borrowed session cannot
+/// move the account), is limited per account and per hour, gets a
+/// verification link, and the old address a note with a way back.
 #[server(endpoint = "users/update-profile")]
-pub async fn update_profile(first_name: String, last_name: String, email: String) -> Result<User, AppError> {
+pub async fn update_profile(
+    first_name: String,
+    last_name: String,
+    email: String,
+    current_password: Option<String>,
+) -> Result<User, AppError> {
     use server::*;
     audience::customer(|state, user| async move {
         let first_name = PersonName::parse("first_name", &first_name)?;
         let last_name = PersonName::parse("last_name", &last_name)?;
         let email = Email::parse(&email)?;
+        let moves = !email.as_str().eq_ignore_ascii_case(&user.email);
+        let client_ip = client_ip(&state).await;
+        if moves {
+            let password = current_password.unwrap_or_default();
+            service::confirm_password(&state, user.id, &password, &client_ip).await?;
+        }
         let mut tx = state.pool.begin().await?;
+        if moves {
+            let limits = &state.auth.mail_limits;
+            if db::lock_email_changes(&mut tx, user.id).await? >= limits.email_changes {
+                return Err(AppError::TooManyRequests);
+            }
+            let request = MailRequest::EmailChange;
+            if !mail_limits::admit(&mut tx, request, &client_ip, email.as_str(), limits).await? {
+                return Err(AppError::TooManyMails);
+            }
+        }
         let updated = db::update_profile(
             &mut *tx,
             user.id,
@@ -48,14 +73,22 @@ pub async fn update_profile(first_name: String, last_name: String, email: String
         .await
         .map_err(duplicate_as_field_error)?
         .ok_or(AppError::Unauthorized)?;
-        // A new address is proved by a link sent to it.
-        if updated.email != user.email {
-            send_verification(&mut tx, user.id, &updated.email, Locale::from_request()).await?;
+        // A new address is proved by a link sent to it; the old one is told.
+        if moves {
+            let language = Locale::from_request();
+            db::record_email_change(&mut *tx, user.id, &user.email, &updated.email).await?;
+            send_verification(&mut tx, user.id, &updated.email, language).await?;
+            send_change_notice(&mut tx, user.id, &user.email, language).await?;
+            tracing::info!(user_id = user.id, "e-mail address changed; the old one is told");
         }
         tx.commit().await?;
-        let user = updated;
-        notice::leave(Notice::ProfileSaved).await?;
-        Ok(user)
+        notice::leave(if moves {
+            Notice::EmailChanged
+        } else {
+            Notice::ProfileSaved
+        })
+        .await?;
+        Ok(updated)
     })
     .await
 }

@@ -28,12 +28,44 @@ pub async fn update_profile(
     Ok(row.map(User::from))
 }
 
+/// Locks the account's row until the transaction ends (changes of its
+/// address count one after the other) and returns how many it had in the
+/// last hour.
+pub async fn lock_email_changes(tx: &mut Transaction<'_, Postgres>, id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query_scalar(
+        "SELECT count(*) FROM email_changes WHERE user_id = $1 AND changed_at > now() - interval '1 hour'",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub async fn record_email_change(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    old_email: &str,
+    new_email: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO email_changes (user_id, old_email, new_email) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(old_email)
+        .bind(new_email)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
 /// Removes the personal data of an account and ends its sessions; the row
 /// stays so that its orders keep pointing at it. Returns false when there
 /// was no live account.
 pub async fn anonymise_user(db: impl PgExecutor<'_>, id: i64) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
-        "UPDATE users SET username = 'deleted-' || id, email = 'deleted-' || id || '@deleted.invalid',
+        "WITH changes AS (DELETE FROM email_changes WHERE user_id = $1)
+         UPDATE users SET username = 'deleted-' || id, email = 'deleted-' || id || '@deleted.invalid',
                 first_name = '', last_name = '', password_hash = '!',
                 session_epoch = session_epoch + 1, deleted_at = now()
          WHERE id = $1 AND deleted_at IS NULL",

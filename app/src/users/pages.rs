@@ -125,7 +125,17 @@ fn EditProfile(user: User) -> impl IntoView {
                     maxlength=254
                     error
                 />
-                <FormAlert error fields=&["first_name", "last_name", "email"] />
+                <FormField
+                    label=move || i18n.t().current_password
+                    name="current_password"
+                    id="field-profile-current-password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=false
+                    error
+                />
+                <p class="field__hint">{move || i18n.t().email_change_hint}</p>
+                <FormAlert error fields=&["first_name", "last_name", "email", "current_password"] />
                 <button type="submit" class="button">
                     {move || i18n.t().save}
                 </button>

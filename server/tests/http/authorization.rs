@@ -128,6 +128,7 @@ fn cases() -> Vec<Case> {
                     ("first_name", "New".into()),
                     ("last_name", "Name".into()),
                     ("email", format!("new-{}-{}@example.com", p.cell, p.customer)),
+                    ("current_password", PASSWORD.into()),
                 ]
             },
             allowed: EVERYONE_LOGGED_IN,
@@ -494,6 +495,12 @@ const PUBLIC: &[Public] = &[
         status: 200,
     },
     Public {
+        endpoint: "products/alert-confirm",
+        reason: "the mailed token confirms its alert, not a session (a made-up one is refused)",
+        args: |_| vec![("token", "0".repeat(64))],
+        status: 400,
+    },
+    Public {
         endpoint: "products/alert-unsubscribe",
         reason: "the mailed token stops the alerts of its address; any other changes nothing",
         args: |_| vec![("token", "0".repeat(64))],
@@ -705,6 +712,7 @@ async fn a_customer_cannot_touch_another_customers_account(pool: PgPool) {
                 ("first_name", "X"),
                 ("last_name", "Y"),
                 ("email", "x@example.com"),
+                ("current_password", PASSWORD),
             ],
         )
         .await;

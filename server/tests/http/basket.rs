@@ -258,7 +258,7 @@ async fn concurrent_adds_all_count_for_guests_and_accounts(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn abandoned_guest_baskets_are_forgotten_after_thirty_days(pool: PgPool) {
+async fn abandoned_guest_baskets_are_forgotten_with_the_guest_session(pool: PgPool) {
     let app = spawn_app(pool).await;
     let book = product_id(&app, "le-petit-prince").await;
     let (fresh, old) = (app.new_client(), app.new_client());
@@ -266,10 +266,11 @@ async fn abandoned_guest_baskets_are_forgotten_after_thirty_days(pool: PgPool) {
     add(&app, &old, book, 2).await;
     sql(
         &app,
-        "UPDATE guest_basket_lines SET added_at = now() - interval '31 days' WHERE quantity = 2",
+        "UPDATE guest_basket_lines SET added_at = now() - interval '49 hours' WHERE quantity = 2",
     )
     .await;
-    let deleted = app::basket::db::delete_abandoned_guest_lines(&app.pool)
+    let guest_life = chrono::Duration::hours(48);
+    let deleted = app::basket::db::delete_abandoned_guest_lines(&app.pool, guest_life)
         .await
         .expect("cleanup");
     assert_eq!(deleted, 1);

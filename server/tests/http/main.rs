@@ -7,6 +7,7 @@
 mod common;
 
 mod accounts;
+mod attacks;
 mod authorization;
 mod back_office;
 mod basket;
@@ -14,6 +15,7 @@ mod catalogue;
 mod checkout;
 mod embedded_cluster;
 mod mail;
+mod mail_limits;
 mod operations;
 mod orders;
 mod page_cache;

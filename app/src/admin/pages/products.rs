@@ -12,7 +12,7 @@ use crate::products::back_office::api::{
     admin_categories, admin_product, admin_products, AdjustStock, CreateProduct, DeleteProduct, UpdateProduct,
 };
 use crate::products::back_office::model::{price_input, AdminCategory, AdminProduct, ProductEditing};
-use crate::ui::forms::{use_form_error, FormAlert, FormField};
+use crate::ui::forms::{use_form_error, FormAlert, FormField, TextArea};
 use crate::ui::url::with_query;
 use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price};
 
@@ -185,7 +185,7 @@ fn ProductFields(
         <FormField label=move || i18n.t().admin_slug name="slug" value=value(|p| p.slug.clone()) required=false error />
         <div class="field">
             <label for="field-description">{move || i18n.t().admin_description}</label>
-            <textarea id="field-description" name="description" rows="5">{description}</textarea>
+            <TextArea id="field-description" name="description" rows=5 text=description />
             <p class="field__error" role="alert">{field_error("description")}</p>
         </div>
         <div class="field">

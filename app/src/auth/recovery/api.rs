@@ -7,7 +7,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod server {
     pub use super::super::service;
-    pub use crate::auth::audience;
+    pub use crate::auth::{audience, guard};
     pub use crate::i18n::Locale;
     pub use crate::ui::notice::{self, Notice};
 }
@@ -18,7 +18,8 @@ mod server {
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use server::*;
     audience::public(|state| async move {
-        service::request_reset(&state, &email, Locale::from_request()).await?;
+        let client_ip = guard::client_ip(&state).await;
+        service::request_reset(&state, &email, &client_ip, Locale::from_request()).await?;
         leptos_axum::redirect("/password/forgot?sent=1");
         Ok(())
     })
@@ -60,7 +61,8 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 pub async fn resend_verification() -> Result<(), AppError> {
     use server::*;
     audience::customer(|state, user| async move {
-        service::resend_verification(&state, user.id, Locale::from_request()).await?;
+        let client_ip = guard::client_ip(&state).await;
+        service::resend_verification(&state, user.id, &client_ip, Locale::from_request()).await?;
         notice::leave(Notice::VerificationSent).await
     })
     .await

@@ -10,6 +10,7 @@ use crate::auth::model::{Email, NewPassword};
 use crate::auth::service::hash_password;
 use crate::error::{AppError, Rule};
 use crate::i18n::Locale;
+use crate::mail::limits::{self, MailRequest};
 use crate::mail::{model::MailKind, outbox, tokens};
 use crate::state::AppState;
 
@@ -17,6 +18,8 @@ use crate::state::AppState;
 const RESET_VALID_MINUTES: i64 = 60;
 /// A verification link works this long.
 const VERIFY_VALID_HOURS: i64 = 72;
+/// The reset link of the note to an old address works this long.
+const CHANGE_NOTICE_VALID_HOURS: i64 = 24;
 
 fn link_expired() -> AppError {
     AppError::validation("token", Rule::LinkExpired)
@@ -25,30 +28,30 @@ fn link_expired() -> AppError {
 /// Mails a reset link to the account with this address, if there is one.
 /// The answer and the work are the same either way (the request is
 /// counted, a token made and hashed); only a known address gets a mail.
-/// Too many requests for one address in an hour are refused, known or not;
-/// past the per-account limit the account simply gets no further mail.
-pub async fn request_reset(state: &AppState, email: &str, language: Locale) -> Result<(), AppError> {
+/// Too many requests for one address, or from one client, in an hour are
+/// refused, known address or not; past the per-account limit the account
+/// simply gets no further mail.
+pub async fn request_reset(
+    state: &AppState,
+    email: &str,
+    client_ip: &str,
+    language: Locale,
+) -> Result<(), AppError> {
     let email = Email::parse(email)?;
     let limit = state.mail.max_links_per_hour;
     let mut tx = state.pool.begin().await?;
-    // Requests for one address queue here, so the count below is exact.
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('password-reset:' || $1))")
-        .bind(email.as_str())
-        .execute(&mut *tx)
-        .await?;
-    let asked: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM password_reset_requests WHERE email = $1 AND requested_at > now() - interval '1 hour'",
+    let request = MailRequest::PasswordReset;
+    if !limits::admit(
+        &mut tx,
+        request,
+        client_ip,
+        email.as_str(),
+        &state.auth.mail_limits,
     )
-    .bind(email.as_str())
-    .fetch_one(&mut *tx)
-    .await?;
-    if asked >= limit {
-        return Err(AppError::TooManyRequests);
+    .await?
+    {
+        return Err(AppError::TooManyMails);
     }
-    sqlx::query("INSERT INTO password_reset_requests (email) VALUES ($1)")
-        .bind(email.as_str())
-        .execute(&mut *tx)
-        .await?;
     let token = tokens::new_token();
     let digest = tokens::digest(&token);
     let account: Option<(i64, i64)> = sqlx::query_as(
@@ -169,9 +172,45 @@ pub async fn send_verification(
     Ok(())
 }
 
+/// Tells the old address of an account that it changed, with a reset link
+/// (valid a day) that ends every session: if a thief with the password
+/// moved the address, the owner can still take the account back.
+pub async fn send_change_notice(
+    tx: &mut Transaction<'_, Postgres>,
+    user_id: i64,
+    old_email: &str,
+    language: Locale,
+) -> Result<(), sqlx::Error> {
+    let token = tokens::new_token();
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, expires_at)
+         VALUES ($1, $2, now() + make_interval(hours => $3::int))",
+    )
+    .bind(tokens::digest(&token))
+    .bind(user_id)
+    .bind(CHANGE_NOTICE_VALID_HOURS as i32)
+    .execute(&mut **tx)
+    .await?;
+    outbox::enqueue(
+        &mut **tx,
+        MailKind::EmailChanged,
+        old_email,
+        language,
+        json!({ "token": token }),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Mails a new verification link to the account's address, unless it is
-/// verified already; refused past the hourly limit.
-pub async fn resend_verification(state: &AppState, user_id: i64, language: Locale) -> Result<(), AppError> {
+/// verified already; refused past the hourly limits (the account's, the
+/// client's, the address's).
+pub async fn resend_verification(
+    state: &AppState,
+    user_id: i64,
+    client_ip: &str,
+    language: Locale,
+) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
     let account: Option<(String, bool, i64)> = sqlx::query_as(
         "SELECT u.email, u.email_verified_at IS NOT NULL,
@@ -190,6 +229,10 @@ pub async fn resend_verification(state: &AppState, user_id: i64, language: Local
     }
     if recent >= state.mail.max_links_per_hour {
         return Err(AppError::TooManyRequests);
+    }
+    let request = MailRequest::Verification;
+    if !limits::admit(&mut tx, request, client_ip, &email, &state.auth.mail_limits).await? {
+        return Err(AppError::TooManyMails);
     }
     send_verification(&mut tx, user_id, &email, language).await?;
     tx.commit().await?;
@@ -216,12 +259,15 @@ pub async fn verify_email(pool: &PgPool, token: &str) -> Result<i64, AppError> {
     verified.ok_or_else(link_expired)
 }
 
-/// Forgets request counts and links older than a day (run hourly).
+/// Forgets request counts and links older than a day, and alerts nobody
+/// confirmed within a week (run hourly).
 pub async fn delete_old_links(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "WITH requests AS (DELETE FROM password_reset_requests WHERE requested_at < now() - interval '1 day'),
+        "WITH requests AS (DELETE FROM mail_requests WHERE requested_at < now() - interval '1 day'),
+              changes AS (DELETE FROM email_changes WHERE changed_at < now() - interval '1 day'),
               resets AS (DELETE FROM password_resets WHERE expires_at < now() - interval '1 day'),
-              alerts AS (DELETE FROM stock_alerts WHERE notified_at < now() - interval '30 days')
+              alerts AS (DELETE FROM stock_alerts WHERE notified_at < now() - interval '30 days'
+                            OR (confirmed_at IS NULL AND created_at < now() - interval '7 days'))
          DELETE FROM email_verifications WHERE expires_at < now() - interval '1 day'",
     )
     .execute(db)

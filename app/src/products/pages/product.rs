@@ -138,6 +138,7 @@ fn product_json_ld(product: &ProductDetail) -> String {
             "availability": availability,
         },
     });
-    // Inside <script>, "</" would end the element early.
-    data.to_string().replace("</", "<\\/")
+    // Inside <script>, "</script" would end the element early and "<!--"
+    // changes how it is parsed: no "<" at all, as JSON allows.
+    data.to_string().replace('<', "\\u003c")
 }

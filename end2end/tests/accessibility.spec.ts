@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { Page } from "@playwright/test";
-import { test, expect, fillCheckout, hydrated, register, uniqueName } from "./fixtures";
+import { test, expect, everyPersonalPage, fillCheckout, hydrated, register, uniqueName } from "./fixtures";
 
 /** axe-core finds nothing on the page as it stands. */
 async function accessible(page: Page, what: string) {
@@ -38,4 +38,13 @@ test("every shopper page passes axe-core", async ({ page }) => {
   await page.goto("/account");
   await expect(page.getByTestId("order")).toHaveCount(1);
   await accessible(page, "/account");
+});
+
+test("a customer's pages and every back-office page pass axe-core", async ({ browser }) => {
+  test.setTimeout(180_000);
+  await everyPersonalPage(browser, async (page, path) => {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+    await accessible(page, path);
+  });
 });

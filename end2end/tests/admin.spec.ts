@@ -1,27 +1,11 @@
-import { test, expect, fillCheckout, hydrated, register, uniqueName } from "./fixtures";
+import { test, expect, fillCheckout, hydrated, logInAsAdmin, register, uniqueName } from "./fixtures";
 import type { Browser, Page } from "@playwright/test";
-
-const ADMIN = process.env.E2E_ADMIN_USERNAME ?? "e2e-admin";
-const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "";
 
 // A 1×1 PNG.
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
   "base64",
 );
-
-async function logInAsAdmin(page: Page, returnTo: string, javaScriptEnabled: boolean) {
-  await page.goto(`/login?return_to=${encodeURIComponent(returnTo)}`);
-  if (javaScriptEnabled) await hydrated(page);
-  await page.getByLabel("Identifiant ou e-mail").fill(ADMIN);
-  await page.getByLabel("Mot de passe").fill(ADMIN_PASSWORD);
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await expect(page).toHaveURL(new RegExp(`${returnTo}$`));
-  // The back office is server-rendered forms only: never hydrated, its code
-  // is not in the shoppers' bundle.
-  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(0);
-}
 
 async function customerBuys(browser: Browser, javaScriptEnabled: boolean, slug: string) {
   const context = await browser.newContext({ javaScriptEnabled });

@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from "@playwright/test";
+import { test as base, expect, Browser, Page } from "@playwright/test";
 
 /** Fails the test on any console error or uncaught exception in the page. */
 export const test = base.extend<{ page: Page }>({
@@ -55,4 +55,81 @@ export async function fillCheckout(page: Page, card: string) {
   await page.getByLabel("Expiration (MM/AA)").fill("12/30");
   await page.getByLabel("Cryptogramme (CVC)").fill("123");
   await page.getByRole("button", { name: "Payer" }).click();
+}
+
+const ADMIN = process.env.E2E_ADMIN_USERNAME ?? "e2e-admin";
+const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "";
+
+/** Logs the administrator `make test` created in, landing on `returnTo`. */
+export async function logInAsAdmin(page: Page, returnTo: string, javaScriptEnabled: boolean) {
+  await page.goto(`/login?return_to=${encodeURIComponent(returnTo)}`);
+  if (javaScriptEnabled) await hydrated(page);
+  await page.getByLabel("Identifiant ou e-mail").fill(ADMIN);
+  await page.getByLabel("Mot de passe").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(new RegExp(`${returnTo}$`));
+  // The back office is server-rendered forms only: never hydrated, its code
+  // is not in the shoppers' bundle.
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(0);
+}
+
+/**
+ * Every page a person sees, with the ids it needs: a customer's basket,
+ * checkout, order and account, then every back-office page as the
+ * administrator. `visit` is called on each path, logged in as its reader.
+ */
+export async function everyPersonalPage(
+  browser: Browser,
+  visit: (page: Page, path: string) => Promise<void>,
+) {
+  // Pages of their own contexts (one per reader): axe-core needs one.
+  const customerContext = await browser.newContext();
+  const customer = await customerContext.newPage();
+  await customer.goto("/register");
+  await register(customer, uniqueName("pages"));
+  await expect(customer.getByTestId("account-link")).toBeVisible();
+  await customer.goto("/p/le-petit-prince");
+  await customer.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
+  await expect(customer.getByTestId("basket-count")).toHaveText("1");
+  await visit(customer, "/basket");
+  await visit(customer, "/checkout");
+  await customer.goto("/checkout");
+  await fillCheckout(customer, "4242 4242 4242 4242");
+  await expect(customer.getByTestId("order-status")).toHaveText("Payée");
+  const order = new URL(customer.url()).pathname;
+  await visit(customer, order);
+  await visit(customer, "/account");
+  await customerContext.close();
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await logInAsAdmin(admin, "/admin", false);
+  const firstLink = async (list: string, pattern: RegExp) => {
+    await admin.goto(list);
+    const hrefs = await admin.locator("main a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+    const found = hrefs.find((href) => pattern.test(href));
+    expect(found, `a link matching ${pattern} on ${list}`).toBeTruthy();
+    return found as string;
+  };
+  const product = await firstLink("/admin/products", /^\/admin\/products\/\d+$/);
+  const user = await firstLink("/admin/users", /^\/admin\/users\/\d+$/);
+  const mail = await firstLink("/admin/mail", /^\/admin\/mail\/\d+$/);
+  const orderId = order.split("/").pop();
+  for (const path of [
+    "/admin",
+    "/admin/products",
+    "/admin/products/new",
+    product,
+    "/admin/categories",
+    "/admin/orders",
+    `/admin/orders/${orderId}`,
+    "/admin/users",
+    user,
+    "/admin/mail",
+    mail,
+  ]) {
+    await visit(admin, path);
+  }
+  await adminContext.close();
 }

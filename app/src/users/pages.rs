@@ -183,6 +183,7 @@ fn DeleteAccountForm() -> impl IntoView {
                 <FormField
                     label=move || i18n.t().password_label
                     name="password"
+                    id="field-delete-password"
                     kind="password"
                     autocomplete="current-password"
                     error

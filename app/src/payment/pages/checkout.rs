@@ -71,7 +71,7 @@ fn CheckoutForm(subtotal: i64, key: String) -> impl IntoView {
                 <FormField
                     label=move || i18n.t().ship_street_label
                     name="ship_street"
-                    autocomplete="street-address"
+                    autocomplete="address-line1"
                     error
                 />
                 <FormField

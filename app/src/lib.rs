@@ -15,6 +15,7 @@ pub mod frame;
 pub mod i18n;
 pub mod mail;
 pub mod operator;
+pub mod order_status;
 pub mod payment;
 pub mod products;
 #[cfg(feature = "ssr")]

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, CardRefusal, Format, Rule};
+pub use crate::order_status::OrderStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CardBrand {
@@ -285,64 +286,14 @@ impl ShippingAddress {
     }
 }
 
-/// Where an order is: awaiting payment → paid → shipped → delivered, or
-/// cancelled before it ships (cancelling gives the stock back: the units
-/// never left); an order whose payment failed gave its units back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    /// Units reserved, the card being charged.
-    AwaitingPayment,
-    Paid,
-    Shipped,
-    Delivered,
-    Cancelled,
-    /// The charge was refused or never made: the units went back on sale.
-    PaymentFailed,
-}
-
+// `OrderStatus` lives in `crate::order_status`, a leaf that `error` and
+// `i18n` import too; reading one with the shop's refusal stays here.
 impl OrderStatus {
-    pub const ALL: [Self; 6] = [
-        Self::AwaitingPayment,
-        Self::Paid,
-        Self::Shipped,
-        Self::Delivered,
-        Self::Cancelled,
-        Self::PaymentFailed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AwaitingPayment => "awaiting_payment",
-            Self::Paid => "paid",
-            Self::Shipped => "shipped",
-            Self::Delivered => "delivered",
-            Self::Cancelled => "cancelled",
-            Self::PaymentFailed => "payment_failed",
-        }
-    }
-
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         Self::ALL
             .into_iter()
             .find(|status| status.as_str() == raw)
             .ok_or_else(|| AppError::validation("status", Rule::UnknownChoice))
-    }
-
-    /// The statuses an operator may move an order to from this one. The
-    /// checkout alone settles an order awaiting payment.
-    pub fn next(self) -> &'static [Self] {
-        match self {
-            Self::Paid => &[Self::Shipped, Self::Cancelled],
-            Self::Shipped => &[Self::Delivered],
-            Self::AwaitingPayment | Self::Delivered | Self::Cancelled | Self::PaymentFailed => &[],
-        }
-    }
-
-    pub fn can_become(self, next: Self) -> bool {
-        self.next().contains(&next)
     }
 }
 

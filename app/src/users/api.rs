@@ -15,6 +15,7 @@ mod server {
         audience, db as auth_db,
         guard::{client_ip, session},
         model::{Email, NewPassword, PersonName, Role},
+        password::hash_password,
         service::{self, duplicate_as_field_error, Registration},
     };
     pub use crate::i18n::Locale;
@@ -111,7 +112,7 @@ pub async fn change_password(
             &user.username,
             &user.email,
         )?;
-        let hash = service::hash_password(password.expose().to_owned()).await?;
+        let hash = hash_password(password.expose().to_owned()).await?;
         let epoch = auth_db::replace_password(&state.pool, user.id, &hash).await?;
         service::renew_session_epoch(&session().await?, epoch).await?;
         notice::leave(Notice::PasswordChanged).await

@@ -184,6 +184,16 @@ fn attempt_key(login: &str, user_id: Option<i64>) -> String {
     user_id.map_or_else(|| format!("login:{login}"), |id| format!("user:{id}"))
 }
 
+/// The attempt limits that `settings` set.
+fn attempt_limits(settings: &AuthSettings) -> db::AttemptLimits {
+    db::AttemptLimits {
+        failures_per_address: settings.max_failures,
+        successes_per_account: settings.max_successes,
+        successes_per_address: settings.max_successes * 10,
+        alert_after: settings.alert_after_failures,
+    }
+}
+
 /// Checks a password against a stored hash (or the dummy one) under the
 /// attempt limits (see `AuthSettings`), which refuse an attempt before any
 /// hashing.
@@ -196,8 +206,14 @@ async fn throttled_check(
 ) -> Result<(bool, bool), AppError> {
     let settings: &AuthSettings = &state.auth;
     let window_start = Utc::now() - settings.failure_window;
-    let (attempt, counts) =
-        db::begin_password_attempt(&state.pool, key, client_ip, window_start, &settings.limits()).await?;
+    let (attempt, counts) = db::begin_password_attempt(
+        &state.pool,
+        key,
+        client_ip,
+        window_start,
+        &attempt_limits(settings),
+    )
+    .await?;
     if counts.account_failures + 1 == settings.alert_after_failures && key.starts_with("user:") {
         tracing::warn!(
             account = key,

@@ -230,6 +230,14 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// A session store failure: logged, answered as a bare `Internal`.
+#[cfg(feature = "ssr")]
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        internal("session store", error)
+    }
+}
+
 /// Gives the HTTP response the status that matches the error, both when a
 /// server function is called over HTTP and when a page calls it during SSR.
 ///

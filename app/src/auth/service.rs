@@ -9,7 +9,7 @@ use tower_sessions::Session;
 use super::db::{self, NewUser};
 use super::model::{Email, NewPassword, PersonName, Role, User, Username};
 use super::password::{hash_password, hash_sign_up_password, verify_password, DUMMY_HASH};
-use crate::error::{internal, AppError, Rule};
+use crate::error::{AppError, Rule};
 use crate::i18n::Locale;
 use crate::mail::limits::{self, MailRequest};
 use crate::mail::{model::MailKind, outbox};
@@ -292,42 +292,34 @@ pub async fn confirm_password(
     }
 }
 
-fn session_error(error: tower_sessions::session::Error) -> AppError {
-    internal("session store", error)
-}
-
 /// Logs the user in on this session, under a new session id (no fixation).
 pub async fn start_session(session: &Session, pool: &PgPool, user_id: i64) -> Result<(), AppError> {
     let epoch = db::session_epoch(pool, user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    session.cycle_id().await.map_err(session_error)?;
+    session.cycle_id().await?;
     let login = SessionLogin {
         user_id,
         epoch,
         logged_in_at: Utc::now().timestamp(),
     };
-    session.insert(SESSION_KEY, login).await.map_err(session_error)
+    Ok(session.insert(SESSION_KEY, login).await?)
 }
 
 /// Keeps this session valid after the account's epoch moved on (password
 /// change), while every other session of the account ends.
 pub async fn renew_session_epoch(session: &Session, epoch: i32) -> Result<(), AppError> {
-    let Some(mut login) = session
-        .get::<SessionLogin>(SESSION_KEY)
-        .await
-        .map_err(session_error)?
-    else {
+    let Some(mut login) = session.get::<SessionLogin>(SESSION_KEY).await? else {
         return Err(AppError::Unauthorized);
     };
     login.epoch = epoch;
-    session.cycle_id().await.map_err(session_error)?;
-    session.insert(SESSION_KEY, login).await.map_err(session_error)
+    session.cycle_id().await?;
+    Ok(session.insert(SESSION_KEY, login).await?)
 }
 
 /// Ends the session: its record is deleted from the store.
 pub async fn end_session(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(session_error)
+    Ok(session.flush().await?)
 }
 
 /// Whether this session holds a login, valid or not (for how long the

@@ -15,6 +15,19 @@ pub enum CardBrand {
     Other,
 }
 
+impl CardBrand {
+    /// The name kept on an order (`orders.card_brand`) and shown on it:
+    /// stored orders hold these words, so they do not change.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Visa => "Visa",
+            Self::Mastercard => "Mastercard",
+            Self::Amex => "Amex",
+            Self::Other => "Other",
+        }
+    }
+}
+
 /// A card number that passes the Luhn checksum.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CardNumber(String);
@@ -200,6 +213,20 @@ mod tests {
         let amex = CardNumber::parse("378282246310005").expect("valid");
         assert_eq!(amex.brand(), CardBrand::Amex);
         assert_eq!(format!("{visa:?}"), "CardNumber(…4242)", "never the full number");
+    }
+
+    #[test]
+    fn brands_are_stored_under_the_names_orders_already_hold() {
+        // Orders stored before `as_str` hold the `Debug` names.
+        for brand in [
+            CardBrand::Visa,
+            CardBrand::Mastercard,
+            CardBrand::Amex,
+            CardBrand::Other,
+        ] {
+            assert_eq!(brand.as_str(), format!("{brand:?}"));
+        }
+        assert_eq!(CardBrand::Visa.as_str(), "Visa");
     }
 
     #[test]

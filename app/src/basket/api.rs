@@ -1,5 +1,6 @@
 //! The basket service's server functions. Guests and logged-in shoppers
-//! alike: a guest's basket lives in the session, an account's in PostgreSQL.
+//! alike: every basket lives in PostgreSQL; a guest's session keeps only
+//! its key.
 
 use leptos::prelude::*;
 

@@ -14,7 +14,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::payment::model::OrderStatus;
+use crate::order_status::OrderStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppError {
@@ -206,18 +206,8 @@ impl AppError {
     }
 }
 
-/// In English, for logs and the command line.
-impl std::fmt::Display for AppError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let english = crate::i18n::Locale::En.messages();
-        match self {
-            Self::Validation { field, rule } => write!(f, "{field}: {}", english.rule(rule)),
-            Self::Transport(detail) => write!(f, "{}: {detail}", english.error_transport),
-            other => f.write_str(&english.error(other)),
-        }
-    }
-}
-
+// `Display` (English, for logs and the command line) lives with the words,
+// in `i18n::messages`: this module imports nothing of the translations.
 impl std::error::Error for AppError {}
 
 impl FromServerFnError for AppError {
@@ -237,6 +227,14 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         tracing::error!(%error, "database error");
         Self::Internal
+    }
+}
+
+/// A session store failure: logged, answered as a bare `Internal`.
+#[cfg(feature = "ssr")]
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        internal("session store", error)
     }
 }
 

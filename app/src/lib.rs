@@ -1,10 +1,15 @@
 //! WonderMarket's application: everything the browser can reach.
 //!
 //! Each business concern lives in its own module (`auth`, `users`,
-//! `products`, `basket`, `payment`) with its model, server functions, SQL
-//! and pages. The page frame that assembles them into every page (header,
-//! layout) lives in `frame`; pieces every concern may use live in `ui`
-//! (components), `operator` (back-office helpers), `error` and `i18n`.
+//! `products`, `basket`, `payment`, `mail`, `admin`) with its model, server
+//! functions, SQL and pages. The page frame that assembles them into every
+//! page (header, layout, language switch) lives in `frame`; pieces every
+//! concern may use live in `ui` (components), `operator` (back-office
+//! helpers), `error`, `i18n`, `order_status`, `state` and `sql`.
+//!
+//! Imports point down: concerns may import the shared modules; a shared
+//! module (`error`, `i18n`, `ui`, `state`, `sql`) imports no concern (a
+//! test in `tests/floors.rs` checks it).
 #![recursion_limit = "256"]
 
 pub mod admin;
@@ -15,6 +20,7 @@ pub mod frame;
 pub mod i18n;
 pub mod mail;
 pub mod operator;
+pub mod order_status;
 pub mod payment;
 pub mod products;
 #[cfg(feature = "ssr")]

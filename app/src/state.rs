@@ -136,17 +136,6 @@ impl Default for AuthSettings {
     }
 }
 
-impl AuthSettings {
-    pub fn limits(&self) -> crate::auth::db::AttemptLimits {
-        crate::auth::db::AttemptLimits {
-            failures_per_address: self.max_failures,
-            successes_per_account: self.max_successes,
-            successes_per_address: self.max_successes * 10,
-            alert_after: self.alert_after_failures,
-        }
-    }
-}
-
 impl AppState {
     /// The state with the test card processor answering at once (its
     /// records kept through `pool`) and the default checkout settings.

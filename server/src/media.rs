@@ -13,7 +13,7 @@ use tower_sessions::Session;
 use app::operator::audit;
 use app::products::back_office::db as admin_db;
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 
 /// Largest image accepted, in bytes.
 pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;

@@ -37,7 +37,8 @@ use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use tower_sessions::Session;
 
-use crate::routes::{valid_comments, CspNonce, Tidied};
+use crate::security::CspNonce;
+use crate::tidy::{valid_comments, Tidied};
 use crate::visitor::{Rendered, Visitor};
 
 /// The longest a cached page is served by default.

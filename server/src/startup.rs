@@ -8,7 +8,6 @@ use std::time::Duration;
 use anyhow::Context;
 use app::payment::gateway::TestCardProcessor;
 use app::{shell, state::AppState, App};
-use axum::extract::FromRef;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, use_context};
@@ -25,22 +24,8 @@ use tracing::Level;
 
 use crate::config::WebConfig;
 use crate::page_cache::PageCache;
-use crate::routes;
-
-/// State of the axum router: what the Leptos handlers and our own routes need.
-#[derive(Clone)]
-pub struct ServerState {
-    pub leptos_options: LeptosOptions,
-    pub app: AppState,
-    /// What a scraper must present for /metrics; none: no metrics served.
-    pub metrics_token: Option<String>,
-}
-
-impl FromRef<ServerState> for LeptosOptions {
-    fn from_ref(state: &ServerState) -> Self {
-        state.leptos_options.clone()
-    }
-}
+use crate::security::{self, CspNonce};
+use crate::state::ServerState;
 
 pub struct Application {
     listener: TcpListener,
@@ -128,14 +113,14 @@ impl Application {
                 provide_context(app_state.clone());
                 // The nonce the security headers put in this page's CSP.
                 let nonce = use_context::<axum::http::request::Parts>()
-                    .and_then(|parts| parts.extensions.get::<routes::CspNonce>().cloned());
+                    .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
                 if let Some(nonce) = nonce {
                     provide_context(leptos::nonce::Nonce::from_value(nonce.0));
                 }
             }
         };
         let router = Router::new()
-            .merge(routes::operational())
+            .merge(crate::operational::routes())
             .merge(crate::metrics::routes())
             .merge(crate::media::routes())
             .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
@@ -150,10 +135,12 @@ impl Application {
                     state.clone(),
                 ),
             ))
-            .layer(axum::middleware::from_fn(routes::server_fn_error_status))
+            .layer(axum::middleware::from_fn(
+                crate::server_fn_status::server_fn_error_status,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 config.secure_cookies,
-                routes::refuse_cross_site_mutations,
+                security::refuse_cross_site_mutations,
             ))
             // Inside the sessions: a cached page with the visitor's corner.
             .layer(option_layer(page_cache.clone().map(|cache| {
@@ -170,7 +157,7 @@ impl Application {
             .layer(sessions)
             .layer(axum::middleware::from_fn_with_state(
                 config.secure_cookies,
-                routes::security_headers,
+                security::security_headers,
             ))
             .layer(CompressionLayer::new())
             // Outside compression: it keeps pages compressed once.
@@ -180,7 +167,7 @@ impl Application {
             // Before anything decides from them: the cookies and the
             // language, read once.
             .layer(axum::middleware::from_fn(crate::visitor::read_visitor))
-            .layer(axum::middleware::from_fn(routes::refuse_large_bodies))
+            .layer(axum::middleware::from_fn(security::refuse_large_bodies))
             .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
                 Duration::from_secs(config.body_timeout_seconds),
             ))

@@ -6,7 +6,7 @@ use super::model::User;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub use super::super::{
         db as auth_db, guard,
         model::safe_return_path,
@@ -38,7 +38,7 @@ pub async fn register(
     last_name: String,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let session = guard::session().await?;
         // Counted before any work, valid or not: a flood of sign-ups
@@ -72,7 +72,7 @@ pub async fn register(
 /// Logs in with a username or e-mail; one answer for every failure.
 #[server(endpoint = "auth/login")]
 pub async fn login(login: String, password: String, return_to: Option<String>) -> Result<User, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let session = guard::session().await?;
         let client_ip = guard::client_ip(&state).await;
@@ -89,7 +89,7 @@ pub async fn login(login: String, password: String, return_to: Option<String>) -
 /// Ends the session (its record leaves the store) and goes home.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|_| async move {
         service::end_session(&guard::session().await?).await?;
         leptos_axum::redirect("/");
@@ -101,6 +101,6 @@ pub async fn logout() -> Result<(), AppError> {
 /// The logged-in user, or nothing for a guest.
 #[server(endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<User>, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|_| guard::current_user()).await
 }

@@ -10,6 +10,8 @@ pub mod db;
 pub mod guard;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod password;
 pub mod recovery;
 #[cfg(feature = "ssr")]
 pub mod service;

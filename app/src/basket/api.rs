@@ -1,5 +1,6 @@
 //! The basket service's server functions. Guests and logged-in shoppers
-//! alike: a guest's basket lives in the session, an account's in PostgreSQL.
+//! alike: every basket lives in PostgreSQL; a guest's session keeps only
+//! its key.
 
 use leptos::prelude::*;
 
@@ -7,7 +8,7 @@ use super::model::{AddOutcome, Basket, MergeNotice, QuantityOutcome};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub use super::super::{model::Quantity, service};
     pub use crate::auth::{audience, guard};
     pub use crate::ui::notice::{self, Notice};
@@ -16,7 +17,7 @@ mod server {
 /// The caller's basket with today's prices and stock.
 #[server(endpoint = "basket/get")]
 pub async fn get_basket() -> Result<Basket, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move { service::load(&state, &service::owner().await?).await }).await
 }
 
@@ -24,7 +25,7 @@ pub async fn get_basket() -> Result<Basket, AppError> {
 /// a sold-out product adds nothing, which is not an error.
 #[server(endpoint = "basket/add")]
 pub async fn add_to_basket(product_id: i64, quantity: i32) -> Result<AddOutcome, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let quantity = Quantity::new(quantity)?;
         let outcome = service::add(&state, &service::owner().await?, product_id, quantity).await?;
@@ -42,7 +43,7 @@ pub async fn add_to_basket(product_id: i64, quantity: i32) -> Result<AddOutcome,
 /// Sets a line's quantity, capped at what is allowed.
 #[server(endpoint = "basket/set-quantity")]
 pub async fn set_quantity(product_id: i64, quantity: i32) -> Result<QuantityOutcome, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let quantity = Quantity::new(quantity)?;
         let outcome = service::set_quantity(&state, &service::owner().await?, product_id, quantity).await?;
@@ -59,7 +60,7 @@ pub async fn set_quantity(product_id: i64, quantity: i32) -> Result<QuantityOutc
 
 #[server(endpoint = "basket/remove")]
 pub async fn remove_from_basket(product_id: i64) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(
         |state| async move { service::remove(&state, &service::owner().await?, product_id).await },
     )
@@ -68,13 +69,13 @@ pub async fn remove_from_basket(product_id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "basket/clear")]
 pub async fn clear_basket() -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move { service::clear(&state, &service::owner().await?).await }).await
 }
 
 /// What merging the guest basket at login changed, once; nothing after.
 #[server(endpoint = "basket/merge-notice")]
 pub async fn take_merge_notice() -> Result<Option<MergeNotice>, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|_| async move { service::take_merge_notice(&guard::session().await?).await }).await
 }

@@ -1,5 +1,6 @@
-//! BASKET: what a shopper is about to buy. A guest's basket lives in the
-//! session and merges into the account's at login.
+//! BASKET: what a shopper is about to buy. A guest's basket lives in
+//! PostgreSQL under a key its session keeps, and merges into the account's
+//! at login.
 
 pub mod api;
 pub mod components;

@@ -8,7 +8,7 @@ use super::db::{self, BasketKey, ProductLimits};
 use super::model::{AddOutcome, Basket, MergeChange, MergeNotice, Quantity, QuantityOutcome};
 use crate::auth::guard;
 use crate::auth::model::User;
-use crate::error::{internal, AppError, Conflict};
+use crate::error::{AppError, Conflict};
 use crate::state::AppState;
 
 /// The session remembers the key of the guest's basket, never its lines.
@@ -48,10 +48,7 @@ impl BasketOwner {
                         tracing::info!(%client_ip, "new guest baskets throttled");
                         return Err(AppError::TooManyRequests);
                     }
-                    session
-                        .insert(GUEST_BASKET_KEY, id)
-                        .await
-                        .map_err(|error| internal("session store", error))?;
+                    session.insert(GUEST_BASKET_KEY, id).await?;
                     Ok(BasketKey::Guest(id))
                 }
             },
@@ -212,17 +209,11 @@ pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i6
         }
     }
     tx.commit().await?;
-    session
-        .remove::<i64>(GUEST_BASKET_KEY)
-        .await
-        .map_err(|error| internal("session store", error))?;
+    session.remove::<i64>(GUEST_BASKET_KEY).await?;
     if lines.is_empty() {
         return Ok(false);
     }
-    session
-        .insert(MERGE_NOTICE_KEY, notice)
-        .await
-        .map_err(|error| internal("session store", error))?;
+    session.insert(MERGE_NOTICE_KEY, notice).await?;
     Ok(true)
 }
 
@@ -230,17 +221,11 @@ pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i6
 pub async fn take_merge_notice(session: &Session) -> Result<Option<MergeNotice>, AppError> {
     // `remove` marks the session changed even when there is nothing to
     // remove; a plain read does not, so most page views write nothing.
-    let pending = session
-        .get::<MergeNotice>(MERGE_NOTICE_KEY)
-        .await
-        .map_err(|error| internal("session store", error))?;
+    let pending = session.get::<MergeNotice>(MERGE_NOTICE_KEY).await?;
     if pending.is_none() {
         return Ok(None);
     }
-    session
-        .remove::<MergeNotice>(MERGE_NOTICE_KEY)
-        .await
-        .map_err(|error| internal("session store", error))
+    Ok(session.remove::<MergeNotice>(MERGE_NOTICE_KEY).await?)
 }
 
 /// Units that can still be added to a line holding `current`.

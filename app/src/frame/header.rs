@@ -2,10 +2,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 
+use super::language::SetLocale;
 use crate::auth::components::{use_auth, AccountMenu};
 use crate::auth::model::User;
 use crate::basket::components::{use_basket, BasketLink};
-use crate::i18n::{api::SetLocale, use_i18n, Locale};
+use crate::i18n::{use_i18n, Locale};
 use crate::products::{components::CategoryMenu, search_box::SearchBox};
 
 #[component]

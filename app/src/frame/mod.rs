@@ -4,6 +4,7 @@
 //! its personal corner; no concern imports it.
 
 mod header;
+mod language;
 mod layout;
 
 #[cfg(feature = "ssr")]

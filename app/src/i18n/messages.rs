@@ -4,7 +4,7 @@
 //! without words, since each language turns them into text by a `match`.
 
 use crate::error::{AppError, Conflict, Rule};
-use crate::payment::model::OrderStatus;
+use crate::order_status::OrderStatus;
 
 pub struct Messages {
     pub skip_to_content: &'static str,
@@ -329,11 +329,23 @@ impl Messages {
     }
 }
 
+/// In English, for logs and the command line.
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let english = super::Locale::En.messages();
+        match self {
+            Self::Validation { field, rule } => write!(f, "{field}: {}", english.rule(rule)),
+            Self::Transport(detail) => write!(f, "{}: {detail}", english.error_transport),
+            other => f.write_str(&english.error(other)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::error::{AppError, CardRefusal, Conflict, Format, Rule, Shortage};
     use crate::i18n::Locale;
-    use crate::payment::model::OrderStatus;
+    use crate::order_status::OrderStatus;
 
     /// One of each rule. The `match` makes a new rule a compile error here
     /// until it is listed.

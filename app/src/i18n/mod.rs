@@ -5,7 +5,6 @@
 //! writes it into `<html lang>` and the browser reads it back at hydration,
 //! so both render the same words.
 
-pub mod api;
 mod en;
 mod format;
 mod fr;

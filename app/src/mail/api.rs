@@ -7,7 +7,7 @@ use super::model::{MailDetail, MailPage};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub use super::super::{model::MailStatus, outbox};
     pub use crate::auth::audience;
     pub use crate::operator::audit;
@@ -19,7 +19,7 @@ pub const MAILS_PER_PAGE: i64 = 100;
 /// The newest mails, of one status when given ("pending", "sent", "failed").
 #[server(endpoint = "mail/admin/list")]
 pub async fn list_mail(status: Option<String>) -> Result<MailPage, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, _| async move {
         let status = match status.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -38,7 +38,7 @@ pub async fn list_mail(status: Option<String>) -> Result<MailPage, AppError> {
 /// One mail with its text and the shop's links in it.
 #[server(endpoint = "mail/admin/get")]
 pub async fn get_mail(id: i64) -> Result<MailDetail, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, _| async move {
         outbox::find(&state.pool, id, &state.public_url)
             .await?
@@ -50,7 +50,7 @@ pub async fn get_mail(id: i64) -> Result<MailDetail, AppError> {
 /// Sends a failed mail again (its attempts start afresh).
 #[server(endpoint = "mail/admin/resend")]
 pub async fn resend_mail(id: i64) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         let mut tx = state.pool.begin().await?;
         if !outbox::resend(&mut *tx, id).await? {

@@ -8,7 +8,7 @@ use super::model::{OrderDetail, OrderPage, OrderSummary};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub use super::super::{
         db,
         model::{parse_idempotency_key, Card, OrderStatus, ShippingAddress, ORDERS_PER_PAGE},
@@ -32,7 +32,7 @@ pub async fn checkout(
     idempotency_key: String,
 ) -> Result<OrderSummary, AppError> {
     use chrono::Datelike;
-    use server::*;
+    use ssr::*;
     audience::customer(|state, user| async move {
         let key = parse_idempotency_key(&idempotency_key)?;
         let address = ShippingAddress::parse(
@@ -66,7 +66,7 @@ pub async fn checkout(
 #[server(endpoint = "payment/checkout-key")]
 pub async fn new_checkout_key() -> Result<String, AppError> {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
-    use server::*;
+    use ssr::*;
     audience::public(|_| async move {
         let mut bytes = [0_u8; 16];
         OsRng.fill_bytes(&mut bytes);
@@ -78,7 +78,7 @@ pub async fn new_checkout_key() -> Result<String, AppError> {
 /// The caller's orders, newest first.
 #[server(endpoint = "payment/my-orders")]
 pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
-    use server::*;
+    use ssr::*;
     audience::customer(|state, user| async move { Ok(db::list_orders_of(&state.pool, user.id).await?) }).await
 }
 
@@ -86,7 +86,7 @@ pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
 /// is no such order.
 #[server(endpoint = "payment/order")]
 pub async fn get_order(order_id: i64) -> Result<OrderDetail, AppError> {
-    use server::*;
+    use ssr::*;
     audience::customer(|state, user| async move {
         match db::find_order(&state.pool, order_id).await? {
             Some((owner, order)) if owner == user.id || user.is_admin() => Ok(order),
@@ -104,7 +104,7 @@ pub async fn list_orders(
     user_id: Option<i64>,
     page: Option<u32>,
 ) -> Result<OrderPage, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, _| async move {
         let status = match status.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -131,7 +131,7 @@ pub async fn set_order_status(
     status: String,
     confirm: Option<String>,
 ) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         let status = OrderStatus::parse(status.trim())?;
         if status == OrderStatus::Cancelled {

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, CardRefusal, Format, Rule};
+pub use crate::order_status::OrderStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CardBrand {
@@ -12,6 +13,19 @@ pub enum CardBrand {
     Mastercard,
     Amex,
     Other,
+}
+
+impl CardBrand {
+    /// The name kept on an order (`orders.card_brand`) and shown on it:
+    /// stored orders hold these words, so they do not change.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Visa => "Visa",
+            Self::Mastercard => "Mastercard",
+            Self::Amex => "Amex",
+            Self::Other => "Other",
+        }
+    }
 }
 
 /// A card number that passes the Luhn checksum.
@@ -202,6 +216,20 @@ mod tests {
     }
 
     #[test]
+    fn brands_are_stored_under_the_names_orders_already_hold() {
+        // Orders stored before `as_str` hold the `Debug` names.
+        for brand in [
+            CardBrand::Visa,
+            CardBrand::Mastercard,
+            CardBrand::Amex,
+            CardBrand::Other,
+        ] {
+            assert_eq!(brand.as_str(), format!("{brand:?}"));
+        }
+        assert_eq!(CardBrand::Visa.as_str(), "Visa");
+    }
+
+    #[test]
     fn expiry_dates_must_not_be_past() {
         assert_eq!(
             Expiry::parse("11/26", TODAY),
@@ -285,64 +313,14 @@ impl ShippingAddress {
     }
 }
 
-/// Where an order is: awaiting payment → paid → shipped → delivered, or
-/// cancelled before it ships (cancelling gives the stock back: the units
-/// never left); an order whose payment failed gave its units back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    /// Units reserved, the card being charged.
-    AwaitingPayment,
-    Paid,
-    Shipped,
-    Delivered,
-    Cancelled,
-    /// The charge was refused or never made: the units went back on sale.
-    PaymentFailed,
-}
-
+// `OrderStatus` lives in `crate::order_status`, a leaf that `error` and
+// `i18n` import too; reading one with the shop's refusal stays here.
 impl OrderStatus {
-    pub const ALL: [Self; 6] = [
-        Self::AwaitingPayment,
-        Self::Paid,
-        Self::Shipped,
-        Self::Delivered,
-        Self::Cancelled,
-        Self::PaymentFailed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AwaitingPayment => "awaiting_payment",
-            Self::Paid => "paid",
-            Self::Shipped => "shipped",
-            Self::Delivered => "delivered",
-            Self::Cancelled => "cancelled",
-            Self::PaymentFailed => "payment_failed",
-        }
-    }
-
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         Self::ALL
             .into_iter()
             .find(|status| status.as_str() == raw)
             .ok_or_else(|| AppError::validation("status", Rule::UnknownChoice))
-    }
-
-    /// The statuses an operator may move an order to from this one. The
-    /// checkout alone settles an order awaiting payment.
-    pub fn next(self) -> &'static [Self] {
-        match self {
-            Self::Paid => &[Self::Shipped, Self::Cancelled],
-            Self::Shipped => &[Self::Delivered],
-            Self::AwaitingPayment | Self::Delivered | Self::Cancelled | Self::PaymentFailed => &[],
-        }
-    }
-
-    pub fn can_become(self, next: Self) -> bool {
-        self.next().contains(&next)
     }
 }
 

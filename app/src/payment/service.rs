@@ -209,7 +209,6 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
         .iter()
         .map(|(_, took, qty)| took.price_cents * i64::from(*qty))
         .sum();
-    let brand = format!("{:?}", request.card.number.brand());
     let order = db::insert_order(
         &mut tx,
         &NewOrder {
@@ -218,7 +217,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
             key: request.key,
             total_cents,
             address: &request.address,
-            card_brand: &brand,
+            card_brand: request.card.number.brand().as_str(),
             card_last4: request.card.number.last4(),
             payment_window: state.checkout.payment_window,
             language: crate::i18n::Locale::from_request(),

@@ -18,7 +18,7 @@ use crate::ui::forms::{use_form_error, FormAlert, FormField};
 use crate::ui::seo::Seo;
 
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub use crate::auth::{audience, guard, model::Email};
     pub use crate::error::Rule;
     pub use crate::i18n::Locale;
@@ -35,7 +35,7 @@ mod server {
 /// the hourly mail limits of the client and of the address.
 #[server(endpoint = "products/alert")]
 pub async fn subscribe_stock_alert(product_id: i64, email: Option<String>) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let user = guard::current_user().await?;
         let (email, proved) = match &user {
@@ -115,7 +115,7 @@ pub async fn subscribe_stock_alert(product_id: i64, email: Option<String>) -> Re
 /// opening a link changes nothing). A link works a week, once.
 #[server(endpoint = "products/alert-confirm")]
 pub async fn confirm_stock_alert(token: String) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let token = token.trim();
         let expired = || AppError::validation("token", Rule::LinkExpired);
@@ -143,7 +143,7 @@ pub async fn confirm_stock_alert(token: String) -> Result<(), AppError> {
 /// to. An unknown token gets the same answer (nothing to stop).
 #[server(endpoint = "products/alert-unsubscribe")]
 pub async fn unsubscribe_stock_alerts(token: String) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         if tokens::looks_like_token(token.trim()) {
             let stopped = sqlx::query(

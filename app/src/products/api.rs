@@ -10,7 +10,7 @@ use super::model::{
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub use super::super::{
         db,
         model::{CategorySlug, PageNumber, SearchQuery},
@@ -21,7 +21,7 @@ mod server {
 /// One page of the whole catalogue, in the requested order.
 #[server(endpoint = "products/list")]
 pub async fn list_products(page: u32, sort: ProductSort) -> Result<ProductPage, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let page = PageNumber::new(page)?;
         Ok(db::list_products(&state.pool, None, page, sort).await?)
@@ -32,7 +32,7 @@ pub async fn list_products(page: u32, sort: ProductSort) -> Result<ProductPage, 
 /// A product with its category and related products; unknown slug: NotFound.
 #[server(endpoint = "products/get")]
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         if !crate::products::model::is_slug(&slug) {
             return Err(AppError::NotFound);
@@ -48,7 +48,7 @@ pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
 /// The categories, in menu order.
 #[server(endpoint = "products/categories")]
 pub async fn list_categories() -> Result<Vec<Category>, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move { Ok(db::list_categories(&state.pool).await?) }).await
 }
 
@@ -59,7 +59,7 @@ pub async fn products_by_category(
     page: u32,
     sort: ProductSort,
 ) -> Result<CategoryPage, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let slug = CategorySlug::parse(&slug).map_err(|_| AppError::NotFound)?;
         let page = PageNumber::new(page)?;
@@ -81,7 +81,7 @@ pub async fn search_products(
     sort: ProductSort,
     page: u32,
 ) -> Result<SearchResults, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let page = PageNumber::new(page)?;
         let query = SearchQuery::parse(&q)?;
@@ -112,7 +112,7 @@ pub async fn search_products(
 /// Up to eight product names for the search box while typing.
 #[server(endpoint = "products/suggest")]
 pub async fn suggest_products(prefix: String) -> Result<Vec<Suggestion>, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let Some(query) = SearchQuery::parse(&prefix)? else {
             return Ok(Vec::new());
@@ -128,6 +128,6 @@ pub async fn suggest_products(prefix: String) -> Result<Vec<Suggestion>, AppErro
 /// The scarce products for the home page's hero: in stock, but barely.
 #[server(endpoint = "products/drops")]
 pub async fn list_drops() -> Result<Vec<ProductSummary>, AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move { Ok(db::list_drops(&state.pool).await?) }).await
 }

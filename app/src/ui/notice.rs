@@ -52,10 +52,7 @@ pub async fn leave(notice: Notice) -> Result<(), AppError> {
         return Ok(());
     }
     let session = session().await?;
-    session
-        .insert(NOTICE_KEY, notice)
-        .await
-        .map_err(|error| crate::error::internal("session store", error))
+    Ok(session.insert(NOTICE_KEY, notice).await?)
 }
 
 /// Whether a notice waits in `session` for the next page.

@@ -8,13 +8,14 @@ use crate::auth::model::User;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub use super::super::db;
     pub use crate::auth::recovery::service::{send_change_notice, send_verification};
     pub use crate::auth::{
         audience, db as auth_db,
         guard::{client_ip, session},
         model::{Email, NewPassword, PersonName, Role},
+        password::hash_password,
         service::{self, duplicate_as_field_error, Registration},
     };
     pub use crate::i18n::Locale;
@@ -26,7 +27,7 @@ mod server {
 
 #[server(endpoint = "users/profile")]
 pub async fn get_profile() -> Result<User, AppError> {
-    use server::*;
+    use ssr::*;
     audience::customer(|_, user| async move { Ok(user) }).await
 }
 
@@ -41,7 +42,7 @@ pub async fn update_profile(
     email: String,
     current_password: Option<String>,
 ) -> Result<User, AppError> {
-    use server::*;
+    use ssr::*;
     audience::customer(|state, user| async move {
         let first_name = PersonName::parse("first_name", &first_name)?;
         let last_name = PersonName::parse("last_name", &last_name)?;
@@ -101,7 +102,7 @@ pub async fn change_password(
     password: String,
     password_confirmation: String,
 ) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::customer(|state, user| async move {
         service::confirm_password(&state, user.id, &current_password, &client_ip(&state).await).await?;
         let password = NewPassword::parse(
@@ -111,7 +112,7 @@ pub async fn change_password(
             &user.username,
             &user.email,
         )?;
-        let hash = service::hash_password(password.expose().to_owned()).await?;
+        let hash = hash_password(password.expose().to_owned()).await?;
         let epoch = auth_db::replace_password(&state.pool, user.id, &hash).await?;
         service::renew_session_epoch(&session().await?, epoch).await?;
         notice::leave(Notice::PasswordChanged).await
@@ -123,7 +124,7 @@ pub async fn change_password(
 /// erased, orders stay (anonymous) for the shop's accounts.
 #[server(endpoint = "users/delete-account")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::customer(|state, user| async move {
         service::confirm_password(&state, user.id, &password, &client_ip(&state).await).await?;
         let mut tx = state.pool.begin().await?;
@@ -142,7 +143,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
 /// Back office: live users, newest first, searched by name or e-mail.
 #[server(endpoint = "users/list")]
 pub async fn list_users(query: String, page: u32) -> Result<UserPage, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, _| async move {
         let page = PageNumber::new(page)?;
         let query = crate::operator::forms::parse_admin_query(&query)?;
@@ -153,7 +154,7 @@ pub async fn list_users(query: String, page: u32) -> Result<UserPage, AppError> 
 
 #[server(endpoint = "users/get")]
 pub async fn get_user(id: i64) -> Result<User, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, _| async move {
         auth_db::find_user(&state.pool, id)
             .await?
@@ -173,7 +174,7 @@ pub async fn create_user(
     last_name: String,
     role: String,
 ) -> Result<User, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         let role = Role::parse(&role)?;
         let form = Registration {
@@ -203,7 +204,7 @@ pub async fn create_user(
 /// administrator left.
 #[server(endpoint = "users/delete")]
 pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         require_confirmation(confirm.as_deref())?;
         if admin.id == id {
@@ -234,7 +235,7 @@ pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppErro
 /// keeps the role. The user's sessions end (privileges changed).
 #[server(endpoint = "users/set-role")]
 pub async fn set_role(id: i64, role: String) -> Result<User, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         let role = Role::parse(&role)?;
         let mut tx = state.pool.begin().await?;

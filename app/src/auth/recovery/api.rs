@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub use super::super::service;
     pub use crate::auth::{audience, guard};
     pub use crate::i18n::Locale;
@@ -16,7 +16,7 @@ mod server {
 /// account; the same answer either way.
 #[server(endpoint = "auth/forgot-password")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         let client_ip = guard::client_ip(&state).await;
         service::request_reset(&state, &email, &client_ip, Locale::from_request()).await?;
@@ -33,7 +33,7 @@ pub async fn reset_password(
     password: String,
     password_confirmation: String,
 ) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         service::reset_password(&state, token.trim(), &password, &password_confirmation).await?;
         notice::leave(Notice::PasswordReset).await?;
@@ -47,7 +47,7 @@ pub async fn reset_password(
 /// page: opening a link changes nothing).
 #[server(endpoint = "auth/verify-email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::public(|state| async move {
         service::verify_email(&state.pool, token.trim()).await?;
         leptos_axum::redirect("/email/verify?done=1");
@@ -59,7 +59,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 /// Mails the logged-in account a new verification link.
 #[server(endpoint = "auth/resend-verification")]
 pub async fn resend_verification() -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::customer(|state, user| async move {
         let client_ip = guard::client_ip(&state).await;
         service::resend_verification(&state, user.id, &client_ip, Locale::from_request()).await?;

@@ -7,7 +7,7 @@ use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
 
 use crate::auth::db as auth_db;
 use crate::auth::model::{Email, NewPassword};
-use crate::auth::service::hash_password;
+use crate::auth::password::hash_password;
 use crate::error::{AppError, Rule};
 use crate::i18n::Locale;
 use crate::mail::limits::{self, MailRequest};

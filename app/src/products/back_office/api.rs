@@ -9,7 +9,7 @@ use super::model::{AdminCategory, AdminProductPage, ProductEditing, Removal};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub use super::super::{
         db,
         model::{
@@ -44,7 +44,7 @@ mod server {
 /// Every product, archived ones too, searched by name or slug.
 #[server(endpoint = "products/admin/list")]
 pub async fn admin_products(query: String, page: Option<u32>) -> Result<AdminProductPage, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, _| async move {
         let query = parse_admin_query(&query)?;
         let page = page.unwrap_or(1).clamp(1, 10_000);
@@ -63,7 +63,7 @@ pub async fn admin_products(query: String, page: Option<u32>) -> Result<AdminPro
 /// One product and its latest stock movements, for the edit page.
 #[server(endpoint = "products/admin/get")]
 pub async fn admin_product(id: i64) -> Result<ProductEditing, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, _| async move {
         let product = db::find_product(&state.pool, id)
             .await?
@@ -88,7 +88,7 @@ pub async fn create_product(
     max_per_customer: Option<String>,
     hold_minutes: Option<String>,
 ) -> Result<i64, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         let mut draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
         draft.max_per_customer = parse_customer_limit(max_per_customer.as_deref())?;
@@ -128,7 +128,7 @@ pub async fn update_product(
     max_per_customer: Option<String>,
     hold_minutes: Option<String>,
 ) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         let mut draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
         draft.max_per_customer = parse_customer_limit(max_per_customer.as_deref())?;
@@ -163,7 +163,7 @@ pub async fn update_product(
 /// stock never goes below zero.
 #[server(endpoint = "products/admin/adjust-stock")]
 pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         let (delta, reason) = parse_adjustment(delta, &reason)?;
         let mut tx = state.pool.begin().await?;
@@ -201,7 +201,7 @@ pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, Ap
 /// keep working either way.
 #[server(endpoint = "products/admin/delete")]
 pub async fn delete_product(id: i64, confirm: Option<String>) -> Result<Removal, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         require_confirmation(confirm.as_deref())?;
         let mut tx = state.pool.begin().await?;
@@ -225,14 +225,14 @@ pub async fn delete_product(id: i64, confirm: Option<String>) -> Result<Removal,
 
 #[server(endpoint = "products/admin/categories")]
 pub async fn admin_categories() -> Result<Vec<AdminCategory>, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, _| async move { Ok(db::list_categories(&state.pool).await?) }).await
 }
 
 /// A new category; an empty slug is made from the French name.
 #[server(endpoint = "products/admin/create-category")]
 pub async fn create_category(slug: String, name_fr: String, name_en: String) -> Result<i64, AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         let (name_fr, name_en) = parse_category_names(&name_fr, &name_en)?;
         let slug = match slug.trim() {
@@ -265,7 +265,7 @@ pub async fn create_category(slug: String, name_fr: String, name_en: String) -> 
 
 #[server(endpoint = "products/admin/rename-category")]
 pub async fn rename_category(id: i64, name_fr: String, name_en: String) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         let (name_fr, name_en) = parse_category_names(&name_fr, &name_en)?;
         let mut tx = state.pool.begin().await?;
@@ -289,7 +289,7 @@ pub async fn rename_category(id: i64, name_fr: String, name_en: String) -> Resul
 /// Deletes a category that holds no product (archived ones included).
 #[server(endpoint = "products/admin/delete-category")]
 pub async fn delete_category(id: i64, confirm: Option<String>) -> Result<(), AppError> {
-    use server::*;
+    use ssr::*;
     audience::admin(|state, admin| async move {
         require_confirmation(confirm.as_deref())?;
         let mut tx = state.pool.begin().await?;

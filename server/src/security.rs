@@ -1,129 +1,13 @@
-//! Routes outside the Leptos app, and the cross-site request guard.
+//! The security middleware: the cross-site request guard, the request
+//! body limit (a 413 page), and the security headers with the page's CSP
+//! nonce.
 
-use std::time::Duration;
-
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 
-use crate::startup::ServerState;
-
-pub fn operational() -> Router<ServerState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/robots.txt", get(robots))
-        .route("/sitemap.xml", get(sitemap))
-        .route("/sitemap/{file}", get(sitemap_part))
-}
-
-async fn robots(State(state): State<ServerState>) -> impl IntoResponse {
-    let body = format!(
-        "User-agent: *\nDisallow: /api/\nDisallow: /search\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-        state.app.public_url
-    );
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
-}
-
-/// Most URLs one sitemap file may list (the sitemaps.org limit).
-const URLS_PER_SITEMAP: usize = 50_000;
-
-/// Home, every category and every product, for crawlers: one file, or past
-/// 50,000 URLs an index of files `/sitemap/{n}.xml`.
-async fn sitemap(State(state): State<ServerState>) -> Response {
-    match sitemap_urls(&state).await {
-        Ok(urls) => xml(sitemap_root(&urls, &state.app.public_url, URLS_PER_SITEMAP)),
-        Err(response) => response,
-    }
-}
-
-/// One file of a sitemap index; 404 past the last.
-async fn sitemap_part(State(state): State<ServerState>, Path(file): Path<String>) -> Response {
-    let Some(part) = file
-        .strip_suffix(".xml")
-        .and_then(|n| n.parse::<usize>().ok())
-        .filter(|n| *n >= 1)
-    else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    match sitemap_urls(&state).await {
-        Ok(urls) => match urls.chunks(URLS_PER_SITEMAP).nth(part - 1) {
-            Some(chunk) if urls.len() > URLS_PER_SITEMAP => xml(url_set(chunk, &state.app.public_url)),
-            _ => StatusCode::NOT_FOUND.into_response(),
-        },
-        Err(response) => response,
-    }
-}
-
-fn xml(body: String) -> Response {
-    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response()
-}
-
-/// Every path crawlers should know, home first.
-async fn sitemap_urls(state: &ServerState) -> Result<Vec<String>, Response> {
-    use app::products::db;
-    let pool = &state.app.pool;
-    let (categories, products) = tokio::try_join!(db::list_categories(pool), db::all_product_slugs(pool))
-        .map_err(|error| {
-            tracing::error!(%error, "sitemap: database error");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        })?;
-    // Slugs are [a-z0-9-] by a CHECK constraint: nothing to escape.
-    Ok(std::iter::once("/".to_owned())
-        .chain(categories.iter().map(|category| format!("/c/{}", category.slug)))
-        .chain(products.iter().map(|slug| format!("/p/{slug}")))
-        .collect())
-}
-
-/// `/sitemap.xml`: the URL set itself, or an index of its parts when it
-/// holds more than `per_file` URLs.
-fn sitemap_root(paths: &[String], base: &str, per_file: usize) -> String {
-    if paths.len() <= per_file {
-        return url_set(paths, base);
-    }
-    let mut xml = String::from(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    xml.push_str(r#"<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"#);
-    for part in 1..=paths.len().div_ceil(per_file) {
-        xml.push_str(&format!(
-            "<sitemap><loc>{base}/sitemap/{part}.xml</loc></sitemap>"
-        ));
-    }
-    xml.push_str("</sitemapindex>");
-    xml
-}
-
-fn url_set(paths: &[String], base: &str) -> String {
-    let mut xml = String::with_capacity(128 * (paths.len() + 1));
-    xml.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    xml.push_str(r#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"#);
-    for path in paths {
-        xml.push_str("<url><loc>");
-        xml.push_str(base);
-        xml.push_str(path);
-        xml.push_str("</loc></url>");
-    }
-    xml.push_str("</urlset>");
-    xml
-}
-
-/// 200 when the database answers, 503 otherwise (for load balancers and
-/// the container HEALTHCHECK).
-async fn health(State(state): State<ServerState>) -> impl IntoResponse {
-    let ping = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.app.pool);
-    match tokio::time::timeout(Duration::from_secs(2), ping).await {
-        Ok(Ok(_)) => (StatusCode::OK, "ok"),
-        Ok(Err(error)) => {
-            tracing::warn!(%error, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-        }
-        Err(_) => {
-            tracing::warn!("health check: database timed out");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-        }
-    }
-}
+use crate::tidy::{valid_html, Tidied};
 
 /// Refuses state-changing requests sent by another site (CSRF): a browser
 /// names the page's origin on a POST, and it must be this site's, scheme,
@@ -277,26 +161,6 @@ async fn drain(mut body: axum::body::Body) -> bool {
     }
 }
 
-/// Gives server function errors their HTTP status. Errors raised inside a
-/// function already set it; this covers the ones raised before the function
-/// runs (arguments that do not parse), which server_fn answers with a 500.
-pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
-        || !response.headers().contains_key("serverfnerror")
-    {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
-    };
-    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
-        parts.status = error.status_code();
-    }
-    Response::from_parts(parts, axum::body::Body::from(bytes))
-}
-
 /// This request's CSP nonce, for the page's hydration scripts.
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
@@ -398,61 +262,6 @@ pub async fn security_headers(State(secure): State<bool>, mut request: Request, 
     response
 }
 
-/// Marks a page already made valid (a cached one): not tidied again.
-#[derive(Debug, Clone, Copy)]
-pub struct Tidied;
-
-/// Pages are at most this large; a larger one is an error.
-const MAX_PAGE: usize = 8 * 1024 * 1024;
-
-/// The rendered page, made valid HTML where leptos writes it otherwise.
-async fn valid_html(response: Response, nonce: &str) -> Response {
-    let (mut parts, body) = response.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_PAGE).await {
-        Ok(body) => body,
-        Err(error) => {
-            tracing::error!(%error, "could not read a rendered page");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    // The buffer itself when nothing else holds it: no copy.
-    let page = match String::from_utf8(Vec::from(body)) {
-        Ok(page) => tidy_page(&page, nonce),
-        // Not text: leave it as it is.
-        Err(error) => return Response::from_parts(parts, axum::body::Body::from(error.into_bytes())),
-    };
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, axum::body::Body::from(page))
-}
-
-/// The hydration markers `<!>` (a "bogus comment" to the HTML parser)
-/// written as the same empty comment, validly: `<!---->`.
-pub fn valid_comments(html: &str) -> String {
-    html.replace("<!>", "<!---->")
-}
-
-/// Three fixes, none of which changes what the browser builds:
-/// - the hydration markers `<!>` (a "bogus comment" to the HTML parser)
-///   become the same empty comment written validly, `<!---->`;
-/// - the preload links' `crossorigin`, which leptos sets to the CSP nonce,
-///   becomes the empty value it is taken for (anonymous);
-/// - what leptos appends after `</html>` (its resource scripts) moves
-///   inside the body, where the parser would have put it anyway.
-fn tidy_page(page: &str, nonce: &str) -> String {
-    let page = valid_comments(page).replace(&format!("crossorigin=\"{nonce}\""), "crossorigin=\"\"");
-    match page.rfind("</html>") {
-        Some(end) if !page[end + "</html>".len()..].trim().is_empty() => {
-            let trailing = &page[end + "</html>".len()..];
-            let head = &page[..end];
-            match head.rfind("</body>") {
-                Some(body_end) => format!("{}{trailing}</body></html>", &head[..body_end]),
-                None => format!("{head}{trailing}</html>"),
-            }
-        }
-        _ => page,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,32 +311,5 @@ mod tests {
             same("shop.example", &[], "http"),
             "no Origin: not a browser's cross-site post"
         );
-    }
-
-    #[test]
-    fn pages_are_tidied_into_valid_html() {
-        let page = r#"<html><head><link rel="modulepreload" crossorigin="n0nce"><!></head><body><p>x</p><!></body></html><script nonce="n0nce">late()</script>"#;
-        assert_eq!(
-            tidy_page(page, "n0nce"),
-            r#"<html><head><link rel="modulepreload" crossorigin=""><!----></head><body><p>x</p><!----><script nonce="n0nce">late()</script></body></html>"#
-        );
-        let clean = "<html><body><p>ok</p></body></html>";
-        assert_eq!(tidy_page(clean, "n0nce"), clean);
-    }
-
-    #[test]
-    fn a_large_sitemap_becomes_an_index_of_parts() {
-        let paths: Vec<String> = (0..7).map(|i| format!("/p/{i}")).collect();
-        let small = sitemap_root(&paths, "https://shop", 7);
-        assert!(small.contains("<urlset") && small.matches("<url>").count() == 7);
-        let index = sitemap_root(&paths, "https://shop", 3);
-        assert!(index.contains("<sitemapindex"));
-        assert_eq!(index.matches("<sitemap>").count(), 3, "7 URLs, 3 per file");
-        assert!(index.contains("<loc>https://shop/sitemap/3.xml</loc>"));
-        let parts: Vec<usize> = paths
-            .chunks(3)
-            .map(|chunk| url_set(chunk, "https://shop").matches("<url>").count())
-            .collect();
-        assert_eq!(parts, [3, 3, 1]);
     }
 }

@@ -1,9 +1,10 @@
-//! Choosing the shop's language.
+//! Choosing the shop's language: the server function behind the header's
+//! language switch.
 
 use leptos::prelude::*;
 
-use super::Locale;
 use crate::error::AppError;
+use crate::i18n::Locale;
 
 /// Remembers the shopper's language in a cookie. A plain form post (no
 /// JavaScript) is sent back to the page it came from, now in that language.
@@ -15,7 +16,7 @@ pub async fn set_locale(locale: Locale) -> Result<Locale, AppError> {
     audience::public(|_| async move {
         let cookie = format!(
             "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            super::LOCALE_COOKIE,
+            crate::i18n::LOCALE_COOKIE,
             locale.code()
         );
         let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;

@@ -1,0 +1,22 @@
+//! The state of the axum router: what the Leptos handlers and the shop's
+//! own routes need. The routes and middleware import it; only `startup`
+//! builds it.
+
+use app::state::AppState;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+/// State of the axum router: what the Leptos handlers and our own routes need.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+    /// What a scraper must present for /metrics; none: no metrics served.
+    pub metrics_token: Option<String>,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -18,6 +18,7 @@ pub mod basket;
 pub mod error;
 pub mod frame;
 pub mod i18n;
+pub mod inventory;
 pub mod mail;
 pub mod operator;
 pub mod order_status;

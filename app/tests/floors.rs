@@ -14,7 +14,16 @@ const SHARED: &[&str] = &["src/error.rs", "src/i18n", "src/ui", "src/state.rs", 
 
 /// The concerns, and the page frame that assembles them.
 const CONCERNS: &[&str] = &[
-    "auth", "users", "products", "basket", "payment", "mail", "admin", "operator", "frame",
+    "auth",
+    "users",
+    "products",
+    "basket",
+    "payment",
+    "mail",
+    "admin",
+    "operator",
+    "inventory",
+    "frame",
 ];
 
 /// Imports of a concern that a shared module still has: (file, path).

@@ -17,9 +17,9 @@ use super::gateway::{PaymentError, PaymentReceipt};
 use super::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
 use crate::basket::db::{self as basket_db, BasketKey};
 use crate::error::{internal, AppError, CardRefusal, Conflict, Rule, Shortage};
+use crate::inventory::ledger::{self, StockChange};
 use crate::mail::{model::MailKind, outbox};
 use crate::operator::audit;
-use crate::products::stock::{self, StockChange};
 use crate::state::AppState;
 
 pub struct CheckoutRequest<'a> {
@@ -170,7 +170,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
         }));
     }
     let order_id = db::next_order_id(&mut tx).await?;
-    stock::describe(
+    ledger::describe(
         &mut tx,
         StockChange::new("checkout")
             .by(request.user_id)
@@ -278,7 +278,7 @@ async fn release(state: &AppState, order_id: i64, reason: &str) -> Result<(), Ap
         return Ok(());
     };
     db::update_status(&mut tx, order_id, OrderStatus::PaymentFailed).await?;
-    stock::describe(&mut tx, StockChange::new(reason).for_order(order_id)).await?;
+    ledger::describe(&mut tx, StockChange::new(reason).for_order(order_id)).await?;
     db::return_stock(&mut tx, order_id).await?;
     db::restore_holds(&mut tx, order_id).await?;
     tx.commit().await?;
@@ -378,7 +378,7 @@ pub async fn set_order_status(
     )
     .await?;
     if next == OrderStatus::Cancelled {
-        stock::describe(
+        ledger::describe(
             &mut tx,
             StockChange::new("cancel").by(admin_id).for_order(order_id),
         )

@@ -10,5 +10,3 @@ pub mod db;
 pub mod model;
 pub mod pages;
 pub mod search_box;
-#[cfg(feature = "ssr")]
-pub mod stock;

@@ -3,14 +3,14 @@
 //! brands, product kinds, models and variants, so searches behave as they
 //! would on a real shop.
 
-use app::products::stock::{self, StockChange};
+use app::inventory::ledger::{self, StockChange};
 use sqlx::PgPool;
 
 /// Inserts `count` generated products (slugs `gen-1` … `gen-<count>`);
 /// products already there are kept. Returns how many were inserted.
 pub async fn seed_generated(pool: &PgPool, count: u32) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    stock::describe(&mut tx, StockChange::new("seed")).await?;
+    ledger::describe(&mut tx, StockChange::new("seed")).await?;
     // Each product picks its kind, brand, model and variant from fixed lists
     // with different strides, so that the combinations spread evenly and
     // the same count always gives the same catalogue.

@@ -5,7 +5,7 @@ mod generated;
 pub use generated::seed_generated;
 
 use anyhow::Context;
-use app::products::stock::{self, StockChange};
+use app::inventory::ledger::{self, StockChange};
 use serde::Deserialize;
 use sqlx::PgPool;
 
@@ -88,7 +88,7 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
     let catalogue: Catalogue =
         serde_json::from_str(DEMO_CATALOGUE).context("demo catalogue is not valid JSON")?;
     let mut tx = pool.begin().await?;
-    stock::describe(&mut tx, StockChange::new("seed")).await?;
+    ledger::describe(&mut tx, StockChange::new("seed")).await?;
     let mut report = SeedReport::default();
     for (position, category) in (0_i32..).zip(&catalogue.categories) {
         report.categories += sqlx::query(

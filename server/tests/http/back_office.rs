@@ -237,7 +237,7 @@ async fn stock_equals_the_sum_of_its_movements_after_a_mixed_day(pool: PgPool) {
     assert_eq!(cancel.status(), 200);
     assert_eq!(stock_of(&app, console).await, 4);
 
-    let unbalanced = app::products::stock::unbalanced_products(&app.pool)
+    let unbalanced = app::inventory::ledger::unbalanced_products(&app.pool)
         .await
         .expect("ledger");
     assert!(unbalanced.is_empty(), "{unbalanced:?}");

@@ -381,7 +381,7 @@ async fn a_held_unit_is_its_holders_until_the_hold_ends(pool: PgPool) {
     );
     assert_eq!(stock_of(&app, ps5).await, 0);
     assert_eq!(
-        app::products::stock::unbalanced_products(&app.pool)
+        app::inventory::ledger::unbalanced_products(&app.pool)
             .await
             .expect("ledger"),
         Vec::<i64>::new()

@@ -129,7 +129,7 @@ async fn five_hundred_buyers_for_twenty_units_with_a_slow_provider(pool: PgPool)
         "twenty charges, no more"
     );
     assert_eq!(
-        app::products::stock::unbalanced_products(&app.pool)
+        app::inventory::ledger::unbalanced_products(&app.pool)
             .await
             .expect("ledger"),
         Vec::<i64>::new(),
@@ -198,7 +198,7 @@ async fn an_expired_reservation_is_released_and_its_late_charge_refused(pool: Pg
         "nothing left to settle"
     );
     assert_eq!(
-        app::products::stock::unbalanced_products(&app.pool)
+        app::inventory::ledger::unbalanced_products(&app.pool)
             .await
             .expect("ledger"),
         Vec::<i64>::new()

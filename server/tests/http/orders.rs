@@ -217,7 +217,7 @@ async fn every_stock_change_is_in_the_ledger(pool: PgPool) {
         .await
         .expect("by hand");
 
-    let unbalanced = app::products::stock::unbalanced_products(&app.pool)
+    let unbalanced = app::inventory::ledger::unbalanced_products(&app.pool)
         .await
         .expect("ledger");
     assert!(

@@ -3,7 +3,7 @@
 
 use sqlx::{PgExecutor, Postgres, Transaction};
 
-use super::model::{line_limit, BasketLine, Hold};
+use super::model::{BasketLine, Hold};
 
 /// Whose basket: an account's, or a guest's (by the key in the session).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,80 +76,6 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(BasketLine::from).collect())
-}
-
-/// What the basket needs to know of a product to cap a line.
-#[derive(Debug, sqlx::FromRow)]
-pub struct ProductLimits {
-    pub name: String,
-    /// What the basket's owner can have: the stock others can buy, plus
-    /// what the owner's line holds.
-    pub stock: i32,
-    pub max_per_order: i32,
-    pub price_cents: i64,
-    /// Minutes an account's basket holds the units of this product (a drop).
-    pub hold_minutes: Option<i32>,
-    /// The owner's line holds units now.
-    pub held_by_owner: bool,
-}
-
-impl ProductLimits {
-    pub fn line_limit(&self) -> i32 {
-        line_limit(self.stock, self.max_per_order)
-    }
-}
-
-/// The limits of `product_id` for the basket `key` (none yet: a guest's
-/// first add). Only an account's line holds units.
-pub async fn product_limits(
-    db: impl PgExecutor<'_>,
-    product_id: i64,
-    key: Option<BasketKey>,
-) -> Result<Option<ProductLimits>, sqlx::Error> {
-    let account = match key {
-        Some(BasketKey::Account(user_id)) => Some(user_id),
-        _ => None,
-    };
-    sqlx::query_as(
-        "SELECT p.name, p.max_per_order, p.price_cents, p.hold_minutes,
-                p.stock + coalesce(own.quantity, 0) AS stock, own.quantity IS NOT NULL AS held_by_owner
-         FROM listed_products p
-         LEFT JOIN basket_lines own
-                ON own.user_id = $2 AND own.product_id = p.id AND own.held_until > now()
-         WHERE p.id = $1",
-    )
-    .bind(product_id)
-    .bind(account)
-    .fetch_optional(db)
-    .await
-}
-
-/// Locks the rows of the products in a guest's basket, in id order (as
-/// every product lock is taken), before the login merge moves its lines
-/// into an account's basket, whose held lines may grow.
-pub async fn lock_products_of_guest_basket(
-    tx: &mut Transaction<'_, Postgres>,
-    guest_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "SELECT p.id FROM products p JOIN guest_basket_lines g ON g.product_id = p.id
-         WHERE g.guest_id = $1 ORDER BY p.id FOR UPDATE OF p",
-    )
-    .bind(guest_id)
-    .execute(&mut **tx)
-    .await
-    .map(drop)
-}
-
-/// Locks the product's row until the transaction ends: holds of one
-/// product are placed one at a time, so they never promise more than the
-/// shelf has.
-pub async fn lock_product(tx: &mut Transaction<'_, Postgres>, product_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT 1 FROM products WHERE id = $1 FOR UPDATE")
-        .bind(product_id)
-        .execute(&mut **tx)
-        .await
-        .map(drop)
 }
 
 /// The line's quantity, locked until the transaction ends.

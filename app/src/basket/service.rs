@@ -4,11 +4,12 @@
 
 use tower_sessions::Session;
 
-use super::db::{self, BasketKey, ProductLimits};
-use super::model::{AddOutcome, Basket, MergeChange, MergeNotice, Quantity, QuantityOutcome};
+use super::db::{self, BasketKey};
+use super::model::{line_limit, AddOutcome, Basket, MergeChange, MergeNotice, Quantity, QuantityOutcome};
 use crate::auth::guard;
 use crate::auth::model::User;
 use crate::error::{AppError, Conflict};
+use crate::inventory::db::{self as inventory, ProductLimits};
 use crate::state::AppState;
 
 /// The session remembers the key of the guest's basket, never its lines.
@@ -95,7 +96,7 @@ pub async fn add(
     let product = find_product(&state.pool, product_id, key).await?;
     let key = match key {
         Some(key) => key,
-        None if product.line_limit() == 0 => {
+        None if limit_of(&product) == 0 => {
             return Ok(AddOutcome {
                 requested,
                 added: 0,
@@ -184,18 +185,18 @@ pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i6
     let account = BasketKey::Account(user_id);
     let mut notice = MergeNotice::default();
     let mut tx = state.pool.begin().await?;
-    db::lock_products_of_guest_basket(&mut tx, guest).await?;
+    inventory::lock_products_of_guest_basket(&mut tx, guest).await?;
     let lines = db::take_guest_lines(&mut tx, guest).await?;
     for line in &lines {
         let (product_id, quantity) = (line.product_id, line.quantity);
-        let Some(product) = db::product_limits(&mut *tx, product_id, Some(account)).await? else {
+        let Some(product) = inventory::product_limits(&mut *tx, product_id, Some(user_id)).await? else {
             continue;
         };
         let current = db::line_quantity(&mut tx, account, product_id)
             .await?
             .unwrap_or(0);
         let wanted = current + quantity;
-        let kept = merged_quantity(current, quantity, product.line_limit());
+        let kept = merged_quantity(current, quantity, limit_of(&product));
         if kept > current {
             db::put_line(&mut tx, account, line, kept).await?;
         }
@@ -239,12 +240,26 @@ fn merged_quantity(current: i32, from_guest: i32, limit: i32) -> i32 {
     (current + from_guest).min(limit).max(current)
 }
 
+/// The account whose held line counts as the basket owner's stock; a
+/// guest's basket holds nothing.
+fn account_of(key: Option<BasketKey>) -> Option<i64> {
+    match key {
+        Some(BasketKey::Account(user_id)) => Some(user_id),
+        _ => None,
+    }
+}
+
+/// The most a line of this product may hold.
+fn limit_of(product: &ProductLimits) -> i32 {
+    line_limit(product.stock, product.max_per_order)
+}
+
 async fn find_product(
     db: impl sqlx::PgExecutor<'_>,
     product_id: i64,
     key: Option<BasketKey>,
 ) -> Result<ProductLimits, AppError> {
-    db::product_limits(db, product_id, key)
+    inventory::product_limits(db, product_id, account_of(key))
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -259,10 +274,10 @@ async fn limit_under_lock(
     key: BasketKey,
 ) -> Result<i32, AppError> {
     if product.hold_minutes.is_none() && !product.held_by_owner {
-        return Ok(product.line_limit());
+        return Ok(limit_of(product));
     }
-    db::lock_product(tx, product_id).await?;
-    Ok(find_product(&mut **tx, product_id, Some(key)).await?.line_limit())
+    inventory::lock_product(tx, product_id).await?;
+    Ok(limit_of(&find_product(&mut **tx, product_id, Some(key)).await?))
 }
 
 async fn guest_id(session: &Session) -> Result<Option<i64>, AppError> {

@@ -7,6 +7,7 @@ use super::model::{
     OrderDetail, OrderLine, OrderListItem, OrderStatus, OrderSummary, Refund, ShippingAddress,
     ORDERS_PER_PAGE,
 };
+use crate::inventory::db::Taken;
 
 #[derive(sqlx::FromRow)]
 struct OrderSummaryRow {
@@ -68,123 +69,6 @@ pub async fn find_awaiting_order(
     .fetch_optional(db)
     .await?;
     Ok(row.map(OrderSummary::from))
-}
-
-/// What a checkout took of one product, read from its locked row.
-#[derive(Debug, PartialEq, Eq, sqlx::FromRow)]
-pub struct Taken {
-    pub name: String,
-    pub price_cents: i64,
-    pub max_per_customer: Option<i32>,
-    /// The buyer's hold on these units, still running, that the order
-    /// took over (given back if the payment fails).
-    #[sqlx(skip)]
-    pub held_until: Option<DateTime<Utc>>,
-}
-
-/// Takes `quantity` units for `user_id` if that many are left besides what
-/// other baskets hold and the product is still on sale, or returns `None`
-/// (and takes nothing) when stock is short or the product was archived
-/// meanwhile. What the buyer's own line held becomes the order's. The row
-/// stays locked until the transaction ends, so checkouts of one product
-/// count its buyers in turn.
-pub async fn take_stock(
-    tx: &mut Transaction<'_, Postgres>,
-    product_id: i64,
-    quantity: i32,
-    user_id: i64,
-) -> Result<Option<Taken>, sqlx::Error> {
-    // A sold-out product is refused without waiting for its row: in a drop
-    // most buyers come after the last unit, and would otherwise queue for
-    // the lock one by one. (Reading a unit as gone a moment before it came
-    // back is the same as arriving a moment earlier.)
-    let available: Option<i32> = sqlx::query_scalar(
-        "SELECT p.stock + coalesce((SELECT quantity FROM basket_lines
-                                    WHERE user_id = $2 AND product_id = $1 AND held_until > now()), 0)
-         FROM listed_products p WHERE p.id = $1",
-    )
-    .bind(product_id)
-    .bind(user_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if available.is_none_or(|available| available == 0) {
-        return Ok(None);
-    }
-    // Lock first: the next statement's snapshot then sees every hold placed
-    // before this checkout (holds are placed under the same lock).
-    crate::basket::db::lock_product(tx, product_id).await?;
-    let taken: Option<Taken> = sqlx::query_as(
-        "UPDATE products p SET stock = p.stock - $2
-         WHERE p.id = $1 AND p.archived_at IS NULL
-           AND p.stock - coalesce((SELECT held FROM held_units WHERE product_id = $1), 0)
-               + coalesce((SELECT quantity FROM basket_lines
-                           WHERE user_id = $3 AND product_id = $1 AND held_until > now()), 0) >= $2
-         RETURNING p.name, p.price_cents, p.max_per_customer",
-    )
-    .bind(product_id)
-    .bind(quantity)
-    .bind(user_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(mut taken) = taken else {
-        return Ok(None);
-    };
-    let held_until: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
-        "WITH running AS (SELECT held_until FROM basket_lines
-                          WHERE user_id = $1 AND product_id = $2 AND held_until > now())
-         UPDATE basket_lines SET held_until = NULL WHERE user_id = $1 AND product_id = $2
-         RETURNING (SELECT held_until FROM running)",
-    )
-    .bind(user_id)
-    .bind(product_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    taken.held_until = held_until.flatten();
-    Ok(Some(taken))
-}
-
-/// Gives the buyer back the holds of a released order that are still
-/// running (the product rows are locked by [`return_stock`]).
-pub async fn restore_holds(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE basket_lines b SET held_until = l.held_until
-         FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE l.order_id = $1 AND b.user_id = o.user_id AND b.product_id = l.product_id
-           AND l.held_until > now()",
-    )
-    .bind(order_id)
-    .execute(&mut **tx)
-    .await
-    .map(drop)
-}
-
-/// Units of `product_id` that the buyer already has in orders that are not
-/// cancelled or failed (orders awaiting payment count): by this account, by any account of the same e-mail address
-/// (without its "+tag"), or shipped to the same address.
-pub async fn bought_by_customer(
-    tx: &mut Transaction<'_, Postgres>,
-    product_id: i64,
-    user_id: i64,
-    address: &ShippingAddress,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COALESCE(SUM(l.quantity), 0)::BIGINT
-         FROM order_lines l
-         JOIN orders o ON o.id = l.order_id
-         JOIN users u ON u.id = o.user_id
-         WHERE l.product_id = $1 AND o.status NOT IN ('cancelled', 'payment_failed')
-           AND (o.user_id = $2
-                OR customer_email_key(u.email) = (SELECT customer_email_key(email) FROM users WHERE id = $2)
-                OR customer_address_key(o.ship_street, o.ship_postcode, o.ship_country)
-                   = customer_address_key($3, $4, $5))",
-    )
-    .bind(product_id)
-    .bind(user_id)
-    .bind(&address.street)
-    .bind(&address.postcode)
-    .bind(&address.country)
-    .fetch_one(&mut **tx)
-    .await
 }
 
 /// An order number taken before the order row is written, so that the
@@ -473,26 +357,6 @@ pub async fn update_status(
         .execute(&mut **tx)
         .await
         .map(drop)
-}
-
-/// Puts the order's units back on the shelf, locking the products in id
-/// order as checkout does, so the two cannot deadlock.
-pub async fn return_stock(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "SELECT p.id FROM products p JOIN order_lines l ON l.product_id = p.id
-         WHERE l.order_id = $1 ORDER BY p.id FOR UPDATE OF p",
-    )
-    .bind(order_id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "UPDATE products p SET stock = p.stock + l.quantity
-         FROM order_lines l WHERE l.order_id = $1 AND p.id = l.product_id",
-    )
-    .bind(order_id)
-    .execute(&mut **tx)
-    .await
-    .map(drop)
 }
 
 /// The charge a cancelled order still owes back: its provider reference

@@ -17,6 +17,7 @@ use super::gateway::{PaymentError, PaymentReceipt};
 use super::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
 use crate::basket::db::{self as basket_db, BasketKey};
 use crate::error::{internal, AppError, CardRefusal, Conflict, Rule, Shortage};
+use crate::inventory::db::{self as inventory, CustomerAddress};
 use crate::inventory::ledger::{self, StockChange};
 use crate::mail::{model::MailKind, outbox};
 use crate::operator::audit;
@@ -177,14 +178,19 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
             .for_order(order_id),
     )
     .await?;
+    let customer = CustomerAddress {
+        street: &request.address.street,
+        postcode: &request.address.postcode,
+        country: &request.address.country,
+    };
     let mut taken = Vec::with_capacity(lines.len());
     let mut short = Vec::new();
     for line in &lines {
-        match db::take_stock(&mut tx, line.product_id, line.quantity, request.user_id).await? {
+        match inventory::take_stock(&mut tx, line.product_id, line.quantity, request.user_id).await? {
             Some(took) => {
                 if let Some(limit) = took.max_per_customer {
                     let bought =
-                        db::bought_by_customer(&mut tx, line.product_id, request.user_id, &request.address)
+                        inventory::bought_by_customer(&mut tx, line.product_id, request.user_id, customer)
                             .await?;
                     if bought + i64::from(line.quantity) > i64::from(limit) {
                         return Err(AppError::Conflict(Conflict::CustomerLimit {
@@ -279,8 +285,8 @@ async fn release(state: &AppState, order_id: i64, reason: &str) -> Result<(), Ap
     };
     db::update_status(&mut tx, order_id, OrderStatus::PaymentFailed).await?;
     ledger::describe(&mut tx, StockChange::new(reason).for_order(order_id)).await?;
-    db::return_stock(&mut tx, order_id).await?;
-    db::restore_holds(&mut tx, order_id).await?;
+    inventory::return_stock(&mut tx, order_id).await?;
+    inventory::restore_holds(&mut tx, order_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -383,7 +389,7 @@ pub async fn set_order_status(
             StockChange::new("cancel").by(admin_id).for_order(order_id),
         )
         .await?;
-        db::return_stock(&mut tx, order_id).await?;
+        inventory::return_stock(&mut tx, order_id).await?;
     }
     let mail = match next {
         OrderStatus::Shipped => Some(MailKind::OrderShipped),
@@ -563,7 +569,9 @@ mod tests {
             .expect("archive");
         let mut tx = pool.begin().await.expect("tx");
         assert_eq!(
-            db::take_stock(&mut tx, product, 1, admin).await.expect("take"),
+            inventory::take_stock(&mut tx, product, 1, admin)
+                .await
+                .expect("take"),
             None
         );
         tx.commit().await.expect("commit");

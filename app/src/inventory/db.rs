@@ -9,6 +9,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
+use super::MAX_STOCK;
+
 /// What a basket needs to know of a product to cap a line.
 #[derive(Debug, sqlx::FromRow)]
 pub struct ProductLimits {
@@ -217,4 +219,22 @@ pub async fn return_stock(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> 
     .execute(&mut **tx)
     .await
     .map(drop)
+}
+
+/// Adds `delta` units (negative to remove) unless that would leave the
+/// stock outside 0 to [`MAX_STOCK`]; the new stock, or `None` when refused
+/// or unknown.
+pub async fn adjust_stock(
+    tx: &mut Transaction<'_, Postgres>,
+    id: i64,
+    delta: i32,
+) -> Result<Option<i32>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock::bigint + $2 BETWEEN 0 AND $3 RETURNING stock",
+    )
+    .bind(id)
+    .bind(delta)
+    .bind(MAX_STOCK)
+    .fetch_optional(&mut **tx)
+    .await
 }

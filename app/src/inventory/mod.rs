@@ -10,8 +10,8 @@
 //! less holds), migration 0015; the catalogue's listings read those views.
 //!
 //! - `db`: availability for a basket line, the product row locks, taking
-//!   units at checkout and giving them back with their holds, and the
-//!   per-customer count.
+//!   units at checkout and giving them back with their holds, the
+//!   per-customer count, and the back office's adjustments.
 //! - `ledger`: why the stock changes (the labels a database trigger writes
 //!   to `stock_movements`), and the check that stock equals its movements.
 
@@ -19,3 +19,7 @@
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod ledger;
+
+/// Most units a product can have in stock (the back office checks what an
+/// operator types against it in the browser too).
+pub const MAX_STOCK: i32 = 1_000_000;

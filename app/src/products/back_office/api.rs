@@ -17,7 +17,10 @@ mod ssr {
             slugify, valid_slug, ProductDraft, ADMIN_PRODUCTS_PER_PAGE,
         },
     };
-    pub use crate::inventory::ledger::{self, StockChange};
+    pub use crate::inventory::{
+        db as inventory,
+        ledger::{self, StockChange},
+    };
     pub use crate::{
         auth::audience,
         operator::audit,
@@ -169,7 +172,7 @@ pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, Ap
         let mut tx = state.pool.begin().await?;
         let label = format!("adjustment: {reason}");
         ledger::describe(&mut tx, StockChange::new(&label).by(admin.id)).await?;
-        let Some(stock) = db::adjust_stock(&mut tx, id, delta).await? else {
+        let Some(stock) = inventory::adjust_stock(&mut tx, id, delta).await? else {
             return match db::find_product(&mut *tx, id).await? {
                 None => Err(AppError::NotFound),
                 Some(product) => Err(AppError::validation(
@@ -177,7 +180,7 @@ pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, Ap
                     crate::error::Rule::StockOutOfRange {
                         stock: product.stock.into(),
                         min: 0,
-                        max: crate::products::back_office::model::MAX_STOCK.into(),
+                        max: crate::inventory::MAX_STOCK.into(),
                     },
                 )),
             };

@@ -4,9 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
-use super::model::{
-    AdminCategory, AdminProduct, ProductDraft, StockMovement, ADMIN_PRODUCTS_PER_PAGE, MAX_STOCK,
-};
+use super::model::{AdminCategory, AdminProduct, ProductDraft, StockMovement, ADMIN_PRODUCTS_PER_PAGE};
 
 const ADMIN_PRODUCT_COLUMNS: &str =
     "p.id, p.slug, p.name, p.description, p.category_id, c.name_fr AS category_name,
@@ -192,24 +190,6 @@ async fn delete_unused_image(
     .execute(&mut **tx)
     .await
     .map(drop)
-}
-
-/// Adds `delta` units (negative to remove) unless that would leave the
-/// stock outside 0 to [`MAX_STOCK`]; the new stock, or `None` when refused
-/// or unknown.
-pub async fn adjust_stock(
-    tx: &mut Transaction<'_, Postgres>,
-    id: i64,
-    delta: i32,
-) -> Result<Option<i32>, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock::bigint + $2 BETWEEN 0 AND $3 RETURNING stock",
-    )
-    .bind(id)
-    .bind(delta)
-    .bind(MAX_STOCK)
-    .fetch_optional(&mut **tx)
-    .await
 }
 
 /// Deletes a product nobody ordered, or archives one that was: hidden

@@ -4,11 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Format, Rule};
+use crate::inventory::MAX_STOCK;
 
 /// Products per page of the back-office table.
 pub const ADMIN_PRODUCTS_PER_PAGE: i64 = 25;
-/// Most units a product can have in stock.
-pub const MAX_STOCK: i32 = 1_000_000;
 
 /// A product as the operator fills it in; `parse` checks every field.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -47,6 +47,15 @@ pub async fn product_limits(
     .await
 }
 
+/// The units on the shelf of a product on sale (holds included), or `None`
+/// for an unknown or archived product.
+pub async fn shelf_stock(db: impl PgExecutor<'_>, product_id: i64) -> Result<Option<i32>, sqlx::Error> {
+    sqlx::query_scalar("SELECT stock FROM products WHERE id = $1 AND archived_at IS NULL")
+        .bind(product_id)
+        .fetch_optional(db)
+        .await
+}
+
 /// Locks the rows of the products in a guest's basket, in id order (as
 /// every product lock is taken), before the login merge moves its lines
 /// into an account's basket, whose held lines may grow.

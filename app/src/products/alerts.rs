@@ -22,6 +22,7 @@ mod ssr {
     pub use crate::auth::{audience, guard, model::Email};
     pub use crate::error::Rule;
     pub use crate::i18n::Locale;
+    pub use crate::inventory::db as inventory;
     pub use crate::mail::limits::{self, MailRequest};
     pub use crate::mail::{model::MailKind, outbox, tokens};
     pub use crate::ui::notice::{self, Notice};
@@ -47,12 +48,7 @@ pub async fn subscribe_stock_alert(product_id: i64, email: Option<String>) -> Re
                 false,
             ),
         };
-        let shelf: Option<i32> =
-            sqlx::query_scalar("SELECT stock FROM products WHERE id = $1 AND archived_at IS NULL")
-                .bind(product_id)
-                .fetch_optional(&state.pool)
-                .await?;
-        match shelf {
+        match inventory::shelf_stock(&state.pool, product_id).await? {
             None => return Err(AppError::NotFound),
             Some(stock) if stock > 0 => return Ok(()),
             Some(_) => {}

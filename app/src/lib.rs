@@ -2,7 +2,8 @@
 //!
 //! Each business concern lives in its own module (`auth`, `users`,
 //! `products`, `basket`, `payment`, `mail`, `admin`) with its model, server
-//! functions, SQL and pages. The page frame that assembles them into every
+//! functions, SQL and pages; `inventory` owns every statement on stock, which
+//! basket, checkout and the back office call. The page frame that assembles them into every
 //! page (header, layout, language switch) lives in `frame`; pieces every
 //! concern may use live in `ui` (components), `operator` (back-office
 //! helpers), `error`, `i18n`, `order_status`, `state` and `sql`.

@@ -1,0 +1,227 @@
+//! SQL of accounts: creating them, finding them and their credentials,
+//! their password hash and session epoch.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+use crate::auth::model::{Role, User};
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub created_at: DateTime<Utc>,
+    pub email_verified_at: Option<DateTime<Utc>>,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        Self {
+            id: row.id,
+            username: row.username,
+            email: row.email,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            role: if row.role == "admin" {
+                Role::Admin
+            } else {
+                Role::Customer
+            },
+            member_since: row.created_at.to_rfc3339(),
+            email_verified: row.email_verified_at.is_some(),
+        }
+    }
+}
+
+pub const USER_COLUMNS: &str =
+    "id, username, email, first_name, last_name, role, created_at, email_verified_at";
+
+/// What login needs of an account, hash included: stays on the server.
+#[derive(sqlx::FromRow)]
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub session_epoch: i32,
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub role: Role,
+}
+
+/// Inserts an account; a duplicate username or e-mail is a unique
+/// violation on `users_username_key` / `users_email_key`.
+pub async fn insert_user(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Result<User, sqlx::Error> {
+    insert_user_with(db, user, "")
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Inserts an account unless its address has one already (`None` then);
+/// a duplicate username is still a unique violation.
+pub async fn insert_user_unless_email_taken(
+    db: impl PgExecutor<'_>,
+    user: &NewUser<'_>,
+) -> Result<Option<User>, sqlx::Error> {
+    insert_user_with(db, user, "ON CONFLICT (lower(email)) DO NOTHING").await
+}
+
+/// The insert of both, with what it does on a conflict.
+async fn insert_user_with(
+    db: impl PgExecutor<'_>,
+    user: &NewUser<'_>,
+    on_conflict: &'static str,
+) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query_as::<_, UserRow>(&format!(
+        "INSERT INTO users (username, email, password_hash, first_name, last_name, role)
+         VALUES ($1, $2, $3, $4, $5, $6) {on_conflict} RETURNING {USER_COLUMNS}"
+    ))
+    .bind(user.username)
+    .bind(user.email)
+    .bind(user.password_hash)
+    .bind(user.first_name)
+    .bind(user.last_name)
+    .bind(user.role.as_str())
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(User::from))
+}
+
+/// Whether an account has this username, whatever the case.
+pub async fn username_taken(db: impl PgExecutor<'_>, username: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))")
+        .bind(username)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn find_user(db: impl PgExecutor<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query_as::<_, UserRow>(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(User::from))
+}
+
+/// A live account by username or e-mail, whatever the case.
+pub async fn find_credentials(
+    db: impl PgExecutor<'_>,
+    login: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as::<_, Credentials>(
+        "SELECT id, password_hash, session_epoch FROM users
+         WHERE (lower(username) = lower($1) OR lower(email) = lower($1)) AND deleted_at IS NULL
+         LIMIT 1",
+    )
+    .bind(login)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn find_credentials_by_id(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as::<_, Credentials>(
+        "SELECT id, password_hash, session_epoch FROM users WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The current session epoch of a live account; `None` once deleted.
+pub async fn session_epoch(db: impl PgExecutor<'_>, id: i64) -> Result<Option<i32>, sqlx::Error> {
+    sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1 AND deleted_at IS NULL")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn update_password_hash(db: impl PgExecutor<'_>, id: i64, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+/// Changes the password and ends every other session; returns the new epoch.
+pub async fn replace_password(db: impl PgExecutor<'_>, id: i64, hash: &str) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1
+         RETURNING session_epoch",
+    )
+    .bind(id)
+    .bind(hash)
+    .fetch_one(db)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::PgPool;
+
+    use super::*;
+
+    fn user<'a>(username: &'a str, email: &'a str) -> NewUser<'a> {
+        NewUser {
+            username,
+            email,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+            first_name: "Ada",
+            last_name: "Lovelace",
+            role: Role::Customer,
+        }
+    }
+
+    fn violated_constraint(error: sqlx::Error) -> Option<String> {
+        error
+            .as_database_error()
+            .and_then(|e| e.constraint())
+            .map(str::to_owned)
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn usernames_and_emails_are_unique_whatever_the_case(pool: PgPool) {
+        insert_user(&pool, &user("Alice", "alice@example.com"))
+            .await
+            .expect("first");
+        let same_name = insert_user(&pool, &user("alice", "other@example.com")).await;
+        assert_eq!(
+            same_name.err().and_then(violated_constraint).as_deref(),
+            Some("users_username_key")
+        );
+        let same_email = insert_user(&pool, &user("bob", "ALICE@example.com")).await;
+        assert_eq!(
+            same_email.err().and_then(violated_constraint).as_deref(),
+            Some("users_email_key")
+        );
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn login_finds_an_account_by_username_or_email_in_any_case(pool: PgPool) {
+        let alice = insert_user(&pool, &user("Alice", "alice@example.com"))
+            .await
+            .expect("insert");
+        for login in ["alice", "ALICE", "Alice@Example.com"] {
+            let found = find_credentials(&pool, login)
+                .await
+                .expect("query")
+                .expect("found");
+            assert_eq!(found.id, alice.id, "{login}");
+        }
+        assert!(find_credentials(&pool, "nobody").await.expect("query").is_none());
+    }
+}

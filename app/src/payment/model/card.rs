@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, CardRefusal, Format, Rule};
-pub use crate::order_status::OrderStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CardBrand {
@@ -175,28 +174,6 @@ mod tests {
     const TODAY: (i32, u32) = (2026, 11);
 
     #[test]
-    fn orders_move_forward_or_are_cancelled_before_delivery() {
-        use OrderStatus::*;
-        assert!(Paid.can_become(Shipped));
-        assert!(Shipped.can_become(Delivered));
-        assert!(Paid.can_become(Cancelled));
-        assert!(
-            !Shipped.can_become(Cancelled),
-            "shipped units are not back on the shelf"
-        );
-        assert!(!Paid.can_become(Delivered), "ship first");
-        assert!(!Delivered.can_become(Cancelled));
-        assert!(!Cancelled.can_become(Cancelled), "cancelled once");
-        assert!(!Cancelled.can_become(Paid));
-        assert!(!AwaitingPayment.can_become(Paid), "only a charge pays an order");
-        assert!(!AwaitingPayment.can_become(Cancelled));
-        assert!(!PaymentFailed.can_become(Paid));
-        assert_eq!(OrderStatus::parse("awaiting_payment"), Ok(AwaitingPayment));
-        assert_eq!(OrderStatus::parse("shipped"), Ok(Shipped));
-        assert!(OrderStatus::parse("refunded").is_err());
-    }
-
-    #[test]
     fn card_numbers_need_a_valid_checksum() {
         assert!(CardNumber::parse("4242 4242 4242 4242").is_ok());
         assert!(CardNumber::parse("4242-4242-4242-4241").is_err(), "checksum");
@@ -257,147 +234,5 @@ mod tests {
             format!("{:?}", Cvc::parse("123", CardBrand::Visa).expect("valid")),
             "Cvc(<hidden>)"
         );
-    }
-}
-
-/// Where an order goes; every part is required and bounded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShippingAddress {
-    pub name: String,
-    pub street: String,
-    pub postcode: String,
-    pub city: String,
-    pub country: String,
-}
-
-impl ShippingAddress {
-    pub fn parse(
-        name: &str,
-        street: &str,
-        postcode: &str,
-        city: &str,
-        country: &str,
-    ) -> Result<Self, AppError> {
-        let text = |field: &str, value: &str, max: usize| {
-            let value = value.trim();
-            let count = value.chars().count();
-            if count == 0 || count > max || value.chars().any(char::is_control) {
-                Err(AppError::validation(
-                    field,
-                    Rule::Length {
-                        min: 1,
-                        max: max as u32,
-                    },
-                ))
-            } else {
-                Ok(value.to_owned())
-            }
-        };
-        let postcode = text("ship_postcode", postcode, 12)?;
-        if !postcode
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
-        {
-            return Err(AppError::validation(
-                "ship_postcode",
-                Rule::Format(Format::Postcode),
-            ));
-        }
-        Ok(Self {
-            name: text("ship_name", name, 100)?,
-            street: text("ship_street", street, 200)?,
-            postcode,
-            city: text("ship_city", city, 100)?,
-            country: text("ship_country", country, 56)?,
-        })
-    }
-}
-
-// `OrderStatus` lives in `crate::order_status`, a leaf that `error` and
-// `i18n` import too; reading one with the shop's refusal stays here.
-impl OrderStatus {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.as_str() == raw)
-            .ok_or_else(|| AppError::validation("status", Rule::UnknownChoice))
-    }
-}
-
-/// An order as its owner sees it in a list or after checkout.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderSummary {
-    pub id: i64,
-    pub status: OrderStatus,
-    pub total_cents: i64,
-    pub created_at: String,
-}
-
-/// One line of an order, as it was when bought.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderLine {
-    pub product_slug: String,
-    pub product_name: String,
-    pub unit_price_cents: i64,
-    pub quantity: i32,
-}
-
-impl OrderLine {
-    pub fn total_cents(&self) -> i64 {
-        self.unit_price_cents * i64::from(self.quantity)
-    }
-}
-
-/// Everything about one order, for its owner and the back office.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderDetail {
-    pub summary: OrderSummary,
-    pub customer: String,
-    pub address: ShippingAddress,
-    pub card_brand: String,
-    pub card_last4: String,
-    pub lines: Vec<OrderLine>,
-    /// Set once the order is cancelled: where its money is.
-    pub refund: Option<Refund>,
-}
-
-/// A cancelled order's refund: owed (the provider has not confirmed it
-/// yet; it is retried) or paid back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Refund {
-    Pending,
-    Done,
-}
-
-/// An order in the back-office list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderListItem {
-    pub summary: OrderSummary,
-    pub customer: String,
-    pub item_count: i64,
-}
-
-/// One page of the back-office order list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderPage {
-    pub orders: Vec<OrderListItem>,
-    pub total: i64,
-    pub page: u32,
-    pub page_count: u32,
-}
-
-/// Orders per back-office page.
-pub const ORDERS_PER_PAGE: i64 = 25;
-
-/// The idempotency key of a checkout form: 8 to 64 URL-safe characters.
-pub fn parse_idempotency_key(raw: &str) -> Result<String, AppError> {
-    let valid = (8..=64).contains(&raw.len())
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if valid {
-        Ok(raw.to_owned())
-    } else {
-        Err(AppError::validation("idempotency_key", Rule::FormExpired))
     }
 }

@@ -1,0 +1,175 @@
+//! SQL of checkout: one account's reservations in turn, the order and its
+//! lines written awaiting payment, its payment recorded, and the order to
+//! settle, locked or claimed by the sweep.
+
+use sqlx::{PgExecutor, Postgres, Transaction};
+
+use super::orders::OrderSummaryRow;
+use crate::inventory::db::Taken;
+use crate::payment::model::{OrderStatus, OrderSummary, ShippingAddress};
+
+/// Serialises the reservations of one account, whatever their key, so that
+/// a double click or a second tab waits for the first and then finds its
+/// order.
+pub async fn lock_checkout(tx: &mut Transaction<'_, Postgres>, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('checkout:' || $1::text, 0))")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
+pub async fn find_order_by_key(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    key: &str,
+) -> Result<Option<OrderSummary>, sqlx::Error> {
+    let row = sqlx::query_as::<_, OrderSummaryRow>(
+        "SELECT id, status, total_cents, created_at FROM orders
+         WHERE user_id = $1 AND idempotency_key = $2 AND status <> 'payment_failed'",
+    )
+    .bind(user_id)
+    .bind(key)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(OrderSummary::from))
+}
+
+/// The account's order whose payment is under way, if any (another tab's).
+pub async fn find_awaiting_order(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+) -> Result<Option<OrderSummary>, sqlx::Error> {
+    let row = sqlx::query_as::<_, OrderSummaryRow>(
+        "SELECT id, status, total_cents, created_at FROM orders
+         WHERE user_id = $1 AND status = 'awaiting_payment'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(OrderSummary::from))
+}
+
+/// An order number taken before the order row is written, so that the
+/// stock movements of its checkout can name it.
+pub async fn next_order_id(tx: &mut Transaction<'_, Postgres>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('orders', 'id'))")
+        .fetch_one(&mut **tx)
+        .await
+}
+
+pub struct NewOrder<'a> {
+    pub id: i64,
+    pub user_id: i64,
+    pub key: &'a str,
+    pub total_cents: i64,
+    pub address: &'a ShippingAddress,
+    pub card_brand: &'a str,
+    pub card_last4: &'a str,
+    /// How long the order keeps its units while it awaits payment.
+    pub payment_window: chrono::Duration,
+    /// The language its mails are written in.
+    pub language: crate::i18n::Locale,
+}
+
+/// Writes the order as awaiting payment, until `now() + payment_window`.
+pub async fn insert_order(
+    tx: &mut Transaction<'_, Postgres>,
+    order: &NewOrder<'_>,
+) -> Result<OrderSummary, sqlx::Error> {
+    let row = sqlx::query_as::<_, OrderSummaryRow>(
+        "INSERT INTO orders (id, user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
+                             ship_city, ship_country, card_brand, card_last4, status, expires_at, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'awaiting_payment',
+                 now() + make_interval(secs => $12), $13)
+         RETURNING id, status, total_cents, created_at",
+    )
+    .bind(order.id)
+    .bind(order.user_id)
+    .bind(order.key)
+    .bind(order.total_cents)
+    .bind(&order.address.name)
+    .bind(&order.address.street)
+    .bind(&order.address.postcode)
+    .bind(&order.address.city)
+    .bind(&order.address.country)
+    .bind(order.card_brand)
+    .bind(order.card_last4)
+    .bind(order.payment_window.num_milliseconds() as f64 / 1000.0)
+    .bind(order.language.code())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.into())
+}
+
+pub async fn insert_order_line(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+    product_id: i64,
+    taken: &Taken,
+    quantity: i32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity, held_until)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(order_id)
+    .bind(product_id)
+    .bind(&taken.name)
+    .bind(taken.price_cents)
+    .bind(quantity)
+    .bind(taken.held_until)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
+}
+
+pub async fn insert_payment(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+    amount_cents: i64,
+    reference: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO payments (order_id, amount_cents, provider_reference) VALUES ($1, $2, $3)")
+        .bind(order_id)
+        .bind(amount_cents)
+        .bind(reference)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
+/// An order to settle: its status, total and owner, the row locked until
+/// the transaction ends.
+pub async fn lock_order(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+) -> Result<Option<(OrderStatus, i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT status, total_cents, user_id FROM orders WHERE id = $1 FOR UPDATE")
+        .bind(order_id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Claims the order awaiting payment that expired first, for `lease`:
+/// concurrent sweepers (every instance runs one) skip the row another
+/// holds, and the claim is committed before the provider is asked, so no
+/// lock is held meanwhile. Returns `(order, owner)`.
+pub async fn claim_expired_order(
+    db: impl PgExecutor<'_>,
+    lease: std::time::Duration,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE orders SET settling_until = now() + make_interval(secs => $1)
+         WHERE id = (SELECT id FROM orders
+                     WHERE status = 'awaiting_payment' AND expires_at < now()
+                       AND (settling_until IS NULL OR settling_until < now())
+                     ORDER BY expires_at LIMIT 1
+                     FOR UPDATE SKIP LOCKED)
+         RETURNING id, user_id",
+    )
+    .bind(lease.as_secs_f64())
+    .fetch_optional(db)
+    .await
+}

@@ -1,0 +1,63 @@
+//! SQL of refunds: what a cancelled order still owes back, the orders to
+//! retry, and each try's outcome on the payment row.
+
+use sqlx::PgExecutor;
+
+/// The charge a cancelled order still owes back: its provider reference
+/// and amount, or `None` (not cancelled, no payment, already refunded).
+pub async fn find_owed_refund(
+    db: impl PgExecutor<'_>,
+    order_id: i64,
+) -> Result<Option<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.provider_reference, p.amount_cents
+         FROM payments p JOIN orders o ON o.id = p.order_id
+         WHERE p.order_id = $1 AND o.status = 'cancelled' AND p.refunded_at IS NULL",
+    )
+    .bind(order_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Cancelled orders whose refund the provider has not confirmed: never
+/// tried first, then the longest untried.
+pub async fn orders_owed_a_refund(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT o.id FROM orders o JOIN payments p ON p.order_id = o.id
+         WHERE o.status = 'cancelled' AND p.refunded_at IS NULL
+         ORDER BY p.refund_tried_at NULLS FIRST, o.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Notes a try the provider did not answer with a refund.
+pub async fn record_refund_failure(db: impl PgExecutor<'_>, order_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE payments SET refund_attempts = refund_attempts + 1, refund_tried_at = now()
+         WHERE order_id = $1 AND refunded_at IS NULL",
+    )
+    .bind(order_id)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// Marks the payment refunded, unless it already was (two retries may
+/// race; the provider refunds a charge once, and so does this row).
+pub async fn record_refund(
+    db: impl PgExecutor<'_>,
+    order_id: i64,
+    refund_reference: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE payments SET refunded_at = now(), refund_reference = $2
+         WHERE order_id = $1 AND refunded_at IS NULL",
+    )
+    .bind(order_id)
+    .bind(refund_reference)
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected() == 1)
+}

@@ -1,0 +1,29 @@
+//! SQL of an order's status: read with its row locked, and changed.
+
+use sqlx::{Postgres, Transaction};
+
+use crate::payment::model::OrderStatus;
+
+/// The order's status, its row locked until the transaction ends.
+pub async fn lock_order_status(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+) -> Result<Option<OrderStatus>, sqlx::Error> {
+    sqlx::query_scalar("SELECT status FROM orders WHERE id = $1 FOR UPDATE")
+        .bind(order_id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+pub async fn update_status(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+    status: OrderStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET status = $2, expires_at = NULL, settling_until = NULL WHERE id = $1")
+        .bind(order_id)
+        .bind(status)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}

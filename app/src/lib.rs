@@ -6,10 +6,10 @@
 //! basket, checkout and the back office call. The page frame that assembles them into every
 //! page (header, layout, language switch) lives in `frame`; pieces every
 //! concern may use live in `ui` (components), `operator` (back-office
-//! helpers), `error`, `i18n`, `order_status`, `state` and `sql`.
+//! helpers), `error`, `i18n`, `ids`, `order_status`, `state` and `sql`.
 //!
 //! Imports point down: concerns may import the shared modules; a shared
-//! module (`error`, `i18n`, `ui`, `state`, `sql`) imports no concern (a
+//! module (`error`, `i18n`, `ids`, `ui`, `state`, `sql`) imports no concern (a
 //! test in `tests/floors.rs` checks it).
 #![recursion_limit = "256"]
 
@@ -19,6 +19,7 @@ pub mod basket;
 pub mod error;
 pub mod frame;
 pub mod i18n;
+pub mod ids;
 pub mod inventory;
 pub mod mail;
 pub mod operator;

@@ -74,7 +74,7 @@ pub async fn render(pool: &PgPool, site: &str, mail: &Claimed) -> Result<Rendere
         }
         MailKind::OrderPaid | MailKind::OrderShipped | MailKind::OrderCancelled | MailKind::OrderRefunded => {
             let order_id = id_of("order_id").ok_or("no order in the payload")?;
-            let (_, order) = crate::payment::db::find_order(pool, order_id)
+            let (_, order) = crate::payment::db::find_order(pool, crate::ids::OrderId(order_id))
                 .await
                 .map_err(|error| format!("database: {error}"))?
                 .ok_or_else(|| format!("order {order_id} not found"))?;

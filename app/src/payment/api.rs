@@ -14,7 +14,11 @@ mod ssr {
         model::{parse_idempotency_key, Card, OrderStatus, ShippingAddress, ORDERS_PER_PAGE},
         service::{self, CheckoutRequest},
     };
-    pub use crate::{auth::audience, operator::forms::require_confirmation};
+    pub use crate::{
+        auth::audience,
+        ids::{OrderId, UserId},
+        operator::forms::require_confirmation,
+    };
 }
 
 /// Pays for the basket. The form's `idempotency_key` makes a double click or
@@ -50,7 +54,7 @@ pub async fn checkout(
             (today.year(), today.month()),
         )?;
         let request = CheckoutRequest {
-            user_id: user.id,
+            user_id: UserId(user.id),
             key: &key,
             address,
             card,
@@ -79,7 +83,11 @@ pub async fn new_checkout_key() -> Result<String, AppError> {
 #[server(endpoint = "payment/my-orders")]
 pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
     use ssr::*;
-    audience::customer(|state, user| async move { Ok(db::list_orders_of(&state.pool, user.id).await?) }).await
+    audience::customer(|state, user| async move {
+        let orders = db::list_orders_of(&state.pool, UserId(user.id)).await?;
+        Ok(orders)
+    })
+    .await
 }
 
 /// One order, for its owner or an administrator; anyone else is told there
@@ -88,8 +96,8 @@ pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
 pub async fn get_order(order_id: i64) -> Result<OrderDetail, AppError> {
     use ssr::*;
     audience::customer(|state, user| async move {
-        match db::find_order(&state.pool, order_id).await? {
-            Some((owner, order)) if owner == user.id || user.is_admin() => Ok(order),
+        match db::find_order(&state.pool, OrderId(order_id)).await? {
+            Some((owner, order)) if owner == UserId(user.id) || user.is_admin() => Ok(order),
             _ => Err(AppError::NotFound),
         }
     })
@@ -111,7 +119,7 @@ pub async fn list_orders(
             Some(raw) => Some(OrderStatus::parse(raw)?),
         };
         let page = page.unwrap_or(1).max(1);
-        let (orders, total) = db::list_orders(&state.pool, status, user_id, page).await?;
+        let (orders, total) = db::list_orders(&state.pool, status, user_id.map(UserId), page).await?;
         let page_count = crate::operator::forms::page_count(total, ORDERS_PER_PAGE);
         Ok(OrderPage {
             orders,
@@ -137,7 +145,7 @@ pub async fn set_order_status(
         if status == OrderStatus::Cancelled {
             require_confirmation(confirm.as_deref())?;
         }
-        service::set_order_status(&state, admin.id, order_id, status).await
+        service::set_order_status(&state, UserId(admin.id), OrderId(order_id), status).await
     })
     .await
 }

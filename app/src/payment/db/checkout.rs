@@ -5,13 +5,14 @@
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use super::orders::OrderSummaryRow;
+use crate::ids::{OrderId, ProductId, UserId};
 use crate::inventory::db::Taken;
 use crate::payment::model::{OrderStatus, OrderSummary, ShippingAddress};
 
 /// Serialises the reservations of one account, whatever their key, so that
 /// a double click or a second tab waits for the first and then finds its
 /// order.
-pub async fn lock_checkout(tx: &mut Transaction<'_, Postgres>, user_id: i64) -> Result<(), sqlx::Error> {
+pub async fn lock_checkout(tx: &mut Transaction<'_, Postgres>, user_id: UserId) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('checkout:' || $1::text, 0))")
         .bind(user_id)
         .execute(&mut **tx)
@@ -21,7 +22,7 @@ pub async fn lock_checkout(tx: &mut Transaction<'_, Postgres>, user_id: i64) -> 
 
 pub async fn find_order_by_key(
     db: impl PgExecutor<'_>,
-    user_id: i64,
+    user_id: UserId,
     key: &str,
 ) -> Result<Option<OrderSummary>, sqlx::Error> {
     let row = sqlx::query_as::<_, OrderSummaryRow>(
@@ -38,7 +39,7 @@ pub async fn find_order_by_key(
 /// The account's order whose payment is under way, if any (another tab's).
 pub async fn find_awaiting_order(
     db: impl PgExecutor<'_>,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<OrderSummary>, sqlx::Error> {
     let row = sqlx::query_as::<_, OrderSummaryRow>(
         "SELECT id, status, total_cents, created_at FROM orders
@@ -53,15 +54,15 @@ pub async fn find_awaiting_order(
 
 /// An order number taken before the order row is written, so that the
 /// stock movements of its checkout can name it.
-pub async fn next_order_id(tx: &mut Transaction<'_, Postgres>) -> Result<i64, sqlx::Error> {
+pub async fn next_order_id(tx: &mut Transaction<'_, Postgres>) -> Result<OrderId, sqlx::Error> {
     sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('orders', 'id'))")
         .fetch_one(&mut **tx)
         .await
 }
 
 pub struct NewOrder<'a> {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: OrderId,
+    pub user_id: UserId,
     pub key: &'a str,
     pub total_cents: i64,
     pub address: &'a ShippingAddress,
@@ -105,8 +106,8 @@ pub async fn insert_order(
 
 pub async fn insert_order_line(
     tx: &mut Transaction<'_, Postgres>,
-    order_id: i64,
-    product_id: i64,
+    order_id: OrderId,
+    product_id: ProductId,
     taken: &Taken,
     quantity: i32,
 ) -> Result<(), sqlx::Error> {
@@ -127,7 +128,7 @@ pub async fn insert_order_line(
 
 pub async fn insert_payment(
     tx: &mut Transaction<'_, Postgres>,
-    order_id: i64,
+    order_id: OrderId,
     amount_cents: i64,
     reference: &str,
 ) -> Result<(), sqlx::Error> {
@@ -144,8 +145,8 @@ pub async fn insert_payment(
 /// the transaction ends.
 pub async fn lock_order(
     tx: &mut Transaction<'_, Postgres>,
-    order_id: i64,
-) -> Result<Option<(OrderStatus, i64, i64)>, sqlx::Error> {
+    order_id: OrderId,
+) -> Result<Option<(OrderStatus, i64, UserId)>, sqlx::Error> {
     sqlx::query_as("SELECT status, total_cents, user_id FROM orders WHERE id = $1 FOR UPDATE")
         .bind(order_id)
         .fetch_optional(&mut **tx)
@@ -159,7 +160,7 @@ pub async fn lock_order(
 pub async fn claim_expired_order(
     db: impl PgExecutor<'_>,
     lease: std::time::Duration,
-) -> Result<Option<(i64, i64)>, sqlx::Error> {
+) -> Result<Option<(OrderId, UserId)>, sqlx::Error> {
     sqlx::query_as(
         "UPDATE orders SET settling_until = now() + make_interval(secs => $1)
          WHERE id = (SELECT id FROM orders

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
+use crate::ids::{OrderId, UserId};
 use crate::payment::model::{
     OrderDetail, OrderLine, OrderListItem, OrderStatus, OrderSummary, Refund, ShippingAddress,
     ORDERS_PER_PAGE,
@@ -30,7 +31,10 @@ impl From<OrderSummaryRow> for OrderSummary {
 
 /// The user's orders, newest first; attempts whose payment failed are not
 /// orders to the shopper.
-pub async fn list_orders_of(db: impl PgExecutor<'_>, user_id: i64) -> Result<Vec<OrderSummary>, sqlx::Error> {
+pub async fn list_orders_of(
+    db: impl PgExecutor<'_>,
+    user_id: UserId,
+) -> Result<Vec<OrderSummary>, sqlx::Error> {
     let rows = sqlx::query_as::<_, OrderSummaryRow>(
         "SELECT id, status, total_cents, created_at FROM orders
          WHERE user_id = $1 AND status <> 'payment_failed'
@@ -46,7 +50,7 @@ pub async fn list_orders_of(db: impl PgExecutor<'_>, user_id: i64) -> Result<Vec
 struct OrderDetailRow {
     #[sqlx(flatten)]
     summary: OrderSummaryRow,
-    user_id: i64,
+    user_id: UserId,
     customer: String,
     ship_name: String,
     ship_street: String,
@@ -60,7 +64,10 @@ struct OrderDetailRow {
 }
 
 /// An order and the id of its owner, or `None` when there is no such order.
-pub async fn find_order(db: &sqlx::PgPool, order_id: i64) -> Result<Option<(i64, OrderDetail)>, sqlx::Error> {
+pub async fn find_order(
+    db: &sqlx::PgPool,
+    order_id: OrderId,
+) -> Result<Option<(UserId, OrderDetail)>, sqlx::Error> {
     let Some(row) = sqlx::query_as::<_, OrderDetailRow>(
         "SELECT o.id, o.status, o.total_cents, o.created_at, o.user_id, u.username AS customer,
                 o.ship_name, o.ship_street, o.ship_postcode, o.ship_city, o.ship_country,
@@ -128,7 +135,7 @@ struct OrderListRow {
 pub async fn list_orders(
     db: impl PgExecutor<'_>,
     status: Option<OrderStatus>,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     page: u32,
 ) -> Result<(Vec<OrderListItem>, i64), sqlx::Error> {
     let rows = sqlx::query_as::<_, OrderListRow>(
@@ -159,7 +166,7 @@ pub async fn list_orders(
 }
 
 /// The summary of an order.
-pub async fn order_summary(db: impl PgExecutor<'_>, order_id: i64) -> Result<OrderSummary, sqlx::Error> {
+pub async fn order_summary(db: impl PgExecutor<'_>, order_id: OrderId) -> Result<OrderSummary, sqlx::Error> {
     sqlx::query_as::<_, OrderSummaryRow>(
         "SELECT id, status, total_cents, created_at FROM orders WHERE id = $1",
     )

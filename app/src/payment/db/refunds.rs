@@ -3,11 +3,13 @@
 
 use sqlx::PgExecutor;
 
+use crate::ids::OrderId;
+
 /// The charge a cancelled order still owes back: its provider reference
 /// and amount, or `None` (not cancelled, no payment, already refunded).
 pub async fn find_owed_refund(
     db: impl PgExecutor<'_>,
-    order_id: i64,
+    order_id: OrderId,
 ) -> Result<Option<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.provider_reference, p.amount_cents
@@ -21,7 +23,7 @@ pub async fn find_owed_refund(
 
 /// Cancelled orders whose refund the provider has not confirmed: never
 /// tried first, then the longest untried.
-pub async fn orders_owed_a_refund(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn orders_owed_a_refund(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<OrderId>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT o.id FROM orders o JOIN payments p ON p.order_id = o.id
          WHERE o.status = 'cancelled' AND p.refunded_at IS NULL
@@ -33,7 +35,7 @@ pub async fn orders_owed_a_refund(db: impl PgExecutor<'_>, limit: i64) -> Result
 }
 
 /// Notes a try the provider did not answer with a refund.
-pub async fn record_refund_failure(db: impl PgExecutor<'_>, order_id: i64) -> Result<(), sqlx::Error> {
+pub async fn record_refund_failure(db: impl PgExecutor<'_>, order_id: OrderId) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE payments SET refund_attempts = refund_attempts + 1, refund_tried_at = now()
          WHERE order_id = $1 AND refunded_at IS NULL",
@@ -48,7 +50,7 @@ pub async fn record_refund_failure(db: impl PgExecutor<'_>, order_id: i64) -> Re
 /// race; the provider refunds a charge once, and so does this row).
 pub async fn record_refund(
     db: impl PgExecutor<'_>,
-    order_id: i64,
+    order_id: OrderId,
     refund_reference: &str,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(

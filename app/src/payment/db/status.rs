@@ -2,12 +2,13 @@
 
 use sqlx::{Postgres, Transaction};
 
+use crate::ids::OrderId;
 use crate::payment::model::OrderStatus;
 
 /// The order's status, its row locked until the transaction ends.
 pub async fn lock_order_status(
     tx: &mut Transaction<'_, Postgres>,
-    order_id: i64,
+    order_id: OrderId,
 ) -> Result<Option<OrderStatus>, sqlx::Error> {
     sqlx::query_scalar("SELECT status FROM orders WHERE id = $1 FOR UPDATE")
         .bind(order_id)
@@ -17,7 +18,7 @@ pub async fn lock_order_status(
 
 pub async fn update_status(
     tx: &mut Transaction<'_, Postgres>,
-    order_id: i64,
+    order_id: OrderId,
     status: OrderStatus,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE orders SET status = $2, expires_at = NULL, settling_until = NULL WHERE id = $1")

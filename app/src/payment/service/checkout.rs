@@ -14,6 +14,7 @@ use tracing::Instrument;
 
 use crate::basket::db::{self as basket_db, BasketKey};
 use crate::error::{internal, AppError, CardRefusal, Conflict, Rule, Shortage};
+use crate::ids::{OrderId, ProductId, UserId};
 use crate::inventory::db::{self as inventory, CustomerAddress};
 use crate::inventory::ledger::{self, StockChange};
 use crate::mail::{model::MailKind, outbox};
@@ -23,7 +24,7 @@ use crate::payment::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
 use crate::state::AppState;
 
 pub struct CheckoutRequest<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub key: &'a str,
     pub address: ShippingAddress,
     pub card: Card,
@@ -32,7 +33,7 @@ pub struct CheckoutRequest<'a> {
 /// Places the basket's order and pays for it. The same key returns the
 /// same order; a second checkout of the account while one is being paid
 /// returns that one.
-#[tracing::instrument(skip_all, fields(user_id = request.user_id))]
+#[tracing::instrument(skip_all, fields(user_id = request.user_id.0))]
 pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<OrderSummary, AppError> {
     let order = match reserve(state, &request).await {
         Ok(Reservation::Existing(order)) => {
@@ -94,10 +95,11 @@ async fn pay(
     state: AppState,
     order: OrderSummary,
     card: Card,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<OrderSummary, AppError> {
     let state = &state;
-    let key = provider_key(user_id, order.id);
+    let order_id = OrderId(order.id);
+    let key = provider_key(user_id, order_id);
     let charged = tokio::time::timeout(
         state.checkout.charge_timeout,
         state.payments.charge(order.total_cents, &card, &key),
@@ -105,13 +107,13 @@ async fn pay(
     .await
     .unwrap_or(Err(PaymentError::AnswerLost));
     match charged {
-        Ok(receipt) => confirm(state, order.id, &receipt).await,
+        Ok(receipt) => confirm(state, order_id, &receipt).await,
         Err(PaymentError::AnswerLost) => {
             tracing::warn!(
-                order_id = order.id,
+                order_id = order_id.0,
                 "the charge's answer was lost; asking the provider"
             );
-            match settle(state, order.id, user_id).await? {
+            match settle(state, order_id, user_id).await? {
                 Settled::Paid(order) => Ok(order),
                 Settled::Released => Err(card_refusal(CardRefusal::NotCharged)),
                 // The provider cannot tell now: the order keeps its units
@@ -120,8 +122,8 @@ async fn pay(
             }
         }
         Err(refused) => {
-            release(state, order.id, "payment refused").await?;
-            tracing::info!(order_id = order.id, reason = %refused, "payment refused; units released");
+            release(state, order_id, "payment refused").await?;
+            tracing::info!(order_id = order_id.0, reason = %refused, "payment refused; units released");
             Err(card_refusal(match refused {
                 PaymentError::Declined => CardRefusal::Declined,
                 PaymentError::InsufficientFunds => CardRefusal::InsufficientFunds,
@@ -159,7 +161,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
 
     // Lines come in product order, so concurrent checkouts lock products in
     // the same order and cannot deadlock.
-    let lines = basket_db::find_lines(&mut *tx, BasketKey::Account(request.user_id)).await?;
+    let lines = basket_db::find_lines(&mut *tx, BasketKey::Account(request.user_id.0)).await?;
     if lines.is_empty() {
         return Err(AppError::validation("basket", Rule::EmptyBasket));
     }
@@ -173,8 +175,8 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
     ledger::describe(
         &mut tx,
         StockChange::new("checkout")
-            .by(request.user_id)
-            .for_order(order_id),
+            .by(request.user_id.0)
+            .for_order(order_id.0),
     )
     .await?;
     let customer = CustomerAddress {
@@ -185,11 +187,11 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
     let mut taken = Vec::with_capacity(lines.len());
     let mut short = Vec::new();
     for line in &lines {
-        match inventory::take_stock(&mut tx, line.product_id, line.quantity, request.user_id).await? {
+        match inventory::take_stock(&mut tx, line.product_id, line.quantity, request.user_id.0).await? {
             Some(took) => {
                 if let Some(limit) = took.max_per_customer {
                     let bought =
-                        inventory::bought_by_customer(&mut tx, line.product_id, request.user_id, customer)
+                        inventory::bought_by_customer(&mut tx, line.product_id, request.user_id.0, customer)
                             .await?;
                     if bought + i64::from(line.quantity) > i64::from(limit) {
                         return Err(AppError::Conflict(Conflict::CustomerLimit {
@@ -230,7 +232,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
     )
     .await?;
     for (product_id, took, quantity) in &taken {
-        db::insert_order_line(&mut tx, order.id, *product_id, took, *quantity).await?;
+        db::insert_order_line(&mut tx, order_id, ProductId(*product_id), took, *quantity).await?;
     }
     tx.commit().await?;
     Ok(Reservation::New(order))
@@ -240,7 +242,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
 /// basket.
 async fn confirm(
     state: &AppState,
-    order_id: i64,
+    order_id: OrderId,
     receipt: &PaymentReceipt,
 ) -> Result<OrderSummary, AppError> {
     let mut tx = state.pool.begin().await?;
@@ -251,10 +253,10 @@ async fn confirm(
         OrderStatus::AwaitingPayment => {
             db::update_status(&mut tx, order_id, OrderStatus::Paid).await?;
             db::insert_payment(&mut tx, order_id, total_cents, &receipt.reference).await?;
-            basket_db::clear_ordered(&mut *tx, user_id, order_id).await?;
-            outbox::enqueue_order_mail(&mut *tx, order_id, MailKind::OrderPaid).await?;
+            basket_db::clear_ordered(&mut *tx, user_id.0, order_id.0).await?;
+            outbox::enqueue_order_mail(&mut *tx, order_id.0, MailKind::OrderPaid).await?;
             tx.commit().await?;
-            tracing::info!(order_id, total_cents, "order paid");
+            tracing::info!(order_id = order_id.0, total_cents, "order paid");
             metrics::counter!("wm_orders_paid_total").increment(1);
             metrics::counter!("wm_revenue_cents_total").increment(total_cents.unsigned_abs());
         }
@@ -262,10 +264,13 @@ async fn confirm(
             // Cannot happen while the provider voids a key before the
             // order is released; if it ever does, the money goes back.
             drop(tx);
-            tracing::error!(order_id, "a charge arrived for a released order; refunding it");
+            tracing::error!(
+                order_id = order_id.0,
+                "a charge arrived for a released order; refunding it"
+            );
             let key = format!("refund-released-order-{order_id}");
             if let Err(error) = state.payments.refund(&receipt.reference, total_cents, &key).await {
-                tracing::error!(order_id, %error, "could not refund the charge of a released order");
+                tracing::error!(order_id = order_id.0, %error, "could not refund the charge of a released order");
             }
             return Err(card_refusal(CardRefusal::NotCharged));
         }
@@ -277,15 +282,15 @@ async fn confirm(
 
 /// Step 3 without a charge: the order's units go back on sale, or back to
 /// the buyer's basket hold while it runs.
-async fn release(state: &AppState, order_id: i64, reason: &str) -> Result<(), AppError> {
+async fn release(state: &AppState, order_id: OrderId, reason: &str) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
     let Some((OrderStatus::AwaitingPayment, _, _)) = db::lock_order(&mut tx, order_id).await? else {
         return Ok(());
     };
     db::update_status(&mut tx, order_id, OrderStatus::PaymentFailed).await?;
-    ledger::describe(&mut tx, StockChange::new(reason).for_order(order_id)).await?;
-    inventory::return_stock(&mut tx, order_id).await?;
-    inventory::restore_holds(&mut tx, order_id).await?;
+    ledger::describe(&mut tx, StockChange::new(reason).for_order(order_id.0)).await?;
+    inventory::return_stock(&mut tx, order_id.0).await?;
+    inventory::restore_holds(&mut tx, order_id.0).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -300,7 +305,7 @@ enum Settled {
 /// Settles an order whose charge's answer was lost by asking the provider
 /// about its key: charged → paid, not charged → released (the provider
 /// voids the key first, so a charge still on its way is refused).
-async fn settle(state: &AppState, order_id: i64, user_id: i64) -> Result<Settled, AppError> {
+async fn settle(state: &AppState, order_id: OrderId, user_id: UserId) -> Result<Settled, AppError> {
     let key = provider_key(user_id, order_id);
     let found = tokio::time::timeout(state.checkout.charge_timeout, state.payments.find_or_void(&key))
         .await
@@ -312,7 +317,7 @@ async fn settle(state: &AppState, order_id: i64, user_id: i64) -> Result<Settled
             Ok(Settled::Released)
         }
         Err(error) => {
-            tracing::warn!(order_id, %error, "the provider could not say; the order waits");
+            tracing::warn!(order_id = order_id.0, %error, "the provider could not say; the order waits");
             Ok(Settled::Unknown)
         }
     }
@@ -332,14 +337,14 @@ pub async fn settle_expired_orders(state: &AppState) -> Result<usize, AppError> 
         match settle(state, order_id, user_id).await {
             Ok(Settled::Paid(_)) => {
                 settled += 1;
-                tracing::info!(order_id, "expired order found charged: paid");
+                tracing::info!(order_id = order_id.0, "expired order found charged: paid");
             }
             Ok(Settled::Released) => {
                 settled += 1;
-                tracing::info!(order_id, "expired order not charged: units released");
+                tracing::info!(order_id = order_id.0, "expired order not charged: units released");
             }
             Ok(Settled::Unknown) => {}
-            Err(error) => tracing::error!(order_id, %error, "could not settle an expired order"),
+            Err(error) => tracing::error!(order_id = order_id.0, %error, "could not settle an expired order"),
         }
     }
     Ok(settled)
@@ -349,6 +354,6 @@ pub async fn settle_expired_orders(state: &AppState) -> Result<usize, AppError> 
 /// and its checkout attempt (the order number), never the client's value,
 /// so two customers never share a charge, a retry of one attempt always
 /// names the same one, and a new attempt after a refusal is a new charge.
-fn provider_key(user_id: i64, order_id: i64) -> String {
+fn provider_key(user_id: UserId, order_id: OrderId) -> String {
     format!("wm-checkout-{user_id}-{order_id}")
 }

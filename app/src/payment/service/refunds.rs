@@ -2,6 +2,7 @@
 //! any transaction, and a refund it did not confirm is owed and retried.
 
 use crate::error::AppError;
+use crate::ids::OrderId;
 use crate::mail::{model::MailKind, outbox};
 use crate::payment::db;
 use crate::state::AppState;
@@ -10,7 +11,7 @@ use crate::state::AppState;
 /// it. Safe to call again and concurrently (the cancel itself, the retry
 /// loop on every instance): the provider refunds a charge at most once
 /// (see `PaymentGateway::refund`), and the payment row records one refund.
-pub async fn refund_cancelled_order(state: &AppState, order_id: i64) -> Result<bool, AppError> {
+pub async fn refund_cancelled_order(state: &AppState, order_id: OrderId) -> Result<bool, AppError> {
     let Some((reference, amount_cents)) = db::find_owed_refund(&state.pool, order_id).await? else {
         return Ok(false);
     };
@@ -28,11 +29,11 @@ pub async fn refund_cancelled_order(state: &AppState, order_id: i64) -> Result<b
     let mut tx = state.pool.begin().await?;
     let recorded = db::record_refund(&mut *tx, order_id, &refund).await?;
     if recorded {
-        outbox::enqueue_order_mail(&mut *tx, order_id, MailKind::OrderRefunded).await?;
+        outbox::enqueue_order_mail(&mut *tx, order_id.0, MailKind::OrderRefunded).await?;
     }
     tx.commit().await?;
     if recorded {
-        tracing::info!(order_id, "payment refunded");
+        tracing::info!(order_id = order_id.0, "payment refunded");
     }
     Ok(recorded)
 }
@@ -41,10 +42,10 @@ pub async fn refund_cancelled_order(state: &AppState, order_id: i64) -> Result<b
 /// as failed (and is retried later).
 const REFUND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
-async fn refund_failed(state: &AppState, order_id: i64, error: String) -> AppError {
-    tracing::error!(%error, order_id, "refund failed; it will be retried");
+async fn refund_failed(state: &AppState, order_id: OrderId, error: String) -> AppError {
+    tracing::error!(%error, order_id = order_id.0, "refund failed; it will be retried");
     if let Err(error) = db::record_refund_failure(&state.pool, order_id).await {
-        tracing::error!(%error, order_id, "could not note the failed refund");
+        tracing::error!(%error, order_id = order_id.0, "could not note the failed refund");
     }
     AppError::Internal
 }
@@ -69,6 +70,7 @@ mod tests {
     use sqlx::PgPool;
 
     use super::*;
+    use crate::ids::UserId;
     use crate::inventory::db as inventory;
     use crate::payment::gateway::{
         LookupFuture, PaymentError, PaymentFuture, PaymentGateway, RefundFuture, TestCardProcessor,
@@ -178,7 +180,7 @@ mod tests {
     }
 
     async fn refund_of(pool: &PgPool, order: i64) -> Option<Refund> {
-        db::find_order(pool, order)
+        db::find_order(pool, OrderId(order))
             .await
             .expect("order")
             .expect("exists")
@@ -199,7 +201,7 @@ mod tests {
         let mut state = AppState::new(pool.clone(), "http://shop.test", AuthSettings::default());
         state.payments = gateway.clone();
 
-        set_order_status(&state, admin, order, OrderStatus::Cancelled)
+        set_order_status(&state, UserId(admin), OrderId(order), OrderStatus::Cancelled)
             .await
             .expect("the cancellation stands while the provider is down");
         let stock: i32 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
@@ -225,7 +227,9 @@ mod tests {
             0,
             "nothing left owed"
         );
-        assert!(!refund_cancelled_order(&state, order).await.expect("again"));
+        assert!(!refund_cancelled_order(&state, OrderId(order))
+            .await
+            .expect("again"));
         assert_eq!(
             gateway.refund_calls.load(Ordering::SeqCst),
             3,

@@ -3,6 +3,7 @@
 
 use super::refunds::refund_cancelled_order;
 use crate::error::{AppError, Conflict};
+use crate::ids::{OrderId, UserId};
 use crate::inventory::db as inventory;
 use crate::inventory::ledger::{self, StockChange};
 use crate::mail::{model::MailKind, outbox};
@@ -14,11 +15,11 @@ use crate::state::AppState;
 /// Moves an order along its lifecycle; cancelling puts its stock back and
 /// refunds the payment. The order row stays locked meanwhile, so two
 /// cancels cannot both restock or refund.
-#[tracing::instrument(skip(state))]
+#[tracing::instrument(skip_all, fields(admin_id = admin_id.0, order_id = order_id.0, next = ?next))]
 pub async fn set_order_status(
     state: &AppState,
-    admin_id: i64,
-    order_id: i64,
+    admin_id: UserId,
+    order_id: OrderId,
     next: OrderStatus,
 ) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
@@ -34,7 +35,7 @@ pub async fn set_order_status(
     db::update_status(&mut tx, order_id, next).await?;
     audit::record(
         &mut *tx,
-        admin_id,
+        admin_id.0,
         "order.status",
         &format!("order {order_id}"),
         next.as_str(),
@@ -43,10 +44,10 @@ pub async fn set_order_status(
     if next == OrderStatus::Cancelled {
         ledger::describe(
             &mut tx,
-            StockChange::new("cancel").by(admin_id).for_order(order_id),
+            StockChange::new("cancel").by(admin_id.0).for_order(order_id.0),
         )
         .await?;
-        inventory::return_stock(&mut tx, order_id).await?;
+        inventory::return_stock(&mut tx, order_id.0).await?;
     }
     let mail = match next {
         OrderStatus::Shipped => Some(MailKind::OrderShipped),
@@ -54,10 +55,14 @@ pub async fn set_order_status(
         _ => None,
     };
     if let Some(kind) = mail {
-        outbox::enqueue_order_mail(&mut *tx, order_id, kind).await?;
+        outbox::enqueue_order_mail(&mut *tx, order_id.0, kind).await?;
     }
     tx.commit().await?;
-    tracing::info!(order_id, status = next.as_str(), "order status changed");
+    tracing::info!(
+        order_id = order_id.0,
+        status = next.as_str(),
+        "order status changed"
+    );
     if next == OrderStatus::Cancelled {
         // The provider is called after the commit, never inside the
         // transaction: a refund that then failed to be written would be
@@ -65,7 +70,7 @@ pub async fn set_order_status(
         // now, the order reads "refund in progress" and the retry loop pays
         // it back later.
         if refund_cancelled_order(state, order_id).await.is_err() {
-            tracing::warn!(order_id, "refund left to the retry loop");
+            tracing::warn!(order_id = order_id.0, "refund left to the retry loop");
         }
     }
     Ok(())

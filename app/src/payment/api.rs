@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::model::{OrderDetail, OrderPage, OrderSummary};
 use crate::error::AppError;
+use crate::ids::{OrderId, UserId};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -14,11 +15,7 @@ mod ssr {
         model::{parse_idempotency_key, Card, OrderStatus, ShippingAddress, ORDERS_PER_PAGE},
         service::{self, CheckoutRequest},
     };
-    pub use crate::{
-        auth::audience,
-        ids::{OrderId, UserId},
-        operator::forms::require_confirmation,
-    };
+    pub use crate::{auth::audience, operator::forms::require_confirmation};
 }
 
 /// Pays for the basket. The form's `idempotency_key` makes a double click or
@@ -93,10 +90,10 @@ pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
 /// One order, for its owner or an administrator; anyone else is told there
 /// is no such order.
 #[server(endpoint = "payment/order")]
-pub async fn get_order(order_id: i64) -> Result<OrderDetail, AppError> {
+pub async fn get_order(order_id: OrderId) -> Result<OrderDetail, AppError> {
     use ssr::*;
     audience::customer(|state, user| async move {
-        match db::find_order(&state.pool, OrderId(order_id)).await? {
+        match db::find_order(&state.pool, order_id).await? {
             Some((owner, order)) if owner == UserId(user.id) || user.is_admin() => Ok(order),
             _ => Err(AppError::NotFound),
         }
@@ -109,7 +106,7 @@ pub async fn get_order(order_id: i64) -> Result<OrderDetail, AppError> {
 #[server(endpoint = "payment/admin/orders")]
 pub async fn list_orders(
     status: Option<String>,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     page: Option<u32>,
 ) -> Result<OrderPage, AppError> {
     use ssr::*;
@@ -119,7 +116,7 @@ pub async fn list_orders(
             Some(raw) => Some(OrderStatus::parse(raw)?),
         };
         let page = page.unwrap_or(1).max(1);
-        let (orders, total) = db::list_orders(&state.pool, status, user_id.map(UserId), page).await?;
+        let (orders, total) = db::list_orders(&state.pool, status, user_id, page).await?;
         let page_count = crate::operator::forms::page_count(total, ORDERS_PER_PAGE);
         Ok(OrderPage {
             orders,
@@ -135,7 +132,7 @@ pub async fn list_orders(
 /// returns its stock, once.
 #[server(endpoint = "payment/admin/order-status")]
 pub async fn set_order_status(
-    order_id: i64,
+    order_id: OrderId,
     status: String,
     confirm: Option<String>,
 ) -> Result<(), AppError> {
@@ -145,7 +142,7 @@ pub async fn set_order_status(
         if status == OrderStatus::Cancelled {
             require_confirmation(confirm.as_deref())?;
         }
-        service::set_order_status(&state, UserId(admin.id), OrderId(order_id), status).await
+        service::set_order_status(&state, UserId(admin.id), order_id, status).await
     })
     .await
 }

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::{query_param, AdminGate, AdminPager};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::ids::OrderId;
 use crate::payment::api::{get_order, list_orders, SetOrderStatus};
 use crate::payment::model::{OrderDetail, OrderListItem, OrderStatus};
 use crate::payment::pages::{OrderStatusBadge, RefundState};
@@ -122,7 +123,7 @@ fn AdminOrder() -> impl IntoView {
         move || (id.get(), set_status.version().get()),
         |(id, _)| async move {
             match id {
-                Some(id) => get_order(id).await,
+                Some(id) => get_order(OrderId(id)).await,
                 None => Err(AppError::NotFound),
             }
         },

@@ -10,6 +10,7 @@ use super::{query_param, AdminGate, ConfirmBox};
 use crate::auth::model::{Role, User};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::ids::UserId;
 use crate::payment::api::list_orders;
 use crate::products::components::Pagination;
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
@@ -121,7 +122,7 @@ fn UserDetail() -> impl IntoView {
             }
         },
     );
-    let orders = Resource::new(move || id.get(), |id| list_orders(None, id, Some(1)));
+    let orders = Resource::new(move || id.get(), |id| list_orders(None, id.map(UserId), Some(1)));
     view! {
         <Transition fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
             {move || Suspend::new(async move {

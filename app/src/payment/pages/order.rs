@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::auth::components::use_auth;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::ids::OrderId;
 use crate::payment::api::get_order;
 use crate::payment::model::{OrderDetail, OrderStatus, Refund};
 use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::Seo};
@@ -23,7 +24,7 @@ pub fn OrderPage() -> impl IntoView {
         move |id| async move {
             match (auth.user.await, id) {
                 (Ok(None), _) => Ok(None),
-                (_, Some(id)) => get_order(id).await.map(Some),
+                (_, Some(id)) => get_order(OrderId(id)).await.map(Some),
                 (_, None) => Err(AppError::NotFound),
             }
         },

@@ -10,7 +10,7 @@
 //!
 //! An order id is not accepted where an account id is expected:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0308
 //! use app::ids::{OrderId, UserId};
 //!
 //! fn owner(user_id: UserId) -> i64 {

@@ -249,19 +249,10 @@ impl Letter {
     }
 }
 
+/// Text as it may stand in the mail's HTML, in an element or a quoted
+/// attribute (the same escaping crate the pages' titles use).
 fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
+    html_escape::encode_quoted_attribute(text).into_owned()
 }
 
 /// The sentences of the mails, one value per language.

@@ -270,27 +270,14 @@ pub async fn serve_personal(State(personal): State<Personal>, request: Request, 
         metrics::counter!("wm_page_cache_total", "result" => "personal_miss").increment(1);
         return next.run(request).await;
     };
-    if app::ui::notice::pending(&session).await {
-        return next.run(request).await;
-    }
-    let Ok(user) = app::auth::service::session_user(&personal.app, &session).await else {
-        // Logged where it failed; the page rendered as usual says so.
-        return next.run(request).await;
-    };
-    let owner = app::basket::service::BasketOwner::of(user.as_ref(), session);
-    let Ok(basket) = app::basket::service::load(&personal.app, &owner).await else {
-        return next.run(request).await;
-    };
     let nonce = request
         .extensions()
         .get::<CspNonce>()
         .map(|nonce| nonce.0.clone());
-    let corner = valid_comments(&app::frame::personal_corner_html(
-        key.locale,
-        user,
-        basket.item_count(),
-        key.here,
-    ));
+    let Some(corner) = app::frame::personal_corner_of(&personal.app, session, key.locale, key.here).await else {
+        return next.run(request).await;
+    };
+    let corner = valid_comments(&corner);
     metrics::counter!("wm_page_cache_total", "result" => "personal_hit").increment(1);
     entry.personal_response(&corner, nonce.as_deref())
 }

@@ -8,7 +8,7 @@ use super::api::{Login, Register};
 use super::components::NewPasswordFields;
 use super::model::safe_return_path;
 use crate::i18n::use_i18n;
-use crate::ui::forms::{use_form_error, FormAlert, FormField};
+use crate::ui::forms::{use_form_error, EmailField, FormAlert, FormCard, FormField};
 use crate::ui::{seo::Seo, url::with_query};
 
 /// Where to go after logging in, when the link said; empty otherwise (the
@@ -35,8 +35,7 @@ pub fn LoginPage() -> impl IntoView {
             path="/login"
             noindex=true
         />
-        <section class="form-card">
-            <h1>{move || i18n.t().login_heading}</h1>
+        <FormCard heading=move || i18n.t().login_heading>
             <ActionForm action=login attr:class="form" attr:novalidate="">
                 <input type="hidden" name="return_to" value=return_to />
                 <FormField
@@ -65,7 +64,7 @@ pub fn LoginPage() -> impl IntoView {
                 {move || i18n.t().no_account} " "
                 <A href=register_href>{move || i18n.t().create_account_link}</A>
             </p>
-        </section>
+        </FormCard>
     }
 }
 
@@ -92,8 +91,7 @@ pub fn RegisterPage() -> impl IntoView {
             path="/register"
             noindex=true
         />
-        <section class="form-card">
-            <h1>{move || i18n.t().register_heading}</h1>
+        <FormCard heading=move || i18n.t().register_heading>
             <ActionForm action=register attr:class="form" attr:novalidate="">
                 <input type="hidden" name="return_to" value=return_to />
                 <FormField
@@ -119,14 +117,7 @@ pub fn RegisterPage() -> impl IntoView {
                     error
                 />
                 <p class="field__hint">{move || i18n.t().username_hint}</p>
-                <FormField
-                    label=move || i18n.t().email_label
-                    name="email"
-                    kind="email"
-                    autocomplete="email"
-                    maxlength=254
-                    error
-                />
+                <EmailField error />
                 <NewPasswordFields label=move || i18n.t().password_label error />
                 <FormAlert error fields=REGISTER_FIELDS />
                 <button type="submit" class="button">
@@ -137,6 +128,6 @@ pub fn RegisterPage() -> impl IntoView {
                 {move || i18n.t().have_account} " "
                 <A href=login_href>{move || i18n.t().login_link}</A>
             </p>
-        </section>
+        </FormCard>
     }
 }

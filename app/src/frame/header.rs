@@ -61,6 +61,27 @@ fn PersonalCorner(user: Option<User>, basket_count: i32, here: String) -> impl I
     }
 }
 
+/// The personal corner of the visitor of `session`, for the page cache to
+/// put in a page it keeps; `None` when the page must be rendered for them
+/// (a notice waits to be shown, or their account or basket could not be
+/// read: logged where it failed, and the page rendered as usual says so).
+/// The one way the server reaches into accounts and baskets for a cached page.
+#[cfg(feature = "ssr")]
+pub async fn personal_corner_of(
+    state: &crate::state::AppState,
+    session: tower_sessions::Session,
+    locale: Locale,
+    here: String,
+) -> Option<String> {
+    if crate::ui::notice::pending(&session).await {
+        return None;
+    }
+    let user = crate::auth::service::session_user(state, &session).await.ok()?;
+    let owner = crate::basket::service::BasketOwner::of(user.as_ref(), session);
+    let basket = crate::basket::service::load(state, &owner).await.ok()?;
+    Some(personal_corner_html(locale, user, basket.item_count(), here))
+}
+
 /// The personal corner as the page writes it, for a visitor reading the
 /// page at `here` (its path and query) in `locale`.
 #[cfg(feature = "ssr")]

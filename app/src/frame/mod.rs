@@ -8,5 +8,5 @@ mod language;
 mod layout;
 
 #[cfg(feature = "ssr")]
-pub use header::personal_corner_html;
+pub use header::{personal_corner_html, personal_corner_of};
 pub use layout::Layout;

@@ -12,7 +12,7 @@ use crate::ids::{OrderId, UserId};
 mod ssr {
     pub use super::super::{
         db,
-        model::{parse_idempotency_key, Card, OrderStatus, ShippingAddress, ORDERS_PER_PAGE},
+        model::{Card, CheckoutKey, OrderStatus, ShippingAddress, ORDERS_PER_PAGE},
         service::{self, CheckoutRequest},
     };
     pub use crate::{auth::audience, operator::forms::require_confirmation};
@@ -35,7 +35,7 @@ pub async fn checkout(
     use chrono::Datelike;
     use ssr::*;
     audience::customer(|state, user| async move {
-        let key = parse_idempotency_key(&idempotency_key)?;
+        let key = CheckoutKey::parse(&idempotency_key)?;
         let address = ShippingAddress::parse(
             &ship_name,
             &ship_street,
@@ -66,13 +66,8 @@ pub async fn checkout(
 /// A fresh idempotency key for one checkout form.
 #[server(endpoint = "payment/checkout-key")]
 pub async fn new_checkout_key() -> Result<String, AppError> {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
     use ssr::*;
-    audience::public(|_| async move {
-        let mut bytes = [0_u8; 16];
-        OsRng.fill_bytes(&mut bytes);
-        Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-    })
+    audience::public(|_| async move { Ok(CheckoutKey::new().to_string()) })
     .await
 }
 

@@ -10,3 +10,4 @@ pub mod db;
 pub mod model;
 pub mod pages;
 pub mod search_box;
+pub mod slug;

@@ -47,7 +47,7 @@ pub fn FormField(
     #[prop(into)] label: TextProp,
     name: &'static str,
     #[prop(default = "text")] kind: &'static str,
-    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional_no_strip, into)] value: Option<String>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] minlength: Option<u32>,
     #[prop(optional)] maxlength: Option<u32>,
@@ -86,6 +86,36 @@ pub fn FormField(
                 {message}
             </p>
         </div>
+    }
+}
+
+/// The e-mail address field of a shopper's own forms (sign-up, password
+/// reset, profile, "tell me when it is back"): one label, one length.
+#[component]
+pub fn EmailField(#[prop(optional_no_strip, into)] value: Option<String>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <FormField
+            label=move || i18n.t().email_label
+            name="email"
+            kind="email"
+            value
+            autocomplete="email"
+            maxlength=254
+            error
+        />
+    }
+}
+
+/// The frame of a page that is one small form (log in, sign up, password
+/// reset, confirmations): a card with the page's heading over `children`.
+#[component]
+pub fn FormCard(#[prop(into)] heading: TextProp, children: Children) -> impl IntoView {
+    view! {
+        <section class="form-card">
+            <h1>{move || heading.get()}</h1>
+            {children()}
+        </section>
     }
 }
 

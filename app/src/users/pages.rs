@@ -9,7 +9,7 @@ use crate::auth::model::User;
 use crate::auth::recovery::api::ResendVerification;
 use crate::i18n::use_i18n;
 use crate::payment::api::list_my_orders;
-use crate::ui::forms::{use_form_error, FormAlert, FormField};
+use crate::ui::forms::{use_form_error, EmailField, FormAlert, FormField};
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
 
 #[component]
@@ -116,15 +116,7 @@ fn EditProfile(user: User) -> impl IntoView {
                     maxlength=100
                     error
                 />
-                <FormField
-                    label=move || i18n.t().email_label
-                    name="email"
-                    kind="email"
-                    value=user.email
-                    autocomplete="email"
-                    maxlength=254
-                    error
-                />
+                <EmailField value=user.email error />
                 <FormField
                     label=move || i18n.t().current_password
                     name="current_password"

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::{RequestPasswordReset, ResetPassword, VerifyEmail};
 use crate::auth::components::NewPasswordFields;
 use crate::i18n::use_i18n;
-use crate::ui::forms::{use_form_error, FormAlert, FormField};
+use crate::ui::forms::{use_form_error, EmailField, FormAlert, FormCard};
 use crate::ui::seo::Seo;
 
 /// A query parameter of the link, read once (these pages render on the server).
@@ -30,8 +30,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             path="/password/forgot"
             noindex=true
         />
-        <section class="form-card">
-            <h1>{move || i18n.t().forgot_title}</h1>
+        <FormCard heading=move || i18n.t().forgot_title>
             {sent
                 .then(|| {
                     view! {
@@ -42,14 +41,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 })}
             <p>{move || i18n.t().forgot_intro}</p>
             <ActionForm action=request attr:class="form" attr:novalidate="">
-                <FormField
-                    label=move || i18n.t().email_label
-                    name="email"
-                    kind="email"
-                    autocomplete="email"
-                    maxlength=254
-                    error
-                />
+                <EmailField error />
                 <FormAlert error fields=&["email"] />
                 <button type="submit" class="button">
                     {move || i18n.t().forgot_button}
@@ -58,7 +50,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <p class="form-card__switch">
                 <A href="/login">{move || i18n.t().login_link}</A>
             </p>
-        </section>
+        </FormCard>
     }
 }
 
@@ -88,8 +80,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             path="/password/reset"
             noindex=true
         />
-        <section class="form-card">
-            <h1>{move || i18n.t().reset_title}</h1>
+        <FormCard heading=move || i18n.t().reset_title>
             {missing
                 .then(|| {
                     view! {
@@ -102,7 +93,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <p class="form-card__switch">
                 <A href="/password/forgot">{move || i18n.t().reset_new_link}</A>
             </p>
-        </section>
+        </FormCard>
     }
 }
 
@@ -120,8 +111,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
             path="/email/verify"
             noindex=true
         />
-        <section class="form-card">
-            <h1>{move || i18n.t().verify_title}</h1>
+        <FormCard heading=move || i18n.t().verify_title>
             {if done {
                 view! {
                     <p class="alert alert--success" role="status" data-testid="email-verified">
@@ -142,6 +132,6 @@ pub fn VerifyEmailPage() -> impl IntoView {
                 }
                     .into_any()
             }}
-        </section>
+        </FormCard>
     }
 }

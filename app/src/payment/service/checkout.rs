@@ -20,12 +20,12 @@ use crate::inventory::ledger::{self, StockChange};
 use crate::mail::{model::MailKind, outbox};
 use crate::payment::db::{self, NewOrder};
 use crate::payment::gateway::{PaymentError, PaymentReceipt};
-use crate::payment::model::{Card, OrderStatus, OrderSummary, ShippingAddress};
+use crate::payment::model::{Card, CheckoutKey, OrderStatus, OrderSummary, ShippingAddress};
 use crate::state::AppState;
 
 pub struct CheckoutRequest<'a> {
     pub user_id: UserId,
-    pub key: &'a str,
+    pub key: &'a CheckoutKey,
     pub address: ShippingAddress,
     pub card: Card,
 }
@@ -152,7 +152,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
     // One checkout per account at a time, whatever the key: a second tab
     // waits here, then finds the order (its own key, or one being paid).
     db::lock_checkout(&mut tx, request.user_id).await?;
-    if let Some(order) = db::find_order_by_key(&mut *tx, request.user_id, request.key).await? {
+    if let Some(order) = db::find_order_by_key(&mut *tx, request.user_id, request.key.as_str()).await? {
         return Ok(Reservation::Existing(order));
     }
     if let Some(order) = db::find_awaiting_order(&mut *tx, request.user_id).await? {
@@ -221,7 +221,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
         &NewOrder {
             id: order_id,
             user_id: request.user_id,
-            key: request.key,
+            key: request.key.as_str(),
             total_cents,
             address: &request.address,
             card_brand: request.card.number.brand().as_str(),

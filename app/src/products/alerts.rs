@@ -65,23 +65,23 @@ pub async fn subscribe_stock_alert(product_id: i64, email: Option<String>) -> Re
         // A waiting alert of this address for this product is the same
         // one: confirmed now if the address is proved, else given a new
         // link while it is still unconfirmed.
-        let unconfirmed: bool = sqlx::query_scalar(
-            "INSERT INTO stock_alerts
+        let unconfirmed = sqlx::query_scalar!(
+            r#"INSERT INTO stock_alerts
                     (product_id, email, user_id, language, unsubscribe_token, confirmed_at, confirmation_hash)
-             VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN now() END, CASE WHEN NOT $6 THEN $7 END)
+             VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN now() END, CASE WHEN NOT $6 THEN $7::bytea END)
              ON CONFLICT (product_id, lower(email)) WHERE notified_at IS NULL DO UPDATE
                 SET confirmed_at = coalesce(stock_alerts.confirmed_at, EXCLUDED.confirmed_at),
                     confirmation_hash = CASE WHEN stock_alerts.confirmed_at IS NULL AND NOT $6
                                              THEN EXCLUDED.confirmation_hash END
-             RETURNING confirmed_at IS NULL",
+             RETURNING confirmed_at IS NULL AS "unconfirmed!""#,
+            product_id,
+            &email,
+            user.as_ref().map(|user| user.id),
+            Locale::from_request().code(),
+            tokens::new_token(),
+            proved,
+            tokens::digest(&token),
         )
-        .bind(product_id)
-        .bind(&email)
-        .bind(user.as_ref().map(|user| user.id))
-        .bind(Locale::from_request().code())
-        .bind(tokens::new_token())
-        .bind(proved)
-        .bind(tokens::digest(&token))
         .fetch_one(&mut *tx)
         .await?;
         if unconfirmed {
@@ -118,13 +118,13 @@ pub async fn confirm_stock_alert(token: String) -> Result<(), AppError> {
         if !tokens::looks_like_token(token) {
             return Err(expired());
         }
-        let confirmed: Option<i64> = sqlx::query_scalar(
+        let confirmed = sqlx::query_scalar!(
             "UPDATE stock_alerts SET confirmed_at = now(), confirmation_hash = NULL
               WHERE confirmation_hash = $1 AND confirmed_at IS NULL AND notified_at IS NULL
                 AND created_at > now() - interval '7 days'
              RETURNING product_id",
+            tokens::digest(token),
         )
-        .bind(tokens::digest(token))
         .fetch_optional(&state.pool)
         .await?;
         let product_id = confirmed.ok_or_else(expired)?;
@@ -142,11 +142,11 @@ pub async fn unsubscribe_stock_alerts(token: String) -> Result<(), AppError> {
     use ssr::*;
     audience::public(|state| async move {
         if tokens::looks_like_token(token.trim()) {
-            let stopped = sqlx::query(
+            let stopped = sqlx::query!(
                 "DELETE FROM stock_alerts WHERE lower(email) =
                    (SELECT lower(email) FROM stock_alerts WHERE unsubscribe_token = $1)",
+                token.trim(),
             )
-            .bind(token.trim())
             .execute(&state.pool)
             .await?;
             tracing::info!(alerts = stopped.rows_affected(), "back-in-stock alerts stopped");

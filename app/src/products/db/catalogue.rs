@@ -11,64 +11,9 @@ use crate::products::model::{
 /// Related products shown on a product page.
 const RELATED_COUNT: i64 = 6;
 
-#[derive(sqlx::FromRow)]
-struct ProductSummaryRow {
-    id: i64,
-    slug: String,
-    name: String,
-    price_cents: i64,
-    stock: i32,
-    image_path: String,
-}
-
-impl From<ProductSummaryRow> for ProductSummary {
-    fn from(row: ProductSummaryRow) -> Self {
-        Self {
-            id: row.id,
-            slug: row.slug,
-            name: row.name,
-            price_cents: row.price_cents,
-            stock: row.stock,
-            image_path: row.image_path,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct CategoryRow {
-    id: i64,
-    slug: String,
-    name_fr: String,
-    name_en: String,
-}
-
-impl From<CategoryRow> for Category {
-    fn from(row: CategoryRow) -> Self {
-        Self {
-            id: row.id,
-            slug: row.slug,
-            name_fr: row.name_fr,
-            name_en: row.name_en,
-        }
-    }
-}
-
-/// The ORDER BY of each sort, always ending on a unique column so that
-/// pages never overlap or skip rows. Relevance needs a `rank` column.
-pub(super) fn order_by(sort: ProductSort, has_rank: bool) -> &'static str {
-    match sort {
-        ProductSort::Relevance if has_rank => "rank DESC, name ASC, id ASC",
-        ProductSort::Relevance | ProductSort::Newest => "created_at DESC, id DESC",
-        ProductSort::PriceAsc => "price_cents ASC, name ASC, id ASC",
-        ProductSort::PriceDesc => "price_cents DESC, name ASC, id ASC",
-        ProductSort::Name => "name ASC, id ASC",
-    }
-}
-
 /// Cuts the extra row fetched to learn whether a next page exists, so no
 /// listing ever counts a whole table.
-fn into_page(rows: Vec<ProductSummaryRow>, page: PageNumber) -> ProductPage {
-    let mut items: Vec<ProductSummary> = rows.into_iter().map(ProductSummary::from).collect();
+fn into_page(mut items: Vec<ProductSummary>, page: PageNumber) -> ProductPage {
     let has_next = items.len() > PAGE_SIZE as usize;
     items.truncate(PAGE_SIZE as usize);
     ProductPage {
@@ -86,19 +31,73 @@ pub async fn list_products(
     page: PageNumber,
     sort: ProductSort,
 ) -> Result<ProductPage, sqlx::Error> {
-    // The ORDER BY comes from a closed set of static strings, never from input.
-    let sql = format!(
-        "SELECT id, slug, name, price_cents, stock, image_path FROM listed_products
-         WHERE ($1::bigint IS NULL OR category_id = $1)
-         ORDER BY {} LIMIT $2 OFFSET $3",
-        order_by(sort, false)
-    );
-    let rows = sqlx::query_as::<_, ProductSummaryRow>(&sql)
-        .bind(category_id)
-        .bind(i64::from(PAGE_SIZE) + 1)
-        .bind(page.offset())
-        .fetch_all(db)
-        .await?;
+    let limit = i64::from(PAGE_SIZE) + 1;
+    let offset = page.offset();
+    // One statement per sort, each ORDER BY ending on a unique column so
+    // that pages never overlap or skip rows. Relevance means nothing
+    // without a search: the newest first.
+    let rows = match sort {
+        ProductSort::Relevance | ProductSort::Newest => {
+            sqlx::query_as!(
+                ProductSummary,
+                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
+                          stock AS "stock!", image_path AS "image_path!"
+                   FROM listed_products
+                   WHERE ($1::bigint IS NULL OR category_id = $1)
+                   ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"#,
+                category_id,
+                limit,
+                offset,
+            )
+            .fetch_all(db)
+            .await?
+        }
+        ProductSort::PriceAsc => {
+            sqlx::query_as!(
+                ProductSummary,
+                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
+                          stock AS "stock!", image_path AS "image_path!"
+                   FROM listed_products
+                   WHERE ($1::bigint IS NULL OR category_id = $1)
+                   ORDER BY price_cents ASC, name ASC, id ASC LIMIT $2 OFFSET $3"#,
+                category_id,
+                limit,
+                offset,
+            )
+            .fetch_all(db)
+            .await?
+        }
+        ProductSort::PriceDesc => {
+            sqlx::query_as!(
+                ProductSummary,
+                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
+                          stock AS "stock!", image_path AS "image_path!"
+                   FROM listed_products
+                   WHERE ($1::bigint IS NULL OR category_id = $1)
+                   ORDER BY price_cents DESC, name ASC, id ASC LIMIT $2 OFFSET $3"#,
+                category_id,
+                limit,
+                offset,
+            )
+            .fetch_all(db)
+            .await?
+        }
+        ProductSort::Name => {
+            sqlx::query_as!(
+                ProductSummary,
+                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
+                          stock AS "stock!", image_path AS "image_path!"
+                   FROM listed_products
+                   WHERE ($1::bigint IS NULL OR category_id = $1)
+                   ORDER BY name ASC, id ASC LIMIT $2 OFFSET $3"#,
+                category_id,
+                limit,
+                offset,
+            )
+            .fetch_all(db)
+            .await?
+        }
+    };
     Ok(into_page(rows, page))
 }
 
@@ -111,8 +110,11 @@ pub async fn list_drops(db: impl PgExecutor<'_>) -> Result<Vec<ProductSummary>, 
     // partial index products_drops_idx (its threshold is a literal so that it
     // applies): among products without a hold, available = shelf, and at most
     // that many held ones can sit among them. 0.5 ms.
-    let rows = sqlx::query_as::<_, ProductSummaryRow>(
-        "SELECT id, slug, name, price_cents, stock, image_path FROM listed_products
+    sqlx::query_as!(
+        ProductSummary,
+        r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
+                  stock AS "stock!", image_path AS "image_path!"
+         FROM listed_products
          WHERE stock BETWEEN 1 AND 5
            AND id IN (
                (SELECT id FROM products
@@ -121,35 +123,35 @@ pub async fn list_drops(db: impl PgExecutor<'_>) -> Result<Vec<ProductSummary>, 
                 LIMIT 6 + (SELECT count(*) FROM held_units))
                UNION
                SELECT product_id FROM held_units)
-         ORDER BY stock, created_at DESC, id DESC LIMIT 6",
+         ORDER BY stock, created_at DESC, id DESC LIMIT 6"#,
     )
     .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(ProductSummary::from).collect())
+    .await
 }
 
 pub async fn list_categories(db: impl PgExecutor<'_>) -> Result<Vec<Category>, sqlx::Error> {
-    let rows = sqlx::query_as::<_, CategoryRow>(
-        "SELECT id, slug, name_fr, name_en FROM categories ORDER BY position, slug",
+    sqlx::query_as!(
+        Category,
+        "SELECT id, slug, name_fr, name_en FROM categories ORDER BY position, slug"
     )
     .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(Category::from).collect())
+    .await
 }
 
 pub async fn find_category_by_slug(
     db: impl PgExecutor<'_>,
     slug: &str,
 ) -> Result<Option<Category>, sqlx::Error> {
-    let row =
-        sqlx::query_as::<_, CategoryRow>("SELECT id, slug, name_fr, name_en FROM categories WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(Category::from))
+    sqlx::query_as!(
+        Category,
+        "SELECT id, slug, name_fr, name_en FROM categories WHERE slug = $1",
+        slug
+    )
+    .fetch_optional(db)
+    .await
 }
 
-#[derive(sqlx::FromRow)]
+/// A product page's row: the category's columns become its `Category`.
 struct ProductDetailRow {
     id: i64,
     slug: String,
@@ -174,28 +176,33 @@ pub async fn find_product_by_slug(
     tx: &mut Transaction<'_, Postgres>,
     slug: &str,
 ) -> Result<Option<ProductDetail>, sqlx::Error> {
-    let Some(row) = sqlx::query_as::<_, ProductDetailRow>(
-        "SELECT p.id, p.slug, p.name, p.description, p.price_cents, p.stock, p.max_per_order,
-                p.max_per_customer, p.hold_minutes, p.image_path,
-                c.id AS category_id, c.slug AS category_slug,
-                c.name_fr AS category_name_fr, c.name_en AS category_name_en
-         FROM listed_products p JOIN categories c ON c.id = p.category_id
-         WHERE p.slug = $1",
+    let Some(row) = sqlx::query_as!(
+        ProductDetailRow,
+        r#"SELECT p.id AS "id!", p.slug AS "slug!", p.name AS "name!", p.description AS "description!",
+                  p.price_cents AS "price_cents!", p.stock AS "stock!", p.max_per_order AS "max_per_order!",
+                  p.max_per_customer, p.hold_minutes, p.image_path AS "image_path!",
+                  c.id AS category_id, c.slug AS category_slug,
+                  c.name_fr AS category_name_fr, c.name_en AS category_name_en
+           FROM listed_products p JOIN categories c ON c.id = p.category_id
+           WHERE p.slug = $1"#,
+        slug,
     )
-    .bind(slug)
     .fetch_optional(&mut **tx)
     .await?
     else {
         return Ok(None);
     };
-    let related = sqlx::query_as::<_, ProductSummaryRow>(
-        "SELECT id, slug, name, price_cents, stock, image_path FROM listed_products
-         WHERE category_id = $1 AND id <> $2 AND stock > 0
-         ORDER BY created_at DESC, id DESC LIMIT $3",
+    let related = sqlx::query_as!(
+        ProductSummary,
+        r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
+                  stock AS "stock!", image_path AS "image_path!"
+           FROM listed_products
+           WHERE category_id = $1 AND id <> $2 AND stock > 0
+           ORDER BY created_at DESC, id DESC LIMIT $3"#,
+        row.category_id,
+        row.id,
+        RELATED_COUNT,
     )
-    .bind(row.category_id)
-    .bind(row.id)
-    .bind(RELATED_COUNT)
     .fetch_all(&mut **tx)
     .await?;
     Ok(Some(ProductDetail {
@@ -215,13 +222,13 @@ pub async fn find_product_by_slug(
             name_fr: row.category_name_fr,
             name_en: row.category_name_en,
         },
-        related: related.into_iter().map(ProductSummary::from).collect(),
+        related,
     }))
 }
 
 /// Every product slug with its last change, for the sitemap.
 pub async fn all_product_slugs(db: impl PgExecutor<'_>) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT slug FROM listed_products ORDER BY id")
+    sqlx::query_scalar!(r#"SELECT slug AS "slug!" FROM listed_products ORDER BY id"#)
         .fetch_all(db)
         .await
 }
@@ -234,20 +241,20 @@ pub(super) mod tests {
 
     /// `count` products in one category; the search tests use them too.
     pub(in crate::products::db) async fn insert_products(pool: &PgPool, count: i64) {
-        sqlx::query(
-            "INSERT INTO categories (slug, name_fr, name_en, position) VALUES ('test', 'Test', 'Test', 1)",
+        sqlx::query!(
+            "INSERT INTO categories (slug, name_fr, name_en, position) VALUES ('test', 'Test', 'Test', 1)"
         )
         .execute(pool)
         .await
         .expect("category");
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO products (slug, name, description, category_id, price_cents, stock, image_path, created_at)
              SELECT 'product-' || n, 'Product ' || lpad(n::text, 3, '0'), 'Description ' || n,
                     (SELECT id FROM categories WHERE slug = 'test'), 1000 + (n * 37) % 500, n % 4,
                     '/images/products/placeholder.svg', now() - n * interval '1 minute'
-             FROM generate_series(1, $1) AS n",
+             FROM generate_series(1, $1::bigint) AS n",
+            count,
         )
-        .bind(count)
         .execute(pool)
         .await
         .expect("products");
@@ -307,7 +314,7 @@ pub(super) mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn stock_can_never_go_negative(pool: PgPool) {
         insert_products(&pool, 1).await;
-        let result = sqlx::query("UPDATE products SET stock = -1 WHERE slug = 'product-1'")
+        let result = sqlx::query!("UPDATE products SET stock = -1 WHERE slug = 'product-1'")
             .execute(&pool)
             .await;
         assert!(result.is_err(), "the CHECK constraint must refuse negative stock");

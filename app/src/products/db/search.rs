@@ -4,7 +4,6 @@
 
 use sqlx::{Postgres, Transaction};
 
-use super::catalogue::order_by;
 use crate::products::model::{
     Category, CategoryFacet, PageNumber, ProductPage, ProductSort, ProductSummary, SearchQuery,
     SearchResults, Suggestion, PAGE_SIZE, SUGGESTION_COUNT,
@@ -47,6 +46,9 @@ const SUGGESTION_CANDIDATES: i64 = 100;
 /// Past the bound, which candidates are kept follows the table's order, not
 /// the rank: facets, totals, sorts and pages of a broad query cover those
 /// candidates, not every match (the totals are capped at `$3`).
+///
+/// `suggest_products` spells the same CTEs out in its checked statement (a
+/// macro takes one literal, not a constant): keep the two in step.
 const MATCHES: &str = "
     q AS (SELECT wm_fold($1) AS text, to_tsquery('simple', wm_fold($2)) AS prefix),
     exact AS (
@@ -79,14 +81,26 @@ const MATCHES: &str = "
 /// fast for a broad word, a whole-table scan for a rare one or a typo
 /// (25+ ms), where the GIN indexes answer in a few ms whatever the word.
 async fn prepare_search(tx: &mut Transaction<'_, Postgres>, threshold: f32) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "SELECT set_config('pg_trgm.word_similarity_threshold', $1, true),
-                set_config('enable_seqscan', 'off', true)",
+    sqlx::query!(
+        "SELECT set_config('pg_trgm.word_similarity_threshold', $1, true) AS threshold,
+                set_config('enable_seqscan', 'off', true) AS seqscan",
+        threshold.to_string(),
     )
-    .bind(threshold.to_string())
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await
     .map(drop)
+}
+
+/// The ORDER BY of each sort of the candidates, always ending on a unique
+/// column so that pages never overlap or skip rows.
+fn order_by(sort: ProductSort) -> &'static str {
+    match sort {
+        ProductSort::Relevance => "rank DESC, name ASC, id ASC",
+        ProductSort::Newest => "created_at DESC, id DESC",
+        ProductSort::PriceAsc => "price_cents ASC, name ASC, id ASC",
+        ProductSort::PriceDesc => "price_cents DESC, name ASC, id ASC",
+        ProductSort::Name => "name ASC, id ASC",
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -114,8 +128,9 @@ pub async fn search_products(
     page: PageNumber,
 ) -> Result<SearchResults, sqlx::Error> {
     prepare_search(tx, TYPO_THRESHOLD).await?;
+    // Built at run time: one ORDER BY per sort (an ORDER BY CASE would change this hot path's plan).
     // The ORDER BY comes from a closed set of static strings, never from input.
-    let order = order_by(sort, true);
+    let order = order_by(sort);
     let (facets_json, items_json): (String, String) = sqlx::query_as(&format!(
         "WITH {MATCHES},
          facet_counts AS (SELECT category_id, count(*) AS count FROM matches GROUP BY category_id),
@@ -194,20 +209,42 @@ pub async fn suggest_products(
     query: &SearchQuery,
 ) -> Result<Vec<Suggestion>, sqlx::Error> {
     prepare_search(tx, TYPO_THRESHOLD).await?;
-    let rows = sqlx::query_as::<_, (String, String)>(&format!(
-        "WITH {MATCHES}
-         SELECT slug, name FROM matches ORDER BY rank DESC, name, id LIMIT $4"
-    ))
-    .bind(query.as_str())
-    .bind(prefix_tsquery(query))
-    .bind(SUGGESTION_CANDIDATES)
-    .bind(SUGGESTION_COUNT)
+    // MATCHES written out: a checked statement is one literal.
+    sqlx::query_as!(
+        Suggestion,
+        r#"WITH
+        q AS (SELECT wm_fold($1) AS text, to_tsquery('simple', wm_fold($2)) AS prefix),
+        exact AS (
+            SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+                   ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
+            FROM products p, q
+            WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL
+              AND to_tsvector('simple', p.search_name) @@ q.prefix
+            UNION ALL
+            SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+                   ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
+            FROM products p, q
+            WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL
+              AND p.search_vector @@ q.prefix AND NOT to_tsvector('simple', p.search_name) @@ q.prefix
+        ),
+        exact_candidates AS MATERIALIZED (SELECT * FROM exact LIMIT $3),
+        fuzzy AS (
+            SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+                   word_similarity(q.text, p.search_name) AS rank
+            FROM products p, q
+            WHERE NOT EXISTS (SELECT 1 FROM exact_candidates) AND p.archived_at IS NULL
+              AND q.text <% p.search_name
+            LIMIT $3
+        ),
+        matches AS MATERIALIZED (SELECT * FROM exact_candidates UNION ALL SELECT * FROM fuzzy)
+        SELECT slug AS "slug!", name AS "name!" FROM matches ORDER BY rank DESC, name, id LIMIT $4"#,
+        query.as_str(),
+        prefix_tsquery(query),
+        SUGGESTION_CANDIDATES,
+        SUGGESTION_COUNT,
+    )
     .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(slug, name)| Suggestion { slug, name })
-        .collect())
+    .await
 }
 
 async fn did_you_mean(
@@ -215,18 +252,15 @@ async fn did_you_mean(
     query: &SearchQuery,
 ) -> Result<Vec<Suggestion>, sqlx::Error> {
     prepare_search(tx, DID_YOU_MEAN_THRESHOLD).await?;
-    let rows = sqlx::query_as::<_, (String, String)>(
-        "SELECT slug, name FROM listed_products
-         WHERE wm_fold($1) <% search_name
-         ORDER BY wm_fold($1) <<-> search_name, name LIMIT 3",
+    sqlx::query_as!(
+        Suggestion,
+        r#"SELECT slug AS "slug!", name AS "name!" FROM listed_products
+           WHERE wm_fold($1) <% search_name
+           ORDER BY wm_fold($1) <<-> search_name, name LIMIT 3"#,
+        query.as_str(),
     )
-    .bind(query.as_str())
     .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(slug, name)| Suggestion { slug, name })
-        .collect())
+    .await
 }
 
 #[cfg(test)]
@@ -374,7 +408,7 @@ mod tests {
                 .total,
             0
         );
-        sqlx::query("UPDATE categories SET name_en = 'Cookware' WHERE slug = 'maison'")
+        sqlx::query!("UPDATE categories SET name_en = 'Cookware' WHERE slug = 'maison'")
             .execute(&pool)
             .await
             .expect("rename");

@@ -42,23 +42,29 @@ pub async fn admit(
     limits: &MailLimits,
 ) -> Result<bool, sqlx::Error> {
     let recipient = recipient.trim().to_lowercase();
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('mail-client:' || $1, 0))")
-        .bind(client_ip)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('mail-recipient:' || $1, 0))")
-        .bind(&recipient)
-        .execute(&mut **tx)
-        .await?;
-    let (from_client, to_recipient): (i64, i64) = sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE client_ip = $1), count(*) FILTER (WHERE recipient = $2)
-           FROM mail_requests
-          WHERE requested_at > now() - interval '1 hour' AND (client_ip = $1 OR recipient = $2)",
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('mail-client:' || $1, 0))",
+        client_ip,
     )
-    .bind(client_ip)
-    .bind(&recipient)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('mail-recipient:' || $1, 0))",
+        recipient,
+    )
+    .execute(&mut **tx)
+    .await?;
+    let counts = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE client_ip = $1) AS "from_client!",
+                  count(*) FILTER (WHERE recipient = $2) AS "to_recipient!"
+             FROM mail_requests
+            WHERE requested_at > now() - interval '1 hour' AND (client_ip = $1 OR recipient = $2)"#,
+        client_ip,
+        recipient,
+    )
     .fetch_one(&mut **tx)
     .await?;
+    let (from_client, to_recipient) = (counts.from_client, counts.to_recipient);
     if from_client >= limits.per_client || to_recipient >= limits.per_recipient {
         tracing::info!(
             request = request.as_str(),
@@ -68,11 +74,13 @@ pub async fn admit(
         );
         return Ok(false);
     }
-    sqlx::query("INSERT INTO mail_requests (kind, client_ip, recipient) VALUES ($1, $2, $3)")
-        .bind(request.as_str())
-        .bind(client_ip)
-        .bind(&recipient)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO mail_requests (kind, client_ip, recipient) VALUES ($1, $2, $3)",
+        request.as_str(),
+        client_ip,
+        recipient,
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(true)
 }

@@ -20,13 +20,15 @@ pub async fn enqueue(
     language: Locale,
     payload: Value,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO mail_outbox (kind, recipient, language, payload) VALUES ($1, $2, $3, $4) RETURNING id",
+        kind.as_str(),
+        recipient,
+        language.code(),
+        // JSONB named here (and `payload: Value` in `claim`): only the server's
+        // dependencies turn sqlx's `json` feature on, not the app's own build.
+        payload as Value,
     )
-    .bind(kind.as_str())
-    .bind(recipient)
-    .bind(language.code())
-    .bind(payload)
     .fetch_one(db)
     .await
 }
@@ -38,14 +40,14 @@ pub async fn enqueue_order_mail(
     order_id: i64,
     kind: MailKind,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO mail_outbox (kind, recipient, language, payload)
          SELECT $2, u.email, o.language, jsonb_build_object('order_id', o.id)
            FROM orders o JOIN users u ON u.id = o.user_id
           WHERE o.id = $1 AND u.deleted_at IS NULL",
+        order_id,
+        kind.as_str(),
     )
-    .bind(order_id)
-    .bind(kind.as_str())
     .execute(db)
     .await
     .map(drop)
@@ -63,7 +65,6 @@ pub struct Claimed {
     pub attempt: i32,
 }
 
-#[derive(sqlx::FromRow)]
 struct ClaimedRow {
     id: i64,
     kind: String,
@@ -77,8 +78,9 @@ struct ClaimedRow {
 /// worker is claiming are skipped, not waited for, and a claimed row is not
 /// due again until its lease ends: two workers never hold one mail.
 pub async fn claim(pool: &PgPool, batch: i64, lease: Duration) -> Result<Vec<Claimed>, sqlx::Error> {
-    let rows = sqlx::query_as::<_, ClaimedRow>(
-        "UPDATE mail_outbox
+    let rows = sqlx::query_as!(
+        ClaimedRow,
+        r#"UPDATE mail_outbox
             SET claimed_until = now() + make_interval(secs => $2), attempts = attempts + 1
           WHERE id IN (SELECT id FROM mail_outbox
                         WHERE status = 'pending' AND next_attempt_at <= now()
@@ -86,10 +88,10 @@ pub async fn claim(pool: &PgPool, batch: i64, lease: Duration) -> Result<Vec<Cla
                         ORDER BY next_attempt_at, id
                         LIMIT $1
                         FOR UPDATE SKIP LOCKED)
-        RETURNING id, kind, recipient, language, payload, attempts",
+        RETURNING id, kind, recipient, language, payload AS "payload: Value", attempts"#,
+        batch,
+        lease.as_secs_f64(),
     )
-    .bind(batch)
-    .bind(lease.as_secs_f64())
     .fetch_all(pool)
     .await?;
     Ok(rows
@@ -135,7 +137,7 @@ pub async fn mark_sent(
     by: DeliveredBy,
 ) -> Result<(), sqlx::Error> {
     let keep_text = by == DeliveredBy::Mailbox || !mail.kind.carries_a_secret();
-    sqlx::query(
+    sqlx::query!(
         "UPDATE mail_outbox
             SET status = 'sent', sent_at = now(), claimed_until = NULL, last_error = NULL,
                 subject = $2, delivered_by = $3,
@@ -143,16 +145,16 @@ pub async fn mark_sent(
                 html_body = CASE WHEN $4 THEN $6 END,
                 payload = CASE WHEN $4 THEN payload ELSE '{}' END
           WHERE id = $1 AND status = 'pending'",
+        mail.id,
+        rendered.subject,
+        match by {
+            DeliveredBy::Smtp => "smtp",
+            DeliveredBy::Mailbox => "mailbox",
+        },
+        keep_text,
+        rendered.text,
+        rendered.html,
     )
-    .bind(mail.id)
-    .bind(&rendered.subject)
-    .bind(match by {
-        DeliveredBy::Smtp => "smtp",
-        DeliveredBy::Mailbox => "mailbox",
-    })
-    .bind(keep_text)
-    .bind(&rendered.text)
-    .bind(&rendered.html)
     .execute(pool)
     .await
     .map(drop)
@@ -168,18 +170,18 @@ pub async fn mark_attempt_failed(
     max_attempts: i32,
     retry_after: Duration,
 ) -> Result<MailStatus, sqlx::Error> {
-    let status: String = sqlx::query_scalar(
+    let status = sqlx::query_scalar!(
         "UPDATE mail_outbox
             SET claimed_until = NULL, last_error = left($2, 500),
                 status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'pending' END,
                 next_attempt_at = now() + make_interval(secs => least($4 * power(2, attempts - 1), 3600))
           WHERE id = $1
         RETURNING status",
+        mail.id,
+        error,
+        max_attempts,
+        retry_after.as_secs_f64(),
     )
-    .bind(mail.id)
-    .bind(error)
-    .bind(max_attempts)
-    .bind(retry_after.as_secs_f64())
     .fetch_one(pool)
     .await?;
     Ok(MailStatus::parse(&status).unwrap_or(MailStatus::Pending))
@@ -188,18 +190,17 @@ pub async fn mark_attempt_failed(
 /// Puts a failed mail back in the queue, its attempts counted afresh;
 /// `false` if it was not failed (sent, or already resent).
 pub async fn resend(db: impl PgExecutor<'_>, id: i64) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query(
+    let result = sqlx::query!(
         "UPDATE mail_outbox
             SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL, claimed_until = NULL
           WHERE id = $1 AND status = 'failed'",
+        id,
     )
-    .bind(id)
     .execute(db)
     .await?;
     Ok(result.rows_affected() == 1)
 }
 
-#[derive(sqlx::FromRow)]
 struct SummaryRow {
     id: i64,
     kind: String,
@@ -230,18 +231,18 @@ impl SummaryRow {
     }
 }
 
-const SUMMARY_COLUMNS: &str =
-    "id, kind, recipient, subject, status, attempts, last_error, delivered_by, created_at, text_body";
-
 /// The newest mails (of one status, when given) and the queue's counts.
 pub async fn list(pool: &PgPool, status: Option<MailStatus>, limit: i64) -> Result<MailPage, sqlx::Error> {
-    let rows = sqlx::query_as::<_, SummaryRow>(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM mail_outbox
-          WHERE $1::text IS NULL OR status = $1
-          ORDER BY id DESC LIMIT $2"
-    ))
-    .bind(status.map(MailStatus::as_str))
-    .bind(limit)
+    let rows = sqlx::query_as!(
+        SummaryRow,
+        r#"SELECT id, kind, recipient, subject, status, attempts, last_error, delivered_by,
+                  created_at AS "created_at: chrono::DateTime<chrono::Utc>", text_body
+             FROM mail_outbox
+            WHERE $1::text IS NULL OR status = $1
+            ORDER BY id DESC LIMIT $2"#,
+        status.map(MailStatus::as_str),
+        limit,
+    )
     .fetch_all(pool)
     .await?;
     let (pending, failed) = backlog(pool).await?;
@@ -255,10 +256,13 @@ pub async fn list(pool: &PgPool, status: Option<MailStatus>, limit: i64) -> Resu
 
 /// One mail with its text (none once a secret-bearing mail was delivered).
 pub async fn find(pool: &PgPool, id: i64, site: &str) -> Result<Option<MailDetail>, sqlx::Error> {
-    let row = sqlx::query_as::<_, SummaryRow>(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM mail_outbox WHERE id = $1"
-    ))
-    .bind(id)
+    let row = sqlx::query_as!(
+        SummaryRow,
+        r#"SELECT id, kind, recipient, subject, status, attempts, last_error, delivered_by,
+                  created_at AS "created_at: chrono::DateTime<chrono::Utc>", text_body
+             FROM mail_outbox WHERE id = $1"#,
+        id,
+    )
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|row| {
@@ -277,10 +281,12 @@ pub async fn find(pool: &PgPool, id: i64, site: &str) -> Result<Option<MailDetai
 
 /// Mail waiting to be sent and mail failed for good.
 pub async fn backlog(pool: &PgPool) -> Result<(i64, i64), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed')
-           FROM mail_outbox WHERE status <> 'sent'",
+    let counts = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE status = 'pending') AS "pending!",
+                  count(*) FILTER (WHERE status = 'failed') AS "failed!"
+             FROM mail_outbox WHERE status <> 'sent'"#,
     )
     .fetch_one(pool)
-    .await
+    .await?;
+    Ok((counts.pending, counts.failed))
 }

@@ -97,11 +97,11 @@ pub async fn render(pool: &PgPool, site: &str, mail: &Claimed) -> Result<Rendere
 
 /// A product's name and slug, for the mails about it.
 async fn product_name(pool: &PgPool, product_id: i64) -> Result<(String, String), String> {
-    sqlx::query_as("SELECT name, slug FROM products WHERE id = $1")
-        .bind(product_id)
+    sqlx::query!("SELECT name, slug FROM products WHERE id = $1", product_id)
         .fetch_optional(pool)
         .await
         .map_err(|error| format!("database: {error}"))?
+        .map(|row| (row.name, row.slug))
         .ok_or_else(|| format!("product {product_id} not found"))
 }
 

@@ -23,35 +23,38 @@ pub async fn record(
     target: &str,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail) VALUES ($1, $2, $3, left($4, 500))")
-        .bind(actor_id)
-        .bind(action)
-        .bind(target)
-        .bind(detail)
-        .execute(db)
-        .await
-        .map(drop)
+    sqlx::query!(
+        "INSERT INTO audit_log (actor_id, action, target, detail) VALUES ($1, $2, $3, left($4, 500))",
+        actor_id,
+        action,
+        target,
+        detail,
+    )
+    .execute(db)
+    .await
+    .map(drop)
 }
 
 #[cfg(feature = "ssr")]
 /// The latest entries, newest first.
 pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let rows = sqlx::query_as::<_, (String, String, String, String, chrono::DateTime<chrono::Utc>)>(
-        "SELECT u.username, a.action, a.target, a.detail, a.created_at
-         FROM audit_log a JOIN users u ON u.id = a.actor_id
-         ORDER BY a.created_at DESC, a.id DESC LIMIT $1",
+    let rows = sqlx::query!(
+        r#"SELECT u.username, a.action, a.target, a.detail,
+                  a.created_at AS "created_at: chrono::DateTime<chrono::Utc>"
+           FROM audit_log a JOIN users u ON u.id = a.actor_id
+           ORDER BY a.created_at DESC, a.id DESC LIMIT $1"#,
+        limit,
     )
-    .bind(limit)
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(actor, action, target, detail, at)| AuditEntry {
-            actor,
-            action,
-            target,
-            detail,
-            created_at: at.format("%Y-%m-%d %H:%M").to_string(),
+        .map(|row| AuditEntry {
+            actor: row.username,
+            action: row.action,
+            target: row.target,
+            detail: row.detail,
+            created_at: row.created_at.format("%Y-%m-%d %H:%M").to_string(),
         })
         .collect())
 }

@@ -1,9 +1,10 @@
 //! SQL of profiles and user administration.
 
+use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use super::model::{UserPage, USERS_PAGE_SIZE};
-use crate::auth::db::{UserRow, USER_COLUMNS};
+use crate::auth::db::UserRow;
 use crate::auth::model::{Role, User};
 use crate::products::model::PageNumber;
 
@@ -14,15 +15,19 @@ pub async fn update_profile(
     first_name: &str,
     last_name: &str,
 ) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query_as::<_, UserRow>(&format!(
-        "UPDATE users SET email = $2, first_name = $3, last_name = $4,
+    let row = sqlx::query_as!(
+        UserRow,
+        r#"UPDATE users SET email = $2, first_name = $3, last_name = $4,
                 email_verified_at = CASE WHEN email = $2 THEN email_verified_at END
-         WHERE id = $1 AND deleted_at IS NULL RETURNING {USER_COLUMNS}"
-    ))
-    .bind(id)
-    .bind(email)
-    .bind(first_name)
-    .bind(last_name)
+         WHERE id = $1 AND deleted_at IS NULL
+         RETURNING id, username, email, first_name, last_name, role,
+                   created_at AS "created_at: DateTime<Utc>",
+                   email_verified_at AS "email_verified_at: DateTime<Utc>""#,
+        id,
+        email,
+        first_name,
+        last_name,
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(User::from))
@@ -32,14 +37,14 @@ pub async fn update_profile(
 /// address count one after the other) and returns how many it had in the
 /// last hour.
 pub async fn lock_email_changes(tx: &mut Transaction<'_, Postgres>, id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
-        .bind(id)
-        .execute(&mut **tx)
+    sqlx::query_scalar!("SELECT id FROM users WHERE id = $1 FOR UPDATE", id)
+        .fetch_optional(&mut **tx)
         .await?;
-    sqlx::query_scalar(
-        "SELECT count(*) FROM email_changes WHERE user_id = $1 AND changed_at > now() - interval '1 hour'",
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM email_changes
+           WHERE user_id = $1 AND changed_at > now() - interval '1 hour'"#,
+        id,
     )
-    .bind(id)
     .fetch_one(&mut **tx)
     .await
 }
@@ -50,27 +55,29 @@ pub async fn record_email_change(
     old_email: &str,
     new_email: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO email_changes (user_id, old_email, new_email) VALUES ($1, $2, $3)")
-        .bind(id)
-        .bind(old_email)
-        .bind(new_email)
-        .execute(db)
-        .await
-        .map(drop)
+    sqlx::query!(
+        "INSERT INTO email_changes (user_id, old_email, new_email) VALUES ($1, $2, $3)",
+        id,
+        old_email,
+        new_email,
+    )
+    .execute(db)
+    .await
+    .map(drop)
 }
 
 /// Removes the personal data of an account and ends its sessions; the row
 /// stays so that its orders keep pointing at it. Returns false when there
 /// was no live account.
 pub async fn anonymise_user(db: impl PgExecutor<'_>, id: i64) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query(
+    let result = sqlx::query!(
         "WITH changes AS (DELETE FROM email_changes WHERE user_id = $1)
          UPDATE users SET username = 'deleted-' || id, email = 'deleted-' || id || '@deleted.invalid',
                 first_name = '', last_name = '', password_hash = '!',
                 session_epoch = session_epoch + 1, deleted_at = now()
          WHERE id = $1 AND deleted_at IS NULL",
+        id,
     )
-    .bind(id)
     .execute(db)
     .await?;
     Ok(result.rows_affected() == 1)
@@ -83,15 +90,19 @@ pub async fn list_users(
     page: PageNumber,
 ) -> Result<UserPage, sqlx::Error> {
     let pattern = crate::sql::contains_pattern(query);
-    let rows = sqlx::query_as::<_, UserRow>(&format!(
-        "SELECT {USER_COLUMNS} FROM users
-         WHERE deleted_at IS NULL
-           AND ($1 = '%%' OR username ILIKE $1 OR email ILIKE $1 OR first_name ILIKE $1 OR last_name ILIKE $1)
-         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
-    ))
-    .bind(&pattern)
-    .bind(i64::from(USERS_PAGE_SIZE) + 1)
-    .bind(i64::from(page.get() - 1) * i64::from(USERS_PAGE_SIZE))
+    let rows = sqlx::query_as!(
+        UserRow,
+        r#"SELECT id, username, email, first_name, last_name, role,
+                  created_at AS "created_at: DateTime<Utc>",
+                  email_verified_at AS "email_verified_at: DateTime<Utc>"
+           FROM users
+           WHERE deleted_at IS NULL
+             AND ($1 = '%%' OR username ILIKE $1 OR email ILIKE $1 OR first_name ILIKE $1 OR last_name ILIKE $1)
+           ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"#,
+        pattern,
+        i64::from(USERS_PAGE_SIZE) + 1,
+        i64::from(page.get() - 1) * i64::from(USERS_PAGE_SIZE),
+    )
     .fetch_all(db)
     .await?;
     let mut items: Vec<User> = rows.into_iter().map(User::from).collect();
@@ -107,20 +118,24 @@ pub async fn list_users(
 /// Locks the live administrators (so that two demotions cannot race past
 /// the last-admin rule) and returns their ids.
 pub async fn lock_admins(tx: &mut Transaction<'_, Postgres>) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM users WHERE role = 'admin' AND deleted_at IS NULL ORDER BY id FOR UPDATE",
+    sqlx::query_scalar!(
+        "SELECT id FROM users WHERE role = 'admin' AND deleted_at IS NULL ORDER BY id FOR UPDATE"
     )
     .fetch_all(&mut **tx)
     .await
 }
 
 pub async fn set_role(db: impl PgExecutor<'_>, id: i64, role: Role) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query_as::<_, UserRow>(&format!(
-        "UPDATE users SET role = $2, session_epoch = session_epoch + (role <> $2)::int
-         WHERE id = $1 AND deleted_at IS NULL RETURNING {USER_COLUMNS}"
-    ))
-    .bind(id)
-    .bind(role.as_str())
+    let row = sqlx::query_as!(
+        UserRow,
+        r#"UPDATE users SET role = $2, session_epoch = session_epoch + (role <> $2)::int
+         WHERE id = $1 AND deleted_at IS NULL
+         RETURNING id, username, email, first_name, last_name, role,
+                   created_at AS "created_at: DateTime<Utc>",
+                   email_verified_at AS "email_verified_at: DateTime<Utc>""#,
+        id,
+        role.as_str(),
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(User::from))

@@ -1,5 +1,5 @@
 //! SQL of baskets: an account's lines in `basket_lines`, a guest's in
-//! `guest_basket_lines`; the same statements serve both.
+//! `guest_basket_lines`; each statement is written once for each table.
 
 use sqlx::{PgExecutor, Postgres, Transaction};
 
@@ -12,17 +12,8 @@ pub enum BasketKey {
     Guest(i64),
 }
 
-impl BasketKey {
-    /// The table and owner column of this kind of basket (constants, never input).
-    fn table(self) -> (&'static str, &'static str, i64) {
-        match self {
-            Self::Account(user_id) => ("basket_lines", "user_id", user_id),
-            Self::Guest(guest_id) => ("guest_basket_lines", "guest_id", guest_id),
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
+/// A basket line as the statement reads it: the hold comes as two columns,
+/// both set or both NULL.
 struct BasketLineRow {
     product_id: i64,
     slug: String,
@@ -60,21 +51,45 @@ impl From<BasketLineRow> for BasketLine {
 /// The basket with today's prices and stock, in product order (archived
 /// products drop out). A line's stock counts the units it holds.
 pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<BasketLine>, sqlx::Error> {
-    let (table, owner, id) = key.table();
-    let rows = sqlx::query_as::<_, BasketLineRow>(&format!(
-        "SELECT p.id AS product_id, p.slug, p.name, p.image_path, p.price_cents AS unit_price_cents,
-                b.price_seen_cents, b.quantity, p.max_per_order,
-                p.stock + CASE WHEN b.held_until > now() THEN b.quantity ELSE 0 END AS stock,
-                CASE WHEN b.held_until > now()
-                     THEN (extract(epoch FROM b.held_until) * 1000)::BIGINT END AS held_until_ms,
-                CASE WHEN b.held_until > now()
-                     THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock
-         FROM {table} b JOIN listed_products p ON p.id = b.product_id
-         WHERE b.{owner} = $1 ORDER BY p.id"
-    ))
-    .bind(id)
-    .fetch_all(db)
-    .await?;
+    // The view's columns read as nullable; those of a listed product are not.
+    let rows = match key {
+        BasketKey::Account(user_id) => {
+            sqlx::query_as!(
+                BasketLineRow,
+                r#"SELECT p.id AS "product_id!", p.slug AS "slug!", p.name AS "name!",
+                          p.image_path AS "image_path!", p.price_cents AS "unit_price_cents!",
+                          b.price_seen_cents, b.quantity, p.max_per_order AS "max_per_order!",
+                          p.stock + CASE WHEN b.held_until > now() THEN b.quantity ELSE 0 END AS "stock!",
+                          CASE WHEN b.held_until > now()
+                               THEN (extract(epoch FROM b.held_until) * 1000)::BIGINT END AS held_until_ms,
+                          CASE WHEN b.held_until > now()
+                               THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock
+                   FROM basket_lines b JOIN listed_products p ON p.id = b.product_id
+                   WHERE b.user_id = $1 ORDER BY p.id"#,
+                user_id,
+            )
+            .fetch_all(db)
+            .await?
+        }
+        BasketKey::Guest(guest_id) => {
+            sqlx::query_as!(
+                BasketLineRow,
+                r#"SELECT p.id AS "product_id!", p.slug AS "slug!", p.name AS "name!",
+                          p.image_path AS "image_path!", p.price_cents AS "unit_price_cents!",
+                          b.price_seen_cents, b.quantity, p.max_per_order AS "max_per_order!",
+                          p.stock + CASE WHEN b.held_until > now() THEN b.quantity ELSE 0 END AS "stock!",
+                          CASE WHEN b.held_until > now()
+                               THEN (extract(epoch FROM b.held_until) * 1000)::BIGINT END AS held_until_ms,
+                          CASE WHEN b.held_until > now()
+                               THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock
+                   FROM guest_basket_lines b JOIN listed_products p ON p.id = b.product_id
+                   WHERE b.guest_id = $1 ORDER BY p.id"#,
+                guest_id,
+            )
+            .fetch_all(db)
+            .await?
+        }
+    };
     Ok(rows.into_iter().map(BasketLine::from).collect())
 }
 
@@ -84,14 +99,26 @@ pub async fn line_quantity(
     key: BasketKey,
     product_id: i64,
 ) -> Result<Option<i32>, sqlx::Error> {
-    let (table, owner, id) = key.table();
-    sqlx::query_scalar(&format!(
-        "SELECT quantity FROM {table} WHERE {owner} = $1 AND product_id = $2 FOR UPDATE"
-    ))
-    .bind(id)
-    .bind(product_id)
-    .fetch_optional(&mut **tx)
-    .await
+    match key {
+        BasketKey::Account(user_id) => {
+            sqlx::query_scalar!(
+                "SELECT quantity FROM basket_lines WHERE user_id = $1 AND product_id = $2 FOR UPDATE",
+                user_id,
+                product_id,
+            )
+            .fetch_optional(&mut **tx)
+            .await
+        }
+        BasketKey::Guest(guest_id) => {
+            sqlx::query_scalar!(
+                "SELECT quantity FROM guest_basket_lines WHERE guest_id = $1 AND product_id = $2 FOR UPDATE",
+                guest_id,
+                product_id,
+            )
+            .fetch_optional(&mut **tx)
+            .await
+        }
+    }
 }
 
 /// Adds `units` to a line in one statement, never past `limit` (≥ 1), so
@@ -108,24 +135,52 @@ pub async fn add_units(
     price_seen_cents: i64,
     hold_minutes: Option<i32>,
 ) -> Result<i32, sqlx::Error> {
-    let (table, owner, id) = key.table();
-    sqlx::query_scalar(&format!(
-        "INSERT INTO {table} ({owner}, product_id, quantity, price_seen_cents, held_until)
-         VALUES ($1, $2, LEAST($3, $4), $5, now() + make_interval(mins => $6))
-         ON CONFLICT ({owner}, product_id) DO UPDATE
-             SET quantity = GREATEST({table}.quantity, LEAST({table}.quantity + EXCLUDED.quantity, $4)),
-                 held_until = CASE WHEN {table}.held_until > now() THEN {table}.held_until
-                                   ELSE EXCLUDED.held_until END
-         RETURNING quantity"
-    ))
-    .bind(id)
-    .bind(product_id)
-    .bind(units)
-    .bind(limit)
-    .bind(price_seen_cents)
-    .bind(hold_minutes)
-    .fetch_one(db)
-    .await
+    // `LEAST($3::integer, $4::integer)`: the values are bound as INTEGER;
+    // the casts tell PostgreSQL so when the statement is described without
+    // them (it would read two untyped parameters as text).
+    match key {
+        BasketKey::Account(user_id) => {
+            sqlx::query_scalar!(
+                "INSERT INTO basket_lines (user_id, product_id, quantity, price_seen_cents, held_until)
+                 VALUES ($1, $2, LEAST($3::integer, $4::integer), $5, now() + make_interval(mins => $6))
+                 ON CONFLICT (user_id, product_id) DO UPDATE
+                     SET quantity = GREATEST(basket_lines.quantity,
+                                             LEAST(basket_lines.quantity + EXCLUDED.quantity, $4)),
+                         held_until = CASE WHEN basket_lines.held_until > now() THEN basket_lines.held_until
+                                           ELSE EXCLUDED.held_until END
+                 RETURNING quantity",
+                user_id,
+                product_id,
+                units,
+                limit,
+                price_seen_cents,
+                hold_minutes,
+            )
+            .fetch_one(db)
+            .await
+        }
+        BasketKey::Guest(guest_id) => {
+            sqlx::query_scalar!(
+                "INSERT INTO guest_basket_lines (guest_id, product_id, quantity, price_seen_cents, held_until)
+                 VALUES ($1, $2, LEAST($3::integer, $4::integer), $5, now() + make_interval(mins => $6))
+                 ON CONFLICT (guest_id, product_id) DO UPDATE
+                     SET quantity = GREATEST(guest_basket_lines.quantity,
+                                             LEAST(guest_basket_lines.quantity + EXCLUDED.quantity, $4)),
+                         held_until = CASE WHEN guest_basket_lines.held_until > now()
+                                           THEN guest_basket_lines.held_until
+                                           ELSE EXCLUDED.held_until END
+                 RETURNING quantity",
+                guest_id,
+                product_id,
+                units,
+                limit,
+                price_seen_cents,
+                hold_minutes,
+            )
+            .fetch_one(db)
+            .await
+        }
+    }
 }
 
 /// Sets the quantity of an existing line; `false` when there is no such line.
@@ -135,20 +190,33 @@ pub async fn set_line(
     product_id: i64,
     quantity: i32,
 ) -> Result<bool, sqlx::Error> {
-    let (table, owner, id) = key.table();
-    let result = sqlx::query(&format!(
-        "UPDATE {table} SET quantity = $3 WHERE {owner} = $1 AND product_id = $2"
-    ))
-    .bind(id)
-    .bind(product_id)
-    .bind(quantity)
-    .execute(db)
-    .await?;
+    let result = match key {
+        BasketKey::Account(user_id) => {
+            sqlx::query!(
+                "UPDATE basket_lines SET quantity = $3 WHERE user_id = $1 AND product_id = $2",
+                user_id,
+                product_id,
+                quantity,
+            )
+            .execute(db)
+            .await?
+        }
+        BasketKey::Guest(guest_id) => {
+            sqlx::query!(
+                "UPDATE guest_basket_lines SET quantity = $3 WHERE guest_id = $1 AND product_id = $2",
+                guest_id,
+                product_id,
+                quantity,
+            )
+            .execute(db)
+            .await?
+        }
+    };
     Ok(result.rows_affected() == 1)
 }
 
 /// A guest's line as the login merge moves it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct MovedLine {
     pub product_id: i64,
     pub quantity: i32,
@@ -163,17 +231,33 @@ pub async fn put_line(
     line: &MovedLine,
     quantity: i32,
 ) -> Result<(), sqlx::Error> {
-    let (table, owner, id) = key.table();
-    sqlx::query(&format!(
-        "INSERT INTO {table} ({owner}, product_id, quantity, price_seen_cents) VALUES ($1, $2, $3, $4)
-         ON CONFLICT ({owner}, product_id) DO UPDATE SET quantity = EXCLUDED.quantity"
-    ))
-    .bind(id)
-    .bind(line.product_id)
-    .bind(quantity)
-    .bind(line.price_seen_cents)
-    .execute(&mut **tx)
-    .await
+    match key {
+        BasketKey::Account(user_id) => {
+            sqlx::query!(
+                "INSERT INTO basket_lines (user_id, product_id, quantity, price_seen_cents) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (user_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity",
+                user_id,
+                line.product_id,
+                quantity,
+                line.price_seen_cents,
+            )
+            .execute(&mut **tx)
+            .await
+        }
+        BasketKey::Guest(guest_id) => {
+            sqlx::query!(
+                "INSERT INTO guest_basket_lines (guest_id, product_id, quantity, price_seen_cents)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (guest_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity",
+                guest_id,
+                line.product_id,
+                quantity,
+                line.price_seen_cents,
+            )
+            .execute(&mut **tx)
+            .await
+        }
+    }
     .map(drop)
 }
 
@@ -182,35 +266,54 @@ pub async fn remove_line(
     key: BasketKey,
     product_id: i64,
 ) -> Result<(), sqlx::Error> {
-    let (table, owner, id) = key.table();
-    sqlx::query(&format!(
-        "DELETE FROM {table} WHERE {owner} = $1 AND product_id = $2"
-    ))
-    .bind(id)
-    .bind(product_id)
-    .execute(db)
-    .await
+    match key {
+        BasketKey::Account(user_id) => {
+            sqlx::query!(
+                "DELETE FROM basket_lines WHERE user_id = $1 AND product_id = $2",
+                user_id,
+                product_id,
+            )
+            .execute(db)
+            .await
+        }
+        BasketKey::Guest(guest_id) => {
+            sqlx::query!(
+                "DELETE FROM guest_basket_lines WHERE guest_id = $1 AND product_id = $2",
+                guest_id,
+                product_id,
+            )
+            .execute(db)
+            .await
+        }
+    }
     .map(drop)
 }
 
 pub async fn clear(db: impl PgExecutor<'_>, key: BasketKey) -> Result<(), sqlx::Error> {
-    let (table, owner, id) = key.table();
-    sqlx::query(&format!("DELETE FROM {table} WHERE {owner} = $1"))
-        .bind(id)
-        .execute(db)
-        .await
-        .map(drop)
+    match key {
+        BasketKey::Account(user_id) => {
+            sqlx::query!("DELETE FROM basket_lines WHERE user_id = $1", user_id)
+                .execute(db)
+                .await
+        }
+        BasketKey::Guest(guest_id) => {
+            sqlx::query!("DELETE FROM guest_basket_lines WHERE guest_id = $1", guest_id)
+                .execute(db)
+                .await
+        }
+    }
+    .map(drop)
 }
 
 /// Takes out of the account's basket the lines of the products of its
 /// order just paid (lines of other products added meanwhile stay).
 pub async fn clear_ordered(db: impl PgExecutor<'_>, user_id: i64, order_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "DELETE FROM basket_lines
          WHERE user_id = $1 AND product_id IN (SELECT product_id FROM order_lines WHERE order_id = $2)",
+        user_id,
+        order_id,
     )
-    .bind(user_id)
-    .bind(order_id)
     .execute(db)
     .await
     .map(drop)
@@ -222,11 +325,12 @@ pub async fn take_guest_lines(
     tx: &mut Transaction<'_, Postgres>,
     guest_id: i64,
 ) -> Result<Vec<MovedLine>, sqlx::Error> {
-    let mut lines: Vec<MovedLine> = sqlx::query_as(
+    let mut lines = sqlx::query_as!(
+        MovedLine,
         "DELETE FROM guest_basket_lines WHERE guest_id = $1
          RETURNING product_id, quantity, price_seen_cents",
+        guest_id,
     )
-    .bind(guest_id)
     .fetch_all(&mut **tx)
     .await?;
     lines.sort_unstable();
@@ -243,19 +347,21 @@ pub async fn open_guest_basket(
     max: i64,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('guest-basket:' || $1, 0))")
-        .bind(client_ip)
-        .execute(&mut *tx)
-        .await?;
-    let opened = sqlx::query(
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('guest-basket:' || $1, 0))",
+        client_ip,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let opened = sqlx::query!(
         "INSERT INTO guest_baskets (guest_id, client_ip)
          SELECT $1, $2
          WHERE (SELECT count(*) FROM guest_baskets
                 WHERE client_ip = $2 AND opened_at > now() - interval '1 hour') < $3",
+        guest_id,
+        client_ip,
+        max,
     )
-    .bind(guest_id)
-    .bind(client_ip)
-    .bind(max)
     .execute(&mut *tx)
     .await?
     .rows_affected()
@@ -270,12 +376,15 @@ pub async fn delete_abandoned_guest_lines(
     pool: &sqlx::PgPool,
     guest_life: chrono::Duration,
 ) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM guest_baskets WHERE opened_at <= now() - interval '1 hour'")
+    sqlx::query!("DELETE FROM guest_baskets WHERE opened_at <= now() - interval '1 hour'")
         .execute(pool)
         .await?;
-    sqlx::query("DELETE FROM guest_basket_lines WHERE added_at < now() - make_interval(secs => $1)")
-        .bind(guest_life.num_seconds() as f64)
-        .execute(pool)
-        .await
-        .map(|result| result.rows_affected())
+    let guest_life_secs = guest_life.num_seconds() as f64;
+    sqlx::query!(
+        "DELETE FROM guest_basket_lines WHERE added_at < now() - make_interval(secs => $1)",
+        guest_life_secs,
+    )
+    .execute(pool)
+    .await
+    .map(|result| result.rows_affected())
 }

@@ -12,7 +12,7 @@ use sqlx::{PgExecutor, Postgres, Transaction};
 use super::MAX_STOCK;
 
 /// What a basket needs to know of a product to cap a line.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct ProductLimits {
     pub name: String,
     /// What the basket's owner can have: the stock others can buy, plus
@@ -33,16 +33,20 @@ pub async fn product_limits(
     product_id: i64,
     account: Option<i64>,
 ) -> Result<Option<ProductLimits>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.name, p.max_per_order, p.price_cents, p.hold_minutes,
-                p.stock + coalesce(own.quantity, 0) AS stock, own.quantity IS NOT NULL AS held_by_owner
-         FROM listed_products p
-         LEFT JOIN basket_lines own
-                ON own.user_id = $2 AND own.product_id = p.id AND own.held_until > now()
-         WHERE p.id = $1",
+    // The view's columns read as nullable; those of a listed product are not.
+    sqlx::query_as!(
+        ProductLimits,
+        r#"SELECT p.name AS "name!", p.max_per_order AS "max_per_order!", p.price_cents AS "price_cents!",
+                  p.hold_minutes,
+                  p.stock + coalesce(own.quantity, 0) AS "stock!",
+                  own.quantity IS NOT NULL AS "held_by_owner!"
+           FROM listed_products p
+           LEFT JOIN basket_lines own
+                  ON own.user_id = $2 AND own.product_id = p.id AND own.held_until > now()
+           WHERE p.id = $1"#,
+        product_id,
+        account,
     )
-    .bind(product_id)
-    .bind(account)
     .fetch_optional(db)
     .await
 }
@@ -50,10 +54,12 @@ pub async fn product_limits(
 /// The units on the shelf of a product on sale (holds included), or `None`
 /// for an unknown or archived product.
 pub async fn shelf_stock(db: impl PgExecutor<'_>, product_id: i64) -> Result<Option<i32>, sqlx::Error> {
-    sqlx::query_scalar("SELECT stock FROM products WHERE id = $1 AND archived_at IS NULL")
-        .bind(product_id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_scalar!(
+        "SELECT stock FROM products WHERE id = $1 AND archived_at IS NULL",
+        product_id,
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// Locks the rows of the products in a guest's basket, in id order (as
@@ -63,12 +69,12 @@ pub async fn lock_products_of_guest_basket(
     tx: &mut Transaction<'_, Postgres>,
     guest_id: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "SELECT p.id FROM products p JOIN guest_basket_lines g ON g.product_id = p.id
          WHERE g.guest_id = $1 ORDER BY p.id FOR UPDATE OF p",
+        guest_id,
     )
-    .bind(guest_id)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await
     .map(drop)
 }
@@ -77,22 +83,20 @@ pub async fn lock_products_of_guest_basket(
 /// product are placed one at a time, so they never promise more than the
 /// shelf has.
 pub async fn lock_product(tx: &mut Transaction<'_, Postgres>, product_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT 1 FROM products WHERE id = $1 FOR UPDATE")
-        .bind(product_id)
-        .execute(&mut **tx)
+    sqlx::query_scalar!("SELECT 1 FROM products WHERE id = $1 FOR UPDATE", product_id)
+        .fetch_all(&mut **tx)
         .await
         .map(drop)
 }
 
 /// What a checkout took of one product, read from its locked row.
-#[derive(Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Taken {
     pub name: String,
     pub price_cents: i64,
     pub max_per_customer: Option<i32>,
     /// The buyer's hold on these units, still running, that the order
     /// took over (given back if the payment fails).
-    #[sqlx(skip)]
     pub held_until: Option<DateTime<Utc>>,
 }
 
@@ -112,13 +116,14 @@ pub async fn take_stock(
     // most buyers come after the last unit, and would otherwise queue for
     // the lock one by one. (Reading a unit as gone a moment before it came
     // back is the same as arriving a moment earlier.)
-    let available: Option<i32> = sqlx::query_scalar(
-        "SELECT p.stock + coalesce((SELECT quantity FROM basket_lines
-                                    WHERE user_id = $2 AND product_id = $1 AND held_until > now()), 0)
-         FROM listed_products p WHERE p.id = $1",
+    let available: Option<i32> = sqlx::query_scalar!(
+        r#"SELECT p.stock + coalesce((SELECT quantity FROM basket_lines
+                                      WHERE user_id = $2 AND product_id = $1 AND held_until > now()), 0)
+                  AS "available!"
+           FROM listed_products p WHERE p.id = $1"#,
+        product_id,
+        user_id,
     )
-    .bind(product_id)
-    .bind(user_id)
     .fetch_optional(&mut **tx)
     .await?;
     if available.is_none_or(|available| available == 0) {
@@ -127,46 +132,50 @@ pub async fn take_stock(
     // Lock first: the next statement's snapshot then sees every hold placed
     // before this checkout (holds are placed under the same lock).
     lock_product(tx, product_id).await?;
-    let taken: Option<Taken> = sqlx::query_as(
+    let taken = sqlx::query!(
         "UPDATE products p SET stock = p.stock - $2
          WHERE p.id = $1 AND p.archived_at IS NULL
            AND p.stock - coalesce((SELECT held FROM held_units WHERE product_id = $1), 0)
                + coalesce((SELECT quantity FROM basket_lines
                            WHERE user_id = $3 AND product_id = $1 AND held_until > now()), 0) >= $2
          RETURNING p.name, p.price_cents, p.max_per_customer",
+        product_id,
+        quantity,
+        user_id,
     )
-    .bind(product_id)
-    .bind(quantity)
-    .bind(user_id)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(mut taken) = taken else {
+    let Some(taken) = taken else {
         return Ok(None);
     };
-    let held_until: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
-        "WITH running AS (SELECT held_until FROM basket_lines
+    let held_until: Option<Option<DateTime<Utc>>> = sqlx::query_scalar!(
+        r#"WITH running AS (SELECT held_until FROM basket_lines
                           WHERE user_id = $1 AND product_id = $2 AND held_until > now())
          UPDATE basket_lines SET held_until = NULL WHERE user_id = $1 AND product_id = $2
-         RETURNING (SELECT held_until FROM running)",
+         RETURNING (SELECT held_until FROM running) AS "held_until: DateTime<Utc>""#,
+        user_id,
+        product_id,
     )
-    .bind(user_id)
-    .bind(product_id)
     .fetch_optional(&mut **tx)
     .await?;
-    taken.held_until = held_until.flatten();
-    Ok(Some(taken))
+    Ok(Some(Taken {
+        name: taken.name,
+        price_cents: taken.price_cents,
+        max_per_customer: taken.max_per_customer,
+        held_until: held_until.flatten(),
+    }))
 }
 
 /// Gives the buyer back the holds of a released order that are still
 /// running (the product rows are locked by [`return_stock`]).
 pub async fn restore_holds(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE basket_lines b SET held_until = l.held_until
          FROM order_lines l JOIN orders o ON o.id = l.order_id
          WHERE l.order_id = $1 AND b.user_id = o.user_id AND b.product_id = l.product_id
            AND l.held_until > now()",
+        order_id,
     )
-    .bind(order_id)
     .execute(&mut **tx)
     .await
     .map(drop)
@@ -190,22 +199,22 @@ pub async fn bought_by_customer(
     user_id: i64,
     address: CustomerAddress<'_>,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COALESCE(SUM(l.quantity), 0)::BIGINT
-         FROM order_lines l
+    sqlx::query_scalar!(
+        r#"SELECT COALESCE(SUM(l.quantity), 0)::BIGINT AS "bought!"
+           FROM order_lines l
          JOIN orders o ON o.id = l.order_id
          JOIN users u ON u.id = o.user_id
          WHERE l.product_id = $1 AND o.status NOT IN ('cancelled', 'payment_failed')
            AND (o.user_id = $2
                 OR customer_email_key(u.email) = (SELECT customer_email_key(email) FROM users WHERE id = $2)
                 OR customer_address_key(o.ship_street, o.ship_postcode, o.ship_country)
-                   = customer_address_key($3, $4, $5))",
+                   = customer_address_key($3, $4, $5))"#,
+        product_id,
+        user_id,
+        address.street,
+        address.postcode,
+        address.country,
     )
-    .bind(product_id)
-    .bind(user_id)
-    .bind(address.street)
-    .bind(address.postcode)
-    .bind(address.country)
     .fetch_one(&mut **tx)
     .await
 }
@@ -213,18 +222,18 @@ pub async fn bought_by_customer(
 /// Puts the order's units back on the shelf, locking the products in id
 /// order as checkout does, so the two cannot deadlock.
 pub async fn return_stock(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "SELECT p.id FROM products p JOIN order_lines l ON l.product_id = p.id
          WHERE l.order_id = $1 ORDER BY p.id FOR UPDATE OF p",
+        order_id,
     )
-    .bind(order_id)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE products p SET stock = p.stock + l.quantity
          FROM order_lines l WHERE l.order_id = $1 AND p.id = l.product_id",
+        order_id,
     )
-    .bind(order_id)
     .execute(&mut **tx)
     .await
     .map(drop)
@@ -238,12 +247,14 @@ pub async fn adjust_stock(
     id: i64,
     delta: i32,
 ) -> Result<Option<i32>, sqlx::Error> {
-    sqlx::query_scalar(
+    // PostgreSQL reads $2 and $3 as BIGINT (next to `stock::bigint`): the
+    // bounds are checked without overflow, and the new stock fits INTEGER.
+    sqlx::query_scalar!(
         "UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock::bigint + $2 BETWEEN 0 AND $3 RETURNING stock",
+        id,
+        i64::from(delta),
+        i64::from(MAX_STOCK),
     )
-    .bind(id)
-    .bind(delta)
-    .bind(MAX_STOCK)
     .fetch_optional(&mut **tx)
     .await
 }

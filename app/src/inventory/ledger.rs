@@ -41,15 +41,18 @@ pub async fn describe(
     tx: &mut Transaction<'_, Postgres>,
     change: StockChange<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "SELECT set_config('wm.stock_reason', $1, true),
-                set_config('wm.actor_id', coalesce($2::text, ''), true),
-                set_config('wm.order_id', coalesce($3::text, ''), true)",
+    // The ids are bound as BIGINT and written as their text; PostgreSQL,
+    // asked without the types, would read $2 and $3 as text, hence the
+    // overrides.
+    sqlx::query!(
+        "SELECT set_config('wm.stock_reason', $1, true) AS reason,
+                set_config('wm.actor_id', coalesce($2::text, ''), true) AS actor_id,
+                set_config('wm.order_id', coalesce($3::text, ''), true) AS order_id",
+        change.reason,
+        change.actor_id as Option<i64>,
+        change.order_id as Option<i64>,
     )
-    .bind(change.reason)
-    .bind(change.actor_id)
-    .bind(change.order_id)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await
     .map(drop)
 }
@@ -57,12 +60,12 @@ pub async fn describe(
 /// Products whose stock differs from the sum of their movements (none, as
 /// long as the ledger holds).
 pub async fn unbalanced_products(db: impl PgExecutor<'_>) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT p.id FROM products p
          LEFT JOIN (SELECT product_id, sum(delta) AS total FROM stock_movements GROUP BY product_id) m
                 ON m.product_id = p.id
          WHERE p.stock <> coalesce(m.total, 0)
-         ORDER BY p.id",
+         ORDER BY p.id"
     )
     .fetch_all(db)
     .await

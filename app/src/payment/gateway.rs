@@ -110,18 +110,19 @@ impl TestCardProcessor {
         amount_cents: i64,
     ) -> Result<(String, Option<String>), sqlx::Error> {
         let reference = (outcome == "succeeded").then(|| format!("test_{key}_{amount_cents}"));
-        sqlx::query_as(
+        let row = sqlx::query!(
             "INSERT INTO test_provider.charges (idempotency_key, outcome, amount_cents, reference)
              VALUES ($1, $2, $3, $4)
              ON CONFLICT (idempotency_key) DO UPDATE SET outcome = test_provider.charges.outcome
              RETURNING outcome, reference",
+            key,
+            outcome,
+            amount_cents,
+            reference,
         )
-        .bind(key)
-        .bind(outcome)
-        .bind(amount_cents)
-        .bind(reference)
         .fetch_one(&self.records)
-        .await
+        .await?;
+        Ok((row.outcome, row.reference))
     }
 }
 
@@ -181,14 +182,15 @@ impl PaymentGateway for TestCardProcessor {
         _idempotency_key: &'a str,
     ) -> RefundFuture<'a> {
         Box::pin(async move {
-            let refunded: Option<String> = sqlx::query_scalar(
-                "UPDATE test_provider.charges
-                 SET refund_reference = coalesce(refund_reference, 'refund_' || reference || '_' || $2::text)
-                 WHERE reference = $1 AND outcome = 'succeeded' AND amount_cents >= $2
-                 RETURNING refund_reference",
+            // Never NULL once set: `reference` matched, so the new value is text.
+            let refunded: Option<String> = sqlx::query_scalar!(
+                r#"UPDATE test_provider.charges
+                   SET refund_reference = coalesce(refund_reference, 'refund_' || reference || '_' || $2::text)
+                   WHERE reference = $1 AND outcome = 'succeeded' AND amount_cents >= $2
+                   RETURNING refund_reference AS "refund_reference!""#,
+                reference,
+                amount_cents,
             )
-            .bind(reference)
-            .bind(amount_cents)
             .fetch_optional(&self.records)
             .await
             .map_err(|_| PaymentError::Unavailable)?;
@@ -278,7 +280,7 @@ mod tests {
             gateway.refund("unknown", 500, "r-2").await,
             Err(PaymentError::Declined)
         );
-        let charges: i64 = sqlx::query_scalar("SELECT count(*) FROM test_provider.charges")
+        let charges: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM test_provider.charges"#)
             .fetch_one(&pool)
             .await
             .expect("count");

@@ -2,6 +2,7 @@
 //! lines written awaiting payment, its payment recorded, and the order to
 //! settle, locked or claimed by the sweep.
 
+use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use super::orders::OrderSummaryRow;
@@ -13,11 +14,13 @@ use crate::payment::model::{OrderStatus, OrderSummary, ShippingAddress};
 /// a double click or a second tab waits for the first and then finds its
 /// order.
 pub async fn lock_checkout(tx: &mut Transaction<'_, Postgres>, user_id: UserId) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('checkout:' || $1::text, 0))")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await
-        .map(drop)
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('checkout:' || $1::text, 0))",
+        user_id as UserId,
+    )
+    .execute(&mut **tx)
+    .await
+    .map(drop)
 }
 
 pub async fn find_order_by_key(
@@ -25,12 +28,14 @@ pub async fn find_order_by_key(
     user_id: UserId,
     key: &str,
 ) -> Result<Option<OrderSummary>, sqlx::Error> {
-    let row = sqlx::query_as::<_, OrderSummaryRow>(
-        "SELECT id, status, total_cents, created_at FROM orders
-         WHERE user_id = $1 AND idempotency_key = $2 AND status <> 'payment_failed'",
+    let row = sqlx::query_as!(
+        OrderSummaryRow,
+        r#"SELECT id, status AS "status: OrderStatus", total_cents,
+                  created_at AS "created_at: DateTime<Utc>" FROM orders
+           WHERE user_id = $1 AND idempotency_key = $2 AND status <> 'payment_failed'"#,
+        user_id as UserId,
+        key,
     )
-    .bind(user_id)
-    .bind(key)
     .fetch_optional(db)
     .await?;
     Ok(row.map(OrderSummary::from))
@@ -41,12 +46,14 @@ pub async fn find_awaiting_order(
     db: impl PgExecutor<'_>,
     user_id: UserId,
 ) -> Result<Option<OrderSummary>, sqlx::Error> {
-    let row = sqlx::query_as::<_, OrderSummaryRow>(
-        "SELECT id, status, total_cents, created_at FROM orders
-         WHERE user_id = $1 AND status = 'awaiting_payment'
-         ORDER BY id DESC LIMIT 1",
+    let row = sqlx::query_as!(
+        OrderSummaryRow,
+        r#"SELECT id, status AS "status: OrderStatus", total_cents,
+                  created_at AS "created_at: DateTime<Utc>" FROM orders
+           WHERE user_id = $1 AND status = 'awaiting_payment'
+           ORDER BY id DESC LIMIT 1"#,
+        user_id as UserId,
     )
-    .bind(user_id)
     .fetch_optional(db)
     .await?;
     Ok(row.map(OrderSummary::from))
@@ -55,7 +62,7 @@ pub async fn find_awaiting_order(
 /// An order number taken before the order row is written, so that the
 /// stock movements of its checkout can name it.
 pub async fn next_order_id(tx: &mut Transaction<'_, Postgres>) -> Result<OrderId, sqlx::Error> {
-    sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('orders', 'id'))")
+    sqlx::query_scalar!(r#"SELECT nextval(pg_get_serial_sequence('orders', 'id')) AS "id!: OrderId""#)
         .fetch_one(&mut **tx)
         .await
 }
@@ -79,26 +86,29 @@ pub async fn insert_order(
     tx: &mut Transaction<'_, Postgres>,
     order: &NewOrder<'_>,
 ) -> Result<OrderSummary, sqlx::Error> {
-    let row = sqlx::query_as::<_, OrderSummaryRow>(
-        "INSERT INTO orders (id, user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
-                             ship_city, ship_country, card_brand, card_last4, status, expires_at, language)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'awaiting_payment',
-                 now() + make_interval(secs => $12), $13)
-         RETURNING id, status, total_cents, created_at",
+    let payment_window_secs = order.payment_window.num_milliseconds() as f64 / 1000.0;
+    let row = sqlx::query_as!(
+        OrderSummaryRow,
+        r#"INSERT INTO orders (id, user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
+                               ship_city, ship_country, card_brand, card_last4, status, expires_at, language)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'awaiting_payment',
+                   now() + make_interval(secs => $12), $13)
+           RETURNING id, status AS "status: OrderStatus", total_cents,
+                     created_at AS "created_at: DateTime<Utc>""#,
+        order.id as OrderId,
+        order.user_id as UserId,
+        order.key,
+        order.total_cents,
+        order.address.name,
+        order.address.street,
+        order.address.postcode,
+        order.address.city,
+        order.address.country,
+        order.card_brand,
+        order.card_last4,
+        payment_window_secs,
+        order.language.code(),
     )
-    .bind(order.id)
-    .bind(order.user_id)
-    .bind(order.key)
-    .bind(order.total_cents)
-    .bind(&order.address.name)
-    .bind(&order.address.street)
-    .bind(&order.address.postcode)
-    .bind(&order.address.city)
-    .bind(&order.address.country)
-    .bind(order.card_brand)
-    .bind(order.card_last4)
-    .bind(order.payment_window.num_milliseconds() as f64 / 1000.0)
-    .bind(order.language.code())
     .fetch_one(&mut **tx)
     .await?;
     Ok(row.into())
@@ -111,16 +121,16 @@ pub async fn insert_order_line(
     taken: &Taken,
     quantity: i32,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity, held_until)
          VALUES ($1, $2, $3, $4, $5, $6)",
+        order_id as OrderId,
+        product_id as ProductId,
+        taken.name,
+        taken.price_cents,
+        quantity,
+        taken.held_until as Option<DateTime<Utc>>,
     )
-    .bind(order_id)
-    .bind(product_id)
-    .bind(&taken.name)
-    .bind(taken.price_cents)
-    .bind(quantity)
-    .bind(taken.held_until)
     .execute(&mut **tx)
     .await
     .map(drop)
@@ -132,13 +142,15 @@ pub async fn insert_payment(
     amount_cents: i64,
     reference: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO payments (order_id, amount_cents, provider_reference) VALUES ($1, $2, $3)")
-        .bind(order_id)
-        .bind(amount_cents)
-        .bind(reference)
-        .execute(&mut **tx)
-        .await
-        .map(drop)
+    sqlx::query!(
+        "INSERT INTO payments (order_id, amount_cents, provider_reference) VALUES ($1, $2, $3)",
+        order_id as OrderId,
+        amount_cents,
+        reference,
+    )
+    .execute(&mut **tx)
+    .await
+    .map(drop)
 }
 
 /// An order to settle: its status, total and owner, the row locked until
@@ -147,10 +159,14 @@ pub async fn lock_order(
     tx: &mut Transaction<'_, Postgres>,
     order_id: OrderId,
 ) -> Result<Option<(OrderStatus, i64, UserId)>, sqlx::Error> {
-    sqlx::query_as("SELECT status, total_cents, user_id FROM orders WHERE id = $1 FOR UPDATE")
-        .bind(order_id)
-        .fetch_optional(&mut **tx)
-        .await
+    let row = sqlx::query!(
+        r#"SELECT status AS "status: OrderStatus", total_cents, user_id AS "user_id: UserId"
+           FROM orders WHERE id = $1 FOR UPDATE"#,
+        order_id as OrderId,
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|row| (row.status, row.total_cents, row.user_id)))
 }
 
 /// Claims the order awaiting payment that expired first, for `lease`:
@@ -161,16 +177,17 @@ pub async fn claim_expired_order(
     db: impl PgExecutor<'_>,
     lease: std::time::Duration,
 ) -> Result<Option<(OrderId, UserId)>, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE orders SET settling_until = now() + make_interval(secs => $1)
-         WHERE id = (SELECT id FROM orders
-                     WHERE status = 'awaiting_payment' AND expires_at < now()
-                       AND (settling_until IS NULL OR settling_until < now())
-                     ORDER BY expires_at LIMIT 1
-                     FOR UPDATE SKIP LOCKED)
-         RETURNING id, user_id",
+    let row = sqlx::query!(
+        r#"UPDATE orders SET settling_until = now() + make_interval(secs => $1)
+           WHERE id = (SELECT id FROM orders
+                       WHERE status = 'awaiting_payment' AND expires_at < now()
+                         AND (settling_until IS NULL OR settling_until < now())
+                       ORDER BY expires_at LIMIT 1
+                       FOR UPDATE SKIP LOCKED)
+           RETURNING id AS "id: OrderId", user_id AS "user_id: UserId""#,
+        lease.as_secs_f64(),
     )
-    .bind(lease.as_secs_f64())
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(|row| (row.id, row.user_id)))
 }

@@ -10,12 +10,16 @@ use crate::payment::model::{
     ORDERS_PER_PAGE,
 };
 
-#[derive(sqlx::FromRow)]
+/// An order's summary as the database has it (`query_as!` fills it); the
+/// model carries its time as RFC 3339 text. Its time is read as chrono's
+/// `DateTime<Utc>` by name (`created_at AS "created_at: DateTime<Utc>"`):
+/// the server build also turns on sqlx's `time` feature, with which the
+/// query macros would otherwise give `time::OffsetDateTime`.
 pub(super) struct OrderSummaryRow {
-    id: i64,
-    status: OrderStatus,
-    total_cents: i64,
-    created_at: DateTime<Utc>,
+    pub(super) id: i64,
+    pub(super) status: OrderStatus,
+    pub(super) total_cents: i64,
+    pub(super) created_at: DateTime<Utc>,
 }
 
 impl From<OrderSummaryRow> for OrderSummary {
@@ -35,32 +39,17 @@ pub async fn list_orders_of(
     db: impl PgExecutor<'_>,
     user_id: UserId,
 ) -> Result<Vec<OrderSummary>, sqlx::Error> {
-    let rows = sqlx::query_as::<_, OrderSummaryRow>(
-        "SELECT id, status, total_cents, created_at FROM orders
-         WHERE user_id = $1 AND status <> 'payment_failed'
-         ORDER BY created_at DESC, id DESC LIMIT 100",
+    let rows = sqlx::query_as!(
+        OrderSummaryRow,
+        r#"SELECT id, status AS "status: OrderStatus", total_cents,
+                  created_at AS "created_at: DateTime<Utc>" FROM orders
+           WHERE user_id = $1 AND status <> 'payment_failed'
+           ORDER BY created_at DESC, id DESC LIMIT 100"#,
+        user_id as UserId,
     )
-    .bind(user_id)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(OrderSummary::from).collect())
-}
-
-#[derive(sqlx::FromRow)]
-struct OrderDetailRow {
-    #[sqlx(flatten)]
-    summary: OrderSummaryRow,
-    user_id: UserId,
-    customer: String,
-    ship_name: String,
-    ship_street: String,
-    ship_postcode: String,
-    ship_city: String,
-    ship_country: String,
-    card_brand: String,
-    card_last4: String,
-    /// For a cancelled order whose payment exists: whether it was refunded.
-    refunded: Option<bool>,
 }
 
 /// An order and the id of its owner, or `None` when there is no such order.
@@ -68,41 +57,41 @@ pub async fn find_order(
     db: &sqlx::PgPool,
     order_id: OrderId,
 ) -> Result<Option<(UserId, OrderDetail)>, sqlx::Error> {
-    let Some(row) = sqlx::query_as::<_, OrderDetailRow>(
-        "SELECT o.id, o.status, o.total_cents, o.created_at, o.user_id, u.username AS customer,
-                o.ship_name, o.ship_street, o.ship_postcode, o.ship_city, o.ship_country,
-                o.card_brand, o.card_last4,
-                CASE WHEN o.status = 'cancelled' THEN p.refunded_at IS NOT NULL END AS refunded
-         FROM orders o JOIN users u ON u.id = o.user_id
-         LEFT JOIN payments p ON p.order_id = o.id
-         WHERE o.id = $1",
+    // `refunded`: for a cancelled order whose payment exists, whether it was refunded.
+    let Some(row) = sqlx::query!(
+        r#"SELECT o.id, o.status AS "status: OrderStatus", o.total_cents,
+                  o.created_at AS "created_at: DateTime<Utc>",
+                  o.user_id AS "user_id: UserId", u.username AS customer,
+                  o.ship_name, o.ship_street, o.ship_postcode, o.ship_city, o.ship_country,
+                  o.card_brand, o.card_last4,
+                  CASE WHEN o.status = 'cancelled' THEN p.refunded_at IS NOT NULL END AS refunded
+           FROM orders o JOIN users u ON u.id = o.user_id
+           LEFT JOIN payments p ON p.order_id = o.id
+           WHERE o.id = $1"#,
+        order_id as OrderId,
     )
-    .bind(order_id)
     .fetch_optional(db)
     .await?
     else {
         return Ok(None);
     };
-    let lines = sqlx::query_as::<_, (String, String, i64, i32)>(
-        "SELECT p.slug, l.product_name, l.unit_price_cents, l.quantity
+    let lines = sqlx::query_as!(
+        OrderLine,
+        "SELECT p.slug AS product_slug, l.product_name, l.unit_price_cents, l.quantity
          FROM order_lines l JOIN products p ON p.id = l.product_id
          WHERE l.order_id = $1 ORDER BY l.product_id",
+        order_id as OrderId,
     )
-    .bind(order_id)
     .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(
-        |(product_slug, product_name, unit_price_cents, quantity)| OrderLine {
-            product_slug,
-            product_name,
-            unit_price_cents,
-            quantity,
-        },
-    )
-    .collect();
+    .await?;
     let detail = OrderDetail {
-        summary: row.summary.into(),
+        summary: OrderSummaryRow {
+            id: row.id,
+            status: row.status,
+            total_cents: row.total_cents,
+            created_at: row.created_at,
+        }
+        .into(),
         customer: row.customer,
         address: ShippingAddress {
             name: row.ship_name,
@@ -121,15 +110,6 @@ pub async fn find_order(
     Ok(Some((row.user_id, detail)))
 }
 
-#[derive(sqlx::FromRow)]
-struct OrderListRow {
-    #[sqlx(flatten)]
-    summary: OrderSummaryRow,
-    customer: String,
-    item_count: i64,
-    total_count: i64,
-}
-
 /// One page of every order (or those with `status`), newest first, and how
 /// many there are in all.
 pub async fn list_orders(
@@ -138,26 +118,33 @@ pub async fn list_orders(
     user_id: Option<UserId>,
     page: u32,
 ) -> Result<(Vec<OrderListItem>, i64), sqlx::Error> {
-    let rows = sqlx::query_as::<_, OrderListRow>(
-        "SELECT o.id, o.status, o.total_cents, o.created_at, u.username AS customer,
-                (SELECT coalesce(sum(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS item_count,
-                count(*) OVER () AS total_count
-         FROM orders o JOIN users u ON u.id = o.user_id
-         WHERE ($1::text IS NULL OR o.status = $1) AND ($4::bigint IS NULL OR o.user_id = $4)
-         ORDER BY o.created_at DESC, o.id DESC
-         LIMIT $2 OFFSET $3",
+    let rows = sqlx::query!(
+        r#"SELECT o.id, o.status AS "status: OrderStatus", o.total_cents,
+                  o.created_at AS "created_at: DateTime<Utc>", u.username AS customer,
+                  (SELECT coalesce(sum(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS "item_count!",
+                  count(*) OVER () AS "total_count!"
+           FROM orders o JOIN users u ON u.id = o.user_id
+           WHERE ($1::text IS NULL OR o.status = $1) AND ($4::bigint IS NULL OR o.user_id = $4)
+           ORDER BY o.created_at DESC, o.id DESC
+           LIMIT $2 OFFSET $3"#,
+        status as Option<OrderStatus>,
+        ORDERS_PER_PAGE,
+        i64::from(page.saturating_sub(1)) * ORDERS_PER_PAGE,
+        user_id as Option<UserId>,
     )
-    .bind(status)
-    .bind(ORDERS_PER_PAGE)
-    .bind(i64::from(page.saturating_sub(1)) * ORDERS_PER_PAGE)
-    .bind(user_id)
     .fetch_all(db)
     .await?;
     let total = rows.first().map_or(0, |row| row.total_count);
     let orders = rows
         .into_iter()
         .map(|row| OrderListItem {
-            summary: row.summary.into(),
+            summary: OrderSummaryRow {
+                id: row.id,
+                status: row.status,
+                total_cents: row.total_cents,
+                created_at: row.created_at,
+            }
+            .into(),
             customer: row.customer,
             item_count: row.item_count,
         })
@@ -167,10 +154,12 @@ pub async fn list_orders(
 
 /// The summary of an order.
 pub async fn order_summary(db: impl PgExecutor<'_>, order_id: OrderId) -> Result<OrderSummary, sqlx::Error> {
-    sqlx::query_as::<_, OrderSummaryRow>(
-        "SELECT id, status, total_cents, created_at FROM orders WHERE id = $1",
+    sqlx::query_as!(
+        OrderSummaryRow,
+        r#"SELECT id, status AS "status: OrderStatus", total_cents,
+                  created_at AS "created_at: DateTime<Utc>" FROM orders WHERE id = $1"#,
+        order_id as OrderId,
     )
-    .bind(order_id)
     .fetch_one(db)
     .await
     .map(OrderSummary::from)
@@ -179,11 +168,12 @@ pub async fn order_summary(db: impl PgExecutor<'_>, order_id: OrderId) -> Result
 /// How many orders await payment, and how many cancelled orders still owe
 /// a refund (for the operator's metrics).
 pub async fn backlog(db: &sqlx::PgPool) -> Result<(i64, i64), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT (SELECT count(*) FROM orders WHERE status = 'awaiting_payment'),
-                (SELECT count(*) FROM orders o JOIN payments p ON p.order_id = o.id
-                 WHERE o.status = 'cancelled' AND p.refunded_at IS NULL)",
+    let row = sqlx::query!(
+        r#"SELECT (SELECT count(*) FROM orders WHERE status = 'awaiting_payment') AS "awaiting_payment!",
+                  (SELECT count(*) FROM orders o JOIN payments p ON p.order_id = o.id
+                   WHERE o.status = 'cancelled' AND p.refunded_at IS NULL) AS "refunds_owed!""#,
     )
     .fetch_one(db)
-    .await
+    .await?;
+    Ok((row.awaiting_payment, row.refunds_owed))
 }

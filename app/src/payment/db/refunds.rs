@@ -11,36 +11,37 @@ pub async fn find_owed_refund(
     db: impl PgExecutor<'_>,
     order_id: OrderId,
 ) -> Result<Option<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
+    let row = sqlx::query!(
         "SELECT p.provider_reference, p.amount_cents
          FROM payments p JOIN orders o ON o.id = p.order_id
          WHERE p.order_id = $1 AND o.status = 'cancelled' AND p.refunded_at IS NULL",
+        order_id as OrderId,
     )
-    .bind(order_id)
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(|row| (row.provider_reference, row.amount_cents)))
 }
 
 /// Cancelled orders whose refund the provider has not confirmed: never
 /// tried first, then the longest untried.
 pub async fn orders_owed_a_refund(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<OrderId>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT o.id FROM orders o JOIN payments p ON p.order_id = o.id
-         WHERE o.status = 'cancelled' AND p.refunded_at IS NULL
-         ORDER BY p.refund_tried_at NULLS FIRST, o.id LIMIT $1",
+    sqlx::query_scalar!(
+        r#"SELECT o.id AS "id: OrderId" FROM orders o JOIN payments p ON p.order_id = o.id
+           WHERE o.status = 'cancelled' AND p.refunded_at IS NULL
+           ORDER BY p.refund_tried_at NULLS FIRST, o.id LIMIT $1"#,
+        limit,
     )
-    .bind(limit)
     .fetch_all(db)
     .await
 }
 
 /// Notes a try the provider did not answer with a refund.
 pub async fn record_refund_failure(db: impl PgExecutor<'_>, order_id: OrderId) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE payments SET refund_attempts = refund_attempts + 1, refund_tried_at = now()
          WHERE order_id = $1 AND refunded_at IS NULL",
+        order_id as OrderId,
     )
-    .bind(order_id)
     .execute(db)
     .await
     .map(drop)
@@ -53,12 +54,12 @@ pub async fn record_refund(
     order_id: OrderId,
     refund_reference: &str,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE payments SET refunded_at = now(), refund_reference = $2
          WHERE order_id = $1 AND refunded_at IS NULL",
+        order_id as OrderId,
+        refund_reference,
     )
-    .bind(order_id)
-    .bind(refund_reference)
     .execute(db)
     .await
     .map(|done| done.rows_affected() == 1)

@@ -10,10 +10,12 @@ pub async fn lock_order_status(
     tx: &mut Transaction<'_, Postgres>,
     order_id: OrderId,
 ) -> Result<Option<OrderStatus>, sqlx::Error> {
-    sqlx::query_scalar("SELECT status FROM orders WHERE id = $1 FOR UPDATE")
-        .bind(order_id)
-        .fetch_optional(&mut **tx)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT status AS "status: OrderStatus" FROM orders WHERE id = $1 FOR UPDATE"#,
+        order_id as OrderId,
+    )
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 pub async fn update_status(
@@ -21,10 +23,12 @@ pub async fn update_status(
     order_id: OrderId,
     status: OrderStatus,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE orders SET status = $2, expires_at = NULL, settling_until = NULL WHERE id = $1")
-        .bind(order_id)
-        .bind(status)
-        .execute(&mut **tx)
-        .await
-        .map(drop)
+    sqlx::query!(
+        "UPDATE orders SET status = $2, expires_at = NULL, settling_until = NULL WHERE id = $1",
+        order_id as OrderId,
+        status as OrderStatus,
+    )
+    .execute(&mut **tx)
+    .await
+    .map(drop)
 }

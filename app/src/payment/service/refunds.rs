@@ -109,8 +109,8 @@ mod tests {
 
     /// An admin, and a paid order of 2 units of a product left with 3.
     async fn paid_order(pool: &PgPool) -> (i64, i64, i64) {
-        let (admin, product, order): (i64, i64, i64) = sqlx::query_as(
-            "WITH admin AS (
+        let row = sqlx::query!(
+            r#"WITH admin AS (
                  INSERT INTO users (username, email, password_hash, first_name, last_name, role)
                  VALUES ('boss', 'boss@example.com', 'x', 'B', 'Oss', 'admin') RETURNING id),
              category AS (
@@ -124,28 +124,30 @@ mod tests {
                                      ship_postcode, ship_city, ship_country, card_brand, card_last4)
                  SELECT id, 'order-key-1', 100000, 'Ada', '1 rue', '75001', 'Paris', 'France', 'Visa', '4242'
                  FROM admin RETURNING id)
-             SELECT (SELECT id FROM admin), (SELECT id FROM product), (SELECT id FROM placed)",
+             SELECT (SELECT id FROM admin) AS "admin!", (SELECT id FROM product) AS "product!",
+                    (SELECT id FROM placed) AS "order!""#,
         )
         .fetch_one(pool)
         .await
         .expect("order");
-        sqlx::query(
+        let (admin, product, order) = (row.admin, row.product, row.order);
+        sqlx::query!(
             "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity)
              VALUES ($1, $2, 'Console', 50000, 2)",
+            order,
+            product,
         )
-        .bind(order)
-        .bind(product)
         .execute(pool)
         .await
         .expect("line");
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO payments (order_id, amount_cents, provider_reference) VALUES ($1, 100000, 'ch_1')",
+            order,
         )
-        .bind(order)
         .execute(pool)
         .await
         .expect("payment");
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO test_provider.charges (idempotency_key, outcome, amount_cents, reference)
              VALUES ('wm-checkout-1', 'succeeded', 100000, 'ch_1')",
         )
@@ -158,8 +160,7 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn an_archived_product_cannot_be_taken(pool: PgPool) {
         let (admin, product, _) = paid_order(&pool).await;
-        sqlx::query("UPDATE products SET archived_at = now() WHERE id = $1")
-            .bind(product)
+        sqlx::query!("UPDATE products SET archived_at = now() WHERE id = $1", product)
             .execute(&pool)
             .await
             .expect("archive");
@@ -171,8 +172,7 @@ mod tests {
             None
         );
         tx.commit().await.expect("commit");
-        let stock: i32 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-            .bind(product)
+        let stock: i32 = sqlx::query_scalar!("SELECT stock FROM products WHERE id = $1", product)
             .fetch_one(&pool)
             .await
             .expect("stock");
@@ -204,8 +204,7 @@ mod tests {
         set_order_status(&state, UserId(admin), OrderId(order), OrderStatus::Cancelled)
             .await
             .expect("the cancellation stands while the provider is down");
-        let stock: i32 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-            .bind(product)
+        let stock: i32 = sqlx::query_scalar!("SELECT stock FROM products WHERE id = $1", product)
             .fetch_one(&pool)
             .await
             .expect("stock");
@@ -214,11 +213,11 @@ mod tests {
 
         assert_eq!(retry_owed_refunds(&state).await.expect("retry"), 0, "still down");
         assert_eq!(refund_of(&pool, order).await, Some(Refund::Pending));
-        let attempts: i32 = sqlx::query_scalar("SELECT refund_attempts FROM payments WHERE order_id = $1")
-            .bind(order)
-            .fetch_one(&pool)
-            .await
-            .expect("attempts");
+        let attempts: i32 =
+            sqlx::query_scalar!("SELECT refund_attempts FROM payments WHERE order_id = $1", order)
+                .fetch_one(&pool)
+                .await
+                .expect("attempts");
         assert_eq!(attempts, 2, "both failed tries are noted");
         assert_eq!(retry_owed_refunds(&state).await.expect("retry"), 1);
         assert_eq!(refund_of(&pool, order).await, Some(Refund::Done));
@@ -242,8 +241,7 @@ mod tests {
             "one key for every try"
         );
         let reference: Option<String> =
-            sqlx::query_scalar("SELECT refund_reference FROM payments WHERE order_id = $1")
-                .bind(order)
+            sqlx::query_scalar!("SELECT refund_reference FROM payments WHERE order_id = $1", order)
                 .fetch_one(&pool)
                 .await
                 .expect("payment");

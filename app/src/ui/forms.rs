@@ -47,7 +47,7 @@ pub fn FormField(
     #[prop(into)] label: TextProp,
     name: &'static str,
     #[prop(default = "text")] kind: &'static str,
-    #[prop(optional_no_strip, into)] value: Option<String>,
+    #[prop(optional, into)] value: MaybeProp<String>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] minlength: Option<u32>,
     #[prop(optional)] maxlength: Option<u32>,
@@ -74,7 +74,7 @@ pub fn FormField(
                 id=id
                 name=name
                 type=kind
-                value=value
+                value=move || value.get()
                 autocomplete=autocomplete
                 minlength=minlength
                 maxlength=maxlength
@@ -92,7 +92,7 @@ pub fn FormField(
 /// The e-mail address field of a shopper's own forms (sign-up, password
 /// reset, profile, "tell me when it is back"): one label, one length.
 #[component]
-pub fn EmailField(#[prop(optional_no_strip, into)] value: Option<String>, error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn EmailField(#[prop(optional, into)] value: MaybeProp<String>, error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <FormField

@@ -28,7 +28,7 @@ impl CheckoutKey {
 
     /// A fresh key for a new checkout form: 16 random bytes in hex.
     #[cfg(feature = "ssr")]
-    pub fn new() -> Self {
+    pub fn fresh() -> Self {
         use argon2::password_hash::rand_core::{OsRng, RngCore};
         let mut bytes = [0_u8; 16];
         OsRng.fill_bytes(&mut bytes);
@@ -63,7 +63,7 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn a_new_key_is_one_the_form_sends_back_and_never_the_same_twice() {
-        let (first, second) = (CheckoutKey::new(), CheckoutKey::new());
+        let (first, second) = (CheckoutKey::fresh(), CheckoutKey::fresh());
         assert_eq!(CheckoutKey::parse(first.as_str()), Ok(first.clone()));
         assert_ne!(first, second);
     }

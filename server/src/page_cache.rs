@@ -274,7 +274,8 @@ pub async fn serve_personal(State(personal): State<Personal>, request: Request, 
         .extensions()
         .get::<CspNonce>()
         .map(|nonce| nonce.0.clone());
-    let Some(corner) = app::frame::personal_corner_of(&personal.app, session, key.locale, key.here).await else {
+    let Some(corner) = app::frame::personal_corner_of(&personal.app, session, key.locale, key.here).await
+    else {
         return next.run(request).await;
     };
     let corner = valid_comments(&corner);

@@ -67,8 +67,7 @@ pub async fn checkout(
 #[server(endpoint = "payment/checkout-key")]
 pub async fn new_checkout_key() -> Result<String, AppError> {
     use ssr::*;
-    audience::public(|_| async move { Ok(CheckoutKey::fresh().to_string()) })
-    .await
+    audience::public(|_| async move { Ok(CheckoutKey::fresh().to_string()) }).await
 }
 
 /// The caller's orders, newest first.

@@ -92,7 +92,10 @@ pub fn FormField(
 /// The e-mail address field of a shopper's own forms (sign-up, password
 /// reset, profile, "tell me when it is back"): one label, one length.
 #[component]
-pub fn EmailField(#[prop(optional, into)] value: MaybeProp<String>, error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn EmailField(
+    #[prop(optional, into)] value: MaybeProp<String>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <FormField

@@ -52,10 +52,26 @@ mod tests {
 
     #[test]
     fn a_key_is_8_to_64_url_safe_characters() {
-        for good in ["abcdefgh", "0123456789abcdef0123456789abcdef", "a-b_c-d_", &"x".repeat(64)] {
-            assert_eq!(CheckoutKey::parse(good).map(|key| key.to_string()), Ok(good.to_owned()));
+        for good in [
+            "abcdefgh",
+            "0123456789abcdef0123456789abcdef",
+            "a-b_c-d_",
+            &"x".repeat(64),
+        ] {
+            assert_eq!(
+                CheckoutKey::parse(good).map(|key| key.to_string()),
+                Ok(good.to_owned())
+            );
         }
-        for bad in ["", "short", &"x".repeat(65), "abcdefg h", "abcdefgh/", "abcdéfgh", "abcdefgh\n"] {
+        for bad in [
+            "",
+            "short",
+            &"x".repeat(65),
+            "abcdefg h",
+            "abcdefgh/",
+            "abcdéfgh",
+            "abcdefgh\n",
+        ] {
             assert!(CheckoutKey::parse(bad).is_err(), "{bad:?}");
         }
     }

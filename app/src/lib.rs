@@ -24,6 +24,7 @@ pub mod inventory;
 pub mod mail;
 pub mod operator;
 pub mod order_status;
+pub mod paging;
 pub mod payment;
 pub mod products;
 #[cfg(feature = "ssr")]

@@ -13,7 +13,8 @@ use crate::error::AppError;
 mod ssr {
     pub use super::super::{
         db,
-        model::{CategorySlug, PageNumber, SearchQuery},
+        model::{PageNumber, SearchQuery},
+        slug::Slug,
     };
     pub use crate::auth::audience;
 }
@@ -34,11 +35,9 @@ pub async fn list_products(page: u32, sort: ProductSort) -> Result<ProductPage, 
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
     use ssr::*;
     audience::public(|state| async move {
-        if !crate::products::model::is_slug(&slug) {
-            return Err(AppError::NotFound);
-        }
+        let slug = Slug::parse(&slug).ok_or(AppError::NotFound)?;
         let mut tx = state.pool.begin().await?;
-        let product = db::find_product_by_slug(&mut tx, &slug).await?;
+        let product = db::find_product_by_slug(&mut tx, slug.as_str()).await?;
         tx.commit().await?;
         product.ok_or(AppError::NotFound)
     })
@@ -61,7 +60,7 @@ pub async fn products_by_category(
 ) -> Result<CategoryPage, AppError> {
     use ssr::*;
     audience::public(|state| async move {
-        let slug = CategorySlug::parse(&slug).map_err(|_| AppError::NotFound)?;
+        let slug = Slug::parse(&slug).ok_or(AppError::NotFound)?;
         let page = PageNumber::new(page)?;
         let category = db::find_category_by_slug(&state.pool, slug.as_str())
             .await?
@@ -87,12 +86,10 @@ pub async fn search_products(
         let query = SearchQuery::parse(&q)?;
         let category = match category.as_deref().filter(|c| !c.is_empty()) {
             Some(slug) => {
-                let slug = CategorySlug::parse(slug)?;
+                let unknown = || AppError::validation("category", crate::error::Rule::UnknownChoice);
+                let slug = Slug::parse(slug).ok_or_else(unknown)?;
                 let found = db::find_category_by_slug(&state.pool, slug.as_str()).await?;
-                Some(
-                    found
-                        .ok_or_else(|| AppError::validation("category", crate::error::Rule::UnknownChoice))?,
-                )
+                Some(found.ok_or_else(unknown)?)
             }
             None => None,
         };

@@ -6,8 +6,8 @@ use crate::error::{AppError, Format, Rule};
 
 /// Products shown per listing page.
 pub const PAGE_SIZE: u32 = 24;
-/// Deepest page a listing serves; deeper offsets are refused, not scanned.
-pub const MAX_PAGE: u32 = 5_000;
+
+pub use crate::paging::PageNumber;
 /// At or below this stock a product shows "only N left" (the drops query
 /// and its partial index in the migrations repeat the number).
 pub const LOW_STOCK_THRESHOLD: i32 = 5;
@@ -64,47 +64,6 @@ impl ProductSort {
     }
 }
 
-/// A listing page number, 1-based and bounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PageNumber(u32);
-
-impl PageNumber {
-    pub const FIRST: PageNumber = PageNumber(1);
-
-    pub fn new(page: u32) -> Result<Self, AppError> {
-        if (1..=MAX_PAGE).contains(&page) {
-            Ok(Self(page))
-        } else {
-            Err(AppError::validation(
-                "page",
-                Rule::OutOfRange {
-                    min: 1,
-                    max: MAX_PAGE.into(),
-                },
-            ))
-        }
-    }
-
-    /// Reads the `page` URL parameter; absent or empty means the first page.
-    pub fn parse(value: Option<&str>) -> Result<Self, AppError> {
-        match value.map(str::trim).unwrap_or_default() {
-            "" => Ok(Self::FIRST),
-            value => value
-                .parse::<u32>()
-                .map_err(|_| AppError::validation("page", Rule::Unreadable))
-                .and_then(Self::new),
-        }
-    }
-
-    pub fn get(self) -> u32 {
-        self.0
-    }
-
-    pub fn offset(self) -> i64 {
-        i64::from(self.0 - 1) * i64::from(PAGE_SIZE)
-    }
-}
-
 /// A search query: trimmed, non-empty, bounded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchQuery(String);
@@ -147,38 +106,6 @@ impl SearchQuery {
 /// punctuation (ʼ → ', ː → :, ⑴ → (1), ŉ → 'n), which would break a tsquery.
 fn folds_to_punctuation(c: char) -> bool {
     matches!(c, '\u{2B0}'..='\u{2FF}' | '\u{2460}'..='\u{24FF}' | 'ŉ')
-}
-
-/// A product slug from a URL: a bad shape is simply not a product.
-pub fn is_slug(raw: &str) -> bool {
-    !raw.is_empty()
-        && raw.len() <= 200
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// A category slug from a URL; only its shape is checked here.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CategorySlug(String);
-
-impl CategorySlug {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
-        let valid = !raw.is_empty()
-            && raw.len() <= 80
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if valid {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(AppError::validation("category", Rule::UnknownChoice))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -338,25 +265,6 @@ mod tests {
             .expect("valid")
             .expect("not empty");
         assert_eq!(folding.words(), vec!["ps5"]);
-    }
-
-    #[test]
-    fn category_slugs_have_a_safe_shape() {
-        assert!(CategorySlug::parse("jeux-video").is_ok());
-        assert!(CategorySlug::parse("").is_err());
-        assert!(CategorySlug::parse("Jeux").is_err());
-        assert!(CategorySlug::parse("a/b").is_err());
-    }
-
-    #[test]
-    fn page_numbers_are_bounded() {
-        assert_eq!(PageNumber::parse(None).map(PageNumber::get), Ok(1));
-        assert_eq!(PageNumber::parse(Some("3")).map(PageNumber::offset), Ok(48));
-        assert!(PageNumber::parse(Some("0")).is_err());
-        assert!(PageNumber::parse(Some("-1")).is_err());
-        assert!(PageNumber::parse(Some("two")).is_err());
-        assert!(PageNumber::new(MAX_PAGE + 1).is_err());
-        assert!(PageNumber::new(MAX_PAGE).is_ok());
     }
 
     #[test]

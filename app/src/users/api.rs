@@ -21,7 +21,7 @@ mod ssr {
     pub use crate::i18n::Locale;
     pub use crate::mail::limits::{self as mail_limits, MailRequest};
     pub use crate::operator::{audit, forms::require_confirmation};
-    pub use crate::products::model::PageNumber;
+    pub use crate::paging::PageNumber;
     pub use crate::ui::notice::{self, Notice};
 }
 

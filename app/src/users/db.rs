@@ -6,7 +6,7 @@ use sqlx::{PgExecutor, Postgres, Transaction};
 use super::model::{UserPage, USERS_PAGE_SIZE};
 use crate::auth::db::UserRow;
 use crate::auth::model::{Role, User};
-use crate::products::model::PageNumber;
+use crate::paging::PageNumber;
 
 pub async fn update_profile(
     db: impl PgExecutor<'_>,
@@ -101,7 +101,7 @@ pub async fn list_users(
            ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"#,
         pattern,
         i64::from(USERS_PAGE_SIZE) + 1,
-        i64::from(page.get() - 1) * i64::from(USERS_PAGE_SIZE),
+        page.offset(USERS_PAGE_SIZE),
     )
     .fetch_all(db)
     .await?;

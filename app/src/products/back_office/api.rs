@@ -14,13 +14,14 @@ mod ssr {
         db,
         model::{
             parse_adjustment, parse_category_names, parse_customer_limit, parse_hold_minutes, parse_stock,
-            slugify, valid_slug, ProductDraft, ADMIN_PRODUCTS_PER_PAGE,
+            ProductDraft, ADMIN_PRODUCTS_PER_PAGE,
         },
     };
     pub use crate::inventory::{
         db as inventory,
         ledger::{self, StockChange},
     };
+    pub use crate::products::slug::Slug;
     pub use crate::{
         auth::audience,
         operator::audit,
@@ -238,18 +239,11 @@ pub async fn create_category(slug: String, name_fr: String, name_en: String) -> 
     use ssr::*;
     audience::admin(|state, admin| async move {
         let (name_fr, name_en) = parse_category_names(&name_fr, &name_en)?;
-        let slug = match slug.trim() {
-            "" => slugify(&name_fr),
-            given => given.to_owned(),
-        };
-        if !valid_slug(&slug) {
-            return Err(AppError::validation(
-                "slug",
-                crate::error::Rule::Format(crate::error::Format::Slug),
-            ));
-        }
+        let slug = Slug::given_or_from_name(&slug, &name_fr).ok_or_else(|| {
+            AppError::validation("slug", crate::error::Rule::Format(crate::error::Format::Slug))
+        })?;
         let mut tx = state.pool.begin().await?;
-        let id = db::insert_category(&mut *tx, &slug, &name_fr, &name_en)
+        let id = db::insert_category(&mut *tx, slug.as_str(), &name_fr, &name_en)
             .await?
             .ok_or_else(|| AppError::validation("slug", crate::error::Rule::AlreadyUsed))?;
         audit::record(

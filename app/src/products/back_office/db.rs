@@ -81,7 +81,7 @@ pub async fn insert_product(
                                image_path, max_per_customer, hold_minutes)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (slug) DO NOTHING RETURNING id",
-        draft.slug,
+        draft.slug.as_str(),
         draft.name,
         draft.description,
         draft.category_id,
@@ -107,7 +107,7 @@ pub async fn update_product(
                              max_per_order = $7, max_per_customer = $8, hold_minutes = $9
          WHERE id = $1",
         id,
-        draft.slug,
+        draft.slug.as_str(),
         draft.name,
         draft.description,
         draft.category_id,

@@ -32,7 +32,7 @@ pub async fn list_products(
     sort: ProductSort,
 ) -> Result<ProductPage, sqlx::Error> {
     let limit = i64::from(PAGE_SIZE) + 1;
-    let offset = page.offset();
+    let offset = page.offset(PAGE_SIZE);
     // One statement per sort, each ORDER BY ending on a unique column so
     // that pages never overlap or skip rows. Relevance means nothing
     // without a search: the newest first.

@@ -157,7 +157,7 @@ pub async fn search_products(
     .bind(SEARCH_CANDIDATES)
     .bind(category_id)
     .bind(i64::from(PAGE_SIZE) + 1)
-    .bind(page.offset())
+    .bind(page.offset(PAGE_SIZE))
     .fetch_one(&mut **tx)
     .await?;
     let facet_rows: Vec<FacetRow> = decode_json(&facets_json)?;

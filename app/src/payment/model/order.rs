@@ -136,19 +136,6 @@ pub struct OrderPage {
 /// Orders per back-office page.
 pub const ORDERS_PER_PAGE: i64 = 25;
 
-/// The idempotency key of a checkout form: 8 to 64 URL-safe characters.
-pub fn parse_idempotency_key(raw: &str) -> Result<String, AppError> {
-    let valid = (8..=64).contains(&raw.len())
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if valid {
-        Ok(raw.to_owned())
-    } else {
-        Err(AppError::validation("idempotency_key", Rule::FormExpired))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 #   make test   every test: fmt, clippy, unit, database, HTTP, browser
 # Both install what they need first (the first run compiles for a while).
 
-.PHONY: run test bench lighthouse setup dev clean-data
+.PHONY: run test bench lighthouse setup dev clean-data sql-data
 
 run:
 	@scripts/run.sh
@@ -19,6 +19,11 @@ bench:
 # Lighthouse scores of the home and a product page beside a bare static page.
 lighthouse:
 	@scripts/lighthouse.sh
+
+# After changing an SQL statement or a migration: rewrite .sqlx/, the
+# schema's answers the query macros are compiled against, and commit it.
+sql-data:
+	@scripts/sql-data.sh prepare
 
 setup:
 	@scripts/setup.sh test

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: every check, against a throwaway PostgreSQL and a real browser.
-#   formatting, clippy (server and WASM), unit + database + HTTP tests,
+#   formatting, the SQL data the compiler checks statements against, clippy (server and WASM), unit + database + HTTP tests,
 #   release build, Playwright in Debian's Chromium against that build, the
 #   download budget (scripts + WebAssembly <= 200 KB brotli), and
 #   the container image built from the Dockerfile around that build, run.
@@ -86,6 +86,7 @@ e2e() {
 }
 
 stage "cargo fmt --check" cargo fmt --all -- --check
+stage "SQL: .sqlx/ current with the statements and migrations" scripts/sql-data.sh check
 stage "clippy (server)" cargo clippy -p app -p server --all-targets -- -D warnings
 stage "clippy (WASM)" cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 stage "unit and database tests" cargo test -p app --features ssr

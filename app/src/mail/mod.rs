@@ -4,7 +4,7 @@
 //! `mailer`) sends what is due, once, and the back office lists the mail,
 //! failed mail to resend, and, without an SMTP server, the local mailbox.
 
-pub mod api;
+pub mod back_office;
 #[cfg(feature = "ssr")]
 pub mod limits;
 pub mod model;

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::AdminGate;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::mail::api::{get_mail, list_mail, ResendMail};
+use crate::mail::back_office::{get_mail, list_mail, ResendMail};
 use crate::mail::model::{MailDetail, MailStatus, MailSummary};
 use crate::ui::forms::{use_form_error, FormAlert};
 use crate::ui::{error::ErrorMessage, not_found::NotFound};

@@ -187,12 +187,16 @@ impl EmbeddedCluster {
             .connect()
             .await
             .map_err(EmbeddedError::CreateDatabase)?;
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(DATABASE_NAME)
-            .fetch_one(&mut conn)
-            .await
-            .map_err(EmbeddedError::CreateDatabase)?;
+        let exists: bool = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS "exists!""#,
+            DATABASE_NAME,
+        )
+        .fetch_one(&mut conn)
+        .await
+        .map_err(EmbeddedError::CreateDatabase)?;
         if !exists {
+            // Built at run time: a database name is an identifier, which cannot be a bind
+            // parameter; it comes from DATABASE_NAME, as the connection options' does.
             sqlx::query(&format!("CREATE DATABASE {DATABASE_NAME}"))
                 .execute(&mut conn)
                 .await

@@ -14,7 +14,7 @@ pub async fn seed_generated(pool: &PgPool, count: u32) -> Result<u64, sqlx::Erro
     // Each product picks its kind, brand, model and variant from fixed lists
     // with different strides, so that the combinations spread evenly and
     // the same count always gives the same catalogue.
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         r#"
         WITH kinds(i, kind, category, base_cents) AS (VALUES
             (0, 'Console portable', 'consoles', 19900), (1, 'Manette sans fil', 'consoles', 5990),
@@ -54,12 +54,12 @@ pub async fn seed_generated(pool: &PgPool, count: u32) -> Result<u64, sqlx::Erro
         JOIN categories c ON c.slug = k.category
         ON CONFLICT (slug) DO NOTHING
         "#,
+        i32::try_from(count).unwrap_or(i32::MAX),
     )
-    .bind(i32::try_from(count).unwrap_or(i32::MAX))
     .execute(&mut *tx)
     .await?
     .rows_affected();
     tx.commit().await?;
-    sqlx::query("ANALYZE products").execute(pool).await?;
+    sqlx::query!("ANALYZE products").execute(pool).await?;
     Ok(inserted)
 }

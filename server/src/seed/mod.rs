@@ -45,7 +45,7 @@ pub struct SeedReport {
 /// demo administrator comes only with `with_admin` (the private embedded
 /// database of `make run`), never on a database other people may reach.
 pub async fn seed_demo_if_empty(pool: &PgPool, with_admin: bool) -> anyhow::Result<Option<SeedReport>> {
-    let has_catalogue: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM categories)")
+    let has_catalogue: bool = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM categories) AS "exists!""#)
         .fetch_one(pool)
         .await?;
     if has_catalogue {
@@ -91,34 +91,34 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
     ledger::describe(&mut tx, StockChange::new("seed")).await?;
     let mut report = SeedReport::default();
     for (position, category) in (0_i32..).zip(&catalogue.categories) {
-        report.categories += sqlx::query(
+        report.categories += sqlx::query!(
             "INSERT INTO categories (slug, name_fr, name_en, position) VALUES ($1, $2, $3, $4)
              ON CONFLICT (slug) DO NOTHING",
+            category.slug,
+            category.name_fr,
+            category.name_en,
+            position,
         )
-        .bind(&category.slug)
-        .bind(&category.name_fr)
-        .bind(&category.name_en)
-        .bind(position)
         .execute(&mut *tx)
         .await?
         .rows_affected();
     }
     // The first product of the file is the newest, so "newest" reads as the file does.
     for (age_hours, product) in (0_i32..).zip(&catalogue.products) {
-        report.products += sqlx::query(
+        report.products += sqlx::query!(
             "INSERT INTO products (slug, name, description, category_id, price_cents, stock, image_path, created_at)
              SELECT $1, $2, $3, c.id, $5, $6, $7, now() - make_interval(hours => $8)
              FROM categories c WHERE c.slug = $4
              ON CONFLICT (slug) DO NOTHING",
+            product.slug,
+            product.name,
+            product.description,
+            product.category,
+            product.price_cents,
+            product.stock,
+            format!("/images/products/{}.svg", product.slug),
+            age_hours,
         )
-        .bind(&product.slug)
-        .bind(&product.name)
-        .bind(&product.description)
-        .bind(&product.category)
-        .bind(product.price_cents)
-        .bind(product.stock)
-        .bind(format!("/images/products/{}.svg", product.slug))
-        .bind(age_hours)
         .execute(&mut *tx)
         .await
         .with_context(|| format!("could not seed product {}", product.slug))?
@@ -166,7 +166,7 @@ mod tests {
     async fn seeding_twice_changes_nothing_the_second_time(pool: PgPool) {
         let first = seed_demo_if_empty(&pool, false).await.expect("seed");
         assert!(matches!(first, Some(SeedReport { products, .. }) if products >= 40));
-        let admins: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        let admins: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM users"#)
             .fetch_one(&pool)
             .await
             .expect("count");

@@ -6,7 +6,11 @@ use sqlx::PgExecutor;
 
 use crate::auth::model::{Role, User};
 
-#[derive(sqlx::FromRow)]
+/// An account as the `users` table holds it, converted into a [`User`].
+/// Its timestamps are read as chrono's `DateTime<Utc>` by name
+/// (`created_at AS "created_at: DateTime<Utc>"`): the server build also
+/// turns on sqlx's `time` feature (for tower-sessions-sqlx-store), with
+/// which the query macros would otherwise give `time::OffsetDateTime`.
 pub struct UserRow {
     pub id: i64,
     pub username: String,
@@ -37,11 +41,7 @@ impl From<UserRow> for User {
     }
 }
 
-pub const USER_COLUMNS: &str =
-    "id, username, email, first_name, last_name, role, created_at, email_verified_at";
-
 /// What login needs of an account, hash included: stays on the server.
-#[derive(sqlx::FromRow)]
 pub struct Credentials {
     pub id: i64,
     pub password_hash: String,
@@ -60,9 +60,23 @@ pub struct NewUser<'a> {
 /// Inserts an account; a duplicate username or e-mail is a unique
 /// violation on `users_username_key` / `users_email_key`.
 pub async fn insert_user(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Result<User, sqlx::Error> {
-    insert_user_with(db, user, "")
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)
+    let row = sqlx::query_as!(
+        UserRow,
+        r#"INSERT INTO users (username, email, password_hash, first_name, last_name, role)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           RETURNING id, username, email, first_name, last_name, role,
+                     created_at AS "created_at: DateTime<Utc>",
+                     email_verified_at AS "email_verified_at: DateTime<Utc>""#,
+        user.username,
+        user.email,
+        user.password_hash,
+        user.first_name,
+        user.last_name,
+        user.role.as_str(),
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(User::from(row))
 }
 
 /// Inserts an account unless its address has one already (`None` then);
@@ -71,25 +85,20 @@ pub async fn insert_user_unless_email_taken(
     db: impl PgExecutor<'_>,
     user: &NewUser<'_>,
 ) -> Result<Option<User>, sqlx::Error> {
-    insert_user_with(db, user, "ON CONFLICT (lower(email)) DO NOTHING").await
-}
-
-/// The insert of both, with what it does on a conflict.
-async fn insert_user_with(
-    db: impl PgExecutor<'_>,
-    user: &NewUser<'_>,
-    on_conflict: &'static str,
-) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query_as::<_, UserRow>(&format!(
-        "INSERT INTO users (username, email, password_hash, first_name, last_name, role)
-         VALUES ($1, $2, $3, $4, $5, $6) {on_conflict} RETURNING {USER_COLUMNS}"
-    ))
-    .bind(user.username)
-    .bind(user.email)
-    .bind(user.password_hash)
-    .bind(user.first_name)
-    .bind(user.last_name)
-    .bind(user.role.as_str())
+    let row = sqlx::query_as!(
+        UserRow,
+        r#"INSERT INTO users (username, email, password_hash, first_name, last_name, role)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (lower(email)) DO NOTHING
+           RETURNING id, username, email, first_name, last_name, role,
+                     created_at AS "created_at: DateTime<Utc>",
+                     email_verified_at AS "email_verified_at: DateTime<Utc>""#,
+        user.username,
+        user.email,
+        user.password_hash,
+        user.first_name,
+        user.last_name,
+        user.role.as_str(),
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(User::from))
@@ -97,17 +106,23 @@ async fn insert_user_with(
 
 /// Whether an account has this username, whatever the case.
 pub async fn username_taken(db: impl PgExecutor<'_>, username: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))")
-        .bind(username)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1)) AS "taken!""#,
+        username,
+    )
+    .fetch_one(db)
+    .await
 }
 
 pub async fn find_user(db: impl PgExecutor<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query_as::<_, UserRow>(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL"
-    ))
-    .bind(id)
+    let row = sqlx::query_as!(
+        UserRow,
+        r#"SELECT id, username, email, first_name, last_name, role,
+                  created_at AS "created_at: DateTime<Utc>",
+                  email_verified_at AS "email_verified_at: DateTime<Utc>"
+           FROM users WHERE id = $1 AND deleted_at IS NULL"#,
+        id,
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(User::from))
@@ -118,12 +133,13 @@ pub async fn find_credentials(
     db: impl PgExecutor<'_>,
     login: &str,
 ) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as::<_, Credentials>(
+    sqlx::query_as!(
+        Credentials,
         "SELECT id, password_hash, session_epoch FROM users
          WHERE (lower(username) = lower($1) OR lower(email) = lower($1)) AND deleted_at IS NULL
          LIMIT 1",
+        login,
     )
-    .bind(login)
     .fetch_optional(db)
     .await
 }
@@ -132,26 +148,27 @@ pub async fn find_credentials_by_id(
     db: impl PgExecutor<'_>,
     id: i64,
 ) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as::<_, Credentials>(
+    sqlx::query_as!(
+        Credentials,
         "SELECT id, password_hash, session_epoch FROM users WHERE id = $1 AND deleted_at IS NULL",
+        id,
     )
-    .bind(id)
     .fetch_optional(db)
     .await
 }
 
 /// The current session epoch of a live account; `None` once deleted.
 pub async fn session_epoch(db: impl PgExecutor<'_>, id: i64) -> Result<Option<i32>, sqlx::Error> {
-    sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1 AND deleted_at IS NULL")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_scalar!(
+        "SELECT session_epoch FROM users WHERE id = $1 AND deleted_at IS NULL",
+        id,
+    )
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn update_password_hash(db: impl PgExecutor<'_>, id: i64, hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(id)
-        .bind(hash)
+    sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", id, hash)
         .execute(db)
         .await
         .map(drop)
@@ -159,12 +176,12 @@ pub async fn update_password_hash(db: impl PgExecutor<'_>, id: i64, hash: &str) 
 
 /// Changes the password and ends every other session; returns the new epoch.
 pub async fn replace_password(db: impl PgExecutor<'_>, id: i64, hash: &str) -> Result<i32, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1
          RETURNING session_epoch",
+        id,
+        hash,
     )
-    .bind(id)
-    .bind(hash)
     .fetch_one(db)
     .await
 }

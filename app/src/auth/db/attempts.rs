@@ -4,8 +4,13 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 
+// Times are bound as chrono's `DateTime<Utc>` (`since as DateTime<Utc>`):
+// the server build also turns on sqlx's `time` feature (for
+// tower-sessions-sqlx-store), with which the query macros would otherwise
+// expect a `time::OffsetDateTime` for a TIMESTAMPTZ parameter.
+
 /// Recent password attempts of an account and of an address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AttemptCounts {
     pub address_failures: i64,
     pub account_failures: i64,
@@ -19,16 +24,17 @@ pub async fn count_password_attempts(
     client_ip: &str,
     since: DateTime<Utc>,
 ) -> Result<AttemptCounts, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE client_ip = $2 AND NOT succeeded) AS address_failures,
-                count(*) FILTER (WHERE account = $1 AND NOT succeeded) AS account_failures,
-                count(*) FILTER (WHERE account = $1 AND succeeded) AS account_successes,
-                count(*) FILTER (WHERE client_ip = $2 AND succeeded) AS address_successes
-         FROM password_attempts WHERE tried_at >= $3 AND (account = $1 OR client_ip = $2)",
+    sqlx::query_as!(
+        AttemptCounts,
+        r#"SELECT count(*) FILTER (WHERE client_ip = $2 AND NOT succeeded) AS "address_failures!",
+                  count(*) FILTER (WHERE account = $1 AND NOT succeeded) AS "account_failures!",
+                  count(*) FILTER (WHERE account = $1 AND succeeded) AS "account_successes!",
+                  count(*) FILTER (WHERE client_ip = $2 AND succeeded) AS "address_successes!"
+           FROM password_attempts WHERE tried_at >= $3 AND (account = $1 OR client_ip = $2)"#,
+        account,
+        client_ip,
+        since as DateTime<Utc>,
     )
-    .bind(account)
-    .bind(client_ip)
-    .bind(since)
     .fetch_one(db)
     .await
 }
@@ -65,11 +71,14 @@ pub async fn begin_password_attempt(
     limits: &AttemptLimits,
 ) -> Result<(Attempt, AttemptCounts), sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 0)), pg_advisory_xact_lock(hashtextextended('ip:' || $2, 0))")
-        .bind(account)
-        .bind(client_ip)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 0)),
+                pg_advisory_xact_lock(hashtextextended('ip:' || $2, 0))",
+        account,
+        client_ip,
+    )
+    .execute(&mut *tx)
+    .await?;
     let counts = count_password_attempts(&mut *tx, account, client_ip, since).await?;
     if counts.address_failures >= limits.failures_per_address
         || counts.account_successes >= limits.successes_per_account
@@ -78,12 +87,13 @@ pub async fn begin_password_attempt(
         tracing::info!(?counts, "password attempt throttled");
         return Ok((Attempt::Refused, counts));
     }
-    let id =
-        sqlx::query_scalar("INSERT INTO password_attempts (account, client_ip) VALUES ($1, $2) RETURNING id")
-            .bind(account)
-            .bind(client_ip)
-            .fetch_one(&mut *tx)
-            .await?;
+    let id = sqlx::query_scalar!(
+        "INSERT INTO password_attempts (account, client_ip) VALUES ($1, $2) RETURNING id",
+        account,
+        client_ip,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok((Attempt::Allowed(id), counts))
 }
@@ -93,22 +103,24 @@ pub async fn begin_password_attempt(
 /// parallel sign-ups count one after the other.
 pub async fn begin_sign_up(pool: &PgPool, client_ip: &str, max: i64) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('sign-up:' || $1, 0))")
-        .bind(client_ip)
-        .execute(&mut *tx)
-        .await?;
-    let recent: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM sign_ups WHERE client_ip = $1 AND signed_up_at > now() - interval '1 hour'",
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('sign-up:' || $1, 0))",
+        client_ip,
     )
-    .bind(client_ip)
+    .execute(&mut *tx)
+    .await?;
+    let recent: i64 = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM sign_ups
+           WHERE client_ip = $1 AND signed_up_at > now() - interval '1 hour'"#,
+        client_ip,
+    )
     .fetch_one(&mut *tx)
     .await?;
     if recent >= max {
         tracing::warn!(recent, "sign-ups throttled");
         return Ok(false);
     }
-    sqlx::query("INSERT INTO sign_ups (client_ip) VALUES ($1)")
-        .bind(client_ip)
+    sqlx::query!("INSERT INTO sign_ups (client_ip) VALUES ($1)", client_ip)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -117,7 +129,7 @@ pub async fn begin_sign_up(pool: &PgPool, client_ip: &str, max: i64) -> Result<b
 
 /// Forgets sign-ups older than the hour they count in; returns how many.
 pub async fn delete_old_sign_ups(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM sign_ups WHERE signed_up_at <= now() - interval '1 hour'")
+    sqlx::query!("DELETE FROM sign_ups WHERE signed_up_at <= now() - interval '1 hour'")
         .execute(db)
         .await
         .map(|done| done.rows_affected())
@@ -125,8 +137,7 @@ pub async fn delete_old_sign_ups(db: impl PgExecutor<'_>) -> Result<u64, sqlx::E
 
 /// Forgets an attempt whose password was never checked.
 pub async fn forget_password_attempt(db: impl PgExecutor<'_>, attempt: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM password_attempts WHERE id = $1")
-        .bind(attempt)
+    sqlx::query!("DELETE FROM password_attempts WHERE id = $1", attempt)
         .execute(db)
         .await
         .map(drop)
@@ -144,15 +155,15 @@ pub async fn record_success(
     client_ip: &str,
     older_than: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "WITH marked AS (UPDATE password_attempts SET succeeded = true WHERE id = $1)
          DELETE FROM password_attempts
          WHERE id <> $1 AND ((account = $2 AND client_ip = $3 AND NOT succeeded) OR tried_at < $4)",
+        attempt,
+        account,
+        client_ip,
+        older_than as DateTime<Utc>,
     )
-    .bind(attempt)
-    .bind(account)
-    .bind(client_ip)
-    .bind(older_than)
     .execute(db)
     .await
     .map(drop)
@@ -166,18 +177,22 @@ pub async fn accounts_under_attack(
     since: DateTime<Utc>,
     at_least: i64,
 ) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id, u.username, a.failures
-         FROM (SELECT substr(account, 6)::BIGINT AS user_id, count(*) AS failures FROM password_attempts
-               WHERE NOT succeeded AND tried_at >= $1 AND account LIKE 'user:%'
-               GROUP BY account HAVING count(*) >= $2) a
-         JOIN users u ON u.id = a.user_id
-         ORDER BY a.failures DESC LIMIT 20",
+    let rows = sqlx::query!(
+        r#"SELECT u.id, u.username, a.failures AS "failures!"
+           FROM (SELECT substr(account, 6)::BIGINT AS user_id, count(*) AS failures FROM password_attempts
+                 WHERE NOT succeeded AND tried_at >= $1 AND account LIKE 'user:%'
+                 GROUP BY account HAVING count(*) >= $2) a
+           JOIN users u ON u.id = a.user_id
+           ORDER BY a.failures DESC LIMIT 20"#,
+        since as DateTime<Utc>,
+        at_least,
     )
-    .bind(since)
-    .bind(at_least)
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.id, row.username, row.failures))
+        .collect())
 }
 
 #[cfg(test)]
@@ -214,7 +229,7 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn failures_refuse_the_address_never_the_account_from_elsewhere(pool: PgPool) {
         // Account 1, whose attempts are counted as "user:1".
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO users (id, username, email, password_hash, first_name, last_name)
              VALUES (1, 'ada', 'ada@example.com', 'x', 'Ada', 'Lovelace')",
         )

@@ -15,11 +15,11 @@ use crate::mail::{model::MailKind, outbox, tokens};
 use crate::state::AppState;
 
 /// A reset link works this long.
-const RESET_VALID_MINUTES: i64 = 60;
+const RESET_VALID_MINUTES: i32 = 60;
 /// A verification link works this long.
-const VERIFY_VALID_HOURS: i64 = 72;
+const VERIFY_VALID_HOURS: i32 = 72;
 /// The reset link of the note to an old address works this long.
-const CHANGE_NOTICE_VALID_HOURS: i64 = 24;
+const CHANGE_NOTICE_VALID_HOURS: i32 = 24;
 
 fn link_expired() -> AppError {
     AppError::validation("token", Rule::LinkExpired)
@@ -54,23 +54,23 @@ pub async fn request_reset(
     }
     let token = tokens::new_token();
     let digest = tokens::digest(&token);
-    let account: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT u.id, (SELECT count(*) FROM password_resets r
-                        WHERE r.user_id = u.id AND r.created_at > now() - interval '1 hour')
-           FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL",
+    let account = sqlx::query!(
+        r#"SELECT u.id, (SELECT count(*) FROM password_resets r
+                          WHERE r.user_id = u.id AND r.created_at > now() - interval '1 hour') AS "recent!"
+             FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL"#,
+        email.as_str(),
     )
-    .bind(email.as_str())
     .fetch_optional(&mut *tx)
     .await?;
-    match account {
+    match account.map(|account| (account.id, account.recent)) {
         Some((user_id, recent)) if recent < limit => {
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO password_resets (token_hash, user_id, expires_at)
                  VALUES ($1, $2, now() + make_interval(mins => $3::int))",
+                &digest,
+                user_id,
+                RESET_VALID_MINUTES,
             )
-            .bind(&digest)
-            .bind(user_id)
-            .bind(RESET_VALID_MINUTES as i32)
             .execute(&mut *tx)
             .await?;
             outbox::enqueue(
@@ -95,13 +95,14 @@ pub async fn request_reset(
 /// The account a live reset token is for, checked before the password is
 /// hashed; the token is only spent in [`reset_password`].
 async fn reset_account(pool: &PgPool, digest: &[u8]) -> Result<(i64, String, String), AppError> {
-    sqlx::query_as(
+    sqlx::query!(
         "SELECT u.id, u.username, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
           WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.deleted_at IS NULL",
+        digest,
     )
-    .bind(digest)
     .fetch_optional(pool)
     .await?
+    .map(|account| (account.id, account.username, account.email))
     .ok_or_else(link_expired)
 }
 
@@ -122,20 +123,22 @@ pub async fn reset_password(
     // Hashing is slow: done before the transaction, which only swaps values.
     let hash = hash_password(password.expose().to_owned()).await?;
     let mut tx = state.pool.begin().await?;
-    let spent: Option<i64> = sqlx::query_scalar(
+    let spent: Option<i64> = sqlx::query_scalar!(
         "UPDATE password_resets SET used_at = now()
           WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id",
+        &digest,
     )
-    .bind(&digest)
     .fetch_optional(&mut *tx)
     .await?;
     if spent != Some(user_id) {
         return Err(link_expired());
     }
-    sqlx::query("UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+        user_id,
+    )
+    .execute(&mut *tx)
+    .await?;
     auth_db::replace_password(&mut *tx, user_id, &hash).await?;
     tx.commit().await?;
     tracing::info!(user_id, "password reset; every session of the account ended");
@@ -151,14 +154,14 @@ pub async fn send_verification(
     language: Locale,
 ) -> Result<(), sqlx::Error> {
     let token = tokens::new_token();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO email_verifications (token_hash, user_id, email, expires_at)
          VALUES ($1, $2, $3, now() + make_interval(hours => $4::int))",
+        tokens::digest(&token),
+        user_id,
+        email,
+        VERIFY_VALID_HOURS,
     )
-    .bind(tokens::digest(&token))
-    .bind(user_id)
-    .bind(email)
-    .bind(VERIFY_VALID_HOURS as i32)
     .execute(&mut **tx)
     .await?;
     outbox::enqueue(
@@ -182,13 +185,13 @@ pub async fn send_change_notice(
     language: Locale,
 ) -> Result<(), sqlx::Error> {
     let token = tokens::new_token();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO password_resets (token_hash, user_id, expires_at)
          VALUES ($1, $2, now() + make_interval(hours => $3::int))",
+        tokens::digest(&token),
+        user_id,
+        CHANGE_NOTICE_VALID_HOURS,
     )
-    .bind(tokens::digest(&token))
-    .bind(user_id)
-    .bind(CHANGE_NOTICE_VALID_HOURS as i32)
     .execute(&mut **tx)
     .await?;
     outbox::enqueue(
@@ -212,16 +215,18 @@ pub async fn resend_verification(
     language: Locale,
 ) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
-    let account: Option<(String, bool, i64)> = sqlx::query_as(
-        "SELECT u.email, u.email_verified_at IS NOT NULL,
-                (SELECT count(*) FROM email_verifications v
-                  WHERE v.user_id = u.id AND v.created_at > now() - interval '1 hour')
-           FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL FOR UPDATE",
+    let account = sqlx::query!(
+        r#"SELECT u.email, u.email_verified_at IS NOT NULL AS "verified!",
+                  (SELECT count(*) FROM email_verifications v
+                    WHERE v.user_id = u.id AND v.created_at > now() - interval '1 hour') AS "recent!"
+             FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL FOR UPDATE"#,
+        user_id,
     )
-    .bind(user_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((email, verified, recent)) = account else {
+    let Some((email, verified, recent)) =
+        account.map(|account| (account.email, account.verified, account.recent))
+    else {
         return Err(AppError::Unauthorized);
     };
     if verified {
@@ -245,15 +250,15 @@ pub async fn verify_email(pool: &PgPool, token: &str) -> Result<i64, AppError> {
     if !tokens::looks_like_token(token) {
         return Err(link_expired());
     }
-    let verified: Option<i64> = sqlx::query_scalar(
+    let verified: Option<i64> = sqlx::query_scalar!(
         "WITH link AS (
              DELETE FROM email_verifications WHERE token_hash = $1 AND expires_at > now()
              RETURNING user_id, email)
          UPDATE users u SET email_verified_at = coalesce(u.email_verified_at, now())
            FROM link WHERE u.id = link.user_id AND u.email = link.email AND u.deleted_at IS NULL
          RETURNING u.id",
+        tokens::digest(token),
     )
-    .bind(tokens::digest(token))
     .fetch_optional(pool)
     .await?;
     verified.ok_or_else(link_expired)
@@ -262,7 +267,7 @@ pub async fn verify_email(pool: &PgPool, token: &str) -> Result<i64, AppError> {
 /// Forgets request counts and links older than a day, and alerts nobody
 /// confirmed within a week (run hourly).
 pub async fn delete_old_links(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "WITH requests AS (DELETE FROM mail_requests WHERE requested_at < now() - interval '1 day'),
               changes AS (DELETE FROM email_changes WHERE changed_at < now() - interval '1 day'),
               resets AS (DELETE FROM password_resets WHERE expires_at < now() - interval '1 day'),

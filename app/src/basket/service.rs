@@ -9,6 +9,7 @@ use super::model::{line_limit, AddOutcome, Basket, MergeChange, MergeNotice, Qua
 use crate::auth::guard;
 use crate::auth::model::User;
 use crate::error::{AppError, Conflict};
+use crate::ids::{ProductId, UserId};
 use crate::inventory::db::{self as inventory, ProductLimits};
 use crate::state::AppState;
 
@@ -189,7 +190,9 @@ pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i6
     let lines = db::take_guest_lines(&mut tx, guest).await?;
     for line in &lines {
         let (product_id, quantity) = (line.product_id, line.quantity);
-        let Some(product) = inventory::product_limits(&mut *tx, product_id, Some(user_id)).await? else {
+        let Some(product) =
+            inventory::product_limits(&mut *tx, ProductId(product_id), Some(UserId(user_id))).await?
+        else {
             continue;
         };
         let current = db::line_quantity(&mut tx, account, product_id)
@@ -259,7 +262,7 @@ async fn find_product(
     product_id: i64,
     key: Option<BasketKey>,
 ) -> Result<ProductLimits, AppError> {
-    inventory::product_limits(db, product_id, account_of(key))
+    inventory::product_limits(db, ProductId(product_id), account_of(key).map(UserId))
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -276,7 +279,7 @@ async fn limit_under_lock(
     if product.hold_minutes.is_none() && !product.held_by_owner {
         return Ok(limit_of(product));
     }
-    inventory::lock_product(tx, product_id).await?;
+    inventory::lock_product(tx, ProductId(product_id)).await?;
     Ok(limit_of(&find_product(&mut **tx, product_id, Some(key)).await?))
 }
 

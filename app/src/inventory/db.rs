@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use super::MAX_STOCK;
+use crate::ids::{OrderId, ProductId, UserId};
 
 /// What a basket needs to know of a product to cap a line.
 #[derive(Debug)]
@@ -30,8 +31,8 @@ pub struct ProductLimits {
 /// (`None` for a guest's basket: only an account's line holds units).
 pub async fn product_limits(
     db: impl PgExecutor<'_>,
-    product_id: i64,
-    account: Option<i64>,
+    product_id: ProductId,
+    account: Option<UserId>,
 ) -> Result<Option<ProductLimits>, sqlx::Error> {
     // The view's columns read as nullable; those of a listed product are not.
     sqlx::query_as!(
@@ -44,8 +45,8 @@ pub async fn product_limits(
            LEFT JOIN basket_lines own
                   ON own.user_id = $2 AND own.product_id = p.id AND own.held_until > now()
            WHERE p.id = $1"#,
-        product_id,
-        account,
+        product_id as ProductId,
+        account as Option<UserId>,
     )
     .fetch_optional(db)
     .await
@@ -53,10 +54,10 @@ pub async fn product_limits(
 
 /// The units on the shelf of a product on sale (holds included), or `None`
 /// for an unknown or archived product.
-pub async fn shelf_stock(db: impl PgExecutor<'_>, product_id: i64) -> Result<Option<i32>, sqlx::Error> {
+pub async fn shelf_stock(db: impl PgExecutor<'_>, product_id: ProductId) -> Result<Option<i32>, sqlx::Error> {
     sqlx::query_scalar!(
         "SELECT stock FROM products WHERE id = $1 AND archived_at IS NULL",
-        product_id,
+        product_id as ProductId,
     )
     .fetch_optional(db)
     .await
@@ -82,11 +83,17 @@ pub async fn lock_products_of_guest_basket(
 /// Locks the product's row until the transaction ends: holds of one
 /// product are placed one at a time, so they never promise more than the
 /// shelf has.
-pub async fn lock_product(tx: &mut Transaction<'_, Postgres>, product_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query_scalar!("SELECT 1 FROM products WHERE id = $1 FOR UPDATE", product_id)
-        .fetch_all(&mut **tx)
-        .await
-        .map(drop)
+pub async fn lock_product(
+    tx: &mut Transaction<'_, Postgres>,
+    product_id: ProductId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT 1 FROM products WHERE id = $1 FOR UPDATE",
+        product_id as ProductId
+    )
+    .fetch_all(&mut **tx)
+    .await
+    .map(drop)
 }
 
 /// What a checkout took of one product, read from its locked row.
@@ -108,9 +115,9 @@ pub struct Taken {
 /// count its buyers in turn.
 pub async fn take_stock(
     tx: &mut Transaction<'_, Postgres>,
-    product_id: i64,
+    product_id: ProductId,
     quantity: i32,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<Taken>, sqlx::Error> {
     // A sold-out product is refused without waiting for its row: in a drop
     // most buyers come after the last unit, and would otherwise queue for
@@ -121,8 +128,8 @@ pub async fn take_stock(
                                       WHERE user_id = $2 AND product_id = $1 AND held_until > now()), 0)
                   AS "available!"
            FROM listed_products p WHERE p.id = $1"#,
-        product_id,
-        user_id,
+        product_id as ProductId,
+        user_id as UserId,
     )
     .fetch_optional(&mut **tx)
     .await?;
@@ -139,9 +146,9 @@ pub async fn take_stock(
                + coalesce((SELECT quantity FROM basket_lines
                            WHERE user_id = $3 AND product_id = $1 AND held_until > now()), 0) >= $2
          RETURNING p.name, p.price_cents, p.max_per_customer",
-        product_id,
+        product_id as ProductId,
         quantity,
-        user_id,
+        user_id as UserId,
     )
     .fetch_optional(&mut **tx)
     .await?;
@@ -153,8 +160,8 @@ pub async fn take_stock(
                           WHERE user_id = $1 AND product_id = $2 AND held_until > now())
          UPDATE basket_lines SET held_until = NULL WHERE user_id = $1 AND product_id = $2
          RETURNING (SELECT held_until FROM running) AS "held_until: DateTime<Utc>""#,
-        user_id,
-        product_id,
+        user_id as UserId,
+        product_id as ProductId,
     )
     .fetch_optional(&mut **tx)
     .await?;
@@ -168,13 +175,13 @@ pub async fn take_stock(
 
 /// Gives the buyer back the holds of a released order that are still
 /// running (the product rows are locked by [`return_stock`]).
-pub async fn restore_holds(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> Result<(), sqlx::Error> {
+pub async fn restore_holds(tx: &mut Transaction<'_, Postgres>, order_id: OrderId) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE basket_lines b SET held_until = l.held_until
          FROM order_lines l JOIN orders o ON o.id = l.order_id
          WHERE l.order_id = $1 AND b.user_id = o.user_id AND b.product_id = l.product_id
            AND l.held_until > now()",
-        order_id,
+        order_id as OrderId,
     )
     .execute(&mut **tx)
     .await
@@ -195,8 +202,8 @@ pub struct CustomerAddress<'a> {
 /// (without its "+tag"), or shipped to the same address.
 pub async fn bought_by_customer(
     tx: &mut Transaction<'_, Postgres>,
-    product_id: i64,
-    user_id: i64,
+    product_id: ProductId,
+    user_id: UserId,
     address: CustomerAddress<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
@@ -209,8 +216,8 @@ pub async fn bought_by_customer(
                 OR customer_email_key(u.email) = (SELECT customer_email_key(email) FROM users WHERE id = $2)
                 OR customer_address_key(o.ship_street, o.ship_postcode, o.ship_country)
                    = customer_address_key($3, $4, $5))"#,
-        product_id,
-        user_id,
+        product_id as ProductId,
+        user_id as UserId,
         address.street,
         address.postcode,
         address.country,
@@ -221,18 +228,18 @@ pub async fn bought_by_customer(
 
 /// Puts the order's units back on the shelf, locking the products in id
 /// order as checkout does, so the two cannot deadlock.
-pub async fn return_stock(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> Result<(), sqlx::Error> {
+pub async fn return_stock(tx: &mut Transaction<'_, Postgres>, order_id: OrderId) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "SELECT p.id FROM products p JOIN order_lines l ON l.product_id = p.id
          WHERE l.order_id = $1 ORDER BY p.id FOR UPDATE OF p",
-        order_id,
+        order_id as OrderId,
     )
     .fetch_all(&mut **tx)
     .await?;
     sqlx::query!(
         "UPDATE products p SET stock = p.stock + l.quantity
          FROM order_lines l WHERE l.order_id = $1 AND p.id = l.product_id",
-        order_id,
+        order_id as OrderId,
     )
     .execute(&mut **tx)
     .await
@@ -244,14 +251,14 @@ pub async fn return_stock(tx: &mut Transaction<'_, Postgres>, order_id: i64) -> 
 /// or unknown.
 pub async fn adjust_stock(
     tx: &mut Transaction<'_, Postgres>,
-    id: i64,
+    id: ProductId,
     delta: i32,
 ) -> Result<Option<i32>, sqlx::Error> {
     // PostgreSQL reads $2 and $3 as BIGINT (next to `stock::bigint`): the
     // bounds are checked without overflow, and the new stock fits INTEGER.
     sqlx::query_scalar!(
         "UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock::bigint + $2 BETWEEN 0 AND $3 RETURNING stock",
-        id,
+        id as ProductId,
         i64::from(delta),
         i64::from(MAX_STOCK),
     )

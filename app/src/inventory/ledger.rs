@@ -3,13 +3,15 @@
 
 use sqlx::{PgExecutor, Postgres, Transaction};
 
+use crate::ids::{OrderId, UserId};
+
 /// Why the stock changes in the current transaction.
 #[derive(Debug, Clone, Copy)]
 pub struct StockChange<'a> {
     /// `checkout`, `cancel`, `creation`, `seed`, or an operator's reason.
     pub reason: &'a str,
-    pub actor_id: Option<i64>,
-    pub order_id: Option<i64>,
+    pub actor_id: Option<UserId>,
+    pub order_id: Option<OrderId>,
 }
 
 impl<'a> StockChange<'a> {
@@ -21,14 +23,14 @@ impl<'a> StockChange<'a> {
         }
     }
 
-    pub fn by(self, actor_id: i64) -> Self {
+    pub fn by(self, actor_id: UserId) -> Self {
         Self {
             actor_id: Some(actor_id),
             ..self
         }
     }
 
-    pub fn for_order(self, order_id: i64) -> Self {
+    pub fn for_order(self, order_id: OrderId) -> Self {
         Self {
             order_id: Some(order_id),
             ..self
@@ -49,8 +51,8 @@ pub async fn describe(
                 set_config('wm.actor_id', coalesce($2::text, ''), true) AS actor_id,
                 set_config('wm.order_id', coalesce($3::text, ''), true) AS order_id",
         change.reason,
-        change.actor_id as Option<i64>,
-        change.order_id as Option<i64>,
+        change.actor_id as Option<UserId>,
+        change.order_id as Option<OrderId>,
     )
     .fetch_all(&mut **tx)
     .await

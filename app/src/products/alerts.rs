@@ -48,7 +48,7 @@ pub async fn subscribe_stock_alert(product_id: i64, email: Option<String>) -> Re
                 false,
             ),
         };
-        match inventory::shelf_stock(&state.pool, product_id).await? {
+        match inventory::shelf_stock(&state.pool, crate::ids::ProductId(product_id)).await? {
             None => return Err(AppError::NotFound),
             Some(stock) if stock > 0 => return Ok(()),
             Some(_) => {}

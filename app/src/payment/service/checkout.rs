@@ -175,8 +175,8 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
     ledger::describe(
         &mut tx,
         StockChange::new("checkout")
-            .by(request.user_id.0)
-            .for_order(order_id.0),
+            .by(request.user_id)
+            .for_order(order_id),
     )
     .await?;
     let customer = CustomerAddress {
@@ -187,12 +187,23 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
     let mut taken = Vec::with_capacity(lines.len());
     let mut short = Vec::new();
     for line in &lines {
-        match inventory::take_stock(&mut tx, line.product_id, line.quantity, request.user_id.0).await? {
+        match inventory::take_stock(
+            &mut tx,
+            ProductId(line.product_id),
+            line.quantity,
+            request.user_id,
+        )
+        .await?
+        {
             Some(took) => {
                 if let Some(limit) = took.max_per_customer {
-                    let bought =
-                        inventory::bought_by_customer(&mut tx, line.product_id, request.user_id.0, customer)
-                            .await?;
+                    let bought = inventory::bought_by_customer(
+                        &mut tx,
+                        ProductId(line.product_id),
+                        request.user_id,
+                        customer,
+                    )
+                    .await?;
                     if bought + i64::from(line.quantity) > i64::from(limit) {
                         return Err(AppError::Conflict(Conflict::CustomerLimit {
                             product_id: line.product_id,
@@ -288,9 +299,9 @@ async fn release(state: &AppState, order_id: OrderId, reason: &str) -> Result<()
         return Ok(());
     };
     db::update_status(&mut tx, order_id, OrderStatus::PaymentFailed).await?;
-    ledger::describe(&mut tx, StockChange::new(reason).for_order(order_id.0)).await?;
-    inventory::return_stock(&mut tx, order_id.0).await?;
-    inventory::restore_holds(&mut tx, order_id.0).await?;
+    ledger::describe(&mut tx, StockChange::new(reason).for_order(order_id)).await?;
+    inventory::return_stock(&mut tx, order_id).await?;
+    inventory::restore_holds(&mut tx, order_id).await?;
     tx.commit().await?;
     Ok(())
 }

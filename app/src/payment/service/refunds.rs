@@ -70,7 +70,7 @@ mod tests {
     use sqlx::PgPool;
 
     use super::*;
-    use crate::ids::UserId;
+    use crate::ids::{ProductId, UserId};
     use crate::inventory::db as inventory;
     use crate::payment::gateway::{
         LookupFuture, PaymentError, PaymentFuture, PaymentGateway, RefundFuture, TestCardProcessor,
@@ -166,7 +166,7 @@ mod tests {
             .expect("archive");
         let mut tx = pool.begin().await.expect("tx");
         assert_eq!(
-            inventory::take_stock(&mut tx, product, 1, admin)
+            inventory::take_stock(&mut tx, ProductId(product), 1, UserId(admin))
                 .await
                 .expect("take"),
             None

@@ -44,10 +44,10 @@ pub async fn set_order_status(
     if next == OrderStatus::Cancelled {
         ledger::describe(
             &mut tx,
-            StockChange::new("cancel").by(admin_id.0).for_order(order_id.0),
+            StockChange::new("cancel").by(admin_id).for_order(order_id),
         )
         .await?;
-        inventory::return_stock(&mut tx, order_id.0).await?;
+        inventory::return_stock(&mut tx, order_id).await?;
     }
     let mail = match next {
         OrderStatus::Shipped => Some(MailKind::OrderShipped),

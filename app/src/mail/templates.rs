@@ -9,7 +9,6 @@ use sqlx::PgPool;
 use super::model::MailKind;
 use super::outbox::{Claimed, Rendered};
 use crate::i18n::{format_price, Locale};
-use crate::payment::model::OrderDetail;
 
 /// Writes `mail` for sending; an error says why it cannot be (the order or
 /// product it names is gone, the database failed) and the worker retries.
@@ -74,10 +73,7 @@ pub async fn render(pool: &PgPool, site: &str, mail: &Claimed) -> Result<Rendere
         }
         MailKind::OrderPaid | MailKind::OrderShipped | MailKind::OrderCancelled | MailKind::OrderRefunded => {
             let order_id = id_of("order_id").ok_or("no order in the payload")?;
-            let (_, order) = crate::payment::db::find_order(pool, crate::ids::OrderId(order_id))
-                .await
-                .map_err(|error| format!("database: {error}"))?
-                .ok_or_else(|| format!("order {order_id} not found"))?;
+            let order = order_news(pool, order_id).await?;
             Ok(order_letter(mail.kind, &order, site, mail.language).finish(words, None))
         }
         MailKind::BackInStock => {
@@ -105,23 +101,78 @@ async fn product_name(pool: &PgPool, product_id: i64) -> Result<(String, String)
         .ok_or_else(|| format!("product {product_id} not found"))
 }
 
-fn order_letter(kind: MailKind, order: &OrderDetail, site: &str, locale: Locale) -> Letter {
+/// What an order's mail tells: the order as it stands when the mail is
+/// written. Read here from the orders' tables, not through payment's code,
+/// so that mail stays below the concerns that write it (payment imports
+/// mail, never the other way round).
+struct OrderNews {
+    id: i64,
+    total_cents: i64,
+    ship_name: String,
+    ship_street: String,
+    ship_postcode: String,
+    ship_city: String,
+    ship_country: String,
+    card_last4: String,
+    lines: Vec<NewsLine>,
+}
+
+struct NewsLine {
+    product_name: String,
+    quantity: i32,
+    unit_price_cents: i64,
+}
+
+async fn order_news(pool: &PgPool, order_id: i64) -> Result<OrderNews, String> {
+    let database = |error: sqlx::Error| format!("database: {error}");
+    let order = sqlx::query!(
+        "SELECT id, total_cents, ship_name, ship_street, ship_postcode, ship_city, ship_country, card_last4
+         FROM orders WHERE id = $1",
+        order_id,
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(database)?
+    .ok_or_else(|| format!("order {order_id} not found"))?;
+    let lines = sqlx::query_as!(
+        NewsLine,
+        "SELECT product_name, quantity, unit_price_cents FROM order_lines
+         WHERE order_id = $1 ORDER BY product_id",
+        order_id,
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(database)?;
+    Ok(OrderNews {
+        id: order.id,
+        total_cents: order.total_cents,
+        ship_name: order.ship_name,
+        ship_street: order.ship_street,
+        ship_postcode: order.ship_postcode,
+        ship_city: order.ship_city,
+        ship_country: order.ship_country,
+        card_last4: order.card_last4,
+        lines,
+    })
+}
+
+fn order_letter(kind: MailKind, order: &OrderNews, site: &str, locale: Locale) -> Letter {
     let words = Words::of(locale);
-    let id = order.summary.id;
-    let total = format_price(order.summary.total_cents, locale);
+    let id = order.id;
+    let total = format_price(order.total_cents, locale);
     let link = format!("{site}/orders/{id}");
     let letter = match kind {
         MailKind::OrderShipped => Letter::new(&(words.shipped_subject)(id))
-            .para(&(words.greeting)(&order.address.name))
+            .para(&(words.greeting)(&order.ship_name))
             .para(words.shipped_intro),
         MailKind::OrderCancelled => Letter::new(&(words.cancelled_subject)(id))
-            .para(&(words.greeting)(&order.address.name))
+            .para(&(words.greeting)(&order.ship_name))
             .para(&(words.cancelled_intro)(&total)),
         MailKind::OrderRefunded => Letter::new(&(words.refunded_subject)(id))
-            .para(&(words.greeting)(&order.address.name))
+            .para(&(words.greeting)(&order.ship_name))
             .para(&(words.refunded_intro)(&total, &order.card_last4)),
         _ => Letter::new(&(words.paid_subject)(id))
-            .para(&(words.greeting)(&order.address.name))
+            .para(&(words.greeting)(&order.ship_name))
             .para(words.paid_intro),
     };
     let lines: Vec<(String, String)> = order
@@ -130,19 +181,18 @@ fn order_letter(kind: MailKind, order: &OrderDetail, site: &str, locale: Locale)
         .map(|line| {
             (
                 format!("{} × {}", line.quantity, line.product_name),
-                format_price(line.total_cents(), locale),
+                format_price(line.unit_price_cents * i64::from(line.quantity), locale),
             )
         })
         .collect();
-    let address = &order.address;
     letter
         .table(&lines, (words.total, &total))
         .heading(words.ship_to)
         .lines(&[
-            address.name.as_str(),
-            address.street.as_str(),
-            &format!("{} {}", address.postcode, address.city),
-            address.country.as_str(),
+            order.ship_name.as_str(),
+            order.ship_street.as_str(),
+            &format!("{} {}", order.ship_postcode, order.ship_city),
+            order.ship_country.as_str(),
         ])
         .link(&link, words.order_button)
 }

@@ -11,6 +11,7 @@ use crate::error::AppError;
 mod ssr {
     pub use super::super::{model::Quantity, service};
     pub use crate::auth::{audience, guard};
+    pub use crate::ids::ProductId;
     pub use crate::ui::notice::{self, Notice};
 }
 
@@ -28,7 +29,7 @@ pub async fn add_to_basket(product_id: i64, quantity: i32) -> Result<AddOutcome,
     use ssr::*;
     audience::public(|state| async move {
         let quantity = Quantity::new(quantity)?;
-        let outcome = service::add(&state, &service::owner().await?, product_id, quantity).await?;
+        let outcome = service::add(&state, &service::owner().await?, ProductId(product_id), quantity).await?;
         notice::leave(Notice::Added {
             requested: outcome.requested,
             added: outcome.added,
@@ -46,7 +47,8 @@ pub async fn set_quantity(product_id: i64, quantity: i32) -> Result<QuantityOutc
     use ssr::*;
     audience::public(|state| async move {
         let quantity = Quantity::new(quantity)?;
-        let outcome = service::set_quantity(&state, &service::owner().await?, product_id, quantity).await?;
+        let outcome =
+            service::set_quantity(&state, &service::owner().await?, ProductId(product_id), quantity).await?;
         if outcome.in_basket < outcome.requested {
             notice::leave(Notice::QuantityCapped {
                 in_basket: outcome.in_basket,
@@ -61,9 +63,9 @@ pub async fn set_quantity(product_id: i64, quantity: i32) -> Result<QuantityOutc
 #[server(endpoint = "basket/remove")]
 pub async fn remove_from_basket(product_id: i64) -> Result<(), AppError> {
     use ssr::*;
-    audience::public(
-        |state| async move { service::remove(&state, &service::owner().await?, product_id).await },
-    )
+    audience::public(|state| async move {
+        service::remove(&state, &service::owner().await?, ProductId(product_id)).await
+    })
     .await
 }
 

@@ -4,11 +4,12 @@
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use super::model::{BasketLine, Hold};
+use crate::ids::{OrderId, ProductId, UserId};
 
 /// Whose basket: an account's, or a guest's (by the key in the session).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BasketKey {
-    Account(i64),
+    Account(UserId),
     Guest(i64),
 }
 
@@ -66,7 +67,7 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
                                THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock
                    FROM basket_lines b JOIN listed_products p ON p.id = b.product_id
                    WHERE b.user_id = $1 ORDER BY p.id"#,
-                user_id,
+                user_id as UserId,
             )
             .fetch_all(db)
             .await?
@@ -97,14 +98,14 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
 pub async fn line_quantity(
     tx: &mut Transaction<'_, Postgres>,
     key: BasketKey,
-    product_id: i64,
+    product_id: ProductId,
 ) -> Result<Option<i32>, sqlx::Error> {
     match key {
         BasketKey::Account(user_id) => {
             sqlx::query_scalar!(
                 "SELECT quantity FROM basket_lines WHERE user_id = $1 AND product_id = $2 FOR UPDATE",
-                user_id,
-                product_id,
+                user_id as UserId,
+                product_id as ProductId,
             )
             .fetch_optional(&mut **tx)
             .await
@@ -113,7 +114,7 @@ pub async fn line_quantity(
             sqlx::query_scalar!(
                 "SELECT quantity FROM guest_basket_lines WHERE guest_id = $1 AND product_id = $2 FOR UPDATE",
                 guest_id,
-                product_id,
+                product_id as ProductId,
             )
             .fetch_optional(&mut **tx)
             .await
@@ -129,7 +130,7 @@ pub async fn line_quantity(
 pub async fn add_units(
     db: impl PgExecutor<'_>,
     key: BasketKey,
-    product_id: i64,
+    product_id: ProductId,
     units: i32,
     limit: i32,
     price_seen_cents: i64,
@@ -149,8 +150,8 @@ pub async fn add_units(
                          held_until = CASE WHEN basket_lines.held_until > now() THEN basket_lines.held_until
                                            ELSE EXCLUDED.held_until END
                  RETURNING quantity",
-                user_id,
-                product_id,
+                user_id as UserId,
+                product_id as ProductId,
                 units,
                 limit,
                 price_seen_cents,
@@ -171,7 +172,7 @@ pub async fn add_units(
                                            ELSE EXCLUDED.held_until END
                  RETURNING quantity",
                 guest_id,
-                product_id,
+                product_id as ProductId,
                 units,
                 limit,
                 price_seen_cents,
@@ -187,15 +188,15 @@ pub async fn add_units(
 pub async fn set_line(
     db: impl PgExecutor<'_>,
     key: BasketKey,
-    product_id: i64,
+    product_id: ProductId,
     quantity: i32,
 ) -> Result<bool, sqlx::Error> {
     let result = match key {
         BasketKey::Account(user_id) => {
             sqlx::query!(
                 "UPDATE basket_lines SET quantity = $3 WHERE user_id = $1 AND product_id = $2",
-                user_id,
-                product_id,
+                user_id as UserId,
+                product_id as ProductId,
                 quantity,
             )
             .execute(db)
@@ -205,7 +206,7 @@ pub async fn set_line(
             sqlx::query!(
                 "UPDATE guest_basket_lines SET quantity = $3 WHERE guest_id = $1 AND product_id = $2",
                 guest_id,
-                product_id,
+                product_id as ProductId,
                 quantity,
             )
             .execute(db)
@@ -218,7 +219,7 @@ pub async fn set_line(
 /// A guest's line as the login merge moves it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct MovedLine {
-    pub product_id: i64,
+    pub product_id: ProductId,
     pub quantity: i32,
     pub price_seen_cents: i64,
 }
@@ -236,8 +237,8 @@ pub async fn put_line(
             sqlx::query!(
                 "INSERT INTO basket_lines (user_id, product_id, quantity, price_seen_cents) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (user_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity",
-                user_id,
-                line.product_id,
+                user_id as UserId,
+                line.product_id as ProductId,
                 quantity,
                 line.price_seen_cents,
             )
@@ -250,7 +251,7 @@ pub async fn put_line(
                  VALUES ($1, $2, $3, $4)
                  ON CONFLICT (guest_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity",
                 guest_id,
-                line.product_id,
+                line.product_id as ProductId,
                 quantity,
                 line.price_seen_cents,
             )
@@ -264,14 +265,14 @@ pub async fn put_line(
 pub async fn remove_line(
     db: impl PgExecutor<'_>,
     key: BasketKey,
-    product_id: i64,
+    product_id: ProductId,
 ) -> Result<(), sqlx::Error> {
     match key {
         BasketKey::Account(user_id) => {
             sqlx::query!(
                 "DELETE FROM basket_lines WHERE user_id = $1 AND product_id = $2",
-                user_id,
-                product_id,
+                user_id as UserId,
+                product_id as ProductId,
             )
             .execute(db)
             .await
@@ -280,7 +281,7 @@ pub async fn remove_line(
             sqlx::query!(
                 "DELETE FROM guest_basket_lines WHERE guest_id = $1 AND product_id = $2",
                 guest_id,
-                product_id,
+                product_id as ProductId,
             )
             .execute(db)
             .await
@@ -292,7 +293,7 @@ pub async fn remove_line(
 pub async fn clear(db: impl PgExecutor<'_>, key: BasketKey) -> Result<(), sqlx::Error> {
     match key {
         BasketKey::Account(user_id) => {
-            sqlx::query!("DELETE FROM basket_lines WHERE user_id = $1", user_id)
+            sqlx::query!("DELETE FROM basket_lines WHERE user_id = $1", user_id as UserId)
                 .execute(db)
                 .await
         }
@@ -307,12 +308,16 @@ pub async fn clear(db: impl PgExecutor<'_>, key: BasketKey) -> Result<(), sqlx::
 
 /// Takes out of the account's basket the lines of the products of its
 /// order just paid (lines of other products added meanwhile stay).
-pub async fn clear_ordered(db: impl PgExecutor<'_>, user_id: i64, order_id: i64) -> Result<(), sqlx::Error> {
+pub async fn clear_ordered(
+    db: impl PgExecutor<'_>,
+    user_id: UserId,
+    order_id: OrderId,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "DELETE FROM basket_lines
          WHERE user_id = $1 AND product_id IN (SELECT product_id FROM order_lines WHERE order_id = $2)",
-        user_id,
-        order_id,
+        user_id as UserId,
+        order_id as OrderId,
     )
     .execute(db)
     .await
@@ -327,8 +332,8 @@ pub async fn take_guest_lines(
 ) -> Result<Vec<MovedLine>, sqlx::Error> {
     let mut lines = sqlx::query_as!(
         MovedLine,
-        "DELETE FROM guest_basket_lines WHERE guest_id = $1
-         RETURNING product_id, quantity, price_seen_cents",
+        r#"DELETE FROM guest_basket_lines WHERE guest_id = $1
+         RETURNING product_id AS "product_id: ProductId", quantity, price_seen_cents"#,
         guest_id,
     )
     .fetch_all(&mut **tx)

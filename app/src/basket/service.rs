@@ -19,7 +19,7 @@ const MERGE_NOTICE_KEY: &str = "basket_merge_notice";
 
 /// Whose basket a request works on.
 pub enum BasketOwner {
-    Account(i64),
+    Account(UserId),
     Guest(Session),
 }
 
@@ -62,7 +62,7 @@ impl BasketOwner {
     /// The account's basket for a logged-in `user`, else the session's.
     pub fn of(user: Option<&User>, session: Session) -> Self {
         match user {
-            Some(user) => Self::Account(user.id),
+            Some(user) => Self::Account(UserId(user.id)),
             None => Self::Guest(session),
         }
     }
@@ -89,7 +89,7 @@ pub async fn load(state: &AppState, owner: &BasketOwner) -> Result<Basket, AppEr
 pub async fn add(
     state: &AppState,
     owner: &BasketOwner,
-    product_id: i64,
+    product_id: ProductId,
     quantity: Quantity,
 ) -> Result<AddOutcome, AppError> {
     let requested = quantity.get();
@@ -141,7 +141,7 @@ pub async fn add(
 pub async fn set_quantity(
     state: &AppState,
     owner: &BasketOwner,
-    product_id: i64,
+    product_id: ProductId,
     quantity: Quantity,
 ) -> Result<QuantityOutcome, AppError> {
     let requested = quantity.get();
@@ -150,7 +150,9 @@ pub async fn set_quantity(
     let mut tx = state.pool.begin().await?;
     let limit = limit_under_lock(&mut tx, &product, product_id, key).await?;
     if limit == 0 {
-        return Err(AppError::Conflict(Conflict::SoldOut { product_id }));
+        return Err(AppError::Conflict(Conflict::SoldOut {
+            product_id: product_id.0,
+        }));
     }
     let in_basket = requested.min(limit);
     if !db::set_line(&mut *tx, key, product_id, in_basket).await? {
@@ -161,7 +163,7 @@ pub async fn set_quantity(
 }
 
 /// Removes a line; removing a line that is not there changes nothing.
-pub async fn remove(state: &AppState, owner: &BasketOwner, product_id: i64) -> Result<(), AppError> {
+pub async fn remove(state: &AppState, owner: &BasketOwner, product_id: ProductId) -> Result<(), AppError> {
     if let Some(key) = owner.key().await? {
         db::remove_line(&state.pool, key, product_id).await?;
     }
@@ -179,7 +181,11 @@ pub async fn clear(state: &AppState, owner: &BasketOwner) -> Result<(), AppError
 /// session: quantities add up, each line capped at today's stock and the
 /// per-order limit. What changed is kept in the session for the basket
 /// page to show once. `true` when there was a guest basket.
-pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i64) -> Result<bool, AppError> {
+pub async fn merge_guest_basket(
+    state: &AppState,
+    session: &Session,
+    user_id: UserId,
+) -> Result<bool, AppError> {
     let Some(guest) = guest_id(session).await? else {
         return Ok(false);
     };
@@ -190,9 +196,7 @@ pub async fn merge_guest_basket(state: &AppState, session: &Session, user_id: i6
     let lines = db::take_guest_lines(&mut tx, guest).await?;
     for line in &lines {
         let (product_id, quantity) = (line.product_id, line.quantity);
-        let Some(product) =
-            inventory::product_limits(&mut *tx, ProductId(product_id), Some(UserId(user_id))).await?
-        else {
+        let Some(product) = inventory::product_limits(&mut *tx, product_id, Some(user_id)).await? else {
             continue;
         };
         let current = db::line_quantity(&mut tx, account, product_id)
@@ -245,7 +249,7 @@ fn merged_quantity(current: i32, from_guest: i32, limit: i32) -> i32 {
 
 /// The account whose held line counts as the basket owner's stock; a
 /// guest's basket holds nothing.
-fn account_of(key: Option<BasketKey>) -> Option<i64> {
+fn account_of(key: Option<BasketKey>) -> Option<UserId> {
     match key {
         Some(BasketKey::Account(user_id)) => Some(user_id),
         _ => None,
@@ -259,10 +263,10 @@ fn limit_of(product: &ProductLimits) -> i32 {
 
 async fn find_product(
     db: impl sqlx::PgExecutor<'_>,
-    product_id: i64,
+    product_id: ProductId,
     key: Option<BasketKey>,
 ) -> Result<ProductLimits, AppError> {
-    inventory::product_limits(db, ProductId(product_id), account_of(key).map(UserId))
+    inventory::product_limits(db, product_id, account_of(key))
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -273,13 +277,13 @@ async fn find_product(
 async fn limit_under_lock(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     product: &ProductLimits,
-    product_id: i64,
+    product_id: ProductId,
     key: BasketKey,
 ) -> Result<i32, AppError> {
     if product.hold_minutes.is_none() && !product.held_by_owner {
         return Ok(limit_of(product));
     }
-    inventory::lock_product(tx, ProductId(product_id)).await?;
+    inventory::lock_product(tx, product_id).await?;
     Ok(limit_of(&find_product(&mut **tx, product_id, Some(key)).await?))
 }
 

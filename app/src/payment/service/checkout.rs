@@ -161,7 +161,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
 
     // Lines come in product order, so concurrent checkouts lock products in
     // the same order and cannot deadlock.
-    let lines = basket_db::find_lines(&mut *tx, BasketKey::Account(request.user_id.0)).await?;
+    let lines = basket_db::find_lines(&mut *tx, BasketKey::Account(request.user_id)).await?;
     if lines.is_empty() {
         return Err(AppError::validation("basket", Rule::EmptyBasket));
     }
@@ -264,7 +264,7 @@ async fn confirm(
         OrderStatus::AwaitingPayment => {
             db::update_status(&mut tx, order_id, OrderStatus::Paid).await?;
             db::insert_payment(&mut tx, order_id, total_cents, &receipt.reference).await?;
-            basket_db::clear_ordered(&mut *tx, user_id.0, order_id.0).await?;
+            basket_db::clear_ordered(&mut *tx, user_id, order_id).await?;
             outbox::enqueue_order_mail(&mut *tx, order_id.0, MailKind::OrderPaid).await?;
             tx.commit().await?;
             tracing::info!(order_id = order_id.0, total_cents, "order paid");

@@ -33,70 +33,34 @@ pub async fn list_products(
 ) -> Result<ProductPage, sqlx::Error> {
     let limit = i64::from(PAGE_SIZE) + 1;
     let offset = page.offset(PAGE_SIZE);
-    // One statement per sort, each ORDER BY ending on a unique column so
-    // that pages never overlap or skip rows. Relevance means nothing
-    // without a search: the newest first.
+    // One statement per sort (the same text but its ORDER BY, each ending
+    // on a unique column so that pages never overlap or skip rows), joined
+    // from literals so that the compiler still checks each one. Relevance
+    // means nothing without a search: the newest first.
+    macro_rules! listing {
+        ($order:tt) => {
+            sqlx::query_as!(
+                ProductSummary,
+                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
+                          stock AS "stock!", image_path AS "image_path!"
+                   FROM listed_products
+                   WHERE ($1::bigint IS NULL OR category_id = $1)
+                   ORDER BY "#
+                    + $order
+                    + " LIMIT $2 OFFSET $3",
+                category_id,
+                limit,
+                offset,
+            )
+            .fetch_all(db)
+            .await?
+        };
+    }
     let rows = match sort {
-        ProductSort::Relevance | ProductSort::Newest => {
-            sqlx::query_as!(
-                ProductSummary,
-                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
-                          stock AS "stock!", image_path AS "image_path!"
-                   FROM listed_products
-                   WHERE ($1::bigint IS NULL OR category_id = $1)
-                   ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"#,
-                category_id,
-                limit,
-                offset,
-            )
-            .fetch_all(db)
-            .await?
-        }
-        ProductSort::PriceAsc => {
-            sqlx::query_as!(
-                ProductSummary,
-                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
-                          stock AS "stock!", image_path AS "image_path!"
-                   FROM listed_products
-                   WHERE ($1::bigint IS NULL OR category_id = $1)
-                   ORDER BY price_cents ASC, name ASC, id ASC LIMIT $2 OFFSET $3"#,
-                category_id,
-                limit,
-                offset,
-            )
-            .fetch_all(db)
-            .await?
-        }
-        ProductSort::PriceDesc => {
-            sqlx::query_as!(
-                ProductSummary,
-                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
-                          stock AS "stock!", image_path AS "image_path!"
-                   FROM listed_products
-                   WHERE ($1::bigint IS NULL OR category_id = $1)
-                   ORDER BY price_cents DESC, name ASC, id ASC LIMIT $2 OFFSET $3"#,
-                category_id,
-                limit,
-                offset,
-            )
-            .fetch_all(db)
-            .await?
-        }
-        ProductSort::Name => {
-            sqlx::query_as!(
-                ProductSummary,
-                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
-                          stock AS "stock!", image_path AS "image_path!"
-                   FROM listed_products
-                   WHERE ($1::bigint IS NULL OR category_id = $1)
-                   ORDER BY name ASC, id ASC LIMIT $2 OFFSET $3"#,
-                category_id,
-                limit,
-                offset,
-            )
-            .fetch_all(db)
-            .await?
-        }
+        ProductSort::Relevance | ProductSort::Newest => listing!("created_at DESC, id DESC"),
+        ProductSort::PriceAsc => listing!("price_cents ASC, name ASC, id ASC"),
+        ProductSort::PriceDesc => listing!("price_cents DESC, name ASC, id ASC"),
+        ProductSort::Name => listing!("name ASC, id ASC"),
     };
     Ok(into_page(rows, page))
 }

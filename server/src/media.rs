@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_sessions::Session;
 
+use app::ids::UserId;
 use app::operator::audit;
 use app::products::back_office::db as admin_db;
 
@@ -177,7 +178,7 @@ async fn upload_image(
 /// Saves the image and points the product at it; `false` for an unknown product.
 async fn store(
     state: &ServerState,
-    admin_id: i64,
+    admin_id: UserId,
     product_id: i64,
     (content_type, bytes): (&'static str, Vec<u8>),
 ) -> Result<bool, sqlx::Error> {

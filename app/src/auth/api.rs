@@ -58,7 +58,7 @@ pub async fn register(
         let merged = match service::sign_up(&state, form, &client_ip).await? {
             SignUp::Created(user) => {
                 service::start_session(&session, &state.pool, user.id).await?;
-                basket_service::merge_guest_basket(&state, &session, crate::ids::UserId(user.id)).await?
+                basket_service::merge_guest_basket(&state, &session, user.id).await?
             }
             SignUp::AddressTaken => false,
         };
@@ -78,8 +78,7 @@ pub async fn login(login: String, password: String, return_to: Option<String>) -
         let client_ip = guard::client_ip(&state).await;
         let user_id = service::authenticate(&state, &login, &password, &client_ip).await?;
         service::start_session(&session, &state.pool, user_id).await?;
-        let merged =
-            basket_service::merge_guest_basket(&state, &session, crate::ids::UserId(user_id)).await?;
+        let merged = basket_service::merge_guest_basket(&state, &session, user_id).await?;
         let user = guard::require_user().await?;
         leptos_axum::redirect(&destination(return_to.as_deref(), merged));
         Ok(user)

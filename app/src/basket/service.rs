@@ -62,7 +62,7 @@ impl BasketOwner {
     /// The account's basket for a logged-in `user`, else the session's.
     pub fn of(user: Option<&User>, session: Session) -> Self {
         match user {
-            Some(user) => Self::Account(UserId(user.id)),
+            Some(user) => Self::Account(user.id),
             None => Self::Guest(session),
         }
     }

@@ -1,6 +1,9 @@
 //! The audit log: what administrators did, append-only.
 
 use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::ids::UserId;
 #[cfg(feature = "ssr")]
 use sqlx::PgExecutor;
 
@@ -18,14 +21,14 @@ pub struct AuditEntry {
 /// Writes one line: `actor` did `action` to `target` (e.g. "product 12").
 pub async fn record(
     db: impl PgExecutor<'_>,
-    actor_id: i64,
+    actor_id: UserId,
     action: &str,
     target: &str,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO audit_log (actor_id, action, target, detail) VALUES ($1, $2, $3, left($4, 500))",
-        actor_id,
+        actor_id as UserId,
         action,
         target,
         detail,

@@ -51,7 +51,7 @@ pub async fn checkout(
             (today.year(), today.month()),
         )?;
         let request = CheckoutRequest {
-            user_id: UserId(user.id),
+            user_id: user.id,
             key: &key,
             address,
             card,
@@ -75,7 +75,7 @@ pub async fn new_checkout_key() -> Result<String, AppError> {
 pub async fn list_my_orders() -> Result<Vec<OrderSummary>, AppError> {
     use ssr::*;
     audience::customer(|state, user| async move {
-        let orders = db::list_orders_of(&state.pool, UserId(user.id)).await?;
+        let orders = db::list_orders_of(&state.pool, user.id).await?;
         Ok(orders)
     })
     .await
@@ -88,7 +88,7 @@ pub async fn get_order(order_id: OrderId) -> Result<OrderDetail, AppError> {
     use ssr::*;
     audience::customer(|state, user| async move {
         match db::find_order(&state.pool, order_id).await? {
-            Some((owner, order)) if owner == UserId(user.id) || user.is_admin() => Ok(order),
+            Some((owner, order)) if owner == user.id || user.is_admin() => Ok(order),
             _ => Err(AppError::NotFound),
         }
     })
@@ -136,7 +136,7 @@ pub async fn set_order_status(
         if status == OrderStatus::Cancelled {
             require_confirmation(confirm.as_deref())?;
         }
-        service::set_order_status(&state, UserId(admin.id), order_id, status).await
+        service::set_order_status(&state, admin.id, order_id, status).await
     })
     .await
 }

@@ -76,7 +76,7 @@ pub async fn subscribe_stock_alert(product_id: i64, email: Option<String>) -> Re
              RETURNING confirmed_at IS NULL AS "unconfirmed!""#,
             product_id,
             &email,
-            user.as_ref().map(|user| user.id),
+            user.as_ref().map(|user| user.id.0),
             Locale::from_request().code(),
             tokens::new_token(),
             proved,

@@ -19,6 +19,7 @@ mod ssr {
         service::{self, duplicate_as_field_error, Registration},
     };
     pub use crate::i18n::Locale;
+    pub use crate::ids::UserId;
     pub use crate::mail::limits::{self as mail_limits, MailRequest};
     pub use crate::operator::{audit, forms::require_confirmation};
     pub use crate::paging::PageNumber;
@@ -80,7 +81,7 @@ pub async fn update_profile(
             db::record_email_change(&mut *tx, user.id, &user.email, &updated.email).await?;
             send_verification(&mut tx, user.id, &updated.email, language).await?;
             send_change_notice(&mut tx, user.id, &user.email, language).await?;
-            tracing::info!(user_id = user.id, "e-mail address changed; the old one is told");
+            tracing::info!(user_id = user.id.0, "e-mail address changed; the old one is told");
         }
         tx.commit().await?;
         notice::leave(if moves {
@@ -155,6 +156,7 @@ pub async fn list_users(query: String, page: u32) -> Result<UserPage, AppError> 
 #[server(endpoint = "users/get")]
 pub async fn get_user(id: i64) -> Result<User, AppError> {
     use ssr::*;
+    let id = UserId(id);
     audience::admin(|state, _| async move {
         auth_db::find_user(&state.pool, id)
             .await?
@@ -205,6 +207,7 @@ pub async fn create_user(
 #[server(endpoint = "users/delete")]
 pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppError> {
     use ssr::*;
+    let id = UserId(id);
     audience::admin(|state, admin| async move {
         require_confirmation(confirm.as_deref())?;
         if admin.id == id {
@@ -236,6 +239,7 @@ pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppErro
 #[server(endpoint = "users/set-role")]
 pub async fn set_role(id: i64, role: String) -> Result<User, AppError> {
     use ssr::*;
+    let id = UserId(id);
     audience::admin(|state, admin| async move {
         let role = Role::parse(&role)?;
         let mut tx = state.pool.begin().await?;

@@ -6,11 +6,12 @@ use sqlx::{PgExecutor, Postgres, Transaction};
 use super::model::{UserPage, USERS_PAGE_SIZE};
 use crate::auth::db::UserRow;
 use crate::auth::model::{Role, User};
+use crate::ids::UserId;
 use crate::paging::PageNumber;
 
 pub async fn update_profile(
     db: impl PgExecutor<'_>,
-    id: i64,
+    id: UserId,
     email: &str,
     first_name: &str,
     last_name: &str,
@@ -23,7 +24,7 @@ pub async fn update_profile(
          RETURNING id, username, email, first_name, last_name, role,
                    created_at AS "created_at: DateTime<Utc>",
                    email_verified_at AS "email_verified_at: DateTime<Utc>""#,
-        id,
+        id as UserId,
         email,
         first_name,
         last_name,
@@ -36,14 +37,14 @@ pub async fn update_profile(
 /// Locks the account's row until the transaction ends (changes of its
 /// address count one after the other) and returns how many it had in the
 /// last hour.
-pub async fn lock_email_changes(tx: &mut Transaction<'_, Postgres>, id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!("SELECT id FROM users WHERE id = $1 FOR UPDATE", id)
+pub async fn lock_email_changes(tx: &mut Transaction<'_, Postgres>, id: UserId) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!("SELECT id FROM users WHERE id = $1 FOR UPDATE", id as UserId)
         .fetch_optional(&mut **tx)
         .await?;
     sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM email_changes
            WHERE user_id = $1 AND changed_at > now() - interval '1 hour'"#,
-        id,
+        id as UserId,
     )
     .fetch_one(&mut **tx)
     .await
@@ -51,13 +52,13 @@ pub async fn lock_email_changes(tx: &mut Transaction<'_, Postgres>, id: i64) -> 
 
 pub async fn record_email_change(
     db: impl PgExecutor<'_>,
-    id: i64,
+    id: UserId,
     old_email: &str,
     new_email: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO email_changes (user_id, old_email, new_email) VALUES ($1, $2, $3)",
-        id,
+        id as UserId,
         old_email,
         new_email,
     )
@@ -69,14 +70,14 @@ pub async fn record_email_change(
 /// Removes the personal data of an account and ends its sessions; the row
 /// stays so that its orders keep pointing at it. Returns false when there
 /// was no live account.
-pub async fn anonymise_user(db: impl PgExecutor<'_>, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn anonymise_user(db: impl PgExecutor<'_>, id: UserId) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
         "WITH changes AS (DELETE FROM email_changes WHERE user_id = $1)
          UPDATE users SET username = 'deleted-' || id, email = 'deleted-' || id || '@deleted.invalid',
                 first_name = '', last_name = '', password_hash = '!',
                 session_epoch = session_epoch + 1, deleted_at = now()
          WHERE id = $1 AND deleted_at IS NULL",
-        id,
+        id as UserId,
     )
     .execute(db)
     .await?;
@@ -117,15 +118,15 @@ pub async fn list_users(
 
 /// Locks the live administrators (so that two demotions cannot race past
 /// the last-admin rule) and returns their ids.
-pub async fn lock_admins(tx: &mut Transaction<'_, Postgres>) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn lock_admins(tx: &mut Transaction<'_, Postgres>) -> Result<Vec<UserId>, sqlx::Error> {
     sqlx::query_scalar!(
-        "SELECT id FROM users WHERE role = 'admin' AND deleted_at IS NULL ORDER BY id FOR UPDATE"
+        r#"SELECT id AS "id: UserId" FROM users WHERE role = 'admin' AND deleted_at IS NULL ORDER BY id FOR UPDATE"#
     )
     .fetch_all(&mut **tx)
     .await
 }
 
-pub async fn set_role(db: impl PgExecutor<'_>, id: i64, role: Role) -> Result<Option<User>, sqlx::Error> {
+pub async fn set_role(db: impl PgExecutor<'_>, id: UserId, role: Role) -> Result<Option<User>, sqlx::Error> {
     let row = sqlx::query_as!(
         UserRow,
         r#"UPDATE users SET role = $2, session_epoch = session_epoch + (role <> $2)::int
@@ -133,7 +134,7 @@ pub async fn set_role(db: impl PgExecutor<'_>, id: i64, role: Role) -> Result<Op
          RETURNING id, username, email, first_name, last_name, role,
                    created_at AS "created_at: DateTime<Utc>",
                    email_verified_at AS "email_verified_at: DateTime<Utc>""#,
-        id,
+        id as UserId,
         role.as_str(),
     )
     .fetch_optional(db)

@@ -157,7 +157,7 @@ fn UserAdmin(user: User, set_role: ServerAction<SetRole>) -> impl IntoView {
             <p>{user.email.clone()} " — " {format!("{} {}", user.first_name, user.last_name)}</p>
             <p class="muted">{move || i18n.t().admin_member_since} " " {user.member_since.get(..10).unwrap_or_default().to_owned()}</p>
             <ActionForm action=set_role attr:class="inline-form">
-                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="id" value=id.0 />
                 <input type="hidden" name="role" value=other_role.as_str() />
                 <button type="submit" class="button button--secondary">
                     {move || if other_role == Role::Admin { i18n.t().admin_make_admin } else { i18n.t().admin_make_customer }}
@@ -169,7 +169,7 @@ fn UserAdmin(user: User, set_role: ServerAction<SetRole>) -> impl IntoView {
             <h2>{move || i18n.t().admin_delete_user}</h2>
             <p>{move || i18n.t().delete_text}</p>
             <ActionForm action=delete attr:class="form">
-                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="id" value=id.0 />
                 <ConfirmBox id=format!("confirm-user-{id}") />
                 <button type="submit" class="button button--danger">{move || i18n.t().admin_delete}</button>
             </ActionForm>

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
 use crate::auth::model::{Role, User};
+use crate::ids::UserId;
 
 /// An account as the `users` table holds it, converted into a [`User`].
 /// Its timestamps are read as chrono's `DateTime<Utc>` by name
@@ -25,7 +26,7 @@ pub struct UserRow {
 impl From<UserRow> for User {
     fn from(row: UserRow) -> Self {
         Self {
-            id: row.id,
+            id: UserId(row.id),
             username: row.username,
             email: row.email,
             first_name: row.first_name,
@@ -43,7 +44,7 @@ impl From<UserRow> for User {
 
 /// What login needs of an account, hash included: stays on the server.
 pub struct Credentials {
-    pub id: i64,
+    pub id: UserId,
     pub password_hash: String,
     pub session_epoch: i32,
 }
@@ -114,14 +115,14 @@ pub async fn username_taken(db: impl PgExecutor<'_>, username: &str) -> Result<b
     .await
 }
 
-pub async fn find_user(db: impl PgExecutor<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {
+pub async fn find_user(db: impl PgExecutor<'_>, id: UserId) -> Result<Option<User>, sqlx::Error> {
     let row = sqlx::query_as!(
         UserRow,
         r#"SELECT id, username, email, first_name, last_name, role,
                   created_at AS "created_at: DateTime<Utc>",
                   email_verified_at AS "email_verified_at: DateTime<Utc>"
            FROM users WHERE id = $1 AND deleted_at IS NULL"#,
-        id,
+        id as UserId,
     )
     .fetch_optional(db)
     .await?;
@@ -135,9 +136,9 @@ pub async fn find_credentials(
 ) -> Result<Option<Credentials>, sqlx::Error> {
     sqlx::query_as!(
         Credentials,
-        "SELECT id, password_hash, session_epoch FROM users
+        r#"SELECT id AS "id: UserId", password_hash, session_epoch FROM users
          WHERE (lower(username) = lower($1) OR lower(email) = lower($1)) AND deleted_at IS NULL
-         LIMIT 1",
+         LIMIT 1"#,
         login,
     )
     .fetch_optional(db)
@@ -146,40 +147,48 @@ pub async fn find_credentials(
 
 pub async fn find_credentials_by_id(
     db: impl PgExecutor<'_>,
-    id: i64,
+    id: UserId,
 ) -> Result<Option<Credentials>, sqlx::Error> {
     sqlx::query_as!(
         Credentials,
-        "SELECT id, password_hash, session_epoch FROM users WHERE id = $1 AND deleted_at IS NULL",
-        id,
+        r#"SELECT id AS "id: UserId", password_hash, session_epoch FROM users WHERE id = $1 AND deleted_at IS NULL"#,
+        id as UserId,
     )
     .fetch_optional(db)
     .await
 }
 
 /// The current session epoch of a live account; `None` once deleted.
-pub async fn session_epoch(db: impl PgExecutor<'_>, id: i64) -> Result<Option<i32>, sqlx::Error> {
+pub async fn session_epoch(db: impl PgExecutor<'_>, id: UserId) -> Result<Option<i32>, sqlx::Error> {
     sqlx::query_scalar!(
         "SELECT session_epoch FROM users WHERE id = $1 AND deleted_at IS NULL",
-        id,
+        id as UserId,
     )
     .fetch_optional(db)
     .await
 }
 
-pub async fn update_password_hash(db: impl PgExecutor<'_>, id: i64, hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", id, hash)
-        .execute(db)
-        .await
-        .map(drop)
+pub async fn update_password_hash(
+    db: impl PgExecutor<'_>,
+    id: UserId,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2 WHERE id = $1",
+        id as UserId,
+        hash
+    )
+    .execute(db)
+    .await
+    .map(drop)
 }
 
 /// Changes the password and ends every other session; returns the new epoch.
-pub async fn replace_password(db: impl PgExecutor<'_>, id: i64, hash: &str) -> Result<i32, sqlx::Error> {
+pub async fn replace_password(db: impl PgExecutor<'_>, id: UserId, hash: &str) -> Result<i32, sqlx::Error> {
     sqlx::query_scalar!(
         "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1
          RETURNING session_epoch",
-        id,
+        id as UserId,
         hash,
     )
     .fetch_one(db)

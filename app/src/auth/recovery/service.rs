@@ -10,6 +10,7 @@ use crate::auth::model::{Email, NewPassword};
 use crate::auth::password::hash_password;
 use crate::error::{AppError, Rule};
 use crate::i18n::Locale;
+use crate::ids::UserId;
 use crate::mail::limits::{self, MailRequest};
 use crate::mail::{model::MailKind, outbox, tokens};
 use crate::state::AppState;
@@ -55,7 +56,7 @@ pub async fn request_reset(
     let token = tokens::new_token();
     let digest = tokens::digest(&token);
     let account = sqlx::query!(
-        r#"SELECT u.id, (SELECT count(*) FROM password_resets r
+        r#"SELECT u.id AS "id: UserId", (SELECT count(*) FROM password_resets r
                           WHERE r.user_id = u.id AND r.created_at > now() - interval '1 hour') AS "recent!"
              FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL"#,
         email.as_str(),
@@ -68,7 +69,7 @@ pub async fn request_reset(
                 "INSERT INTO password_resets (token_hash, user_id, expires_at)
                  VALUES ($1, $2, now() + make_interval(mins => $3::int))",
                 &digest,
-                user_id,
+                user_id as UserId,
                 RESET_VALID_MINUTES,
             )
             .execute(&mut *tx)
@@ -81,10 +82,13 @@ pub async fn request_reset(
                 json!({ "token": token }),
             )
             .await?;
-            tracing::info!(user_id, "password reset mailed");
+            tracing::info!(user_id = user_id.0, "password reset mailed");
         }
         Some((user_id, _)) => {
-            tracing::info!(user_id, "password reset not mailed: the account's hourly limit")
+            tracing::info!(
+                user_id = user_id.0,
+                "password reset not mailed: the account's hourly limit"
+            )
         }
         None => {}
     }
@@ -94,10 +98,10 @@ pub async fn request_reset(
 
 /// The account a live reset token is for, checked before the password is
 /// hashed; the token is only spent in [`reset_password`].
-async fn reset_account(pool: &PgPool, digest: &[u8]) -> Result<(i64, String, String), AppError> {
+async fn reset_account(pool: &PgPool, digest: &[u8]) -> Result<(UserId, String, String), AppError> {
     sqlx::query!(
-        "SELECT u.id, u.username, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
-          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.deleted_at IS NULL",
+        r#"SELECT u.id AS "id: UserId", u.username, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
+          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.deleted_at IS NULL"#,
         digest,
     )
     .fetch_optional(pool)
@@ -113,7 +117,7 @@ pub async fn reset_password(
     token: &str,
     password: &str,
     confirmation: &str,
-) -> Result<i64, AppError> {
+) -> Result<UserId, AppError> {
     if !tokens::looks_like_token(token) {
         return Err(link_expired());
     }
@@ -123,9 +127,9 @@ pub async fn reset_password(
     // Hashing is slow: done before the transaction, which only swaps values.
     let hash = hash_password(password.expose().to_owned()).await?;
     let mut tx = state.pool.begin().await?;
-    let spent: Option<i64> = sqlx::query_scalar!(
-        "UPDATE password_resets SET used_at = now()
-          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id",
+    let spent: Option<UserId> = sqlx::query_scalar!(
+        r#"UPDATE password_resets SET used_at = now()
+          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id AS "user_id: UserId""#,
         &digest,
     )
     .fetch_optional(&mut *tx)
@@ -135,13 +139,16 @@ pub async fn reset_password(
     }
     sqlx::query!(
         "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
-        user_id,
+        user_id as UserId,
     )
     .execute(&mut *tx)
     .await?;
     auth_db::replace_password(&mut *tx, user_id, &hash).await?;
     tx.commit().await?;
-    tracing::info!(user_id, "password reset; every session of the account ended");
+    tracing::info!(
+        user_id = user_id.0,
+        "password reset; every session of the account ended"
+    );
     Ok(user_id)
 }
 
@@ -149,7 +156,7 @@ pub async fn reset_password(
 /// transaction (the sign-up's, the change of address's).
 pub async fn send_verification(
     tx: &mut Transaction<'_, Postgres>,
-    user_id: i64,
+    user_id: UserId,
     email: &str,
     language: Locale,
 ) -> Result<(), sqlx::Error> {
@@ -158,7 +165,7 @@ pub async fn send_verification(
         "INSERT INTO email_verifications (token_hash, user_id, email, expires_at)
          VALUES ($1, $2, $3, now() + make_interval(hours => $4::int))",
         tokens::digest(&token),
-        user_id,
+        user_id as UserId,
         email,
         VERIFY_VALID_HOURS,
     )
@@ -180,7 +187,7 @@ pub async fn send_verification(
 /// moved the address, the owner can still take the account back.
 pub async fn send_change_notice(
     tx: &mut Transaction<'_, Postgres>,
-    user_id: i64,
+    user_id: UserId,
     old_email: &str,
     language: Locale,
 ) -> Result<(), sqlx::Error> {
@@ -189,7 +196,7 @@ pub async fn send_change_notice(
         "INSERT INTO password_resets (token_hash, user_id, expires_at)
          VALUES ($1, $2, now() + make_interval(hours => $3::int))",
         tokens::digest(&token),
-        user_id,
+        user_id as UserId,
         CHANGE_NOTICE_VALID_HOURS,
     )
     .execute(&mut **tx)
@@ -210,7 +217,7 @@ pub async fn send_change_notice(
 /// client's, the address's).
 pub async fn resend_verification(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     client_ip: &str,
     language: Locale,
 ) -> Result<(), AppError> {
@@ -220,7 +227,7 @@ pub async fn resend_verification(
                   (SELECT count(*) FROM email_verifications v
                     WHERE v.user_id = u.id AND v.created_at > now() - interval '1 hour') AS "recent!"
              FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL FOR UPDATE"#,
-        user_id,
+        user_id as UserId,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -246,17 +253,17 @@ pub async fn resend_verification(
 
 /// Marks the address verified with the link's token, if the account still
 /// has the address the link was sent to.
-pub async fn verify_email(pool: &PgPool, token: &str) -> Result<i64, AppError> {
+pub async fn verify_email(pool: &PgPool, token: &str) -> Result<UserId, AppError> {
     if !tokens::looks_like_token(token) {
         return Err(link_expired());
     }
-    let verified: Option<i64> = sqlx::query_scalar!(
-        "WITH link AS (
+    let verified: Option<UserId> = sqlx::query_scalar!(
+        r#"WITH link AS (
              DELETE FROM email_verifications WHERE token_hash = $1 AND expires_at > now()
              RETURNING user_id, email)
          UPDATE users u SET email_verified_at = coalesce(u.email_verified_at, now())
            FROM link WHERE u.id = link.user_id AND u.email = link.email AND u.deleted_at IS NULL
-         RETURNING u.id",
+         RETURNING u.id AS "id: UserId""#,
         tokens::digest(token),
     )
     .fetch_optional(pool)

@@ -7,11 +7,12 @@ use chrono::Utc;
 use crate::auth::db;
 use crate::auth::password::{hash_password, verify_password, DUMMY_HASH};
 use crate::error::{AppError, Rule};
+use crate::ids::UserId;
 use crate::state::{AppState, AuthSettings};
 
 /// The throttling key of an account: its id when it exists (so its
 /// username and e-mail share one budget), else the login as typed.
-fn attempt_key(login: &str, user_id: Option<i64>) -> String {
+fn attempt_key(login: &str, user_id: Option<UserId>) -> String {
     user_id.map_or_else(|| format!("login:{login}"), |id| format!("user:{id}"))
 }
 
@@ -79,7 +80,7 @@ pub async fn authenticate(
     login: &str,
     password: &str,
     client_ip: &str,
-) -> Result<i64, AppError> {
+) -> Result<UserId, AppError> {
     let login = login.trim().to_lowercase();
     if login.is_empty() || login.len() > 254 || login.chars().any(char::is_control) || password.len() > 1024 {
         return Err(AppError::InvalidCredentials);
@@ -95,7 +96,7 @@ pub async fn authenticate(
         let rehashed = hash_password(password.to_owned()).await?;
         db::update_password_hash(&state.pool, credentials.id, &rehashed).await?;
         tracing::info!(
-            user_id = credentials.id,
+            user_id = credentials.id.0,
             "password rehashed with current parameters"
         );
     }
@@ -106,7 +107,7 @@ pub async fn authenticate(
 /// deletion), under the same attempt limits as login.
 pub async fn confirm_password(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     password: &str,
     client_ip: &str,
 ) -> Result<(), AppError> {

@@ -10,12 +10,13 @@ use tower_sessions::Session;
 use crate::auth::db;
 use crate::auth::model::User;
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::state::AppState;
 
 /// What the session remembers of a login.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct SessionLogin {
-    user_id: i64,
+    user_id: UserId,
     /// The account's session epoch at login; a newer one ends this session.
     epoch: i32,
     /// Unix seconds, for the absolute session lifetime.
@@ -25,7 +26,7 @@ struct SessionLogin {
 const SESSION_KEY: &str = "login";
 
 /// Logs the user in on this session, under a new session id (no fixation).
-pub async fn start_session(session: &Session, pool: &PgPool, user_id: i64) -> Result<(), AppError> {
+pub async fn start_session(session: &Session, pool: &PgPool, user_id: UserId) -> Result<(), AppError> {
     let epoch = db::session_epoch(pool, user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;

@@ -35,7 +35,7 @@ pub async fn set_order_status(
     db::update_status(&mut tx, order_id, next).await?;
     audit::record(
         &mut *tx,
-        admin_id.0,
+        admin_id,
         "order.status",
         &format!("order {order_id}"),
         next.as_str(),

@@ -100,11 +100,7 @@ pub async fn create_product(
         let stock = parse_stock(stock)?;
         check_category(&state, draft.category_id).await?;
         let mut tx = state.pool.begin().await?;
-        ledger::describe(
-            &mut tx,
-            StockChange::new("creation").by(crate::ids::UserId(admin.id)),
-        )
-        .await?;
+        ledger::describe(&mut tx, StockChange::new("creation").by(admin.id)).await?;
         let id = db::insert_product(&mut tx, &draft, stock, "/images/products/placeholder.svg")
             .await?
             .ok_or_else(slug_taken)?;
@@ -176,7 +172,7 @@ pub async fn adjust_stock(id: i64, delta: i32, reason: String) -> Result<i32, Ap
         let (delta, reason) = parse_adjustment(delta, &reason)?;
         let mut tx = state.pool.begin().await?;
         let label = format!("adjustment: {reason}");
-        ledger::describe(&mut tx, StockChange::new(&label).by(crate::ids::UserId(admin.id))).await?;
+        ledger::describe(&mut tx, StockChange::new(&label).by(admin.id)).await?;
         let Some(stock) = inventory::adjust_stock(&mut tx, crate::ids::ProductId(id), delta).await? else {
             return match db::find_product(&mut *tx, id).await? {
                 None => Err(AppError::NotFound),
@@ -213,11 +209,7 @@ pub async fn delete_product(id: i64, confirm: Option<String>) -> Result<Removal,
     audience::admin(|state, admin| async move {
         require_confirmation(confirm.as_deref())?;
         let mut tx = state.pool.begin().await?;
-        ledger::describe(
-            &mut tx,
-            StockChange::new("deletion").by(crate::ids::UserId(admin.id)),
-        )
-        .await?;
+        ledger::describe(&mut tx, StockChange::new("deletion").by(admin.id)).await?;
         let removal = db::remove_product(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         let action = match removal {
             Removal::Deleted => "product.delete",

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use super::model::{AdminCategory, AdminProduct, ProductDraft, StockMovement, ADMIN_PRODUCTS_PER_PAGE};
+use crate::ids::UserId;
 
 /// One page of products matching `query` (name or slug), newest first,
 /// and how many match in all.
@@ -322,13 +323,13 @@ pub async fn insert_image(
     db: impl PgExecutor<'_>,
     content_type: &str,
     bytes: &[u8],
-    uploaded_by: i64,
+    uploaded_by: UserId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
         "INSERT INTO product_images (content_type, bytes, uploaded_by) VALUES ($1, $2, $3) RETURNING id",
         content_type,
         bytes,
-        uploaded_by,
+        uploaded_by as UserId,
     )
     .fetch_one(db)
     .await

@@ -245,7 +245,7 @@ impl TestApp {
             .expect("admin");
         let response = self.login(client, username, PASSWORD).await;
         assert_eq!(response.status(), 200);
-        admin.id
+        admin.id.0
     }
 
     pub async fn login(&self, client: &reqwest::Client, login: &str, password: &str) -> reqwest::Response {

@@ -20,8 +20,8 @@ pub async fn dashboard(pool: &PgPool, auth: &crate::state::AuthSettings) -> Resu
     .await?;
     let low_stock = sqlx::query_as!(
         ProductSummary,
-        r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
-                  stock AS "stock!", image_path AS "image_path!"
+        r#"SELECT id AS "id!", slug AS "slug!", variant_name(name, option_values) AS "name!",
+                  price_cents AS "price_cents!", false AS "from_price!", false AS "has_variants!", stock AS "stock!", image_path AS "image_path!"
            FROM listed_products
            WHERE stock BETWEEN 1 AND $1 ORDER BY stock, name LIMIT 20"#,
         LOW_STOCK,
@@ -30,8 +30,8 @@ pub async fn dashboard(pool: &PgPool, auth: &crate::state::AuthSettings) -> Resu
     .await?;
     let sold_out = sqlx::query_as!(
         ProductSummary,
-        r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
-                  stock AS "stock!", image_path AS "image_path!"
+        r#"SELECT id AS "id!", slug AS "slug!", variant_name(name, option_values) AS "name!",
+                  price_cents AS "price_cents!", false AS "from_price!", false AS "has_variants!", stock AS "stock!", image_path AS "image_path!"
            FROM listed_products
            WHERE stock = 0 AND $1 > 0 ORDER BY stock, name LIMIT 20"#,
         LOW_STOCK,

@@ -57,7 +57,7 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
         BasketKey::Account(user_id) => {
             sqlx::query_as!(
                 BasketLineRow,
-                r#"SELECT p.id AS "product_id!", p.slug AS "slug!", p.name AS "name!",
+                r#"SELECT p.id AS "product_id!", p.slug AS "slug!", variant_name(p.name, p.option_values) AS "name!",
                           p.image_path AS "image_path!", p.price_cents AS "unit_price_cents!",
                           b.price_seen_cents, b.quantity, p.max_per_order AS "max_per_order!",
                           p.stock + CASE WHEN b.held_until > now() THEN b.quantity ELSE 0 END AS "stock!",
@@ -75,7 +75,7 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
         BasketKey::Guest(guest_id) => {
             sqlx::query_as!(
                 BasketLineRow,
-                r#"SELECT p.id AS "product_id!", p.slug AS "slug!", p.name AS "name!",
+                r#"SELECT p.id AS "product_id!", p.slug AS "slug!", variant_name(p.name, p.option_values) AS "name!",
                           p.image_path AS "image_path!", p.price_cents AS "unit_price_cents!",
                           b.price_seen_cents, b.quantity, p.max_per_order AS "max_per_order!",
                           p.stock + CASE WHEN b.held_until > now() THEN b.quantity ELSE 0 END AS "stock!",

@@ -122,6 +122,17 @@ pub struct Messages {
     pub in_stock: &'static str,
     pub sold_out: &'static str,
     pub only_left: fn(i32) -> String,
+    /// Before the lowest price of a product whose variants' prices differ.
+    pub from_price: &'static str,
+    /// A card's link to the product page, for a product with options.
+    pub choose_variant: &'static str,
+    /// The variant choices' submit button (sent by itself with JavaScript).
+    pub show_variant: &'static str,
+    /// After a choice whose variant is sold out, or does not exist.
+    pub variant_sold_out: &'static str,
+    pub variant_unavailable: &'static str,
+    /// The chosen values match no variant.
+    pub variant_missing: &'static str,
     pub limit_per_customer: fn(i32) -> String,
     /// A drop's basket hold, in minutes, for logged-in shoppers.
     pub hold_rule: fn(i32) -> String,

@@ -37,7 +37,7 @@ pub async fn product_limits(
     // The view's columns read as nullable; those of a listed product are not.
     sqlx::query_as!(
         ProductLimits,
-        r#"SELECT p.name AS "name!", p.max_per_order AS "max_per_order!", p.price_cents AS "price_cents!",
+        r#"SELECT variant_name(p.name, p.option_values) AS "name!", p.max_per_order AS "max_per_order!", p.price_cents AS "price_cents!",
                   p.hold_minutes,
                   p.stock + coalesce(own.quantity, 0) AS "stock!",
                   own.quantity IS NOT NULL AS "held_by_owner!"
@@ -140,12 +140,12 @@ pub async fn take_stock(
     // before this checkout (holds are placed under the same lock).
     lock_product(tx, product_id).await?;
     let taken = sqlx::query!(
-        "UPDATE products p SET stock = p.stock - $2
+        r#"UPDATE products p SET stock = p.stock - $2
          WHERE p.id = $1 AND p.archived_at IS NULL
            AND p.stock - coalesce((SELECT held FROM held_units WHERE product_id = $1), 0)
                + coalesce((SELECT quantity FROM basket_lines
                            WHERE user_id = $3 AND product_id = $1 AND held_until > now()), 0) >= $2
-         RETURNING p.name, p.price_cents, p.max_per_customer",
+         RETURNING variant_name(p.name, p.option_values) AS "name!", p.price_cents, p.max_per_customer"#,
         product_id as ProductId,
         quantity,
         user_id as UserId,

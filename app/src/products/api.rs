@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::model::{
     Category, CategoryPage, ProductDetail, ProductPage, ProductSort, ProductSummary, SearchResults,
-    Suggestion,
+    Suggestion, VariantRequest,
 };
 use crate::error::AppError;
 
@@ -30,14 +30,18 @@ pub async fn list_products(page: u32, sort: ProductSort) -> Result<ProductPage, 
     .await
 }
 
-/// A product with its category and related products; unknown slug: NotFound.
+/// A product with its variants (the one `variant` asks for chosen), its
+/// category and related products; unknown slug: NotFound.
 #[server(endpoint = "products/get")]
-pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
+pub async fn get_product(
+    slug: String,
+    #[server(default)] variant: VariantRequest,
+) -> Result<ProductDetail, AppError> {
     use ssr::*;
     audience::public(|state| async move {
         let slug = Slug::parse(&slug).ok_or(AppError::NotFound)?;
         let mut tx = state.pool.begin().await?;
-        let product = db::find_product_by_slug(&mut tx, slug.as_str()).await?;
+        let product = db::find_product_by_slug(&mut tx, slug.as_str(), &variant).await?;
         tx.commit().await?;
         product.ok_or(AppError::NotFound)
     })

@@ -29,6 +29,7 @@ pub fn StockBadge(stock: i32) -> impl IntoView {
 
 #[component]
 pub fn ProductCard(product: ProductSummary) -> impl IntoView {
+    let i18n = use_i18n();
     let href = format!("/p/{}", product.slug);
     let available = product.stock > 0;
     let name = product.name.clone();
@@ -47,10 +48,21 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
                 <h2 class="card__name">{product.name.clone()}</h2>
             </A>
             <p class="card__price">
+                {product.from_price.then(|| view! { {move || i18n.t().from_price} " " })}
                 <Price cents=product.price_cents />
             </p>
             <StockBadge stock=product.stock />
-            <AddToBasketButton product_id=product.id name available />
+            {if product.has_variants {
+                let label = format!("{} — {}", i18n.t().choose_variant, name);
+                view! {
+                    <A href=format!("/p/{}", product.slug) attr:class="button button--small card__choose" attr:aria-label=label>
+                        {move || i18n.t().choose_variant}
+                    </A>
+                }
+                    .into_any()
+            } else {
+                view! { <AddToBasketButton product_id=product.id name available /> }.into_any()
+            }}
         </li>
     }
 }
@@ -141,16 +153,16 @@ pub fn SortForm(
 
 /// Sends the form of the field it wraps when that field changes.
 #[island]
-fn SubmitOnChange(children: Children) -> impl IntoView {
+pub fn SubmitOnChange(children: Children) -> impl IntoView {
     let submit = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
-        if let Some(select) = ev
+        let form = ev
             .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
-        {
-            if let Some(form) = select.form() {
-                let _ = form.request_submit();
-            }
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|field| field.closest("form").ok().flatten())
+            .and_then(|form| form.dyn_into::<web_sys::HtmlFormElement>().ok());
+        if let Some(form) = form {
+            let _ = form.request_submit();
         }
     };
     view! { <span class="submit-on-change" on:change=submit>{children()}</span> }

@@ -11,3 +11,4 @@ pub mod model;
 pub mod pages;
 pub mod search_box;
 pub mod slug;
+pub mod variant_picker;

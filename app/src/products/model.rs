@@ -131,20 +131,82 @@ pub struct ProductSummary {
     pub id: i64,
     pub slug: String,
     pub name: String,
+    /// The lowest price of the product's variants.
     pub price_cents: i64,
+    /// Its variants' prices differ: the card says "from".
+    pub from_price: bool,
+    /// It has options: the card leads to the page to choose one.
+    pub has_variants: bool,
+    /// The units of all its variants that can be bought now.
     pub stock: i32,
     pub image_path: String,
 }
 
-/// Everything the product page shows.
+/// An option of a product (Édition, Taille) in both languages, with the
+/// values its variants take, in the order the shop gave them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductOption {
+    pub name: Translated,
+    pub values: Vec<Translated>,
+}
+
+/// A text of the catalogue in French and, when the shop wrote it, English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Translated {
+    pub fr: String,
+    pub en: String,
+}
+
+impl Translated {
+    /// The text in `locale`, French where no English was written.
+    pub fn get(&self, locale: crate::i18n::Locale) -> &str {
+        match locale {
+            crate::i18n::Locale::En if !self.en.is_empty() => &self.en,
+            _ => &self.fr,
+        }
+    }
+}
+
+/// One variant as the product page's choices see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantChoice {
+    pub id: i64,
+    pub sku: String,
+    /// Its value of each option (French, as the choices send them).
+    pub values: Vec<String>,
+    pub price_cents: i64,
+    /// Units that can be bought now.
+    pub stock: i32,
+}
+
+/// Which variant a product page shows: the values chosen for each option
+/// (the choices' GET form), else a SKU (`?variant=`), else the one whose
+/// own URL was opened, else the product's first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantRequest {
+    pub sku: Option<String>,
+    pub values: Vec<String>,
+}
+
+/// Everything the product page shows. The id, price, stock, limits and
+/// picture are those of the chosen variant (the product's only one when
+/// it has no options).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductDetail {
     pub id: i64,
     pub slug: String,
     pub name: String,
+    pub sku: String,
     pub description: String,
     pub price_cents: i64,
     pub stock: i32,
+    /// The product's options; empty for a product sold in one variant.
+    pub options: Vec<ProductOption>,
+    pub variants: Vec<VariantChoice>,
+    /// The values asked for, one per option; no variant has them when
+    /// `missing` (the page says so and offers nothing to add).
+    pub chosen: Vec<String>,
+    pub missing: bool,
     /// Most units one order may take (1 for some drops).
     pub max_per_order: i32,
     /// Most units one customer may buy across orders, if limited.

@@ -6,6 +6,7 @@ pub use generated::seed_generated;
 
 use anyhow::Context;
 use app::inventory::ledger::{self, StockChange};
+use app::products::slug::Slug;
 use serde::Deserialize;
 use sqlx::PgPool;
 
@@ -24,6 +25,8 @@ struct Category {
     name_en: String,
 }
 
+/// A product; with options, it is also its first variant (`sku`, `values`),
+/// and `variants` are the others.
 #[derive(Deserialize)]
 struct Product {
     slug: String,
@@ -32,6 +35,43 @@ struct Product {
     description: String,
     price_cents: i64,
     stock: i32,
+    sku: Option<String>,
+    #[serde(default)]
+    options: Vec<Text>,
+    #[serde(default)]
+    values: Vec<Text>,
+    /// The picture's name in `public/images/products/`, when not the slug.
+    image: Option<String>,
+    #[serde(default)]
+    variants: Vec<Variant>,
+}
+
+#[derive(Deserialize)]
+struct Variant {
+    sku: String,
+    values: Vec<Text>,
+    price_cents: i64,
+    stock: i32,
+    image: Option<String>,
+}
+
+/// A text in French and English.
+#[derive(Deserialize)]
+struct Text {
+    fr: String,
+    en: String,
+}
+
+fn french(texts: &[Text]) -> Vec<String> {
+    texts.iter().map(|text| text.fr.clone()).collect()
+}
+
+fn english(texts: &[Text]) -> Vec<String> {
+    texts.iter().map(|text| text.en.clone()).collect()
+}
+
+fn picture(name: Option<&str>, slug: &str) -> String {
+    format!("/images/products/{}.svg", name.unwrap_or(slug))
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -105,24 +145,56 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
     }
     // The first product of the file is the newest, so "newest" reads as the file does.
     for (age_hours, product) in (0_i32..).zip(&catalogue.products) {
-        report.products += sqlx::query!(
-            "INSERT INTO products (slug, name, description, category_id, price_cents, stock, image_path, created_at)
-             SELECT $1, $2, $3, c.id, $5, $6, $7, now() - make_interval(hours => $8)
+        let inserted = sqlx::query_scalar!(
+            "INSERT INTO products (slug, name, description, category_id, price_cents, stock, image_path, created_at,
+                                   sku, option_names, option_names_en, option_values, option_values_en)
+             SELECT $1, $2, $3, c.id, $5, $6, $7, now() - make_interval(hours => $8), $9, $10, $11, $12, $13
              FROM categories c WHERE c.slug = $4
-             ON CONFLICT (slug) DO NOTHING",
+             ON CONFLICT (slug) DO NOTHING
+             RETURNING id",
             product.slug,
             product.name,
             product.description,
             product.category,
             product.price_cents,
             product.stock,
-            format!("/images/products/{}.svg", product.slug),
+            picture(product.image.as_deref(), &product.slug),
             age_hours,
+            product.sku,
+            &french(&product.options),
+            &english(&product.options),
+            &french(&product.values),
+            &english(&product.values),
         )
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await
-        .with_context(|| format!("could not seed product {}", product.slug))?
-        .rows_affected();
+        .with_context(|| format!("could not seed product {}", product.slug))?;
+        let Some(product_id) = inserted else {
+            continue;
+        };
+        report.products += 1;
+        for variant in &product.variants {
+            // The product's slug and the values: playstation-5-digital.
+            let suffix = Slug::given_or_from_name("", &french(&variant.values).join(" "))
+                .with_context(|| format!("no slug for the variant {}", variant.sku))?;
+            sqlx::query!(
+                "INSERT INTO products (slug, name, description, category_id, price_cents, stock, image_path,
+                                       created_at, sku, option_values, option_values_en, variant_of)
+                 SELECT slug || '-' || $1, name, description, category_id, $2, $3, $4, created_at, $5, $6, $7, id
+                 FROM products WHERE id = $8",
+                suffix.as_str(),
+                variant.price_cents,
+                variant.stock,
+                picture(variant.image.as_deref(), &product.slug),
+                variant.sku,
+                &french(&variant.values),
+                &english(&variant.values),
+                product_id,
+            )
+            .execute(&mut *tx)
+            .await
+            .with_context(|| format!("could not seed variant {}", variant.sku))?;
+        }
     }
     tx.commit().await?;
     Ok(report)
@@ -153,12 +225,19 @@ mod tests {
                 "{} has an unknown category",
                 product.slug
             );
-            let image = format!(
-                "{}/../public/images/products/{}.svg",
-                env!("CARGO_MANIFEST_DIR"),
-                product.slug
+            let images = std::iter::once(picture(product.image.as_deref(), &product.slug)).chain(
+                product
+                    .variants
+                    .iter()
+                    .map(|variant| picture(variant.image.as_deref(), &product.slug)),
             );
-            assert!(std::path::Path::new(&image).is_file(), "missing image {image}");
+            for image in images {
+                let file = format!("{}/../public{image}", env!("CARGO_MANIFEST_DIR"));
+                assert!(std::path::Path::new(&file).is_file(), "missing image {file}");
+            }
+            for variant in &product.variants {
+                assert_eq!(variant.values.len(), product.options.len(), "{}", variant.sku);
+            }
         }
     }
 

@@ -5,7 +5,8 @@
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use crate::products::model::{
-    Category, PageNumber, ProductDetail, ProductPage, ProductSort, ProductSummary, PAGE_SIZE,
+    Category, PageNumber, ProductDetail, ProductOption, ProductPage, ProductSort, ProductSummary, Translated,
+    VariantChoice, VariantRequest, PAGE_SIZE,
 };
 
 /// Related products shown on a product page.
@@ -41,10 +42,12 @@ pub async fn list_products(
         ($order:tt) => {
             sqlx::query_as!(
                 ProductSummary,
-                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
-                          stock AS "stock!", image_path AS "image_path!"
+                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", from_price_cents AS "price_cents!",
+                          price_varies AS "from_price!", variant_count > 0 AS "has_variants!",
+                          CASE WHEN variant_count = 0 THEN stock ELSE available_in_group(id) END AS "stock!",
+                          image_path AS "image_path!"
                    FROM listed_products
-                   WHERE ($1::bigint IS NULL OR category_id = $1)
+                   WHERE variant_of IS NULL AND ($1::bigint IS NULL OR category_id = $1)
                    ORDER BY "#
                     + $order
                     + " LIMIT $2 OFFSET $3",
@@ -58,8 +61,8 @@ pub async fn list_products(
     }
     let rows = match sort {
         ProductSort::Relevance | ProductSort::Newest => listing!("created_at DESC, id DESC"),
-        ProductSort::PriceAsc => listing!("price_cents ASC, name ASC, id ASC"),
-        ProductSort::PriceDesc => listing!("price_cents DESC, name ASC, id ASC"),
+        ProductSort::PriceAsc => listing!("from_price_cents ASC, name ASC, id ASC"),
+        ProductSort::PriceDesc => listing!("from_price_cents DESC, name ASC, id ASC"),
         ProductSort::Name => listing!("name ASC, id ASC"),
     };
     Ok(into_page(rows, page))
@@ -76,8 +79,9 @@ pub async fn list_drops(db: impl PgExecutor<'_>) -> Result<Vec<ProductSummary>, 
     // that many held ones can sit among them. 0.5 ms.
     sqlx::query_as!(
         ProductSummary,
-        r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
-                  stock AS "stock!", image_path AS "image_path!"
+        r#"SELECT id AS "id!", slug AS "slug!", variant_name(name, option_values) AS "name!",
+                  price_cents AS "price_cents!", false AS "from_price!", false AS "has_variants!", stock AS "stock!",
+                  image_path AS "image_path!"
          FROM listed_products
          WHERE stock BETWEEN 1 AND 5
            AND id IN (
@@ -115,40 +119,46 @@ pub async fn find_category_by_slug(
     .await
 }
 
-/// A product page's row: the category's columns become its `Category`.
+/// A product page's row: the product, and the category's columns that
+/// become its `Category`.
 struct ProductDetailRow {
     id: i64,
     slug: String,
     name: String,
     description: String,
-    price_cents: i64,
-    stock: i32,
-    max_per_order: i32,
-    max_per_customer: Option<i32>,
-    hold_minutes: Option<i32>,
-    image_path: String,
+    option_names: Vec<String>,
+    option_names_en: Vec<String>,
     category_id: i64,
     category_slug: String,
     category_name_fr: String,
     category_name_en: String,
 }
 
-/// A product with its category and a few products of the same category
-/// (in stock first).
+/// A variant of the product page's product, all it sells by.
+struct VariantRow {
+    id: i64,
+    sku: String,
+    option_values: Vec<String>,
+    option_values_en: Vec<String>,
+    price_cents: i64,
+    stock: i32,
+    max_per_order: i32,
+    max_per_customer: Option<i32>,
+    hold_minutes: Option<i32>,
+    image_path: String,
+}
+
+/// A product with its variants, the chosen one, its category and a few
+/// products of the same category (in stock first). `slug` may be any
+/// variant's: the page is its product's, with that variant chosen.
 #[tracing::instrument(skip(tx), err)]
 pub async fn find_product_by_slug(
     tx: &mut Transaction<'_, Postgres>,
     slug: &str,
+    request: &VariantRequest,
 ) -> Result<Option<ProductDetail>, sqlx::Error> {
-    let Some(row) = sqlx::query_as!(
-        ProductDetailRow,
-        r#"SELECT p.id AS "id!", p.slug AS "slug!", p.name AS "name!", p.description AS "description!",
-                  p.price_cents AS "price_cents!", p.stock AS "stock!", p.max_per_order AS "max_per_order!",
-                  p.max_per_customer, p.hold_minutes, p.image_path AS "image_path!",
-                  c.id AS category_id, c.slug AS category_slug,
-                  c.name_fr AS category_name_fr, c.name_en AS category_name_en
-           FROM listed_products p JOIN categories c ON c.id = p.category_id
-           WHERE p.slug = $1"#,
+    let Some(opened) = sqlx::query!(
+        r#"SELECT id AS "id!", coalesce(variant_of, id) AS "product_id!" FROM listed_products WHERE slug = $1"#,
         slug,
     )
     .fetch_optional(&mut **tx)
@@ -156,12 +166,42 @@ pub async fn find_product_by_slug(
     else {
         return Ok(None);
     };
+    let Some(row) = sqlx::query_as!(
+        ProductDetailRow,
+        r#"SELECT p.id, p.slug, p.name, p.description, p.option_names, p.option_names_en,
+                  c.id AS category_id, c.slug AS category_slug,
+                  c.name_fr AS category_name_fr, c.name_en AS category_name_en
+           FROM products p JOIN categories c ON c.id = p.category_id
+           WHERE p.id = $1 AND p.archived_at IS NULL"#,
+        opened.product_id,
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    // The view's columns read as nullable; those of a listed product are not.
+    let variants = sqlx::query_as!(
+        VariantRow,
+        r#"SELECT id AS "id!", sku AS "sku!", option_values AS "option_values!",
+                  option_values_en AS "option_values_en!", price_cents AS "price_cents!",
+                  stock AS "stock!", max_per_order AS "max_per_order!", max_per_customer, hold_minutes,
+                  image_path AS "image_path!"
+           FROM listed_products WHERE id = $1 OR variant_of = $1
+           ORDER BY variant_of NULLS FIRST, id"#,
+        row.id,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
     let related = sqlx::query_as!(
         ProductSummary,
-        r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", price_cents AS "price_cents!",
-                  stock AS "stock!", image_path AS "image_path!"
+        r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", from_price_cents AS "price_cents!",
+                  price_varies AS "from_price!", variant_count > 0 AS "has_variants!",
+                  CASE WHEN variant_count = 0 THEN stock ELSE available_in_group(id) END AS "stock!",
+                  image_path AS "image_path!"
            FROM listed_products
-           WHERE category_id = $1 AND id <> $2 AND stock > 0
+           WHERE category_id = $1 AND id <> $2 AND variant_of IS NULL
+             AND (CASE WHEN variant_count = 0 THEN stock ELSE available_in_group(id) END) > 0
            ORDER BY created_at DESC, id DESC LIMIT $3"#,
         row.category_id,
         row.id,
@@ -169,30 +209,93 @@ pub async fn find_product_by_slug(
     )
     .fetch_all(&mut **tx)
     .await?;
+    let options = product_options(&row, &variants);
+    let asked = !request.values.is_empty();
+    let chosen = if asked {
+        variants.iter().position(|v| v.option_values == request.values)
+    } else {
+        request
+            .sku
+            .as_deref()
+            .and_then(|sku| variants.iter().position(|v| v.sku == sku))
+            .or_else(|| variants.iter().position(|v| v.id == opened.id))
+    };
+    let missing = asked && chosen.is_none();
+    let Some(variant) = variants.get(chosen.unwrap_or(0)) else {
+        return Ok(None);
+    };
     Ok(Some(ProductDetail {
-        id: row.id,
+        id: variant.id,
         slug: row.slug,
         name: row.name,
+        sku: variant.sku.clone(),
         description: row.description,
-        price_cents: row.price_cents,
-        stock: row.stock,
-        max_per_order: row.max_per_order,
-        max_per_customer: row.max_per_customer,
-        hold_minutes: row.hold_minutes,
-        image_path: row.image_path,
+        price_cents: variant.price_cents,
+        stock: variant.stock,
+        chosen: if asked {
+            request.values.clone()
+        } else {
+            variant.option_values.clone()
+        },
+        missing,
+        max_per_order: variant.max_per_order,
+        max_per_customer: variant.max_per_customer,
+        hold_minutes: variant.hold_minutes,
+        image_path: variant.image_path.clone(),
         category: Category {
             id: row.category_id,
             slug: row.category_slug,
             name_fr: row.category_name_fr,
             name_en: row.category_name_en,
         },
+        options,
+        variants: variants
+            .into_iter()
+            .map(|v| VariantChoice {
+                id: v.id,
+                sku: v.sku,
+                values: v.option_values,
+                price_cents: v.price_cents,
+                stock: v.stock,
+            })
+            .collect(),
         related,
     }))
 }
 
+/// Each option's name and the values its variants take, in the order of
+/// the variants (the product's first variant's value first).
+fn product_options(row: &ProductDetailRow, variants: &[VariantRow]) -> Vec<ProductOption> {
+    row.option_names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let mut values: Vec<Translated> = Vec::new();
+            for variant in variants {
+                let Some(fr) = variant.option_values.get(index) else {
+                    continue;
+                };
+                if values.iter().all(|value| &value.fr != fr) {
+                    values.push(Translated {
+                        fr: fr.clone(),
+                        en: variant.option_values_en.get(index).cloned().unwrap_or_default(),
+                    });
+                }
+            }
+            ProductOption {
+                name: Translated {
+                    fr: name.clone(),
+                    en: row.option_names_en.get(index).cloned().unwrap_or_default(),
+                },
+                values,
+            }
+        })
+        .collect()
+}
+
 /// Every product slug with its last change, for the sitemap.
 pub async fn all_product_slugs(db: impl PgExecutor<'_>) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT slug AS "slug!" FROM listed_products ORDER BY id"#)
+    sqlx::query_scalar!(r#"SELECT slug AS "slug!" FROM listed_products WHERE variant_of IS NULL ORDER BY id"#)
         .fetch_all(db)
         .await
 }
@@ -287,17 +390,19 @@ pub(super) mod tests {
     #[sqlx::test(migrations = "../migrations", fixtures("../fixtures/search.sql"))]
     async fn a_product_page_brings_its_category_and_related_products(pool: PgPool) {
         let mut tx = pool.begin().await.expect("tx");
-        let product = find_product_by_slug(&mut tx, "nintendo-switch-2")
+        let product = find_product_by_slug(&mut tx, "nintendo-switch-2", &VariantRequest::default())
             .await
             .expect("query")
             .expect("found");
         assert_eq!(product.category.slug, "consoles");
         assert_eq!(product.related.len(), 3);
         assert!(product.related.iter().all(|p| p.slug != "nintendo-switch-2"));
-        assert!(find_product_by_slug(&mut tx, "no-such-thing")
-            .await
-            .expect("query")
-            .is_none());
+        assert!(
+            find_product_by_slug(&mut tx, "no-such-thing", &VariantRequest::default())
+                .await
+                .expect("query")
+                .is_none()
+        );
     }
 
     #[sqlx::test(migrations = "../migrations", fixtures("../fixtures/search.sql"))]

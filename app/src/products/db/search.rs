@@ -52,24 +52,24 @@ const SUGGESTION_CANDIDATES: i64 = 100;
 const MATCHES: &str = "
     q AS (SELECT wm_fold($1) AS text, to_tsquery('simple', wm_fold($2)) AS prefix),
     exact AS (
-        SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+        SELECT p.id, p.category_id, p.slug, p.name, p.from_price_cents AS price_cents, p.image_path, p.created_at,
                ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
         FROM products p, q
-        WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL
+        WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL AND p.variant_of IS NULL
           AND to_tsvector('simple', p.search_name) @@ q.prefix
         UNION ALL
-        SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+        SELECT p.id, p.category_id, p.slug, p.name, p.from_price_cents AS price_cents, p.image_path, p.created_at,
                ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
         FROM products p, q
-        WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL
+        WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL AND p.variant_of IS NULL
           AND p.search_vector @@ q.prefix AND NOT to_tsvector('simple', p.search_name) @@ q.prefix
     ),
     exact_candidates AS MATERIALIZED (SELECT * FROM exact LIMIT $3),
     fuzzy AS (
-        SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+        SELECT p.id, p.category_id, p.slug, p.name, p.from_price_cents AS price_cents, p.image_path, p.created_at,
                word_similarity(q.text, p.search_name) AS rank
         FROM products p, q
-        WHERE NOT EXISTS (SELECT 1 FROM exact_candidates) AND p.archived_at IS NULL
+        WHERE NOT EXISTS (SELECT 1 FROM exact_candidates) AND p.archived_at IS NULL AND p.variant_of IS NULL
           AND q.text <% p.search_name
         LIMIT $3
     ),
@@ -148,7 +148,8 @@ pub async fn search_products(
              -- The stock that can be bought now, for the page's rows only.
              (SELECT coalesce(json_agg(json_build_object(
                          'id', page.id, 'slug', page.slug, 'name', page.name,
-                         'price_cents', page.price_cents, 'stock', l.stock,
+                         'price_cents', page.price_cents, 'from_price', l.price_varies, 'has_variants', l.variant_count > 0,
+                         'stock', CASE WHEN l.variant_count = 0 THEN l.stock ELSE available_in_group(l.id) END,
                          'image_path', page.image_path) ORDER BY page.position), '[]')
               FROM page JOIN listed_products l ON l.id = page.id)::text"
     ))
@@ -215,24 +216,24 @@ pub async fn suggest_products(
         r#"WITH
         q AS (SELECT wm_fold($1) AS text, to_tsquery('simple', wm_fold($2)) AS prefix),
         exact AS (
-            SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+            SELECT p.id, p.category_id, p.slug, p.name, p.from_price_cents AS price_cents, p.image_path, p.created_at,
                    ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
             FROM products p, q
-            WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL
+            WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL AND p.variant_of IS NULL
               AND to_tsvector('simple', p.search_name) @@ q.prefix
             UNION ALL
-            SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+            SELECT p.id, p.category_id, p.slug, p.name, p.from_price_cents AS price_cents, p.image_path, p.created_at,
                    ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
             FROM products p, q
-            WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL
+            WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL AND p.variant_of IS NULL
               AND p.search_vector @@ q.prefix AND NOT to_tsvector('simple', p.search_name) @@ q.prefix
         ),
         exact_candidates AS MATERIALIZED (SELECT * FROM exact LIMIT $3),
         fuzzy AS (
-            SELECT p.id, p.category_id, p.slug, p.name, p.price_cents, p.image_path, p.created_at,
+            SELECT p.id, p.category_id, p.slug, p.name, p.from_price_cents AS price_cents, p.image_path, p.created_at,
                    word_similarity(q.text, p.search_name) AS rank
             FROM products p, q
-            WHERE NOT EXISTS (SELECT 1 FROM exact_candidates) AND p.archived_at IS NULL
+            WHERE NOT EXISTS (SELECT 1 FROM exact_candidates) AND p.archived_at IS NULL AND p.variant_of IS NULL
               AND q.text <% p.search_name
             LIMIT $3
         ),
@@ -255,7 +256,7 @@ async fn did_you_mean(
     sqlx::query_as!(
         Suggestion,
         r#"SELECT slug AS "slug!", name AS "name!" FROM listed_products
-           WHERE wm_fold($1) <% search_name
+           WHERE wm_fold($1) <% search_name AND variant_of IS NULL
            ORDER BY wm_fold($1) <<-> search_name, name LIMIT 3"#,
         query.as_str(),
     )

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::basket::components::AddToBasketForm;
 use crate::error::AppError;
@@ -8,7 +8,8 @@ use crate::i18n::use_i18n;
 use crate::products::alerts::StockAlertForm;
 use crate::products::api::get_product;
 use crate::products::components::{ProductGrid, StockBadge};
-use crate::products::model::{ProductDetail, StockLevel};
+use crate::products::model::{ProductDetail, StockLevel, VariantRequest};
+use crate::products::variant_picker::VariantPicker;
 use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::absolute_url, seo::Seo};
 
 /// Most of one product a shopper can put in the basket at once.
@@ -18,8 +19,20 @@ const MAX_QUANTITY: i32 = 10;
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let slug = Memo::new(move |_| params.with_untracked(|p| p.get("slug").unwrap_or_default()));
-    let product = Resource::new(move || slug.get(), get_product);
+    // The choices' GET form sends o1, o2, o3 (one per option); a link may
+    // name a SKU instead.
+    let variant = Memo::new(move |_| {
+        query.with_untracked(|q| VariantRequest {
+            sku: q.get("variant"),
+            values: (1..=3).map_while(|n| q.get(&format!("o{n}"))).collect(),
+        })
+    });
+    let product = Resource::new(
+        move || (slug.get(), variant.get()),
+        |(slug, variant)| get_product(slug, variant),
+    );
     view! {
         <Suspense fallback=|| view! { <div class="product product--loading" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
@@ -43,7 +56,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let title = format!("{} — WonderMarket", product.name);
     let description = summary(&product.description);
     let json_ld = product_json_ld(&product);
-    let available = StockLevel::of(product.stock) != StockLevel::SoldOut;
+    let available = !product.missing && StockLevel::of(product.stock) != StockLevel::SoldOut;
     let max_quantity = product.stock.min(product.max_per_order).clamp(1, MAX_QUANTITY);
     view! {
         <Seo
@@ -73,12 +86,25 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             </div>
             <div class="product__buy">
                 <h1 class="product__name">{product.name.clone()}</h1>
-                <p class="product__price">
-                    <Price cents=product.price_cents />
-                </p>
-                <p>
-                    <StockBadge stock=product.stock />
-                </p>
+                {(!product.options.is_empty()).then(|| view! { <VariantPicker product=product.clone() /> })}
+                {if product.missing {
+                    view! {
+                        <p class="product__missing" role="status" data-testid="missing-variant">
+                            {move || i18n.t().variant_missing}
+                        </p>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <p class="product__price">
+                            <Price cents=product.price_cents />
+                        </p>
+                        <p>
+                            <StockBadge stock=product.stock />
+                        </p>
+                    }
+                        .into_any()
+                }}
                 {product.max_per_customer.map(|limit| view! {
                     <p class="product__limit" data-testid="customer-limit">
                         {move || (i18n.t().limit_per_customer)(limit)}
@@ -90,7 +116,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     </p>
                 })}
                 <AddToBasketForm product_id=product.id max_quantity available />
-                {(!available).then(|| view! { <StockAlertForm product_id=product.id /> })}
+                {(!available && !product.missing).then(|| view! { <StockAlertForm product_id=product.id /> })}
             </div>
             <section class="product__description">
                 <h2>{move || i18n.t().description_heading}</h2>

@@ -165,7 +165,7 @@ pub fn SubmitOnChange(children: Children) -> impl IntoView {
             let _ = form.request_submit();
         }
     };
-    view! { <span class="submit-on-change" on:change=submit>{children()}</span> }
+    view! { <div class="submit-on-change" on:change=submit>{children()}</div> }
 }
 
 /// Previous / next links that keep the page's other parameters.

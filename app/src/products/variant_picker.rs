@@ -67,7 +67,7 @@ pub fn VariantPicker(product: ProductDetail) -> impl IntoView {
                     view! {
                         <div class=class>
                             <input type="radio" id=id.clone() name=field.clone() value=value.fr.clone() checked=checked />
-                            <label for=id>{move || text.get(i18n.locale()).to_owned()} {note}</label>
+                            <label for=id>{move || format!("{}{}", text.get(i18n.locale()), note())}</label>
                         </div>
                     }
                 })

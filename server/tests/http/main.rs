@@ -21,3 +21,4 @@ mod orders;
 mod page_cache;
 mod payment_recovery;
 mod products;
+mod variants;

@@ -115,7 +115,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                         {move || (i18n.t().hold_rule)(minutes)}
                     </p>
                 })}
-                <AddToBasketForm product_id=product.id max_quantity available />
+                {(!product.missing).then(|| view! { <AddToBasketForm product_id=product.id max_quantity available /> })}
                 {(!available && !product.missing).then(|| view! { <StockAlertForm product_id=product.id /> })}
             </div>
             <section class="product__description">
@@ -141,29 +141,69 @@ fn summary(description: &str) -> String {
     description[..end].chars().take(160).collect()
 }
 
-/// schema.org Product data for search engines.
+/// schema.org data for search engines: a `Product` with its offer, or for a
+/// product with options a `ProductGroup` whose `hasVariant` lists each
+/// variant as a `Product` with its own SKU, price and availability.
 fn product_json_ld(product: &ProductDetail) -> String {
-    let availability = if product.stock > 0 {
-        "https://schema.org/InStock"
-    } else {
-        "https://schema.org/OutOfStock"
+    let availability = |stock: i32| {
+        if stock > 0 {
+            "https://schema.org/InStock"
+        } else {
+            "https://schema.org/OutOfStock"
+        }
     };
-    let data = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "name": product.name,
-        "image": absolute_url(&product.image_path),
-        "description": product.description,
-        "sku": product.slug,
-        "category": product.category.name_fr,
-        "offers": {
-            "@type": "Offer",
-            "url": absolute_url(&format!("/p/{}", product.slug)),
-            "price": format!("{}.{:02}", product.price_cents / 100, product.price_cents % 100),
-            "priceCurrency": "EUR",
-            "availability": availability,
-        },
-    });
+    let price = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
+    let url = absolute_url(&format!("/p/{}", product.slug));
+    let data = if product.options.is_empty() {
+        serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": product.name,
+            "image": absolute_url(&product.image_path),
+            "description": product.description,
+            "sku": product.sku,
+            "category": product.category.name_fr,
+            "offers": {
+                "@type": "Offer",
+                "url": url,
+                "price": price(product.price_cents),
+                "priceCurrency": "EUR",
+                "availability": availability(product.stock),
+            },
+        })
+    } else {
+        let variants: Vec<serde_json::Value> = product
+            .variants
+            .iter()
+            .map(|variant| {
+                serde_json::json!({
+                    "@type": "Product",
+                    "name": format!("{} — {}", product.name, variant.values.join(", ")),
+                    "sku": variant.sku,
+                    "image": absolute_url(&product.image_path),
+                    "offers": {
+                        "@type": "Offer",
+                        "url": format!("{url}?variant={}", variant.sku),
+                        "price": price(variant.price_cents),
+                        "priceCurrency": "EUR",
+                        "availability": availability(variant.stock),
+                    },
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "ProductGroup",
+            "name": product.name,
+            "url": url,
+            "image": absolute_url(&product.image_path),
+            "description": product.description,
+            "productGroupID": product.variants.first().map_or(product.sku.as_str(), |first| first.sku.as_str()),
+            "category": product.category.name_fr,
+            "variesBy": product.options.iter().map(|option| option.name.en.clone()).collect::<Vec<_>>(),
+            "hasVariant": variants,
+        })
+    };
     // Inside <script>, "</script" would end the element early and "<!--"
     // changes how it is parsed: no "<" at all, as JSON allows.
     data.to_string().replace('<', "\\u003c")

@@ -1,0 +1,68 @@
+import { test, expect, hydrated } from "./fixtures";
+
+// Products with options: the shopper picks a variant with radio groups (a GET
+// form, so the URL names the variant), sees its price, stock and photo, and
+// the basket names what was chosen.
+for (const javaScriptEnabled of [true, false]) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+
+  test.describe(`variants ${mode}`, () => {
+    test.use({ javaScriptEnabled });
+
+    /** Picks `value` in the group `option`; without JavaScript, sends the form. */
+    async function choose(page: import("@playwright/test").Page, option: string, value: string) {
+      const group = page.getByRole("group", { name: option });
+      await group.getByText(value, { exact: true }).click();
+      if (!javaScriptEnabled) await page.getByRole("button", { name: "Voir cette version" }).click();
+    }
+
+    test("a card leads to the product, a size is chosen, and the basket names it", async ({ page }) => {
+      await page.goto("/c/jeux-video");
+      const card = page.locator("section.listing").getByTestId("product-card").filter({ hasText: "T-shirt Pac-Man" });
+      await expect(card).toContainText("à partir de");
+      await expect(card).toContainText("24,99");
+      await card.getByRole("link", { name: /Choisir/ }).click();
+      await expect(page).toHaveURL(/\/p\/t-shirt-pac-man$/);
+      if (javaScriptEnabled) await hydrated(page);
+
+      // L is sold out: marked on its choice, and chosen it cannot be added.
+      await expect(page.getByRole("group", { name: "Taille" }).getByText("L — épuisé")).toBeVisible();
+      await choose(page, "Taille", "L — épuisé");
+      await expect(page).toHaveURL(/o1=L/);
+      await expect(page.locator(".product__buy").getByText("Épuisé", { exact: true })).toBeVisible();
+      await expect(page.getByRole("button", { name: "Ajouter au panier", exact: true })).toBeDisabled();
+
+      await choose(page, "Taille", "XL");
+      await expect(page).toHaveURL(/o1=XL/);
+      if (javaScriptEnabled) await hydrated(page);
+      await expect(page.getByRole("radio", { name: "XL" })).toBeChecked();
+      await expect(page.locator(".product__price")).toContainText("26,99");
+      await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
+      await expect(page.getByTestId("basket-count")).toHaveText("1");
+
+      await page.goto("/basket");
+      await expect(page.getByTestId("basket-line")).toHaveCount(1);
+      await expect(page.getByTestId("basket-line")).toContainText("T-shirt Pac-Man rétro — XL");
+      await expect(page.getByTestId("basket-line")).toContainText("26,99");
+    });
+
+    test("a colour shows its photo, a missing combination says so", async ({ page }) => {
+      await page.goto("/p/samsung-galaxy-z-flip7");
+      if (javaScriptEnabled) await hydrated(page);
+      await expect(page.locator(".product__image")).toHaveAttribute("src", /samsung-galaxy-z-flip7\.svg$/);
+
+      await choose(page, "Couleur", "Bleu");
+      await expect(page).toHaveURL(/o1=Bleu/);
+      if (javaScriptEnabled) await hydrated(page);
+      await expect(page.locator(".product__image")).toHaveAttribute("src", /samsung-galaxy-z-flip7-bleu\.svg$/);
+      await expect(page.getByRole("group", { name: "Capacité" }).getByText("512 Go — épuisé")).toBeVisible();
+
+      await choose(page, "Couleur", "Rouge");
+      if (javaScriptEnabled) await hydrated(page);
+      await expect(page.getByRole("group", { name: "Capacité" }).getByText("512 Go — indisponible")).toBeVisible();
+      await choose(page, "Capacité", "512 Go — indisponible");
+      await expect(page.getByTestId("missing-variant")).toContainText("Cette combinaison n'existe pas");
+      await expect(page.getByRole("button", { name: "Ajouter au panier", exact: true })).toHaveCount(0);
+    });
+  });
+}

@@ -133,6 +133,15 @@ pub struct Messages {
     pub variant_unavailable: &'static str,
     /// The chosen values match no variant.
     pub variant_missing: &'static str,
+    /// The listing filters' form: its heading, the price range, its buttons.
+    pub filters_heading: &'static str,
+    pub filter_price: &'static str,
+    pub filter_min: &'static str,
+    pub filter_max: &'static str,
+    pub filter_apply: &'static str,
+    pub filter_clear: &'static str,
+    /// A filtered listing that lists nothing.
+    pub filter_no_match: &'static str,
     pub limit_per_customer: fn(i32) -> String,
     /// A drop's basket hold, in minutes, for logged-in shoppers.
     pub hold_rule: fn(i32) -> String,

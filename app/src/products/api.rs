@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::model::{
-    Category, CategoryPage, ProductDetail, ProductPage, ProductSort, ProductSummary, SearchResults,
-    Suggestion, VariantRequest,
+    Category, CategoryPage, FilterRequest, ProductDetail, ProductPage, ProductSort, ProductSummary,
+    SearchResults, Suggestion, VariantRequest,
 };
 use crate::error::AppError;
 
@@ -13,7 +13,7 @@ use crate::error::AppError;
 mod ssr {
     pub use super::super::{
         db,
-        model::{PageNumber, SearchQuery},
+        model::{ListingFilter, PageNumber, SearchQuery},
         slug::Slug,
     };
     pub use crate::auth::audience;
@@ -55,22 +55,38 @@ pub async fn list_categories() -> Result<Vec<Category>, AppError> {
     audience::public(|state| async move { Ok(db::list_categories(&state.pool).await?) }).await
 }
 
-/// One page of a category; unknown category: NotFound.
+/// One page of a category, filtered by option values and price, with the
+/// counts of each value; unknown category: NotFound.
 #[server(endpoint = "products/by-category")]
 pub async fn products_by_category(
     slug: String,
     page: u32,
     sort: ProductSort,
+    #[server(default)] filter: FilterRequest,
 ) -> Result<CategoryPage, AppError> {
     use ssr::*;
     audience::public(|state| async move {
         let slug = Slug::parse(&slug).ok_or(AppError::NotFound)?;
         let page = PageNumber::new(page)?;
+        let filter = ListingFilter::parse(&filter)?;
         let category = db::find_category_by_slug(&state.pool, slug.as_str())
             .await?
             .ok_or(AppError::NotFound)?;
-        let products = db::list_products(&state.pool, Some(category.id), page, sort).await?;
-        Ok(CategoryPage { category, products })
+        let products = async {
+            if filter.is_empty() {
+                db::list_products(&state.pool, Some(category.id), page, sort).await
+            } else {
+                db::list_filtered_products(&state.pool, Some(category.id), &filter, page, sort).await
+            }
+        };
+        let facets = db::option_facets(&state.pool, Some(category.id), &filter);
+        let (products, facets) = tokio::try_join!(products, facets)?;
+        Ok(CategoryPage {
+            category,
+            products,
+            filter,
+            facets,
+        })
     })
     .await
 }

@@ -7,6 +7,7 @@ pub mod back_office;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod filter_form;
 pub mod model;
 pub mod pages;
 pub mod search_box;

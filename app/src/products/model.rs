@@ -218,11 +218,158 @@ pub struct ProductDetail {
     pub related: Vec<ProductSummary>,
 }
 
-/// A category's listing page.
+/// A category's listing page, with the filters that narrow it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryPage {
     pub category: Category,
     pub products: ProductPage,
+    pub filter: ListingFilter,
+    pub facets: Vec<OptionFacet>,
+}
+
+/// Most option values one listing may be filtered by.
+pub const MAX_FILTERS: usize = 20;
+/// Longest `option:value` pair accepted, in characters.
+const MAX_FILTER_CHARS: usize = 120;
+
+/// A listing's filters as the URL carries them: `f=Couleur:Noir` (any
+/// number), `min` and `max` in euros ("100", "99,90"). Parsed on the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterRequest {
+    pub f: Vec<String>,
+    pub min: Option<String>,
+    pub max: Option<String>,
+}
+
+/// What a listing is narrowed to: option values (of one option, any of
+/// those chosen; every option chosen applies) and a price range in cents,
+/// matched by one variant of the product.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingFilter {
+    /// (option, value) in French, as the products name them; sorted, no duplicate.
+    pub options: Vec<(String, String)>,
+    pub min_cents: Option<i64>,
+    pub max_cents: Option<i64>,
+}
+
+impl ListingFilter {
+    pub fn parse(request: &FilterRequest) -> Result<Self, AppError> {
+        if request.f.len() > MAX_FILTERS {
+            return Err(AppError::validation(
+                "f",
+                Rule::TooLong {
+                    max: MAX_FILTERS as u32,
+                },
+            ));
+        }
+        let mut options = Vec::with_capacity(request.f.len());
+        for raw in &request.f {
+            let invalid = || AppError::validation("f", Rule::Format(Format::PlainText));
+            if raw.chars().count() > MAX_FILTER_CHARS || raw.chars().any(char::is_control) {
+                return Err(invalid());
+            }
+            let (name, value) = raw.split_once(':').ok_or_else(invalid)?;
+            let (name, value) = (name.trim(), value.trim());
+            if name.is_empty() || value.is_empty() {
+                return Err(invalid());
+            }
+            options.push((name.to_owned(), value.to_owned()));
+        }
+        options.sort();
+        options.dedup();
+        let price = |field: &'static str, raw: &Option<String>| match raw.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(raw) => parse_euros(raw)
+                .map(Some)
+                .ok_or_else(|| AppError::validation(field, Rule::Format(Format::Price))),
+        };
+        let (mut min_cents, mut max_cents) = (price("min", &request.min)?, price("max", &request.max)?);
+        // "500 to 100" means 100 to 500.
+        if let (Some(min), Some(max)) = (min_cents, max_cents) {
+            if min > max {
+                (min_cents, max_cents) = (Some(max), Some(min));
+            }
+        }
+        Ok(Self {
+            options,
+            min_cents,
+            max_cents,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.options.is_empty() && self.min_cents.is_none() && self.max_cents.is_none()
+    }
+
+    pub fn has(&self, option: &str, value: &str) -> bool {
+        self.options
+            .iter()
+            .any(|(name, chosen)| name == option && chosen == value)
+    }
+
+    /// The option names and values as two parallel arrays, for the SQL.
+    pub fn columns(&self) -> (Vec<String>, Vec<String>) {
+        self.options.iter().cloned().unzip()
+    }
+
+    /// The URL parameters that give this filter back (the pages' links keep it).
+    pub fn query(&self) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = self
+            .options
+            .iter()
+            .map(|(name, value)| ("f", format!("{name}:{value}")))
+            .collect();
+        if let Some(min) = self.min_cents {
+            pairs.push(("min", euros_input(min)));
+        }
+        if let Some(max) = self.max_cents {
+            pairs.push(("max", euros_input(max)));
+        }
+        pairs
+    }
+}
+
+/// An option a listing can be filtered by, with its values' counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionFacet {
+    pub name: Translated,
+    pub values: Vec<ValueFacet>,
+}
+
+/// One value of an option: how many products of the listing choosing it
+/// would show (the other options' choices and the price range kept).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueFacet {
+    pub value: Translated,
+    pub count: i64,
+}
+
+/// "12,90", "12.90", "12" or "1 299,00 €" euros as cents; `None` for
+/// anything else (negative, more than two decimals, over 9 999 999 €).
+pub fn parse_euros(raw: &str) -> Option<i64> {
+    let cleaned: String = raw
+        .trim()
+        .trim_end_matches('€')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
+        .collect();
+    let (euros, cents) = cleaned.split_once([',', '.']).unwrap_or((cleaned.as_str(), "0"));
+    let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if !digits(euros) || euros.len() > 7 || !digits(cents) || cents.len() > 2 {
+        return None;
+    }
+    let euros: i64 = euros.parse().ok()?;
+    let cents: i64 = format!("{cents:0<2}").parse().ok()?;
+    Some(euros * 100 + cents)
+}
+
+/// Cents as a form field shows them back: "12,90", "12" for whole euros.
+pub fn euros_input(cents: i64) -> String {
+    if cents % 100 == 0 {
+        (cents / 100).to_string()
+    } else {
+        format!("{},{:02}", cents / 100, cents % 100)
+    }
 }
 
 /// How many results of a search fall in one category.
@@ -296,6 +443,68 @@ impl StockLevel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn request(f: &[&str], min: Option<&str>, max: Option<&str>) -> FilterRequest {
+        FilterRequest {
+            f: f.iter().map(|s| (*s).to_owned()).collect(),
+            min: min.map(str::to_owned),
+            max: max.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_filter_reads_option_values_and_a_price_range_in_euros() {
+        let filter = ListingFilter::parse(&request(
+            &["Taille:M", "Couleur: Noir", "Taille:M"],
+            Some("99,9"),
+            Some("1 000"),
+        ))
+        .expect("valid");
+        assert_eq!(
+            filter.options,
+            [
+                ("Couleur".to_owned(), "Noir".to_owned()),
+                ("Taille".to_owned(), "M".to_owned())
+            ],
+            "trimmed, sorted, once each"
+        );
+        assert_eq!((filter.min_cents, filter.max_cents), (Some(9990), Some(100_000)));
+        assert!(filter.has("Taille", "M") && !filter.has("Taille", "L"));
+        assert_eq!(
+            filter.query(),
+            [
+                ("f", "Couleur:Noir".to_owned()),
+                ("f", "Taille:M".to_owned()),
+                ("min", "99,90".to_owned()),
+                ("max", "1000".to_owned())
+            ]
+        );
+        // A range typed backwards is the same range.
+        let swapped = ListingFilter::parse(&request(&[], Some("500"), Some("100"))).expect("valid");
+        assert_eq!(
+            (swapped.min_cents, swapped.max_cents),
+            (Some(10_000), Some(50_000))
+        );
+        assert!(ListingFilter::parse(&request(&[], Some(""), None))
+            .expect("blank")
+            .is_empty());
+    }
+
+    #[test]
+    fn a_malformed_filter_is_refused_with_its_field() {
+        let field_of = |request: FilterRequest| match ListingFilter::parse(&request) {
+            Err(AppError::Validation { field, .. }) => field,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        assert_eq!(field_of(request(&["Taille"], None, None)), "f");
+        assert_eq!(field_of(request(&[":M"], None, None)), "f");
+        assert_eq!(field_of(request(&["Taille:\u{0}"], None, None)), "f");
+        assert_eq!(field_of(request(&[&"x".repeat(200)], None, None)), "f");
+        assert_eq!(field_of(request(&["a:b"; MAX_FILTERS + 1], None, None)), "f");
+        assert_eq!(field_of(request(&[], Some("-5"), None)), "min");
+        assert_eq!(field_of(request(&[], None, Some("12,345"))), "max");
+        assert_eq!(field_of(request(&[], None, Some("1e9"))), "max");
+    }
 
     #[test]
     fn sort_parses_known_values_and_defaults_when_absent() {

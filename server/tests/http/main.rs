@@ -14,6 +14,7 @@ mod basket;
 mod catalogue;
 mod checkout;
 mod embedded_cluster;
+mod filters;
 mod mail;
 mod mail_limits;
 mod operations;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Format, Rule};
 use crate::inventory::MAX_STOCK;
+use crate::products::model::parse_euros;
 use crate::products::slug::Slug;
 
 /// Products per page of the back-office table.
@@ -129,29 +130,7 @@ pub fn parse_adjustment(delta: i32, reason: &str) -> Result<(i32, String), AppEr
 
 /// "12,90", "12.90", "12" or "1 299,00" euros as cents.
 pub fn parse_price(raw: &str) -> Result<i64, AppError> {
-    let invalid = || AppError::validation("price", Rule::Format(Format::Price));
-    let cleaned: String = raw
-        .trim()
-        .trim_end_matches('€')
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
-        .collect();
-    let (euros, cents) = match cleaned.split_once([',', '.']) {
-        Some((euros, cents)) => (euros, cents),
-        None => (cleaned.as_str(), "0"),
-    };
-    if euros.is_empty()
-        || euros.len() > 7
-        || !euros.bytes().all(|b| b.is_ascii_digit())
-        || cents.is_empty()
-        || cents.len() > 2
-        || !cents.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(invalid());
-    }
-    let euros: i64 = euros.parse().map_err(|_| invalid())?;
-    let cents: i64 = format!("{cents:0<2}").parse().map_err(|_| invalid())?;
-    Ok(euros * 100 + cents)
+    parse_euros(raw).ok_or_else(|| AppError::validation("price", Rule::Format(Format::Price)))
 }
 
 /// Cents as the operator types them back: "12,90".

@@ -5,8 +5,8 @@
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use crate::products::model::{
-    Category, PageNumber, ProductDetail, ProductOption, ProductPage, ProductSort, ProductSummary, Translated,
-    VariantChoice, VariantRequest, PAGE_SIZE,
+    Category, ListingFilter, OptionFacet, PageNumber, ProductDetail, ProductOption, ProductPage, ProductSort,
+    ProductSummary, Translated, ValueFacet, VariantChoice, VariantRequest, PAGE_SIZE,
 };
 
 /// Related products shown on a product page.
@@ -66,6 +66,114 @@ pub async fn list_products(
         ProductSort::Name => listing!("name ASC, id ASC"),
     };
     Ok(into_page(rows, page))
+}
+
+/// One page of the products of one category (or of all) that pass
+/// `filter`: one of their live variants is priced within its range and
+/// takes, for each option it names, one of the values chosen.
+#[tracing::instrument(skip(db), err)]
+pub async fn list_filtered_products(
+    db: impl PgExecutor<'_>,
+    category_id: Option<i64>,
+    filter: &ListingFilter,
+    page: PageNumber,
+    sort: ProductSort,
+) -> Result<ProductPage, sqlx::Error> {
+    let limit = i64::from(PAGE_SIZE) + 1;
+    let offset = page.offset(PAGE_SIZE);
+    let (names, values) = filter.columns();
+    // As `list_products`, one checked statement per sort.
+    macro_rules! listing {
+        ($order:tt) => {
+            sqlx::query_as!(
+                ProductSummary,
+                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", from_price_cents AS "price_cents!",
+                          price_varies AS "from_price!", variant_count > 0 AS "has_variants!",
+                          CASE WHEN variant_count = 0 THEN stock ELSE available_in_group(id) END AS "stock!",
+                          image_path AS "image_path!"
+                   FROM listed_products p
+                   WHERE variant_of IS NULL AND ($1::bigint IS NULL OR category_id = $1)
+                     AND EXISTS (SELECT 1 FROM listed_products v
+                                 WHERE (v.id = p.id OR v.variant_of = p.id)
+                                   AND variant_matches(p.option_names, v.option_values, v.price_cents,
+                                                       $4::text[], $5::text[], $6, $7))
+                   ORDER BY "#
+                    + $order
+                    + " LIMIT $2 OFFSET $3",
+                category_id,
+                limit,
+                offset,
+                &names,
+                &values,
+                filter.min_cents,
+                filter.max_cents,
+            )
+            .fetch_all(db)
+            .await?
+        };
+    }
+    let rows = match sort {
+        ProductSort::Relevance | ProductSort::Newest => listing!("created_at DESC, id DESC"),
+        ProductSort::PriceAsc => listing!("from_price_cents ASC, name ASC, id ASC"),
+        ProductSort::PriceDesc => listing!("from_price_cents DESC, name ASC, id ASC"),
+        ProductSort::Name => listing!("name ASC, id ASC"),
+    };
+    Ok(into_page(rows, page))
+}
+
+/// The options of a category's products (or of all), each value with the
+/// number of products choosing it would list (0 included): the filter's
+/// other options and its price range kept, that option's own choice set aside. Options in
+/// name order, values in the order the shop gave them.
+#[tracing::instrument(skip(db), err)]
+pub async fn option_facets(
+    db: impl PgExecutor<'_>,
+    category_id: Option<i64>,
+    filter: &ListingFilter,
+) -> Result<Vec<OptionFacet>, sqlx::Error> {
+    let (names, values) = filter.columns();
+    let rows = sqlx::query!(
+        r#"SELECT o.name AS "name!", min(o.name_en) AS "name_en!",
+                  v.option_values[o.i::int] AS "value!", min(v.option_values_en[o.i::int]) AS "value_en!",
+                  count(DISTINCT p.id) FILTER (
+                      WHERE variant_matches(p.option_names, v.option_values, v.price_cents,
+                                            $2::text[], $3::text[], $4, $5, o.name)) AS "count!"
+           FROM listed_products p
+           CROSS JOIN LATERAL unnest(p.option_names, p.option_names_en) WITH ORDINALITY AS o(name, name_en, i)
+           JOIN listed_products v ON v.id = p.id OR v.variant_of = p.id
+           WHERE p.variant_of IS NULL AND ($1::bigint IS NULL OR p.category_id = $1)
+             AND v.option_values[o.i::int] IS NOT NULL
+           GROUP BY o.name, v.option_values[o.i::int]
+           ORDER BY o.name, min(v.id)"#,
+        category_id,
+        &names,
+        &values,
+        filter.min_cents,
+        filter.max_cents,
+    )
+    .fetch_all(db)
+    .await?;
+    let mut facets: Vec<OptionFacet> = Vec::new();
+    for row in rows {
+        let value = ValueFacet {
+            value: Translated {
+                fr: row.value,
+                en: row.value_en,
+            },
+            count: row.count,
+        };
+        match facets.last_mut() {
+            Some(facet) if facet.name.fr == row.name => facet.values.push(value),
+            _ => facets.push(OptionFacet {
+                name: Translated {
+                    fr: row.name,
+                    en: row.name_en,
+                },
+                values: vec![value],
+            }),
+        }
+    }
+    Ok(facets)
 }
 
 /// Products in stock but nearly gone (the "drops"), scarcest first.

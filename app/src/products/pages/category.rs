@@ -2,11 +2,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::listing_params;
+use super::{filter_request, listing_params};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::products::api::products_by_category;
 use crate::products::components::{ProductGridSkeleton, ProductListing, SortForm};
+use crate::products::filter_form::FilterForm;
 use crate::products::model::ProductSort;
 use crate::ui::{error::ErrorMessage, not_found::NotFound, seo::Seo, url::with_query};
 
@@ -18,12 +19,13 @@ pub fn CategoryPage() -> impl IntoView {
     let query = use_query_map();
     let slug = Memo::new(move |_| params.with_untracked(|p| p.get("slug").unwrap_or_default()));
     let listing_query = Memo::new(move |_| query.with_untracked(|q| listing_params(q, ProductSort::Newest)));
+    let filter_query = Memo::new(move |_| query.with_untracked(filter_request));
     let sort = Signal::derive(move || listing_query.get().map(|(sort, _)| sort).unwrap_or_default());
     let listing = Resource::new(
-        move || (slug.get(), listing_query.get()),
-        |(slug, params)| async move {
+        move || (slug.get(), listing_query.get(), filter_query.get()),
+        |(slug, params, filter)| async move {
             let (sort, page) = params?;
-            products_by_category(slug, page.get(), sort).await
+            products_by_category(slug, page.get(), sort, filter).await
         },
     );
 
@@ -40,11 +42,25 @@ pub fn CategoryPage() -> impl IntoView {
                             move || category.name(i18n.locale()).to_owned()
                         };
                         let sort_now = sort.get_untracked();
+                        let filter_params = found.filter.query();
                         let href = {
                             let path = path.clone();
+                            let filter_params = filter_params.clone();
                             move |page: u32| {
-                                with_query(&path, &[("sort", sort_now.as_str().to_owned()), ("page", page.to_string())])
+                                let mut params = vec![("sort", sort_now.as_str().to_owned())];
+                                params.extend(filter_params.iter().cloned());
+                                params.push(("page", page.to_string()));
+                                with_query(&path, &params)
                             }
+                        };
+                        let no_match = !found.filter.is_empty() && found.products.items.is_empty();
+                        let filters = view! {
+                            <FilterForm
+                                facets=found.facets.clone()
+                                filter=found.filter.clone()
+                                path=path.clone()
+                                keep=vec![("sort", sort_now.as_str().to_owned())]
+                            />
                         };
                         view! {
                             <Seo
@@ -63,13 +79,25 @@ pub fn CategoryPage() -> impl IntoView {
                                 <span aria-hidden="true">" › "</span>
                                 <span aria-current="page">{name.clone()}</span>
                             </nav>
-                            <section class="listing">
-                                <header class="listing__header">
-                                    <h1>{name}</h1>
-                                    <SortForm current=sort options=&ProductSort::LISTING />
-                                </header>
-                                <ProductListing page=found.products href />
-                            </section>
+                            <div class="with-filters">
+                                {filters}
+                                <section class="listing">
+                                    <header class="listing__header">
+                                        <h1>{name}</h1>
+                                        <SortForm current=sort options=&ProductSort::LISTING keep=filter_params />
+                                    </header>
+                                    {if no_match {
+                                        view! {
+                                            <p class="empty-state" data-testid="no-match">
+                                                {move || i18n.t().filter_no_match}
+                                            </p>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! { <ProductListing page=found.products href /> }.into_any()
+                                    }}
+                                </section>
+                            </div>
                         }
                             .into_any()
                     }

@@ -12,7 +12,7 @@ pub use search::SearchPage;
 
 use leptos_router::params::ParamsMap;
 
-use super::model::{PageNumber, ProductSort};
+use super::model::{FilterRequest, PageNumber, ProductSort};
 use crate::error::AppError;
 
 /// `sort` and `page` of a listing URL; an absent sort means `default_sort`.
@@ -25,4 +25,13 @@ fn listing_params(
         value => ProductSort::parse(value)?,
     };
     Ok((sort, PageNumber::parse(query.get_str("page"))?))
+}
+
+/// The filters of a listing URL (`f`, `min`, `max`), parsed by the server.
+fn filter_request(query: &ParamsMap) -> FilterRequest {
+    FilterRequest {
+        f: query.get_all("f").unwrap_or_default(),
+        min: query.get("min"),
+        max: query.get("max"),
+    }
 }

@@ -64,5 +64,27 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByTestId("missing-variant")).toContainText("Cette combinaison n'existe pas");
       await expect(page.getByRole("button", { name: "Ajouter au panier", exact: true })).toHaveCount(0);
     });
+
+    test("a category is filtered by colour and price, and the filters stay in the URL", async ({ page }) => {
+      await page.goto("/c/telephonie");
+      if (javaScriptEnabled) await hydrated(page);
+      const filters = page.getByTestId("filters");
+      await filters.getByRole("group", { name: "Couleur" }).getByText("Rouge (1)").click();
+      if (!javaScriptEnabled) await page.getByRole("button", { name: "Appliquer les filtres" }).click();
+      await expect(page).toHaveURL(/f=Couleur%3ARouge/);
+      await expect(page.locator("section.listing .card__name")).toHaveText(["Samsung Galaxy Z Flip7"]);
+      await expect(page.getByRole("checkbox", { name: "Rouge (1)" })).toBeChecked();
+
+      // Red and 512 Go is no phone: the count says so before anyone clicks.
+      await expect(page.getByRole("checkbox", { name: "512 Go (0)" })).toBeDisabled();
+
+      await page.getByLabel("Prix maximum (€)").fill("1000");
+      await page.getByRole("button", { name: "Appliquer les filtres" }).click();
+      await expect(page).toHaveURL(/max=1000/);
+      await expect(page.getByTestId("no-match")).toBeVisible();
+      await page.getByRole("link", { name: "Effacer les filtres" }).click();
+      await expect(page).toHaveURL(/\/c\/telephonie$/);
+      await expect(page.locator("section.listing .card__name").filter({ hasText: "Fairphone 6" })).toHaveCount(1);
+    });
   });
 }

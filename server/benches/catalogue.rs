@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use app::products::db;
-use app::products::model::{PageNumber, ProductSort, SearchQuery};
+use app::products::model::{ListingFilter, PageNumber, ProductSort, SearchQuery};
 use server::config::WebConfig;
 use server::startup::Application;
 use sqlx::PgPool;
@@ -100,7 +100,15 @@ async fn search_latencies(pool: &PgPool) -> anyhow::Result<(Vec<Duration>, Vec<D
             let query = SearchQuery::parse(raw)?.context("blank query")?;
             let started = Instant::now();
             let mut tx = pool.begin().await?;
-            db::search_products(&mut tx, &query, None, ProductSort::Relevance, PageNumber::FIRST).await?;
+            db::search_products(
+                &mut tx,
+                &query,
+                None,
+                &ListingFilter::default(),
+                ProductSort::Relevance,
+                PageNumber::FIRST,
+            )
+            .await?;
             tx.commit().await?;
             let search = started.elapsed();
             let started = Instant::now();

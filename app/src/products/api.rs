@@ -91,19 +91,21 @@ pub async fn products_by_category(
     .await
 }
 
-/// Ranked, typo-tolerant search with category facets. A blank query is not
-/// an error: it answers the plain listing.
+/// Ranked, typo-tolerant search with category and option facets, filtered
+/// like a category. A blank query is not an error: it answers the listing.
 #[server(endpoint = "products/search")]
 pub async fn search_products(
     q: String,
     category: Option<String>,
     sort: ProductSort,
     page: u32,
+    #[server(default)] filter: FilterRequest,
 ) -> Result<SearchResults, AppError> {
     use ssr::*;
     audience::public(|state| async move {
         let page = PageNumber::new(page)?;
         let query = SearchQuery::parse(&q)?;
+        let filter = ListingFilter::parse(&filter)?;
         let category = match category.as_deref().filter(|c| !c.is_empty()) {
             Some(slug) => {
                 let unknown = || AppError::validation("category", crate::error::Rule::UnknownChoice);
@@ -115,11 +117,19 @@ pub async fn search_products(
         };
         let category_id = category.as_ref().map(|c| c.id);
         let Some(query) = query else {
-            let products = db::list_products(&state.pool, category_id, page, sort).await?;
-            return Ok(SearchResults::listing(products));
+            let products = async {
+                if filter.is_empty() {
+                    db::list_products(&state.pool, category_id, page, sort).await
+                } else {
+                    db::list_filtered_products(&state.pool, category_id, &filter, page, sort).await
+                }
+            };
+            let facets = db::option_facets(&state.pool, category_id, &filter);
+            let (products, facets) = tokio::try_join!(products, facets)?;
+            return Ok(SearchResults::listing(products, filter, facets));
         };
         let mut tx = state.pool.begin().await?;
-        let results = db::search_products(&mut tx, &query, category_id, sort, page).await?;
+        let results = db::search_products(&mut tx, &query, category_id, &filter, sort, page).await?;
         tx.commit().await?;
         Ok(results)
     })

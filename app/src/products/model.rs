@@ -344,6 +344,22 @@ pub struct ValueFacet {
     pub count: i64,
 }
 
+/// Facets from (option, value, count) rows that come option by option.
+pub fn group_facets(rows: impl IntoIterator<Item = (Translated, Translated, i64)>) -> Vec<OptionFacet> {
+    let mut facets: Vec<OptionFacet> = Vec::new();
+    for (name, value, count) in rows {
+        let value = ValueFacet { value, count };
+        match facets.last_mut() {
+            Some(facet) if facet.name.fr == name.fr => facet.values.push(value),
+            _ => facets.push(OptionFacet {
+                name,
+                values: vec![value],
+            }),
+        }
+    }
+    facets
+}
+
 /// "12,90", "12.90", "12" or "1 299,00 €" euros as cents; `None` for
 /// anything else (negative, more than two decimals, over 9 999 999 €).
 pub fn parse_euros(raw: &str) -> Option<i64> {
@@ -399,11 +415,14 @@ pub struct SearchResults {
     pub facets: Vec<CategoryFacet>,
     /// Close product names, offered when nothing matched.
     pub did_you_mean: Vec<Suggestion>,
+    /// The options of the matches, with counts, and the filter applied.
+    pub option_facets: Vec<OptionFacet>,
+    pub filter: ListingFilter,
 }
 
 impl SearchResults {
-    /// A blank search shows the listing: no ranking, no facets.
-    pub fn listing(products: ProductPage) -> Self {
+    /// A blank search shows the listing: no ranking, no category facets.
+    pub fn listing(products: ProductPage, filter: ListingFilter, option_facets: Vec<OptionFacet>) -> Self {
         Self {
             products,
             total: 0,
@@ -411,6 +430,8 @@ impl SearchResults {
             capped: false,
             facets: Vec::new(),
             did_you_mean: Vec::new(),
+            option_facets,
+            filter,
         }
     }
 }

@@ -150,3 +150,32 @@ async fn bad_filters_are_refused_with_400(pool: PgPool) {
         assert!(html.contains(r#"role="alert""#), "{query}: a message");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_search_is_filtered_like_a_category(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, html) = app.get_html("/search?q=samsung").await;
+    assert_eq!(
+        sorted(card_names(&html)),
+        [
+            "SSD Samsung 990 PRO 2 To NVMe",
+            "Samsung Galaxy S25 Ultra 512 Go",
+            "Samsung Galaxy Z Flip7"
+        ]
+    );
+    assert!(has_value(&html, "Bleu (1)"), "the matches' options are counted");
+
+    let (status, html) = app.get_html("/search?q=samsung&f=Couleur:Bleu").await;
+    assert_eq!(status, 200);
+    assert_eq!(card_names(&html), ["Samsung Galaxy Z Flip7"]);
+    assert!(html.contains("1 résultat"), "the count follows the filter");
+    // The filter, not the words, found nothing: no "did you mean".
+    let (_, html) = app.get_html("/search?q=samsung&f=Couleur:Violet").await;
+    assert!(html.contains(r#"data-testid="no-match""#));
+    assert!(!html.contains("Vouliez-vous dire"));
+    // Without words the filter narrows the whole catalogue.
+    let (_, html) = app.get_html("/search?q=&f=Taille:XXL").await;
+    assert_eq!(card_names(&html), ["T-shirt Pac-Man rétro"]);
+    let (status, _) = app.get_html("/search?q=samsung&min=abc").await;
+    assert_eq!(status, 400);
+}

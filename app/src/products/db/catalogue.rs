@@ -5,8 +5,8 @@
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use crate::products::model::{
-    Category, ListingFilter, OptionFacet, PageNumber, ProductDetail, ProductOption, ProductPage, ProductSort,
-    ProductSummary, Translated, ValueFacet, VariantChoice, VariantRequest, PAGE_SIZE,
+    group_facets, Category, ListingFilter, OptionFacet, PageNumber, ProductDetail, ProductOption,
+    ProductPage, ProductSort, ProductSummary, Translated, VariantChoice, VariantRequest, PAGE_SIZE,
 };
 
 /// Related products shown on a product page.
@@ -153,27 +153,19 @@ pub async fn option_facets(
     )
     .fetch_all(db)
     .await?;
-    let mut facets: Vec<OptionFacet> = Vec::new();
-    for row in rows {
-        let value = ValueFacet {
-            value: Translated {
+    Ok(group_facets(rows.into_iter().map(|row| {
+        (
+            Translated {
+                fr: row.name,
+                en: row.name_en,
+            },
+            Translated {
                 fr: row.value,
                 en: row.value_en,
             },
-            count: row.count,
-        };
-        match facets.last_mut() {
-            Some(facet) if facet.name.fr == row.name => facet.values.push(value),
-            _ => facets.push(OptionFacet {
-                name: Translated {
-                    fr: row.name,
-                    en: row.name_en,
-                },
-                values: vec![value],
-            }),
-        }
-    }
-    Ok(facets)
+            row.count,
+        )
+    })))
 }
 
 /// Products in stock but nearly gone (the "drops"), scarcest first.

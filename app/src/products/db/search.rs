@@ -5,8 +5,8 @@
 use sqlx::{Postgres, Transaction};
 
 use crate::products::model::{
-    Category, CategoryFacet, PageNumber, ProductPage, ProductSort, ProductSummary, SearchQuery,
-    SearchResults, Suggestion, PAGE_SIZE, SUGGESTION_COUNT,
+    group_facets, Category, CategoryFacet, ListingFilter, PageNumber, ProductPage, ProductSort,
+    ProductSummary, SearchQuery, SearchResults, Suggestion, Translated, PAGE_SIZE, SUGGESTION_COUNT,
 };
 
 /// How close a typo must be to a word of a product name (pg_trgm word
@@ -53,12 +53,14 @@ const MATCHES: &str = "
     q AS (SELECT wm_fold($1) AS text, to_tsquery('simple', wm_fold($2)) AS prefix),
     exact AS (
         SELECT p.id, p.category_id, p.slug, p.name, p.from_price_cents AS price_cents, p.image_path, p.created_at,
+               p.option_names, p.option_names_en,
                ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
         FROM products p, q
         WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL AND p.variant_of IS NULL
           AND to_tsvector('simple', p.search_name) @@ q.prefix
         UNION ALL
         SELECT p.id, p.category_id, p.slug, p.name, p.from_price_cents AS price_cents, p.image_path, p.created_at,
+               p.option_names, p.option_names_en,
                ts_rank(p.search_vector, q.prefix) + word_similarity(q.text, p.search_name) AS rank
         FROM products p, q
         WHERE numnode(q.prefix) > 0 AND p.archived_at IS NULL AND p.variant_of IS NULL
@@ -67,6 +69,7 @@ const MATCHES: &str = "
     exact_candidates AS MATERIALIZED (SELECT * FROM exact LIMIT $3),
     fuzzy AS (
         SELECT p.id, p.category_id, p.slug, p.name, p.from_price_cents AS price_cents, p.image_path, p.created_at,
+               p.option_names, p.option_names_en,
                word_similarity(q.text, p.search_name) AS rank
         FROM products p, q
         WHERE NOT EXISTS (SELECT 1 FROM exact_candidates) AND p.archived_at IS NULL AND p.variant_of IS NULL
@@ -112,6 +115,15 @@ struct FacetRow {
     count: i64,
 }
 
+#[derive(serde::Deserialize)]
+struct OptionRow {
+    name: String,
+    name_en: String,
+    value: String,
+    value_en: String,
+    count: i64,
+}
+
 fn decode_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, sqlx::Error> {
     serde_json::from_str(text).map_err(|error| sqlx::Error::Decode(Box::new(error)))
 }
@@ -124,27 +136,57 @@ pub async fn search_products(
     tx: &mut Transaction<'_, Postgres>,
     query: &SearchQuery,
     category_id: Option<i64>,
+    filter: &ListingFilter,
     sort: ProductSort,
     page: PageNumber,
 ) -> Result<SearchResults, sqlx::Error> {
     prepare_search(tx, TYPO_THRESHOLD).await?;
+    let (names, values) = filter.columns();
     // Built at run time: one ORDER BY per sort (an ORDER BY CASE would change this hot path's plan).
     // The ORDER BY comes from a closed set of static strings, never from input.
     let order = order_by(sort);
-    let (facets_json, items_json): (String, String) = sqlx::query_as(&format!(
-        "WITH {MATCHES},
-         facet_counts AS (SELECT category_id, count(*) AS count FROM matches GROUP BY category_id),
+    // The filter (option values, price range; `variant_matches` as in the
+    // listings) narrows the candidates; the option counts are over all the
+    // candidates of the category, each option's own choice set aside.
+    let (matched, facets_json, options_json, items_json): (i64, String, String, String) =
+        sqlx::query_as(&format!(
+            "WITH {MATCHES},
+         filtered AS MATERIALIZED (
+             SELECT * FROM matches m
+             WHERE (cardinality($7::text[]) = 0 AND $9::bigint IS NULL AND $10::bigint IS NULL)
+                OR EXISTS (SELECT 1 FROM listed_products v
+                           WHERE (v.id = m.id OR v.variant_of = m.id)
+                             AND variant_matches(m.option_names, v.option_values, v.price_cents,
+                                                 $7::text[], $8::text[], $9, $10))),
+         facet_counts AS (SELECT category_id, count(*) AS count FROM filtered GROUP BY category_id),
+         option_counts AS (
+             SELECT o.name, min(o.name_en) AS name_en,
+                    v.option_values[o.i::int] AS value, min(v.option_values_en[o.i::int]) AS value_en,
+                    count(DISTINCT m.id) FILTER (
+                        WHERE variant_matches(m.option_names, v.option_values, v.price_cents,
+                                              $7::text[], $8::text[], $9, $10, o.name)) AS count,
+                    min(v.id) AS first
+             FROM matches m
+             CROSS JOIN LATERAL unnest(m.option_names, m.option_names_en) WITH ORDINALITY AS o(name, name_en, i)
+             JOIN listed_products v ON v.id = m.id OR v.variant_of = m.id
+             WHERE ($4::bigint IS NULL OR m.category_id = $4) AND v.option_values[o.i::int] IS NOT NULL
+             GROUP BY o.name, v.option_values[o.i::int]),
          page AS (
              SELECT id, slug, name, price_cents, image_path,
                     row_number() OVER (ORDER BY {order}) AS position
-             FROM matches WHERE $4::bigint IS NULL OR category_id = $4
+             FROM filtered WHERE $4::bigint IS NULL OR category_id = $4
              ORDER BY {order} LIMIT $5 OFFSET $6
          )
          SELECT
+             (SELECT count(*) FROM matches),
              (SELECT coalesce(json_agg(json_build_object(
                          'id', c.id, 'slug', c.slug, 'name_fr', c.name_fr, 'name_en', c.name_en,
                          'count', f.count) ORDER BY f.count DESC, c.position, c.slug), '[]')
               FROM facet_counts f JOIN categories c ON c.id = f.category_id)::text,
+             (SELECT coalesce(json_agg(json_build_object(
+                         'name', name, 'name_en', name_en, 'value', value, 'value_en', value_en,
+                         'count', count) ORDER BY name, first), '[]')
+              FROM option_counts)::text,
              -- The stock that can be bought now, for the page's rows only.
              (SELECT coalesce(json_agg(json_build_object(
                          'id', page.id, 'slug', page.slug, 'name', page.name,
@@ -152,16 +194,21 @@ pub async fn search_products(
                          'stock', CASE WHEN l.variant_count = 0 THEN l.stock ELSE available_in_group(l.id) END,
                          'image_path', page.image_path) ORDER BY page.position), '[]')
               FROM page JOIN listed_products l ON l.id = page.id)::text"
-    ))
-    .bind(query.as_str())
-    .bind(prefix_tsquery(query))
-    .bind(SEARCH_CANDIDATES)
-    .bind(category_id)
-    .bind(i64::from(PAGE_SIZE) + 1)
-    .bind(page.offset(PAGE_SIZE))
-    .fetch_one(&mut **tx)
-    .await?;
+        ))
+        .bind(query.as_str())
+        .bind(prefix_tsquery(query))
+        .bind(SEARCH_CANDIDATES)
+        .bind(category_id)
+        .bind(i64::from(PAGE_SIZE) + 1)
+        .bind(page.offset(PAGE_SIZE))
+        .bind(&names)
+        .bind(&values)
+        .bind(filter.min_cents)
+        .bind(filter.max_cents)
+        .fetch_one(&mut **tx)
+        .await?;
     let facet_rows: Vec<FacetRow> = decode_json(&facets_json)?;
+    let option_rows: Vec<OptionRow> = decode_json(&options_json)?;
     let mut items: Vec<ProductSummary> = decode_json(&items_json)?;
     let has_next = items.len() > PAGE_SIZE as usize;
     items.truncate(PAGE_SIZE as usize);
@@ -184,7 +231,21 @@ pub async fn search_products(
             count: f.count,
         })
         .collect();
-    let did_you_mean = if total == 0 {
+    let option_facets = group_facets(option_rows.into_iter().map(|row| {
+        (
+            Translated {
+                fr: row.name,
+                en: row.name_en,
+            },
+            Translated {
+                fr: row.value,
+                en: row.value_en,
+            },
+            row.count,
+        )
+    }));
+    // "Did you mean" answers a query that matched nothing, not a filter.
+    let did_you_mean = if matched == 0 {
         did_you_mean(tx, query).await?
     } else {
         Vec::new()
@@ -197,9 +258,11 @@ pub async fn search_products(
         },
         total,
         filtered_total,
-        capped: total >= SEARCH_CANDIDATES,
+        capped: matched >= SEARCH_CANDIDATES,
         facets,
         did_you_mean,
+        option_facets,
+        filter: filter.clone(),
     })
 }
 
@@ -274,9 +337,16 @@ mod tests {
     async fn search(pool: &PgPool, q: &str, category: Option<i64>, sort: ProductSort) -> SearchResults {
         let query = SearchQuery::parse(q).expect("valid").expect("not blank");
         let mut tx = pool.begin().await.expect("tx");
-        let results = search_products(&mut tx, &query, category, sort, PageNumber::FIRST)
-            .await
-            .expect("search");
+        let results = search_products(
+            &mut tx,
+            &query,
+            category,
+            &ListingFilter::default(),
+            sort,
+            PageNumber::FIRST,
+        )
+        .await
+        .expect("search");
         tx.commit().await.expect("commit");
         results
     }

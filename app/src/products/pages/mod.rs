@@ -35,3 +35,11 @@ fn filter_request(query: &ParamsMap) -> FilterRequest {
         max: query.get("max"),
     }
 }
+
+/// The filters of a listing URL as they came, for a form that keeps them.
+fn filter_keep(request: &FilterRequest) -> Vec<(&'static str, String)> {
+    let mut keep: Vec<(&'static str, String)> = request.f.iter().map(|f| ("f", f.clone())).collect();
+    keep.extend(request.min.clone().map(|min| ("min", min)));
+    keep.extend(request.max.clone().map(|max| ("max", max)));
+    keep
+}

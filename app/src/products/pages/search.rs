@@ -2,17 +2,19 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::listing_params;
+use super::{filter_keep, filter_request, listing_params};
 use crate::i18n::use_i18n;
 use crate::products::api::search_products;
 use crate::products::components::{ProductGridSkeleton, ProductListing, SortForm};
-use crate::products::model::{ProductSort, SearchResults};
+use crate::products::filter_form::FilterForm;
+use crate::products::model::{FilterRequest, ProductSort, SearchResults};
 use crate::ui::{error::ErrorMessage, seo::Seo, url::with_query};
 
 #[derive(Clone, PartialEq)]
 struct SearchParams {
     q: String,
     category: String,
+    filter: FilterRequest,
 }
 
 /// `/search?q=&category=&sort=&page=`: ranked results, category facets,
@@ -25,6 +27,7 @@ pub fn SearchPage() -> impl IntoView {
         query.with_untracked(|q| SearchParams {
             q: q.get("q").unwrap_or_default().trim().to_owned(),
             category: q.get("category").unwrap_or_default(),
+            filter: filter_request(q),
         })
     });
     let listing = Memo::new(move |_| query.with_untracked(|q| listing_params(q, ProductSort::Relevance)));
@@ -39,7 +42,7 @@ pub fn SearchPage() -> impl IntoView {
         |(terms, listing)| async move {
             let (sort, page) = listing?;
             let category = (!terms.category.is_empty()).then_some(terms.category);
-            search_products(terms.q, category, sort, page.get()).await
+            search_products(terms.q, category, sort, page.get(), terms.filter).await
         },
     );
     let heading = move || {
@@ -67,13 +70,9 @@ pub fn SearchPage() -> impl IntoView {
                 <h1>{heading}</h1>
                 {move || {
                     let t = terms.get();
-                    view! {
-                        <SortForm
-                            current=sort
-                            options=&ProductSort::SEARCH
-                            keep=vec![("q", t.q), ("category", t.category)]
-                        />
-                    }
+                    let mut keep = vec![("q", t.q), ("category", t.category)];
+                    keep.extend(filter_keep(&t.filter));
+                    view! { <SortForm current=sort options=&ProductSort::SEARCH keep /> }
                 }}
             </header>
             <Suspense fallback=ProductGridSkeleton>
@@ -94,26 +93,8 @@ pub fn SearchPage() -> impl IntoView {
 #[component]
 fn Results(found: SearchResults, terms: SearchParams, sort: ProductSort) -> impl IntoView {
     let i18n = use_i18n();
-    let SearchParams { q, category } = terms;
+    let SearchParams { q, category, .. } = terms;
     let searching = !q.is_empty();
-    let href = {
-        let (q, category) = (q.clone(), category.clone());
-        move |page: u32| {
-            with_query(
-                "/search",
-                &[
-                    ("q", q.clone()),
-                    ("category", category.clone()),
-                    ("sort", sort.as_str().to_owned()),
-                    ("page", page.to_string()),
-                ],
-            )
-        }
-    };
-    let facet_href = {
-        let q = q.clone();
-        move |slug: &str| with_query("/search", &[("q", q.clone()), ("category", slug.to_owned())])
-    };
     let SearchResults {
         products,
         total,
@@ -121,9 +102,55 @@ fn Results(found: SearchResults, terms: SearchParams, sort: ProductSort) -> impl
         capped,
         facets,
         did_you_mean,
+        option_facets,
+        filter,
     } = found;
-    let nothing = searching && total == 0;
+    let filter_params = filter.query();
+    let href = {
+        let (q, category, filter_params) = (q.clone(), category.clone(), filter_params.clone());
+        move |page: u32| {
+            let mut params = vec![
+                ("q", q.clone()),
+                ("category", category.clone()),
+                ("sort", sort.as_str().to_owned()),
+            ];
+            params.extend(filter_params.iter().cloned());
+            params.push(("page", page.to_string()));
+            with_query("/search", &params)
+        }
+    };
+    let facet_href = {
+        let (q, filter_params) = (q.clone(), filter_params.clone());
+        move |slug: &str| {
+            let mut params = vec![("q", q.clone()), ("category", slug.to_owned())];
+            params.extend(filter_params.iter().cloned());
+            with_query("/search", &params)
+        }
+    };
+    let filtered = !filter.is_empty();
+    // Nothing matched the words: "no results" and "did you mean". Something
+    // matched, but not the filters: say so.
+    let nothing = searching && total == 0 && !filtered;
+    let no_match = filtered && products.items.is_empty();
+    let filters = (!option_facets.is_empty() || filtered || (searching && total > 0)).then(|| {
+        view! {
+            <FilterForm
+                facets=option_facets
+                filter=filter.clone()
+                path="/search".to_owned()
+                keep=vec![("q", q.clone()), ("category", category.clone()), ("sort", sort.as_str().to_owned())]
+            />
+        }
+    });
+    let layout = if filters.is_some() {
+        "with-filters"
+    } else {
+        "without-filters"
+    };
     view! {
+        <div class=layout>
+        {filters}
+        <div class="search-page__results">
         {searching
             .then(|| {
                 view! {
@@ -195,6 +222,16 @@ fn Results(found: SearchResults, terms: SearchParams, sort: ProductSort) -> impl
                     </div>
                 }
             })}
-        {(!nothing).then(move || view! { <ProductListing page=products href /> })}
+        {no_match
+            .then(|| {
+                view! {
+                    <p class="empty-state" data-testid="no-match">
+                        {move || i18n.t().filter_no_match}
+                    </p>
+                }
+            })}
+        {(!nothing && !no_match).then(move || view! { <ProductListing page=products href /> })}
+        </div>
+        </div>
     }
 }

@@ -21,6 +21,7 @@ pub async fn dashboard(pool: &PgPool, auth: &crate::state::AuthSettings) -> Resu
     let low_stock = sqlx::query_as!(
         ProductSummary,
         r#"SELECT id AS "id!", slug AS "slug!", variant_name(name, option_values) AS "name!",
+                  coalesce(variant_name(nullif(name_en, ''), option_values_en), '') AS "name_en!",
                   price_cents AS "price_cents!", false AS "from_price!", false AS "has_variants!", stock AS "stock!", image_path AS "image_path!"
            FROM listed_products
            WHERE stock BETWEEN 1 AND $1 ORDER BY stock, name LIMIT 20"#,
@@ -31,6 +32,7 @@ pub async fn dashboard(pool: &PgPool, auth: &crate::state::AuthSettings) -> Resu
     let sold_out = sqlx::query_as!(
         ProductSummary,
         r#"SELECT id AS "id!", slug AS "slug!", variant_name(name, option_values) AS "name!",
+                  coalesce(variant_name(nullif(name_en, ''), option_values_en), '') AS "name_en!",
                   price_cents AS "price_cents!", false AS "from_price!", false AS "has_variants!", stock AS "stock!", image_path AS "image_path!"
            FROM listed_products
            WHERE stock = 0 AND $1 > 0 ORDER BY stock, name LIMIT 20"#,

@@ -211,6 +211,8 @@ pub static EN: Messages = Messages {
     admin_create: "Create",
     admin_slug: "Address (slug, optional)",
     admin_description: "Description",
+    admin_name_in_english: "Name in English (optional)",
+    admin_description_in_english: "Description in English (optional)",
     admin_price_input: "Price (€, e.g. 12.90)",
     admin_max_per_order: "Limit per order",
     admin_max_per_customer: "Limit per customer (all orders, empty: none)",

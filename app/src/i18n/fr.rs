@@ -216,6 +216,8 @@ pub static FR: Messages = Messages {
     admin_create: "Créer",
     admin_slug: "Adresse (slug, facultatif)",
     admin_description: "Description",
+    admin_name_in_english: "Nom en anglais (facultatif)",
+    admin_description_in_english: "Description en anglais (facultative)",
     admin_price_input: "Prix (€, ex. 12,90)",
     admin_max_per_order: "Limite par commande",
     admin_max_per_customer: "Limite par client (toutes commandes, vide : aucune)",

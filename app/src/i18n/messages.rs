@@ -217,6 +217,9 @@ pub struct Messages {
     pub admin_create: &'static str,
     pub admin_slug: &'static str,
     pub admin_description: &'static str,
+    /// A product's English texts (empty: English pages show the French).
+    pub admin_name_in_english: &'static str,
+    pub admin_description_in_english: &'static str,
     pub admin_price_input: &'static str,
     pub admin_max_per_order: &'static str,
     pub admin_max_per_customer: &'static str,

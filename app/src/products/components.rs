@@ -32,7 +32,8 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/p/{}", product.slug);
     let available = product.stock > 0;
-    let name = product.name.clone();
+    let name = product.name(i18n.locale()).to_owned();
+    let heading = name.clone();
     view! {
         <li class="card" data-testid="product-card">
             <A href=href attr:class="card__link">
@@ -45,7 +46,7 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
                     height="320"
                     loading="lazy"
                 />
-                <h2 class="card__name">{product.name.clone()}</h2>
+                <h2 class="card__name">{heading}</h2>
             </A>
             <p class="card__price">
                 {product.from_price.then(|| view! { {move || i18n.t().from_price} " " })}

@@ -131,6 +131,8 @@ pub struct ProductSummary {
     pub id: i64,
     pub slug: String,
     pub name: String,
+    /// Its English name; empty where none was written.
+    pub name_en: String,
     /// The lowest price of the product's variants.
     pub price_cents: i64,
     /// Its variants' prices differ: the card says "from".
@@ -140,6 +142,21 @@ pub struct ProductSummary {
     /// The units of all its variants that can be bought now.
     pub stock: i32,
     pub image_path: String,
+}
+
+impl ProductSummary {
+    /// The name in `locale`, French where no English was written.
+    pub fn name(&self, locale: crate::i18n::Locale) -> &str {
+        in_locale(locale, &self.name, &self.name_en)
+    }
+}
+
+/// A catalogue text in `locale`: the English one where written, else the French.
+pub fn in_locale<'a>(locale: crate::i18n::Locale, fr: &'a str, en: &'a str) -> &'a str {
+    match locale {
+        crate::i18n::Locale::En if !en.is_empty() => en,
+        _ => fr,
+    }
 }
 
 /// An option of a product (Édition, Taille) in both languages, with the
@@ -160,10 +177,7 @@ pub struct Translated {
 impl Translated {
     /// The text in `locale`, French where no English was written.
     pub fn get(&self, locale: crate::i18n::Locale) -> &str {
-        match locale {
-            crate::i18n::Locale::En if !self.en.is_empty() => &self.en,
-            _ => &self.fr,
-        }
+        in_locale(locale, &self.fr, &self.en)
     }
 }
 
@@ -196,8 +210,11 @@ pub struct ProductDetail {
     pub id: i64,
     pub slug: String,
     pub name: String,
+    /// English name and description; empty where none was written.
+    pub name_en: String,
     pub sku: String,
     pub description: String,
+    pub description_en: String,
     pub price_cents: i64,
     pub stock: i32,
     /// The product's options; empty for a product sold in one variant.
@@ -216,6 +233,16 @@ pub struct ProductDetail {
     pub image_path: String,
     pub category: Category,
     pub related: Vec<ProductSummary>,
+}
+
+impl ProductDetail {
+    /// The product with its name and description in `locale` (the English
+    /// texts where written), as its page shows them.
+    pub fn in_locale(mut self, locale: crate::i18n::Locale) -> Self {
+        self.name = in_locale(locale, &self.name, &self.name_en).to_owned();
+        self.description = in_locale(locale, &self.description, &self.description_en).to_owned();
+        self
+    }
 }
 
 /// A category's listing page, with the filters that narrow it.

@@ -33,6 +33,11 @@ struct Product {
     category: String,
     name: String,
     description: String,
+    /// English texts; absent, English pages show the French ones.
+    #[serde(default)]
+    name_en: String,
+    #[serde(default)]
+    description_en: String,
     price_cents: i64,
     stock: i32,
     sku: Option<String>,
@@ -147,8 +152,10 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
     for (age_hours, product) in (0_i32..).zip(&catalogue.products) {
         let inserted = sqlx::query_scalar!(
             "INSERT INTO products (slug, name, description, category_id, price_cents, stock, image_path, created_at,
-                                   sku, option_names, option_names_en, option_values, option_values_en)
-             SELECT $1, $2, $3, c.id, $5, $6, $7, now() - make_interval(hours => $8), $9, $10, $11, $12, $13
+                                   sku, option_names, option_names_en, option_values, option_values_en,
+                                   name_en, description_en)
+             SELECT $1, $2, $3, c.id, $5, $6, $7, now() - make_interval(hours => $8), $9, $10, $11, $12, $13,
+                    $14, $15
              FROM categories c WHERE c.slug = $4
              ON CONFLICT (slug) DO NOTHING
              RETURNING id",
@@ -165,6 +172,8 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
             &english(&product.options),
             &french(&product.values),
             &english(&product.values),
+            product.name_en,
+            product.description_en,
         )
         .fetch_optional(&mut *tx)
         .await
@@ -179,8 +188,10 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
                 .with_context(|| format!("no slug for the variant {}", variant.sku))?;
             sqlx::query!(
                 "INSERT INTO products (slug, name, description, category_id, price_cents, stock, image_path,
-                                       created_at, sku, option_values, option_values_en, variant_of)
-                 SELECT slug || '-' || $1, name, description, category_id, $2, $3, $4, created_at, $5, $6, $7, id
+                                       created_at, sku, option_values, option_values_en, variant_of,
+                                       name_en, description_en)
+                 SELECT slug || '-' || $1, name, description, category_id, $2, $3, $4, created_at, $5, $6, $7, id,
+                        name_en, description_en
                  FROM products WHERE id = $8",
                 suffix.as_str(),
                 variant.price_cents,

@@ -15,6 +15,7 @@ mod catalogue;
 mod checkout;
 mod embedded_cluster;
 mod filters;
+mod languages;
 mod mail;
 mod mail_limits;
 mod operations;

@@ -20,6 +20,8 @@ const PRODUCT_FIELDS: &[&str] = &[
     "name",
     "slug",
     "description",
+    "name_en",
+    "description_en",
     "category_id",
     "price",
     "stock",
@@ -171,6 +173,7 @@ fn ProductFields(
     let value = |f: fn(&AdminProduct) -> String| product.as_ref().map(f).unwrap_or_default();
     let selected = product.as_ref().map(|p| p.category_id);
     let description = value(|p| p.description.clone());
+    let description_en = value(|p| p.description_en.clone());
     let field_error = move |name: &'static str| {
         move || {
             error.with(|e| {
@@ -187,6 +190,18 @@ fn ProductFields(
             <label for="field-description">{move || i18n.t().admin_description}</label>
             <TextArea id="field-description" name="description" rows=5 text=description />
             <p class="field__error" role="alert">{field_error("description")}</p>
+        </div>
+        <FormField
+            label=move || i18n.t().admin_name_in_english
+            name="name_en"
+            value=value(|p| p.name_en.clone())
+            required=false
+            error
+        />
+        <div class="field">
+            <label for="field-description_en">{move || i18n.t().admin_description_in_english}</label>
+            <TextArea id="field-description_en" name="description_en" rows=5 text=description_en />
+            <p class="field__error" role="alert">{field_error("description_en")}</p>
         </div>
         <div class="field">
             <label for="field-category_id">{move || i18n.t().admin_category}</label>

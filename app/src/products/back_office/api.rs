@@ -91,10 +91,13 @@ pub async fn create_product(
     max_per_order: i32,
     max_per_customer: Option<String>,
     hold_minutes: Option<String>,
+    #[server(default)] name_en: String,
+    #[server(default)] description_en: String,
 ) -> Result<i64, AppError> {
     use ssr::*;
     audience::admin(|state, admin| async move {
-        let mut draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
+        let mut draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?
+            .with_english(&name_en, &description_en)?;
         draft.max_per_customer = parse_customer_limit(max_per_customer.as_deref())?;
         draft.hold_minutes = parse_hold_minutes(hold_minutes.as_deref())?;
         let stock = parse_stock(stock)?;
@@ -131,10 +134,13 @@ pub async fn update_product(
     max_per_order: i32,
     max_per_customer: Option<String>,
     hold_minutes: Option<String>,
+    #[server(default)] name_en: String,
+    #[server(default)] description_en: String,
 ) -> Result<(), AppError> {
     use ssr::*;
     audience::admin(|state, admin| async move {
-        let mut draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?;
+        let mut draft = ProductDraft::parse(&name, &slug, &description, category_id, &price, max_per_order)?
+            .with_english(&name_en, &description_en)?;
         draft.max_per_customer = parse_customer_limit(max_per_customer.as_deref())?;
         draft.hold_minutes = parse_hold_minutes(hold_minutes.as_deref())?;
         check_category(&state, draft.category_id).await?;

@@ -15,7 +15,7 @@ pub async fn list_products(
     page: u32,
 ) -> Result<(Vec<AdminProduct>, i64), sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT p.id, p.slug, p.name, p.description, p.category_id, c.name_fr AS category_name,
+        r#"SELECT p.id, p.slug, p.name, p.description, p.name_en, p.description_en, p.category_id, c.name_fr AS category_name,
                   p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.hold_minutes,
                   coalesce((SELECT h.held FROM held_units h WHERE h.product_id = p.id), 0) AS "held!",
                   (SELECT count(*) FROM stock_alerts a WHERE a.product_id = p.id AND a.notified_at IS NULL) AS "alerts_waiting!",
@@ -38,6 +38,8 @@ pub async fn list_products(
             slug: row.slug,
             name: row.name,
             description: row.description,
+            name_en: row.name_en,
+            description_en: row.description_en,
             category_id: row.category_id,
             category_name: row.category_name,
             price_cents: row.price_cents,
@@ -57,7 +59,7 @@ pub async fn list_products(
 pub async fn find_product(db: impl PgExecutor<'_>, id: i64) -> Result<Option<AdminProduct>, sqlx::Error> {
     sqlx::query_as!(
         AdminProduct,
-        r#"SELECT p.id, p.slug, p.name, p.description, p.category_id, c.name_fr AS category_name,
+        r#"SELECT p.id, p.slug, p.name, p.description, p.name_en, p.description_en, p.category_id, c.name_fr AS category_name,
                   p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.hold_minutes,
                   coalesce((SELECT h.held FROM held_units h WHERE h.product_id = p.id), 0) AS "held!",
                   (SELECT count(*) FROM stock_alerts a WHERE a.product_id = p.id AND a.notified_at IS NULL) AS "alerts_waiting!",
@@ -79,8 +81,8 @@ pub async fn insert_product(
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar!(
         "INSERT INTO products (slug, name, description, category_id, price_cents, stock, max_per_order,
-                               image_path, max_per_customer, hold_minutes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                               image_path, max_per_customer, hold_minutes, name_en, description_en)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (slug) DO NOTHING RETURNING id",
         draft.slug.as_str(),
         draft.name,
@@ -92,6 +94,8 @@ pub async fn insert_product(
         image_path,
         draft.max_per_customer,
         draft.hold_minutes,
+        draft.name_en,
+        draft.description_en,
     )
     .fetch_optional(&mut **tx)
     .await
@@ -105,7 +109,8 @@ pub async fn update_product(
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
         "UPDATE products SET slug = $2, name = $3, description = $4, category_id = $5, price_cents = $6,
-                             max_per_order = $7, max_per_customer = $8, hold_minutes = $9
+                             max_per_order = $7, max_per_customer = $8, hold_minutes = $9,
+                             name_en = $10, description_en = $11
          WHERE id = $1",
         id,
         draft.slug.as_str(),
@@ -116,6 +121,8 @@ pub async fn update_product(
         draft.max_per_order,
         draft.max_per_customer,
         draft.hold_minutes,
+        draft.name_en,
+        draft.description_en,
     )
     .execute(db)
     .await?;

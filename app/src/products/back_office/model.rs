@@ -17,6 +17,9 @@ pub struct ProductDraft {
     pub name: String,
     pub slug: Slug,
     pub description: String,
+    /// English name and description; empty: English pages show the French.
+    pub name_en: String,
+    pub description_en: String,
     pub category_id: i64,
     pub price_cents: i64,
     pub max_per_order: i32,
@@ -36,20 +39,13 @@ impl ProductDraft {
         price: &str,
         max_per_order: i32,
     ) -> Result<Self, AppError> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        let name = check_name("name", name)?;
+        if name.is_empty() {
             return Err(AppError::validation("name", Rule::Length { min: 1, max: 200 }));
         }
         let slug = Slug::given_or_from_name(slug, name)
             .ok_or_else(|| AppError::validation("slug", Rule::Format(Format::Slug)))?;
-        let description = description.trim();
-        if description.chars().count() > 5_000
-            || description
-                .chars()
-                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(AppError::validation("description", Rule::TooLong { max: 5000 }));
-        }
+        let description = check_description("description", description)?;
         if !(1..=100).contains(&max_per_order) {
             return Err(AppError::validation(
                 "max_per_order",
@@ -60,6 +56,8 @@ impl ProductDraft {
             name: name.to_owned(),
             slug,
             description: description.to_owned(),
+            name_en: String::new(),
+            description_en: String::new(),
             category_id,
             price_cents: parse_price(price)?,
             max_per_order,
@@ -67,6 +65,37 @@ impl ProductDraft {
             hold_minutes: None,
         })
     }
+}
+
+impl ProductDraft {
+    /// The draft with its English name and description (either may be empty).
+    pub fn with_english(mut self, name_en: &str, description_en: &str) -> Result<Self, AppError> {
+        self.name_en = check_name("name_en", name_en)?.to_owned();
+        self.description_en = check_description("description_en", description_en)?.to_owned();
+        Ok(self)
+    }
+}
+
+/// A product name, trimmed: at most 200 characters, no control character.
+fn check_name<'a>(field: &str, name: &'a str) -> Result<&'a str, AppError> {
+    let name = name.trim();
+    if name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(AppError::validation(field, Rule::Length { min: 1, max: 200 }));
+    }
+    Ok(name)
+}
+
+/// A description, trimmed: at most 5 000 characters, lines and tabs allowed.
+fn check_description<'a>(field: &str, text: &'a str) -> Result<&'a str, AppError> {
+    let text = text.trim();
+    if text.chars().count() > 5_000
+        || text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(AppError::validation(field, Rule::TooLong { max: 5000 }));
+    }
+    Ok(text)
 }
 
 /// The limit per customer typed by the operator: empty for none, else 1 to 100.
@@ -158,6 +187,8 @@ pub struct AdminProduct {
     pub slug: String,
     pub name: String,
     pub description: String,
+    pub name_en: String,
+    pub description_en: String,
     pub category_id: i64,
     pub category_name: String,
     pub price_cents: i64,

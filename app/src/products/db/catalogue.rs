@@ -42,7 +42,7 @@ pub async fn list_products(
         ($order:tt) => {
             sqlx::query_as!(
                 ProductSummary,
-                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", from_price_cents AS "price_cents!",
+                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", name_en AS "name_en!", from_price_cents AS "price_cents!",
                           price_varies AS "from_price!", variant_count > 0 AS "has_variants!",
                           CASE WHEN variant_count = 0 THEN stock ELSE available_in_group(id) END AS "stock!",
                           image_path AS "image_path!"
@@ -87,7 +87,7 @@ pub async fn list_filtered_products(
         ($order:tt) => {
             sqlx::query_as!(
                 ProductSummary,
-                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", from_price_cents AS "price_cents!",
+                r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", name_en AS "name_en!", from_price_cents AS "price_cents!",
                           price_varies AS "from_price!", variant_count > 0 AS "has_variants!",
                           CASE WHEN variant_count = 0 THEN stock ELSE available_in_group(id) END AS "stock!",
                           image_path AS "image_path!"
@@ -180,6 +180,7 @@ pub async fn list_drops(db: impl PgExecutor<'_>) -> Result<Vec<ProductSummary>, 
     sqlx::query_as!(
         ProductSummary,
         r#"SELECT id AS "id!", slug AS "slug!", variant_name(name, option_values) AS "name!",
+                  coalesce(variant_name(nullif(name_en, ''), option_values_en), '') AS "name_en!",
                   price_cents AS "price_cents!", false AS "from_price!", false AS "has_variants!", stock AS "stock!",
                   image_path AS "image_path!"
          FROM listed_products
@@ -226,6 +227,8 @@ struct ProductDetailRow {
     slug: String,
     name: String,
     description: String,
+    name_en: String,
+    description_en: String,
     option_names: Vec<String>,
     option_names_en: Vec<String>,
     category_id: i64,
@@ -268,7 +271,7 @@ pub async fn find_product_by_slug(
     };
     let Some(row) = sqlx::query_as!(
         ProductDetailRow,
-        r#"SELECT p.id, p.slug, p.name, p.description, p.option_names, p.option_names_en,
+        r#"SELECT p.id, p.slug, p.name, p.description, p.name_en, p.description_en, p.option_names, p.option_names_en,
                   c.id AS category_id, c.slug AS category_slug,
                   c.name_fr AS category_name_fr, c.name_en AS category_name_en
            FROM products p JOIN categories c ON c.id = p.category_id
@@ -295,7 +298,7 @@ pub async fn find_product_by_slug(
     .await?;
     let related = sqlx::query_as!(
         ProductSummary,
-        r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", from_price_cents AS "price_cents!",
+        r#"SELECT id AS "id!", slug AS "slug!", name AS "name!", name_en AS "name_en!", from_price_cents AS "price_cents!",
                   price_varies AS "from_price!", variant_count > 0 AS "has_variants!",
                   CASE WHEN variant_count = 0 THEN stock ELSE available_in_group(id) END AS "stock!",
                   image_path AS "image_path!"
@@ -328,8 +331,10 @@ pub async fn find_product_by_slug(
         id: variant.id,
         slug: row.slug,
         name: row.name,
+        name_en: row.name_en,
         sku: variant.sku.clone(),
         description: row.description,
+        description_en: row.description_en,
         price_cents: variant.price_cents,
         stock: variant.stock,
         chosen: if asked {

@@ -189,7 +189,7 @@ pub async fn search_products(
               FROM option_counts)::text,
              -- The stock that can be bought now, for the page's rows only.
              (SELECT coalesce(json_agg(json_build_object(
-                         'id', page.id, 'slug', page.slug, 'name', page.name,
+                         'id', page.id, 'slug', page.slug, 'name', page.name, 'name_en', l.name_en,
                          'price_cents', page.price_cents, 'from_price', l.price_varies, 'has_variants', l.variant_count > 0,
                          'stock', CASE WHEN l.variant_count = 0 THEN l.stock ELSE available_in_group(l.id) END,
                          'image_path', page.image_path) ORDER BY page.position), '[]')

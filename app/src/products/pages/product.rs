@@ -49,6 +49,7 @@ pub fn ProductPage() -> impl IntoView {
 #[component]
 fn ProductView(product: ProductDetail) -> impl IntoView {
     let i18n = use_i18n();
+    let product = product.in_locale(i18n.locale());
     let path = format!("/p/{}", product.slug);
     let category_href = format!("/c/{}", product.category.slug);
     let category = product.category.clone();

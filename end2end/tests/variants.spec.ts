@@ -35,7 +35,7 @@ for (const javaScriptEnabled of [true, false]) {
       await choose(page, "Taille", "XL");
       await expect(page).toHaveURL(/o1=XL/);
       if (javaScriptEnabled) await hydrated(page);
-      await expect(page.getByRole("radio", { name: "XL" })).toBeChecked();
+      await expect(page.getByRole("radio", { name: "XL", exact: true })).toBeChecked();
       await expect(page.locator(".product__price")).toContainText("26,99");
       await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
       await expect(page.getByTestId("basket-count")).toHaveText("1");

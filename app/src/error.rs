@@ -158,6 +158,10 @@ pub enum Conflict {
     LastAdministrator,
     /// Administrators delete their own account from the account page.
     OwnAccount,
+    /// A catalogue import was applied already.
+    ImportApplied,
+    /// The shop changed since the import's dry run: run it again.
+    ImportOutdated,
 }
 
 /// One basket line that asks for more than is left.

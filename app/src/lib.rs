@@ -42,8 +42,9 @@ use leptos_router::{
 };
 
 use crate::admin::pages::{
-    AdminCategoriesPage, AdminDashboardPage, AdminMailDetailPage, AdminMailPage, AdminNewProductPage,
-    AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminUserPage, AdminUsersPage,
+    AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminImportPage, AdminMailDetailPage,
+    AdminMailPage, AdminNewProductPage, AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage,
+    AdminUserPage, AdminUsersPage,
 };
 use crate::auth::{
     components::provide_auth,
@@ -146,6 +147,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/products/new") view=AdminNewProductPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/products/:id") view=AdminProductPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/catalogue") view=AdminCataloguePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/catalogue/imports/:id") view=AdminImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/orders/:id") view=AdminOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />

@@ -127,3 +127,35 @@ test("customers and guests never reach the back office", async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByTestId("admin-users")).toHaveCount(0);
 });
+
+test("the catalogue is exported as CSV, and an edited file is checked, then applied", async ({ page }) => {
+  await logInAsAdmin(page, "/admin/catalogue", false);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Exporter le catalogue (CSV)" }).click();
+  const file = await download;
+  const path = await file.path();
+  const text = require("node:fs").readFileSync(path, "utf8") as string;
+  expect(text.split("\n")[0]).toBe(
+    "sku,product,name,name_en,description,description_en,category,options,options_en,values,values_en,price,stock,max_per_order,max_per_customer,hold_minutes,image",
+  );
+  const sku = uniqueName("CSV-").toUpperCase();
+  const edited = `${text.trimEnd()}\n${sku},,Poster ${sku},Poster ${sku},Un poster.,A poster.,livres,,,,,"9,90",12,3,,,\n`;
+
+  await page.getByLabel("Fichier CSV").setInputFiles({ name: "catalogue.csv", mimeType: "text/csv", buffer: Buffer.from(edited) });
+  await page.getByRole("button", { name: "Vérifier le fichier" }).click();
+  await expect(page).toHaveURL(/\/admin\/catalogue\/imports\/\d+$/);
+  await expect(page.getByTestId("import-summary")).toContainText("1 à créer, 0 à modifier");
+  await expect(page.getByTestId("import-rows").getByRole("row").filter({ hasText: sku })).toContainText("créé");
+  await page.getByRole("button", { name: "Appliquer l'import" }).click();
+  await expect(page.getByTestId("import-applied")).toHaveText("Import appliqué.");
+  await expect(page.getByRole("button", { name: "Appliquer l'import" })).toHaveCount(0);
+
+  // A file with a bad row is refused whole, with the row's line and reason.
+  await page.goto("/admin/catalogue");
+  const bad = `${text.split("\n")[0]}\n${sku}-B,,Poster,,,,livres,,,,,gratuit,1,1,,,\n`;
+  await page.getByLabel("Fichier CSV").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+  await page.getByRole("button", { name: "Vérifier le fichier" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Le fichier est refusé" })).toBeVisible();
+  await expect(page.getByTestId("import-errors").getByRole("row").nth(1)).toContainText("2");
+  await expect(page.getByTestId("import-errors")).toContainText("price");
+});

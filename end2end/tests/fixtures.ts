@@ -122,6 +122,7 @@ export async function everyPersonalPage(
     "/admin/products/new",
     product,
     "/admin/categories",
+    "/admin/catalogue",
     "/admin/orders",
     `/admin/orders/${orderId}`,
     "/admin/users",

@@ -1,5 +1,6 @@
 //! The WonderMarket server: configuration, database, HTTP stack and CLI.
 
+pub mod catalogue_csv;
 pub mod cli;
 pub mod config;
 pub mod database;

@@ -102,7 +102,10 @@ pub async fn refuse_large_bodies(request: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|length| length.to_str().ok())
         .and_then(|length| length.parse::<u64>().ok());
-    let limit = crate::media::body_limit(request.uri().path()).unwrap_or(MAX_BODY_BYTES);
+    let path = request.uri().path();
+    let limit = crate::media::body_limit(path)
+        .or_else(|| crate::catalogue_csv::body_limit(path))
+        .unwrap_or(MAX_BODY_BYTES);
     if declared.is_none_or(|length| length <= limit) {
         return next.run(request).await;
     }

@@ -123,6 +123,7 @@ impl Application {
             .merge(crate::operational::routes())
             .merge(crate::metrics::routes())
             .merge(crate::media::routes())
+            .merge(crate::catalogue_csv::routes())
             .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())

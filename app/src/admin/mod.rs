@@ -28,8 +28,10 @@ pub mod pages {
     }
 
     server_rendered!(
+        AdminCataloguePage,
         AdminCategoriesPage,
         AdminDashboardPage,
+        AdminImportPage,
         AdminMailDetailPage,
         AdminMailPage,
         AdminNewProductPage,

@@ -220,6 +220,41 @@ pub struct Messages {
     /// A product's English texts (empty: English pages show the French).
     pub admin_name_in_english: &'static str,
     pub admin_description_in_english: &'static str,
+    /// The catalogue's CSV page and an import's report.
+    pub admin_catalogue: &'static str,
+    pub admin_export_csv: &'static str,
+    pub admin_export_help: &'static str,
+    pub admin_import_heading: &'static str,
+    pub admin_import_help: &'static str,
+    pub admin_import_file: &'static str,
+    pub admin_import_dry_run: &'static str,
+    pub import_title: fn(&str) -> String,
+    /// Created, updated and unchanged rows.
+    pub import_summary: fn(usize, usize, usize) -> String,
+    pub import_refused: &'static str,
+    pub import_ready: &'static str,
+    pub import_apply: &'static str,
+    pub import_applied: &'static str,
+    pub import_line: &'static str,
+    pub import_sku: &'static str,
+    pub import_column: &'static str,
+    pub import_reason: &'static str,
+    pub import_change: &'static str,
+    pub import_created: &'static str,
+    pub import_updated: &'static str,
+    pub import_unchanged: &'static str,
+    pub import_errors_heading: &'static str,
+    pub import_rows_heading: &'static str,
+    pub import_missing_column: &'static str,
+    pub import_unreadable: &'static str,
+    pub import_too_many_rows: &'static str,
+    pub import_duplicate_sku: &'static str,
+    pub import_unknown_category: &'static str,
+    pub import_unknown_product: &'static str,
+    pub import_not_a_product: &'static str,
+    pub import_values_mismatch: &'static str,
+    pub import_options_changed: &'static str,
+    pub import_slug_taken: &'static str,
     pub admin_price_input: &'static str,
     pub admin_max_per_order: &'static str,
     pub admin_max_per_customer: &'static str,
@@ -463,6 +498,8 @@ mod tests {
             Conflict::CategoryNotEmpty,
             Conflict::LastAdministrator,
             Conflict::OwnAccount,
+            Conflict::ImportApplied,
+            Conflict::ImportOutdated,
         ];
         for conflict in &conflicts {
             match conflict {
@@ -473,7 +510,9 @@ mod tests {
                 | Conflict::StatusChange { .. }
                 | Conflict::CategoryNotEmpty
                 | Conflict::LastAdministrator
-                | Conflict::OwnAccount => {}
+                | Conflict::OwnAccount
+                | Conflict::ImportApplied
+                | Conflict::ImportOutdated => {}
             }
         }
         conflicts

@@ -39,6 +39,8 @@ struct People {
     spare_category: i64,
     /// A failed mail of this cell, to read and resend.
     mail: i64,
+    /// A checked catalogue import (a file of no rows), to read and apply.
+    import: i64,
 }
 
 /// A valid product form for `slug`.
@@ -270,6 +272,18 @@ fn cases() -> Vec<Case> {
         Case {
             endpoint: "products/admin/delete",
             args: |p| vec![("id", p.spare_product.to_string()), ("confirm", "yes".into())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/import",
+            args: |p| vec![("id", p.import.to_string())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/import/apply",
+            args: |p| vec![("id", p.import.to_string())],
             allowed: ADMIN_ONLY,
             ..Case::default()
         },
@@ -648,6 +662,18 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
     .fetch_one(&app.pool)
     .await
     .expect("mail");
+    let header = "sku,product,name,name_en,description,description_en,category,options,options_en,values,values_en,price,stock,max_per_order,max_per_customer,hold_minutes,image";
+    let import: i64 = sqlx::query_scalar(
+        "INSERT INTO catalogue_imports (admin_id, file_name, file, report)
+         VALUES ($1, 'matrix.csv', convert_to($2, 'UTF8'),
+                 '{\"id\": 0, \"file_name\": \"matrix.csv\", \"rows\": [], \"errors\": [], \"applied\": false}')
+         RETURNING id",
+    )
+    .bind(customer)
+    .bind(header)
+    .fetch_one(&app.pool)
+    .await
+    .expect("import");
     (
         People {
             customer,
@@ -657,6 +683,7 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
             spare_product,
             spare_category,
             mail,
+            import,
         },
         client,
     )

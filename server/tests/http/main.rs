@@ -12,6 +12,7 @@ mod authorization;
 mod back_office;
 mod basket;
 mod catalogue;
+mod catalogue_csv;
 mod checkout;
 mod embedded_cluster;
 mod filters;

@@ -2,6 +2,7 @@
 //! guest is sent to log in, a customer gets the 404 page, never the data
 //! (the server functions check the role again).
 
+mod catalogue;
 mod categories;
 mod dashboard;
 mod mail;
@@ -9,6 +10,7 @@ mod orders;
 mod products;
 mod users;
 
+pub use catalogue::{AdminCataloguePage, AdminImportPage};
 pub use categories::AdminCategoriesPage;
 pub use dashboard::AdminDashboardPage;
 pub use mail::{AdminMailDetailPage, AdminMailPage};
@@ -68,6 +70,7 @@ fn AdminNav() -> impl IntoView {
             <A href="/admin" exact=true>{move || i18n.t().admin_dashboard}</A>
             <A href="/admin/products">{move || i18n.t().admin_products}</A>
             <A href="/admin/categories">{move || i18n.t().admin_categories}</A>
+            <A href="/admin/catalogue">{move || i18n.t().admin_catalogue}</A>
             <A href="/admin/orders">{move || i18n.t().admin_orders}</A>
             <A href="/admin/users">{move || i18n.t().admin_users}</A>
             <A href="/admin/mail">{move || i18n.t().admin_mail}</A>

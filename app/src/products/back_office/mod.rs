@@ -3,6 +3,7 @@
 //! shop's code beside it, it sees archived products too.
 
 pub mod api;
+pub mod catalogue_csv;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;

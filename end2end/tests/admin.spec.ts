@@ -1,4 +1,5 @@
 import { test, expect, fillCheckout, hydrated, logInAsAdmin, register, uniqueName } from "./fixtures";
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
 
 // A 1×1 PNG.
@@ -134,7 +135,7 @@ test("the catalogue is exported as CSV, and an edited file is checked, then appl
   await page.getByRole("link", { name: "Exporter le catalogue (CSV)" }).click();
   const file = await download;
   const path = await file.path();
-  const text = require("node:fs").readFileSync(path, "utf8") as string;
+  const text = readFileSync(path, "utf8");
   expect(text.split("\n")[0]).toBe(
     "sku,product,name,name_en,description,description_en,category,options,options_en,values,values_en,price,stock,max_per_order,max_per_customer,hold_minutes,image",
   );

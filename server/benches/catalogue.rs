@@ -75,6 +75,30 @@ const QUERIES: &[&str] = &[
     "rtx 5090",
     "iphone",
     "sams",
+    // Kinds of terms real shoppers type, beyond the list above: several
+    // words, accents dropped, a typo in one or two words, a typo nothing
+    // matches (only "did you mean" answers), broad words, variants' values
+    // and SKUs.
+    "console portable nintendo",
+    "casque sans fil noir",
+    "tele 4k 55 pouces",
+    "ecouteurs bluetooth",
+    "televiseur oled",
+    "manete ps5",
+    "clavier mecaniqe rgb",
+    "smartphnoe samsng",
+    "ordinateur portabel gamer",
+    "xylophrne",
+    "qwzrtplk",
+    "mini",
+    "pro",
+    "blanc",
+    "512 go",
+    "taille m",
+    "t-shirt xl",
+    "ps5 digital",
+    "PS5-DIGITAL",
+    "z flip bleu",
 ];
 
 async fn ensure_catalogue(pool: &PgPool) -> anyhow::Result<i64> {

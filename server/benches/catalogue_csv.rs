@@ -29,7 +29,11 @@ fn file(price_cents: i64) -> anyhow::Result<Vec<u8>> {
                 "Sweat en coton, coupe droite, imprimé WonderMarket.".to_owned(),
                 "Cotton sweatshirt, straight fit, WonderMarket print.".to_owned(),
                 "jeux-video".to_owned(),
-                if i == 0 { "Taille".to_owned() } else { String::new() },
+                if i == 0 {
+                    "Taille".to_owned()
+                } else {
+                    String::new()
+                },
                 if i == 0 { "Size".to_owned() } else { String::new() },
                 (*size).to_owned(),
                 (*size).to_owned(),
@@ -64,8 +68,14 @@ async fn round(pool: &PgPool, admin: UserId, bytes: &[u8], label: &str) -> anyho
     db::apply(&mut tx, &steps).await?;
     tx.commit().await?;
     let import = started.elapsed();
-    let created = outcomes.iter().filter(|o| matches!(o.change, model::Change::Created)).count();
-    let updated = outcomes.iter().filter(|o| matches!(o.change, model::Change::Updated(_))).count();
+    let created = outcomes
+        .iter()
+        .filter(|o| matches!(o.change, model::Change::Created))
+        .count();
+    let updated = outcomes
+        .iter()
+        .filter(|o| matches!(o.change, model::Change::Updated(_)))
+        .count();
     println!(
         "{label:<28} rows={:<6} dry run={:>6.2} s  import={:>6.2} s  (created {created}, updated {updated})",
         outcomes.len(),
@@ -81,14 +91,21 @@ async fn main() -> anyhow::Result<()> {
     let pool = PgPool::connect(&url).await?;
     server::database::migrate(&pool).await?;
     server::seed::seed_demo_if_empty(&pool, true).await?;
-    sqlx::query("DELETE FROM products WHERE sku LIKE 'BENCH-%'").execute(&pool).await.ok();
+    sqlx::query("DELETE FROM products WHERE sku LIKE 'BENCH-%'")
+        .execute(&pool)
+        .await
+        .ok();
     let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1")
         .fetch_one(&pool)
         .await
         .context("the demo administrator")?;
     let admin = UserId(admin);
     let bytes = file(4_990)?;
-    println!("catalogue CSV: {} rows, {} KB", PRODUCTS * SIZES.len(), bytes.len() / 1024);
+    println!(
+        "catalogue CSV: {} rows, {} KB",
+        PRODUCTS * SIZES.len(),
+        bytes.len() / 1024
+    );
     let (created, _) = round(&pool, admin, &bytes, "new file (creates)").await?;
     anyhow::ensure!(created == PRODUCTS * SIZES.len(), "every row created");
     let (_, updated) = round(&pool, admin, &file(5_490)?, "every price changed").await?;

@@ -6,8 +6,9 @@
 use app::inventory::ledger::{self, StockChange};
 use sqlx::PgPool;
 
-/// Inserts `count` generated products (slugs `gen-1` … `gen-<count>`);
-/// products already there are kept. Returns how many were inserted.
+/// Inserts `count` generated products (slugs `gen-1` … `gen-<count>`), one
+/// in ten in three colours (two variant rows more); products already there
+/// are kept. Returns how many products were inserted.
 pub async fn seed_generated(pool: &PgPool, count: u32) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
     ledger::describe(&mut tx, StockChange::new("seed")).await?;
@@ -59,6 +60,27 @@ pub async fn seed_generated(pool: &PgPool, count: u32) -> Result<u64, sqlx::Erro
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    // Every tenth product sells in three colours: its row is the black one,
+    // two variants (white, blue; the blue one dearer) are rows beside it.
+    sqlx::query!(
+        "UPDATE products SET option_names = '{Couleur}', option_names_en = '{Colour}',
+                             option_values = '{Noir}', option_values_en = '{Black}'
+         WHERE slug ~ '^gen-[0-9]*0$' AND variant_of IS NULL AND cardinality(option_names) = 0"
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO products (slug, name, description, category_id, price_cents, stock, image_path, created_at,
+                               option_values, option_values_en, variant_of)
+         SELECT p.slug || '-' || c.suffix, p.name, p.description, p.category_id, p.price_cents + c.extra,
+                p.stock, p.image_path, p.created_at, ARRAY[c.fr], ARRAY[c.en], p.id
+         FROM products p
+         CROSS JOIN (VALUES ('blanc', 'Blanc', 'White', 0), ('bleu', 'Bleu', 'Blue', 500)) AS c(suffix, fr, en, extra)
+         WHERE p.slug LIKE 'gen-%' AND p.variant_of IS NULL AND p.option_names = '{Couleur}'
+         ON CONFLICT (slug) DO NOTHING"
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     sqlx::query!("ANALYZE products").execute(pool).await?;
     Ok(inserted)

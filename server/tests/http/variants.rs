@@ -276,3 +276,24 @@ async fn holds_and_the_customer_limit_count_per_variant(pool: PgPool) {
     assert_eq!(stock_of(&app, digital).await, 4);
     assert_eq!(stock_of(&app, standard).await, 3);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_back_office_names_each_variant_and_finds_it_by_sku(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = app.new_client();
+    app.admin(&admin, "boss").await;
+    let list = app.page_as(&admin, "/admin/products?q=PS5-DIGITAL").await;
+    assert!(
+        list.contains(">PlayStation 5 — Digital</a>"),
+        "the variant is named"
+    );
+    assert!(list.contains("PS5-DIGITAL"));
+    assert!(
+        !list.contains("PS5-STANDARD"),
+        "the SKU search finds that variant only"
+    );
+    let digital = product_id(&app, "playstation-5-digital").await;
+    let page = app.page_as(&admin, &format!("/admin/products/{digital}")).await;
+    assert!(page.contains(">SKU PS5-DIGITAL</p>"));
+    assert!(page.contains(">PlayStation 5 — Digital</h1>"));
+}

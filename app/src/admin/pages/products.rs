@@ -106,10 +106,13 @@ fn ProductTable() -> impl IntoView {
 #[component]
 fn ProductRow(product: AdminProduct) -> impl IntoView {
     let i18n = use_i18n();
+    let title = product.title();
     view! {
         <tr>
             <td>
-                <A href=format!("/admin/products/{}", product.id)>{product.name}</A>
+                <A href=format!("/admin/products/{}", product.id)>{title}</A>
+                <br />
+                <small class="admin__sku">{product.sku.clone()}</small>
                 {product.archived.then(|| view! { " " <span class="status status--cancelled">{move || i18n.t().admin_archived}</span> })}
             </td>
             <td>{product.category_name}</td>
@@ -310,7 +313,8 @@ fn ProductEditor(
     let alerts_waiting = product.alerts_waiting;
     view! {
         <div class="admin__header">
-            <h1 data-testid="admin-product-name">{product.name.clone()}</h1>
+            <h1 data-testid="admin-product-name">{product.title()}</h1>
+            <p class="admin__sku">{format!("SKU {}", product.sku)}</p>
             {(!archived).then(|| view! { <A href=shop_href>{move || i18n.t().admin_view_in_shop}</A> })}
         </div>
         {move || (!created.get().is_empty()).then(|| view! { <p class="alert alert--success" role="status">{move || i18n.t().admin_product_created}</p> })}

@@ -15,14 +15,14 @@ pub async fn list_products(
     page: u32,
 ) -> Result<(Vec<AdminProduct>, i64), sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT p.id, p.slug, p.name, p.description, p.name_en, p.description_en, p.category_id, c.name_fr AS category_name,
+        r#"SELECT p.id, p.slug, p.sku, p.name, array_to_string(p.option_values, ', ') AS "variant!", p.description, p.name_en, p.description_en, p.category_id, c.name_fr AS category_name,
                   p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.hold_minutes,
                   coalesce((SELECT h.held FROM held_units h WHERE h.product_id = p.id), 0) AS "held!",
                   (SELECT count(*) FROM stock_alerts a WHERE a.product_id = p.id AND a.notified_at IS NULL) AS "alerts_waiting!",
                   p.image_path, p.archived_at IS NOT NULL AS "archived!",
                   count(*) OVER () AS "total_count!"
            FROM products p JOIN categories c ON c.id = p.category_id
-           WHERE $1 = '%%' OR p.name ILIKE $1 OR p.slug ILIKE $1
+           WHERE $1 = '%%' OR p.name ILIKE $1 OR p.slug ILIKE $1 OR p.sku ILIKE $1
            ORDER BY p.created_at DESC, p.id DESC LIMIT $2 OFFSET $3"#,
         crate::sql::contains_pattern(query),
         ADMIN_PRODUCTS_PER_PAGE,
@@ -36,7 +36,9 @@ pub async fn list_products(
         .map(|row| AdminProduct {
             id: row.id,
             slug: row.slug,
+            sku: row.sku,
             name: row.name,
+            variant: row.variant,
             description: row.description,
             name_en: row.name_en,
             description_en: row.description_en,
@@ -59,7 +61,7 @@ pub async fn list_products(
 pub async fn find_product(db: impl PgExecutor<'_>, id: i64) -> Result<Option<AdminProduct>, sqlx::Error> {
     sqlx::query_as!(
         AdminProduct,
-        r#"SELECT p.id, p.slug, p.name, p.description, p.name_en, p.description_en, p.category_id, c.name_fr AS category_name,
+        r#"SELECT p.id, p.slug, p.sku, p.name, array_to_string(p.option_values, ', ') AS "variant!", p.description, p.name_en, p.description_en, p.category_id, c.name_fr AS category_name,
                   p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.hold_minutes,
                   coalesce((SELECT h.held FROM held_units h WHERE h.product_id = p.id), 0) AS "held!",
                   (SELECT count(*) FROM stock_alerts a WHERE a.product_id = p.id AND a.notified_at IS NULL) AS "alerts_waiting!",

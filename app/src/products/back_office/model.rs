@@ -98,6 +98,17 @@ fn check_description<'a>(field: &str, text: &'a str) -> Result<&'a str, AppError
     Ok(text)
 }
 
+impl AdminProduct {
+    /// The name, with the variant's values when it has some: "PlayStation 5 — Digital".
+    pub fn title(&self) -> String {
+        if self.variant.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} — {}", self.name, self.variant)
+        }
+    }
+}
+
 /// The limit per customer typed by the operator: empty for none, else 1 to 100.
 pub fn parse_customer_limit(raw: Option<&str>) -> Result<Option<i32>, AppError> {
     optional_number("max_per_customer", raw, 1, 100)
@@ -185,7 +196,10 @@ pub fn parse_category_names(name_fr: &str, name_en: &str) -> Result<(String, Str
 pub struct AdminProduct {
     pub id: i64,
     pub slug: String,
+    pub sku: String,
     pub name: String,
+    /// The variant's values ("Digital", "Bleu, 512 Go"); empty without options.
+    pub variant: String,
     pub description: String,
     pub name_en: String,
     pub description_en: String,

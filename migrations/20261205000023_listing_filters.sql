@@ -32,3 +32,10 @@ CREATE FUNCTION variant_matches(
            WHERE f.name IS DISTINCT FROM skip
            GROUP BY f.name
            HAVING NOT coalesce(bool_or(option_values[array_position(option_names, f.name)] = f.value), false));
+
+-- The filters' reads: the products with options of a category (their counts),
+-- and the variants taking a value (a filter on a value few products have
+-- reads those, not the whole category).
+CREATE INDEX products_option_groups_idx ON products (category_id)
+    WHERE variant_of IS NULL AND archived_at IS NULL AND cardinality(option_names) > 0;
+CREATE INDEX products_option_values_idx ON products USING gin (option_values);

@@ -31,6 +31,8 @@ pub mod products;
 pub mod sql;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod ttl_cache;
 pub mod ui;
 pub mod users;
 

@@ -19,6 +19,9 @@ pub struct AppState {
     pub auth: AuthSettings,
     pub checkout: CheckoutSettings,
     pub mail: MailSettings,
+    /// The option counts of unfiltered listings by category, a minute old
+    /// at most (written and read by `products::facet_cache`).
+    pub facets: crate::ttl_cache::TtlCache<Option<i64>>,
 }
 
 /// What server functions need to know of mail delivery (the worker that
@@ -148,6 +151,7 @@ impl AppState {
             auth,
             checkout: CheckoutSettings::default(),
             mail: MailSettings::new(false),
+            facets: crate::ttl_cache::TtlCache::new(std::time::Duration::from_secs(60)),
         }
     }
 

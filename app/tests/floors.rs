@@ -18,6 +18,7 @@ const SHARED: &[&str] = &[
     "src/paging.rs",
     "src/ui",
     "src/state.rs",
+    "src/ttl_cache.rs",
     "src/sql.rs",
 ];
 

@@ -19,6 +19,7 @@ struct BasketLineRow {
     product_id: i64,
     slug: String,
     name: String,
+    name_en: String,
     image_path: String,
     unit_price_cents: i64,
     price_seen_cents: i64,
@@ -35,6 +36,7 @@ impl From<BasketLineRow> for BasketLine {
             product_id: row.product_id,
             slug: row.slug,
             name: row.name,
+            name_en: row.name_en,
             image_path: row.image_path,
             unit_price_cents: row.unit_price_cents,
             price_seen_cents: row.price_seen_cents,
@@ -58,6 +60,7 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
             sqlx::query_as!(
                 BasketLineRow,
                 r#"SELECT p.id AS "product_id!", p.slug AS "slug!", variant_name(p.name, p.option_values) AS "name!",
+                          coalesce(variant_name(nullif(p.name_en, ''), p.option_values_en), '') AS "name_en!",
                           p.image_path AS "image_path!", p.price_cents AS "unit_price_cents!",
                           b.price_seen_cents, b.quantity, p.max_per_order AS "max_per_order!",
                           p.stock + CASE WHEN b.held_until > now() THEN b.quantity ELSE 0 END AS "stock!",
@@ -76,6 +79,7 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
             sqlx::query_as!(
                 BasketLineRow,
                 r#"SELECT p.id AS "product_id!", p.slug AS "slug!", variant_name(p.name, p.option_values) AS "name!",
+                          coalesce(variant_name(nullif(p.name_en, ''), p.option_values_en), '') AS "name_en!",
                           p.image_path AS "image_path!", p.price_cents AS "unit_price_cents!",
                           b.price_seen_cents, b.quantity, p.max_per_order AS "max_per_order!",
                           p.stock + CASE WHEN b.held_until > now() THEN b.quantity ELSE 0 END AS "stock!",

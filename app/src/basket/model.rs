@@ -42,6 +42,8 @@ pub struct BasketLine {
     pub product_id: i64,
     pub slug: String,
     pub name: String,
+    /// The English name; empty where none was written.
+    pub name_en: String,
     pub image_path: String,
     /// Today's price, read from the catalogue.
     pub unit_price_cents: i64,
@@ -170,6 +172,7 @@ mod tests {
             product_id: 1,
             slug: "ps5".into(),
             name: "PS5".into(),
+            name_en: String::new(),
             image_path: String::new(),
             unit_price_cents: 49_999,
             price_seen_cents: 54_999,

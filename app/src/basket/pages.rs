@@ -88,12 +88,13 @@ fn BasketLineView(line: BasketLine) -> impl IntoView {
     let (price_changed, exceeds_stock) = (line.price_changed(), line.exceeds_stock());
     let total = line.line_total_cents();
     let limit = line.limit();
-    let name = line.name.clone();
+    let name = i18n.locale().pick(&line.name, &line.name_en).to_owned();
+    let link_text = name.clone();
     view! {
         <li class="basket__line" data-testid="basket-line">
             <img src=line.image_path.clone() alt="" width="96" height="96" />
             <div class="basket__details">
-                <A href=format!("/p/{}", line.slug)>{line.name.clone()}</A>
+                <A href=format!("/p/{}", line.slug)>{link_text}</A>
                 <p>
                     <Price cents=line.unit_price_cents />
                     " × "

@@ -28,6 +28,15 @@ pub enum Locale {
 }
 
 impl Locale {
+    /// A text of the catalogue in this language: the English one where it
+    /// was written, else the French.
+    pub fn pick<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Self::En if !en.is_empty() => en,
+            _ => fr,
+        }
+    }
+
     pub const ALL: [Locale; 2] = [Locale::Fr, Locale::En];
 
     pub fn code(self) -> &'static str {

@@ -17,6 +17,27 @@ mod ssr {
         slug::Slug,
     };
     pub use crate::auth::audience;
+    use crate::products::facet_cache;
+    use crate::products::model::{ListingFilter as Filter, OptionFacet};
+    use crate::state::AppState;
+
+    /// The option counts of a listing; without a filter, from the cache
+    /// when fresh.
+    pub async fn facets_of(
+        state: &AppState,
+        category_id: Option<i64>,
+        filter: &Filter,
+    ) -> Result<Vec<OptionFacet>, sqlx::Error> {
+        if !filter.is_empty() {
+            return db::option_facets(&state.pool, category_id, filter).await;
+        }
+        if let Some(facets) = facet_cache::get(state, category_id) {
+            return Ok(facets);
+        }
+        let facets = db::option_facets(&state.pool, category_id, filter).await?;
+        facet_cache::put(state, category_id, facets.clone());
+        Ok(facets)
+    }
 }
 
 /// One page of the whole catalogue, in the requested order.
@@ -79,7 +100,7 @@ pub async fn products_by_category(
                 db::list_filtered_products(&state.pool, Some(category.id), &filter, page, sort).await
             }
         };
-        let facets = db::option_facets(&state.pool, Some(category.id), &filter);
+        let facets = facets_of(&state, Some(category.id), &filter);
         let (products, facets) = tokio::try_join!(products, facets)?;
         Ok(CategoryPage {
             category,
@@ -124,7 +145,7 @@ pub async fn search_products(
                     db::list_filtered_products(&state.pool, category_id, &filter, page, sort).await
                 }
             };
-            let facets = db::option_facets(&state.pool, category_id, &filter);
+            let facets = facets_of(&state, category_id, &filter);
             let (products, facets) = tokio::try_join!(products, facets)?;
             return Ok(SearchResults::listing(products, filter, facets));
         };

@@ -7,6 +7,8 @@ pub mod back_office;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod facet_cache;
 pub mod filter_form;
 pub mod model;
 pub mod pages;

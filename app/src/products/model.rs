@@ -147,15 +147,7 @@ pub struct ProductSummary {
 impl ProductSummary {
     /// The name in `locale`, French where no English was written.
     pub fn name(&self, locale: crate::i18n::Locale) -> &str {
-        in_locale(locale, &self.name, &self.name_en)
-    }
-}
-
-/// A catalogue text in `locale`: the English one where written, else the French.
-pub fn in_locale<'a>(locale: crate::i18n::Locale, fr: &'a str, en: &'a str) -> &'a str {
-    match locale {
-        crate::i18n::Locale::En if !en.is_empty() => en,
-        _ => fr,
+        locale.pick(&self.name, &self.name_en)
     }
 }
 
@@ -177,7 +169,7 @@ pub struct Translated {
 impl Translated {
     /// The text in `locale`, French where no English was written.
     pub fn get(&self, locale: crate::i18n::Locale) -> &str {
-        in_locale(locale, &self.fr, &self.en)
+        locale.pick(&self.fr, &self.en)
     }
 }
 
@@ -239,8 +231,8 @@ impl ProductDetail {
     /// The product with its name and description in `locale` (the English
     /// texts where written), as its page shows them.
     pub fn in_locale(mut self, locale: crate::i18n::Locale) -> Self {
-        self.name = in_locale(locale, &self.name, &self.name_en).to_owned();
-        self.description = in_locale(locale, &self.description, &self.description_en).to_owned();
+        self.name = locale.pick(&self.name, &self.name_en).to_owned();
+        self.description = locale.pick(&self.description, &self.description_en).to_owned();
         self
     }
 }

@@ -44,6 +44,27 @@ async fn an_english_visitor_reads_english_names_and_descriptions(pool: PgPool) {
         "{cards:?}"
     );
 
+    // The basket names the variant in English too.
+    let client = app.new_client();
+    let size_xl = crate::common::shop::product_id(&app, "t-shirt-pac-man-xl").await;
+    assert_eq!(
+        crate::common::shop::add(&app, &client, size_xl, 1).await.status(),
+        200
+    );
+    let basket = client
+        .get(app.url("/basket"))
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        basket.contains(">Retro Pac-Man T-shirt — XL</a>"),
+        "the English line"
+    );
+
     // Without an English text, the French one is shown.
     sql(
         &app,

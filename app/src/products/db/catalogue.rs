@@ -82,7 +82,9 @@ pub async fn list_filtered_products(
     let limit = i64::from(PAGE_SIZE) + 1;
     let offset = page.offset(PAGE_SIZE);
     let (names, values) = filter.columns();
-    // As `list_products`, one checked statement per sort.
+    // As `list_products`, one checked statement per sort. The products
+    // with a variant taking one of the values come from the values' index
+    // first, so a value few products have reads those, not the category.
     macro_rules! listing {
         ($order:tt) => {
             sqlx::query_as!(
@@ -93,8 +95,11 @@ pub async fn list_filtered_products(
                           image_path AS "image_path!"
                    FROM listed_products p
                    WHERE variant_of IS NULL AND ($1::bigint IS NULL OR category_id = $1)
-                     AND EXISTS (SELECT 1 FROM listed_products v
-                                 WHERE (v.id = p.id OR v.variant_of = p.id)
+                     AND (cardinality($4::text[]) = 0
+                          OR p.id IN (SELECT coalesce(c.variant_of, c.id) FROM products c
+                                      WHERE c.option_values && $5::text[]))
+                     AND EXISTS (SELECT 1 FROM products v
+                                 WHERE (v.id = p.id OR v.variant_of = p.id) AND v.archived_at IS NULL
                                    AND variant_matches(p.option_names, v.option_values, v.price_cents,
                                                        $4::text[], $5::text[], $6, $7))
                    ORDER BY "#
@@ -132,40 +137,52 @@ pub async fn option_facets(
     filter: &ListingFilter,
 ) -> Result<Vec<OptionFacet>, sqlx::Error> {
     let (names, values) = filter.columns();
-    let rows = sqlx::query!(
-        r#"SELECT o.name AS "name!", min(o.name_en) AS "name_en!",
-                  v.option_values[o.i::int] AS "value!", min(v.option_values_en[o.i::int]) AS "value_en!",
-                  count(DISTINCT p.id) FILTER (
-                      WHERE variant_matches(p.option_names, v.option_values, v.price_cents,
-                                            $2::text[], $3::text[], $4, $5, o.name)) AS "count!"
-           FROM listed_products p
-           CROSS JOIN LATERAL unnest(p.option_names, p.option_names_en) WITH ORDINALITY AS o(name, name_en, i)
-           JOIN listed_products v ON v.id = p.id OR v.variant_of = p.id
-           WHERE p.variant_of IS NULL AND ($1::bigint IS NULL OR p.category_id = $1)
-             AND v.option_values[o.i::int] IS NOT NULL
-           GROUP BY o.name, v.option_values[o.i::int]
-           ORDER BY o.name, min(v.id)"#,
-        category_id,
-        &names,
-        &values,
-        filter.min_cents,
-        filter.max_cents,
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(group_facets(rows.into_iter().map(|row| {
-        (
-            Translated {
-                fr: row.name,
-                en: row.name_en,
-            },
-            Translated {
-                fr: row.value,
-                en: row.value_en,
-            },
-            row.count,
-        )
-    })))
+    // Only products with options count, read through their partial index
+    // (products_option_groups_idx): a category page filters on its
+    // category, the whole catalogue does not (one statement each, so that
+    // the category's index serves the first).
+    macro_rules! facets {
+        ($category:tt) => {
+            sqlx::query!(
+                r#"SELECT o.name AS "name!", min(o.name_en) AS "name_en!",
+                          v.option_values[o.i::int] AS "value!", min(v.option_values_en[o.i::int]) AS "value_en!",
+                          count(DISTINCT p.id) FILTER (
+                              WHERE variant_matches(p.option_names, v.option_values, v.price_cents,
+                                                    $2::text[], $3::text[], $4, $5, o.name)) AS "count!"
+                   FROM products p
+                   CROSS JOIN LATERAL unnest(p.option_names, p.option_names_en) WITH ORDINALITY AS o(name, name_en, i)
+                   JOIN products v ON (v.id = p.id OR v.variant_of = p.id) AND v.archived_at IS NULL
+                   WHERE p.variant_of IS NULL AND p.archived_at IS NULL AND cardinality(p.option_names) > 0
+                     AND v.option_values[o.i::int] IS NOT NULL AND "#
+                    + $category
+                    + r#"
+                   GROUP BY o.name, v.option_values[o.i::int]
+                   ORDER BY o.name, min(v.id)"#,
+                category_id,
+                &names,
+                &values,
+                filter.min_cents,
+                filter.max_cents,
+            )
+            .fetch_all(db)
+            .await?
+            .into_iter()
+            .map(|row| {
+                (
+                    Translated { fr: row.name, en: row.name_en },
+                    Translated { fr: row.value, en: row.value_en },
+                    row.count,
+                )
+            })
+            .collect::<Vec<_>>()
+        };
+    }
+    let rows = if category_id.is_some() {
+        facets!("p.category_id = $1")
+    } else {
+        facets!("$1::bigint IS NULL")
+    };
+    Ok(group_facets(rows))
 }
 
 /// Products in stock but nearly gone (the "drops"), scarcest first.

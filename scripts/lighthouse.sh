@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make lighthouse`: Lighthouse 12 (npm, mobile preset) in Debian's Chromium
-# on the home page and a product page, beside a bare static HTML page served in
+# on the home page, a product page and a product with a photo gallery, beside a bare static HTML page served in
 # the same run: on a slow machine Lighthouse's simulated throttling caps even
 # that page, so the shop's scores read against it. Reports; asserts nothing.
 # Without an address it builds the release, starts it on a throwaway
@@ -43,7 +43,7 @@ python3 -m http.server "$port" --bind 127.0.0.1 --directory "$workdir" >/dev/nul
 static_pid=$!
 sleep 1
 export CHROME_PATH=/usr/bin/chromium
-for url in "http://127.0.0.1:$port/" "$base/" "$base/p/playstation-5-slim"; do
+for url in "http://127.0.0.1:$port/" "$base/" "$base/p/playstation-5-slim" "$base/p/samsung-galaxy-z-flip7"; do
   out="$workdir/report.json"
   npx --yes lighthouse@12 "$url" --quiet --output=json --output-path="$out" \
     --only-categories=performance,accessibility,best-practices,seo \

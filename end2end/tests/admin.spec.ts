@@ -1,12 +1,32 @@
 import { test, expect, fillCheckout, hydrated, logInAsAdmin, register, uniqueName } from "./fixtures";
 import { readFileSync } from "node:fs";
+import { crc32, deflateSync } from "node:zlib";
 import type { Browser, Page } from "@playwright/test";
 
-// A 1×1 PNG.
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
-  "base64",
-);
+/** A PNG of `width` × `height` pixels in one colour. */
+function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.alloc(1 + width * 3);
+  for (let x = 0; x < width; x++) row.set([r, g, b], 1 + x * 3);
+  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(pixels)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
 
 async function customerBuys(browser: Browser, javaScriptEnabled: boolean, slug: string) {
   const context = await browser.newContext({ javaScriptEnabled });
@@ -14,6 +34,8 @@ async function customerBuys(browser: Browser, javaScriptEnabled: boolean, slug: 
   await page.goto(`/p/${slug}`);
   if (javaScriptEnabled) await hydrated(page);
   await expect(page.locator(".product__buy").getByText("Plus que 2")).toBeVisible();
+  // The photo the back office put first leads the gallery.
+  await expect(page.getByTestId("gallery-photo").first().getByRole("img")).toHaveAttribute("alt", "Console de dos");
   await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
   await expect(page.getByTestId("basket-count")).toHaveText("1");
   await page.goto("/register?return_to=%2Fcheckout");
@@ -44,10 +66,23 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByTestId("admin-product-name")).toHaveText(`Console ${name}`);
       await expect(page.getByTestId("admin-stock")).toHaveText("2");
 
-      await page.getByLabel("PNG, JPEG ou WebP, 2 Mo au plus").setInputFiles({ name: "console.png", mimeType: "image/png", buffer: PNG });
-      await page.getByRole("button", { name: "Envoyer l'image" }).click();
-      await expect(page).toHaveURL(/\?image=ok$/);
-      await expect(page.getByTestId("admin-product-image")).toHaveAttribute("src", /^\/media\/\d+$/);
+      // Two photos; the second moves first.
+      const photos = page.getByTestId("admin-photos");
+      const upload = async (alt: string, colour: [number, number, number]) => {
+        await photos.getByLabel("PNG, JPEG ou WebP, 2 Mo au plus, 640 pixels de large au moins").setInputFiles({
+          name: `${alt}.png`, mimeType: "image/png", buffer: solidPng(800, 600, colour),
+        });
+        await photos.locator("#photo-alt-new").fill(alt);
+        await photos.getByRole("button", { name: "Ajouter la photo" }).click();
+        await expect(page).toHaveURL(/\?photos=added#photos$/);
+      };
+      await upload("Console de face", [220, 30, 30]);
+      await upload("Console de dos", [30, 30, 220]);
+      await expect(page.getByTestId("admin-photo")).toHaveCount(2);
+      await page.getByTestId("admin-photo").nth(1).getByRole("button", { name: "Avant" }).click();
+      await expect(page).toHaveURL(/\?photos=moved#photos$/);
+      await expect(page.getByTestId("admin-photo").first().getByRole("img")).toHaveAttribute("alt", "Console de dos");
+      await expect(page.getByTestId("admin-photo").first().getByRole("img")).toHaveAttribute("src", /^\/media\/photos\/[0-9a-f]{32}-320\.jpg$/);
 
       const customer = await customerBuys(browser, javaScriptEnabled, `console-${name}`);
       await expect(customer.page.getByTestId("order-status")).toHaveText("Payée");

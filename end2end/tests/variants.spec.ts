@@ -49,12 +49,22 @@ for (const javaScriptEnabled of [true, false]) {
     test("a colour shows its photo, a missing combination says so", async ({ page }) => {
       await page.goto("/p/samsung-galaxy-z-flip7");
       if (javaScriptEnabled) await hydrated(page);
-      await expect(page.locator(".product__image")).toHaveAttribute("src", /samsung-galaxy-z-flip7\.svg$/);
+      // The demo's photos of each colour: open and folded.
+      const photos = page.getByRole("region", { name: "Photos du produit" }).getByRole("img");
+      await expect(page.getByTestId("gallery-photo").first().getByRole("img")).toHaveAttribute("alt", "Galaxy Z Flip7 noir, ouvert, de face");
+      await expect(page.getByTestId("gallery-photo")).toHaveCount(2);
+      await expect(photos.first()).toHaveJSProperty("complete", true);
+      expect(await photos.first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 
       await choose(page, "Couleur", "Bleu");
       await expect(page).toHaveURL(/o1=Bleu/);
       if (javaScriptEnabled) await hydrated(page);
-      await expect(page.locator(".product__image")).toHaveAttribute("src", /samsung-galaxy-z-flip7-bleu\.svg$/);
+      await expect(page.getByTestId("gallery-photo").first().getByRole("img")).toHaveAttribute("alt", "Galaxy Z Flip7 bleu, ouvert, de face");
+      await expect(page.getByTestId("gallery-photo").nth(1).getByRole("img")).toHaveAttribute("alt", "Galaxy Z Flip7 bleu, plié, de dos");
+      await expect(page.getByAltText("Galaxy Z Flip7 noir, ouvert, de face")).toHaveCount(0);
+      // A thumbnail brings its photo into view, without JavaScript too.
+      await page.getByRole("link", { name: "Photo 2 sur 2" }).click();
+      await expect(page.getByAltText("Galaxy Z Flip7 bleu, plié, de dos")).toBeInViewport();
       await expect(page.getByRole("group", { name: "Capacité" }).getByText("512 Go — épuisé")).toBeVisible();
 
       await choose(page, "Couleur", "Rouge");

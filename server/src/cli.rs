@@ -114,7 +114,8 @@ async fn run_command(cli: &Cli, database: &Database) -> anyhow::Result<()> {
         Command::Precompress => Ok(()),
         Command::Seed { products } => {
             let report = seed::seed_demo(&database.pool).await?;
-            tracing::info!(?report, "demo catalogue loaded");
+            let photos = seed::seed_demo_photos(&database.pool).await?;
+            tracing::info!(?report, photos, "demo catalogue loaded");
             if let Some(count) = products {
                 let started = std::time::Instant::now();
                 let inserted = seed::seed_generated(&database.pool, count).await?;

@@ -126,6 +126,8 @@ pub struct Messages {
     pub from_price: &'static str,
     /// A card's link to the product page, for a product with options.
     pub choose_variant: &'static str,
+    pub gallery_label: &'static str,
+    pub photo_of: fn(usize, usize) -> String,
     /// The variant choices' submit button (sent by itself with JavaScript).
     pub show_variant: &'static str,
     /// After a choice whose variant is sold out, or does not exist.
@@ -271,6 +273,14 @@ pub struct Messages {
     pub admin_image_hint: &'static str,
     pub admin_image_error: fn(&str) -> String,
     pub admin_upload: &'static str,
+    pub admin_photos_empty: &'static str,
+    pub admin_photos_of_product: &'static str,
+    pub admin_photo_alt: &'static str,
+    pub admin_photo_alt_en: &'static str,
+    pub admin_photo_values: &'static str,
+    pub admin_photo_earlier: &'static str,
+    pub admin_photo_later: &'static str,
+    pub admin_photo_outcome: fn(&str) -> &'static str,
     pub admin_stock_delta: &'static str,
     pub admin_stock_reason: &'static str,
     pub admin_adjust: &'static str,

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 
 use super::api::list_categories;
+use super::gallery::model::card_srcset;
 use super::model::{ProductPage, ProductSort, ProductSummary, StockLevel};
 use crate::basket::components::AddToBasketButton;
 use crate::i18n::{use_i18n, Messages};
@@ -27,6 +28,9 @@ pub fn StockBadge(stock: i32) -> impl IntoView {
     view! { <span class=class>{text}</span> }
 }
 
+/// How wide a card's picture is in the grid: one to six columns.
+const CARD_SIZES: &str = "(min-width: 1400px) 200px, (min-width: 1100px) 25vw, (min-width: 800px) 33vw, (min-width: 480px) 50vw, 100vw";
+
 #[component]
 pub fn ProductCard(product: ProductSummary) -> impl IntoView {
     let i18n = use_i18n();
@@ -34,12 +38,15 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
     let available = product.stock > 0;
     let name = product.name(i18n.locale()).to_owned();
     let heading = name.clone();
+    let srcset = card_srcset(&product.image_path);
     view! {
         <li class="card" data-testid="product-card">
             <A href=href attr:class="card__link">
                 <img
                     class="card__image"
                     src=product.image_path
+                    srcset=srcset
+                    sizes=CARD_SIZES
                     // The card's name is the link's text: the image adds nothing to it.
                     alt=""
                     width="320"

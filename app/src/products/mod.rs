@@ -10,6 +10,7 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod facet_cache;
 pub mod filter_form;
+pub mod gallery;
 pub mod model;
 pub mod pages;
 pub mod search_box;

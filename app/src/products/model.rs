@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Format, Rule};
+use crate::products::gallery::model::Photo;
 
 /// Products shown per listing page.
 pub const PAGE_SIZE: u32 = 24;
@@ -222,7 +223,10 @@ pub struct ProductDetail {
     pub max_per_customer: Option<i32>,
     /// Minutes an account's basket holds the units put in it (a drop).
     pub hold_minutes: Option<i32>,
+    /// The drawing shown when the product has no photo.
     pub image_path: String,
+    /// The chosen variant's photos, its own first.
+    pub photos: Vec<Photo>,
     pub category: Category,
     pub related: Vec<ProductSummary>,
 }

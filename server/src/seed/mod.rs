@@ -1,8 +1,10 @@
 //! The demo catalogue: what a new shop shows on its first start.
 
 mod generated;
+mod photos;
 
 pub use generated::seed_generated;
+pub use photos::seed_demo_photos;
 
 use anyhow::Context;
 use app::inventory::ledger::{self, StockChange};
@@ -97,6 +99,7 @@ pub async fn seed_demo_if_empty(pool: &PgPool, with_admin: bool) -> anyhow::Resu
         return Ok(None);
     }
     let report = seed_demo(pool).await?;
+    seed_demo_photos(pool).await?;
     if with_admin {
         seed_demo_admin(pool).await?;
     }

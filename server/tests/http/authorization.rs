@@ -41,6 +41,8 @@ struct People {
     mail: i64,
     /// A checked catalogue import (a file of no rows), to read and apply.
     import: i64,
+    /// A photo of the spare product, to retitle, move and delete.
+    photo: i64,
 }
 
 /// A valid product form for `slug`.
@@ -272,6 +274,30 @@ fn cases() -> Vec<Case> {
         Case {
             endpoint: "products/admin/delete",
             args: |p| vec![("id", p.spare_product.to_string()), ("confirm", "yes".into())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/photos",
+            args: |p| vec![("id", p.spare_product.to_string())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/photos/update",
+            args: |p| vec![("id", p.photo.to_string()), ("alt", "Vue de face".into())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/photos/move",
+            args: |p| vec![("id", p.photo.to_string()), ("earlier", "true".into())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "products/admin/photos/delete",
+            args: |p| vec![("id", p.photo.to_string()), ("confirm", "yes".into())],
             allowed: ADMIN_ONLY,
             ..Case::default()
         },
@@ -674,6 +700,17 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
     .fetch_one(&app.pool)
     .await
     .expect("import");
+    let photo: i64 = sqlx::query_scalar(
+        "WITH photo AS (
+             INSERT INTO product_photos (product_id, position, hash) VALUES ($1, 1, md5($1::text)) RETURNING id
+         )
+         INSERT INTO photo_renditions (photo_id, width, height, bytes) SELECT id, 640, 640, '\\xffd8ff' FROM photo
+         RETURNING photo_id",
+    )
+    .bind(spare_product)
+    .fetch_one(&app.pool)
+    .await
+    .expect("photo");
     (
         People {
             customer,
@@ -684,6 +721,7 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
             spare_category,
             mail,
             import,
+            photo,
         },
         client,
     )

@@ -3,7 +3,7 @@
 //! delete, the stock ledger under admin adjustments, categories, image
 //! uploads and the audit log.
 
-use crate::common::shop::{add, checkout, count, json, product_id, stock_of, CARD_OK};
+use crate::common::shop::{add, checkout, json, stock_of, CARD_OK};
 use crate::common::{spawn_app, TestApp};
 use sqlx::PgPool;
 
@@ -362,95 +362,6 @@ async fn categories_are_created_renamed_and_deleted_only_when_empty(pool: PgPool
         .await;
     assert_eq!(deleted.status(), 200);
     assert_eq!(app.get_html("/c/jardin-exterieur").await.0, 404);
-}
-
-fn png() -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.extend_from_slice(&[0_u8; 64]);
-    bytes
-}
-
-async fn upload(
-    app: &TestApp,
-    client: &reqwest::Client,
-    product: i64,
-    bytes: Vec<u8>,
-    name: &str,
-) -> reqwest::Response {
-    let form = reqwest::multipart::Form::new().part(
-        "image",
-        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
-    );
-    client
-        .post(app.url(&format!("/admin/products/{product}/image")))
-        .header("Origin", &app.address)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload")
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn images_are_checked_by_type_and_size_and_served_from_the_database(pool: PgPool) {
-    let app = spawn_app(pool).await;
-    let (admin, _) = admin_client(&app).await;
-    let book = product_id(&app, "le-petit-prince").await;
-
-    let customer = app.new_client();
-    app.register(&customer, "ada").await;
-    assert_eq!(upload(&app, &customer, book, png(), "a.png").await.status(), 403);
-    assert_eq!(
-        upload(&app, &app.new_client(), book, png(), "a.png")
-            .await
-            .status(),
-        401
-    );
-    assert_eq!(
-        upload(
-            &app,
-            &admin,
-            book,
-            b"<svg onload=alert(1)></svg>".to_vec(),
-            "evil.png"
-        )
-        .await
-        .status(),
-        400,
-        "the bytes decide, not the name"
-    );
-    let too_big = vec![0x89_u8; 3 * 1024 * 1024];
-    assert_eq!(upload(&app, &admin, book, too_big, "big.png").await.status(), 413);
-    let foreign = app
-        .new_client()
-        .post(app.url(&format!("/admin/products/{book}/image")))
-        .header("Origin", "https://evil.example")
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(foreign.status(), 403);
-
-    assert_eq!(upload(&app, &admin, book, png(), "cover.png").await.status(), 200);
-    let path: String = sqlx::query_scalar("SELECT image_path FROM products WHERE id = $1")
-        .bind(book)
-        .fetch_one(&app.pool)
-        .await
-        .expect("path");
-    assert!(path.starts_with("/media/"), "{path}");
-    let image = app.get(&path).await;
-    assert_eq!(image.status(), 200);
-    assert_eq!(image.headers()["content-type"], "image/png");
-    assert_eq!(image.bytes().await.expect("bytes").to_vec(), png());
-    assert_eq!(app.get("/media/999999").await.status(), 404);
-    let (_, page) = app.get_html("/p/le-petit-prince").await;
-    assert!(page.contains(&path), "the shop shows the new image");
-
-    // A new image replaces the old one, which is deleted: uploads do not pile up.
-    assert_eq!(
-        upload(&app, &admin, book, png(), "cover-2.png").await.status(),
-        200
-    );
-    assert_eq!(app.get(&path).await.status(), 404, "the replaced image is gone");
-    assert_eq!(count(&app, "product_images").await, 1);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -23,5 +23,6 @@ mod operations;
 mod orders;
 mod page_cache;
 mod payment_recovery;
+mod photos;
 mod products;
 mod variants;

@@ -7,6 +7,7 @@ mod categories;
 mod dashboard;
 mod mail;
 mod orders;
+mod photos;
 mod products;
 mod users;
 

@@ -1,10 +1,11 @@
 //! /admin/products: the product table, the creation form and each
-//! product's page (details, image, stock with its ledger, deletion).
+//! product's page (details, photos, stock with its ledger, deletion).
 
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_params_map;
 
+use super::photos::PhotoEditor;
 use super::{query_param, AdminGate, AdminPager, ConfirmBox};
 use crate::error::AppError;
 use crate::i18n::{use_i18n, Locale};
@@ -305,11 +306,10 @@ fn ProductEditor(
     let adjust_error = use_form_error(adjust);
     let delete = ServerAction::<DeleteProduct>::new();
     let delete_error = use_form_error(delete);
-    let image_error = query_param("image_error");
     let created = query_param("created");
     let archived = product.archived;
     let shop_href = format!("/p/{}", product.slug);
-    let (stock, held, image_path) = (product.stock, product.held, product.image_path.clone());
+    let (stock, held) = (product.stock, product.held);
     let alerts_waiting = product.alerts_waiting;
     view! {
         <div class="admin__header">
@@ -329,20 +329,7 @@ fn ProductEditor(
                 <button type="submit" class="button">{move || i18n.t().admin_save}</button>
             </ActionForm>
             <div class="admin__side">
-                <section class="panel">
-                    <h2>{move || i18n.t().admin_image}</h2>
-                    <img src=image_path alt="" width="160" height="160" data-testid="admin-product-image" />
-                    // A file needs a multipart form: a plain form, not a server function.
-                    <form method="post" action=format!("/admin/products/{id}/image") enctype="multipart/form-data" class="form">
-                        <label for="field-image">{move || i18n.t().admin_image_hint}</label>
-                        <input id="field-image" type="file" name="image" accept="image/png,image/jpeg,image/webp" required />
-                        {move || {
-                            let code = image_error.get();
-                            (!code.is_empty()).then(|| view! { <p class="alert alert--error" role="alert">{(i18n.t().admin_image_error)(&code)}</p> })
-                        }}
-                        <button type="submit" class="button button--secondary">{move || i18n.t().admin_upload}</button>
-                    </form>
-                </section>
+                <PhotoEditor id />
                 <section class="panel">
                     <h2>{move || i18n.t().admin_stock} " : " <span data-testid="admin-stock">{stock}</span></h2>
                     <p data-testid="admin-stock-now">

@@ -104,9 +104,14 @@ pub async fn create_product(
         check_category(&state, draft.category_id).await?;
         let mut tx = state.pool.begin().await?;
         ledger::describe(&mut tx, StockChange::new("creation").by(admin.id)).await?;
-        let id = db::insert_product(&mut tx, &draft, stock, "/images/products/placeholder.svg")
-            .await?
-            .ok_or_else(slug_taken)?;
+        let id = db::insert_product(
+            &mut tx,
+            &draft,
+            stock,
+            crate::products::gallery::model::PLACEHOLDER,
+        )
+        .await?
+        .ok_or_else(slug_taken)?;
         audit::record(
             &mut *tx,
             admin.id,

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use super::model::{AdminCategory, AdminProduct, ProductDraft, StockMovement, ADMIN_PRODUCTS_PER_PAGE};
-use crate::ids::UserId;
 
 /// One page of products matching `query` (name or slug), newest first,
 /// and how many match in all.
@@ -129,30 +128,6 @@ pub async fn update_product(
     .execute(db)
     .await?;
     Ok(result.rows_affected() == 1)
-}
-
-/// Points the product at a new image; the uploaded image it replaces is
-/// deleted unless another product shows it. `false` for an unknown product.
-pub async fn set_image(
-    tx: &mut Transaction<'_, Postgres>,
-    id: i64,
-    image_path: &str,
-) -> Result<bool, sqlx::Error> {
-    let replaced = sqlx::query_scalar!("SELECT image_path FROM products WHERE id = $1 FOR UPDATE", id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let Some(replaced) = replaced else {
-        return Ok(false);
-    };
-    sqlx::query!(
-        "UPDATE products SET image_path = $2 WHERE id = $1",
-        id,
-        image_path
-    )
-    .execute(&mut **tx)
-    .await?;
-    delete_unused_image(tx, &replaced).await?;
-    Ok(true)
 }
 
 /// Deletes the uploaded image at `image_path` (`/media/{id}`) when no
@@ -322,23 +297,6 @@ pub async fn category_exists(db: impl PgExecutor<'_>, id: i64) -> Result<bool, s
     sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM categories WHERE id = $1) AS "exists!""#,
         id
-    )
-    .fetch_one(db)
-    .await
-}
-
-/// Stores an uploaded image; its id serves it at `/media/{id}`.
-pub async fn insert_image(
-    db: impl PgExecutor<'_>,
-    content_type: &str,
-    bytes: &[u8],
-    uploaded_by: UserId,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
-        "INSERT INTO product_images (content_type, bytes, uploaded_by) VALUES ($1, $2, $3) RETURNING id",
-        content_type,
-        bytes,
-        uploaded_by as UserId,
     )
     .fetch_one(db)
     .await

@@ -4,6 +4,7 @@
 
 use sqlx::{PgExecutor, Postgres, Transaction};
 
+use crate::products::gallery::{db as gallery, model::photos_for};
 use crate::products::model::{
     group_facets, Category, ListingFilter, OptionFacet, PageNumber, ProductDetail, ProductOption,
     ProductPage, ProductSort, ProductSummary, Translated, VariantChoice, VariantRequest, PAGE_SIZE,
@@ -329,6 +330,7 @@ pub async fn find_product_by_slug(
     )
     .fetch_all(&mut **tx)
     .await?;
+    let photos = gallery::photos_of(&mut **tx, row.id).await?;
     let options = product_options(&row, &variants);
     let asked = !request.values.is_empty();
     let chosen = if asked {
@@ -344,6 +346,12 @@ pub async fn find_product_by_slug(
     let Some(variant) = variants.get(chosen.unwrap_or(0)) else {
         return Ok(None);
     };
+    // A combination not sold still shows the photos of its values.
+    let chosen = if asked {
+        request.values.clone()
+    } else {
+        variant.option_values.clone()
+    };
     Ok(Some(ProductDetail {
         id: variant.id,
         slug: row.slug,
@@ -354,11 +362,8 @@ pub async fn find_product_by_slug(
         description_en: row.description_en,
         price_cents: variant.price_cents,
         stock: variant.stock,
-        chosen: if asked {
-            request.values.clone()
-        } else {
-            variant.option_values.clone()
-        },
+        photos: photos_for(photos, &chosen),
+        chosen,
         missing,
         max_per_order: variant.max_per_order,
         max_per_customer: variant.max_per_customer,

@@ -8,6 +8,7 @@ use crate::i18n::use_i18n;
 use crate::products::alerts::StockAlertForm;
 use crate::products::api::get_product;
 use crate::products::components::{ProductGrid, StockBadge};
+use crate::products::gallery::view::Gallery;
 use crate::products::model::{ProductDetail, StockLevel, VariantRequest};
 use crate::products::variant_picker::VariantPicker;
 use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::absolute_url, seo::Seo};
@@ -64,7 +65,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             title=title
             description=description
             path=path
-            image=product.image_path.clone()
+            image=product.photos.first().map_or_else(|| product.image_path.clone(), |photo| photo.largest())
             og_type="product"
         />
         <script type="application/ld+json" inner_html=json_ld></script>
@@ -77,13 +78,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         </nav>
         <article class="product">
             <div class="product__media">
-                <img
-                    class="product__image"
-                    src=product.image_path.clone()
-                    alt=product.name.clone()
-                    width="600"
-                    height="600"
-                />
+                <Gallery photos=product.photos.clone() name=product.name.clone() drawing=product.image_path.clone() />
             </div>
             <div class="product__buy">
                 <h1 class="product__name">{product.name.clone()}</h1>
@@ -142,6 +137,20 @@ fn summary(description: &str) -> String {
     description[..end].chars().take(160).collect()
 }
 
+/// The product's pictures as absolute URLs: its photos' widest renditions,
+/// or its drawing.
+fn images(product: &ProductDetail) -> Vec<String> {
+    if product.photos.is_empty() {
+        vec![absolute_url(&product.image_path)]
+    } else {
+        product
+            .photos
+            .iter()
+            .map(|photo| absolute_url(&photo.largest()))
+            .collect()
+    }
+}
+
 /// schema.org data for search engines: a `Product` with its offer, or for a
 /// product with options a `ProductGroup` whose `hasVariant` lists each
 /// variant as a `Product` with its own SKU, price and availability.
@@ -160,7 +169,7 @@ fn product_json_ld(product: &ProductDetail) -> String {
             "@context": "https://schema.org",
             "@type": "Product",
             "name": product.name,
-            "image": absolute_url(&product.image_path),
+            "image": images(product),
             "description": product.description,
             "sku": product.sku,
             "category": product.category.name_fr,
@@ -197,7 +206,7 @@ fn product_json_ld(product: &ProductDetail) -> String {
             "@type": "ProductGroup",
             "name": product.name,
             "url": url,
-            "image": absolute_url(&product.image_path),
+            "image": images(product),
             "description": product.description,
             "productGroupID": product.variants.first().map_or(product.sku.as_str(), |first| first.sku.as_str()),
             "category": product.category.name_fr,

@@ -368,7 +368,7 @@ pub async fn apply(tx: &mut Transaction<'_, Postgres>, steps: &[Step]) -> Result
                     row.max_per_order,
                     row.max_per_customer,
                     row.hold_minutes,
-                    "/images/products/placeholder.svg",
+                    crate::products::gallery::model::PLACEHOLDER,
                     row.product,
                     row.category,
                 )

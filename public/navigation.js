@@ -76,7 +76,17 @@
     }
   }
 
-  function place(url, samePage, scroll) {
+  // Puts the shopper where the new page should be read from: the scroll
+  // position asked for, the fragment, or the top of a new page (whose main
+  // region then takes the focus); a form that stays in place (the variant
+  // picker) gives the focus back to the field it had.
+  function place(url, samePage, scroll, focus) {
+    const field = focus ? document.getElementById(focus) : null;
+    if (field) {
+      window.scrollTo(0, scroll ?? 0);
+      field.focus({ preventScroll: true });
+      return;
+    }
     if (scroll !== undefined) {
       window.scrollTo(0, scroll);
     } else if (url.hash && document.getElementById(decodeURIComponent(url.hash.slice(1)))) {
@@ -94,7 +104,7 @@
     }
   }
 
-  async function navigate(request, { push = true, scroll } = {}) {
+  async function navigate(request, { push = true, scroll, focus } = {}) {
     const ticket = ++latest;
     const from = new URL(location.href);
     document.documentElement.setAttribute("aria-busy", "true");
@@ -127,8 +137,9 @@
     document.documentElement.lang = next.documentElement.lang;
     swapHead(next);
     document.body.replaceChildren(...next.body.childNodes);
+    onScreen = shown();
     hydrateIslands();
-    place(url, samePage && push, scroll);
+    place(url, samePage && push, scroll, focus);
   }
 
   document.addEventListener("click", (event) => {
@@ -142,11 +153,31 @@
     const request = formRequest(event);
     if (!request) return;
     event.preventDefault();
-    event.target.setAttribute("aria-busy", "true");
-    navigate(request);
+    const form = event.target;
+    form.setAttribute("aria-busy", "true");
+    // A form marked to stay in place (choosing a variant) updates the page
+    // under the shopper: same scroll position, same focused field.
+    if (form.hasAttribute("data-stay")) {
+      const active = document.activeElement;
+      const focus = active && form.contains(active) && active.id ? active.id : undefined;
+      navigate(request, { scroll: window.scrollY, focus });
+    } else {
+      navigate(request);
+    }
   });
 
+  // The address of the page on screen, fragment aside.
+  const shown = () => {
+    const url = new URL(location.href);
+    url.hash = "";
+    return url.href;
+  };
+  let onScreen = shown();
+
   window.addEventListener("popstate", (event) => {
+    // A jump within the page (a thumbnail's "#photo-2", the skip link, or
+    // back from one) is the browser's: the page on screen stays.
+    if (shown() === onScreen) return;
     navigate(new Request(location.href, { headers: { Accept: "text/html" } }), {
       push: false,
       scroll: event.state?.scroll ?? 0,

@@ -75,6 +75,34 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByRole("button", { name: "Ajouter au panier", exact: true })).toHaveCount(0);
     });
 
+    if (javaScriptEnabled) {
+      test("a choice updates the page in place: no reload, same place, same focus", async ({ page }) => {
+        await page.setViewportSize({ width: 900, height: 500 });
+        await page.goto("/p/playstation-5");
+        await hydrated(page);
+        await expect(page.locator(".product__price")).toContainText("499,99");
+        // Marks this document: a full page load would forget it.
+        await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+        await page.evaluate(() => window.scrollTo(0, 150));
+        const before = await page.evaluate(() => window.scrollY);
+        expect(before).toBeGreaterThan(0);
+
+        await page.getByRole("radio", { name: "Digital" }).focus();
+        await page.keyboard.press("Space");
+        await expect(page).toHaveURL(/o1=Digital/);
+        await expect(page.locator(".product__price")).toContainText("449,99");
+        await expect(page.getByTestId("gallery-photo").first().getByRole("img")).toHaveAttribute("alt", /Digital/);
+        expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+        await expect(page.getByRole("radio", { name: "Digital" })).toBeFocused();
+        expect(await page.evaluate(() => window.scrollY)).toBe(before);
+        await hydrated(page);
+        await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
+        await expect(page.getByTestId("basket-count")).toHaveText("1");
+        await page.goBack();
+        await expect(page.locator(".product__price")).toContainText("499,99");
+      });
+    }
+
     test("a category is filtered by colour and price, and the filters stay in the URL", async ({ page }) => {
       await page.goto("/c/telephonie");
       if (javaScriptEnabled) await hydrated(page);

@@ -101,6 +101,23 @@ const QUERIES: &[&str] = &[
     "z flip bleu",
 ];
 
+/// The search terms: QUERIES, or those of the file named by
+/// `BENCH_SEARCH_TERMS` (one per line), to time terms nobody tuned for.
+fn search_terms() -> anyhow::Result<Vec<String>> {
+    match std::env::var("BENCH_SEARCH_TERMS") {
+        Ok(file) => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {file}"))?;
+            Ok(text
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(str::to_owned)
+                .collect())
+        }
+        Err(_) => Ok(QUERIES.iter().map(|term| (*term).to_owned()).collect()),
+    }
+}
+
 async fn ensure_catalogue(pool: &PgPool) -> anyhow::Result<i64> {
     server::database::migrate(pool).await?;
     server::seed::seed_demo(pool).await?;
@@ -117,10 +134,10 @@ async fn ensure_catalogue(pool: &PgPool) -> anyhow::Result<i64> {
         .await?)
 }
 
-async fn search_latencies(pool: &PgPool) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
+async fn search_latencies(pool: &PgPool, terms: &[String]) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
     let (mut searches, mut suggestions) = (Vec::new(), Vec::new());
     for round in 0..=ROUNDS {
-        for raw in QUERIES {
+        for raw in terms {
             let query = SearchQuery::parse(raw)?.context("blank query")?;
             let started = Instant::now();
             let mut tx = pool.begin().await?;
@@ -151,16 +168,17 @@ async fn search_latencies(pool: &PgPool) -> anyhow::Result<(Vec<Duration>, Vec<D
 
 /// Latencies over HTTP, one guest (no cookie) at a time, of the search page
 /// and of the suggestions endpoint (called as the search box does), for every
-/// query of QUERIES; each query's median search page time too, for outliers.
+/// term; each term's median search page time too, for outliers.
 async fn http_search_latencies(
     base: &str,
-) -> anyhow::Result<(Vec<Duration>, Vec<Duration>, Vec<(&'static str, Duration)>)> {
+    terms: &[String],
+) -> anyhow::Result<(Vec<Duration>, Vec<Duration>, Vec<(String, Duration)>)> {
     // No cookie store: every request is a new guest, as a crawler or a first visit.
     let client = reqwest::Client::new();
     let (mut pages, mut suggestions) = (Vec::new(), Vec::new());
-    let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); terms.len()];
     for round in 0..=ROUNDS {
-        for (index, raw) in QUERIES.iter().enumerate() {
+        for (index, raw) in terms.iter().enumerate() {
             let sent = Instant::now();
             let response = client
                 .get(format!("{base}/search"))
@@ -195,12 +213,12 @@ async fn http_search_latencies(
             }
         }
     }
-    let medians = QUERIES
+    let medians = terms
         .iter()
         .zip(per_query)
         .map(|(query, mut samples)| {
             samples.sort();
-            (*query, common::percentile(&samples, 0.5))
+            (query.clone(), common::percentile(&samples, 0.5))
         })
         .collect();
     Ok((pages, suggestions, medians))
@@ -353,12 +371,13 @@ async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL").context("set DATABASE_URL (make bench does)")?;
     let pool = server::database::pool_options(32).connect(&url).await?;
     let products = ensure_catalogue(&pool).await?;
+    let terms = search_terms()?;
     println!(
         "catalogue: {products} products; {} search queries × {ROUNDS} rounds",
-        QUERIES.len()
+        terms.len()
     );
 
-    let (searches, suggestions) = search_latencies(&pool).await?;
+    let (searches, suggestions) = search_latencies(&pool, &terms).await?;
     report("search (ranked + facets)", searches);
     report("suggestions (8 names)", suggestions);
 
@@ -369,7 +388,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let base = serve(&uncached, &pool).await?;
 
-    let (pages, suggestions, mut medians) = http_search_latencies(&base).await?;
+    let (pages, suggestions, mut medians) = http_search_latencies(&base, &terms).await?;
     report("HTTP GET /search?q=", pages);
     report("HTTP POST suggest", suggestions);
     medians.sort_by_key(|(_, median)| std::cmp::Reverse(*median));
@@ -379,6 +398,9 @@ async fn main() -> anyhow::Result<()> {
         .map(|(query, median)| format!("{query:?} {:.1} ms", median.as_secs_f64() * 1000.0))
         .collect();
     println!("  slowest search pages (median): {}", slowest.join(", "));
+    if std::env::var_os("BENCH_SEARCH_ONLY").is_some() {
+        return Ok(());
+    }
 
     for path in [
         "/",

@@ -39,6 +39,8 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
     let name = product.name(i18n.locale()).to_owned();
     let heading = name.clone();
     let srcset = card_srcset(&product.image_path);
+    // `sizes` only with a `srcset` (a drawing has one size).
+    let sizes = srcset.is_some().then_some(CARD_SIZES);
     view! {
         <li class="card" data-testid="product-card">
             <A href=href attr:class="card__link">
@@ -46,7 +48,7 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
                     class="card__image"
                     src=product.image_path
                     srcset=srcset
-                    sizes=CARD_SIZES
+                    sizes=sizes
                     // The card's name is the link's text: the image adds nothing to it.
                     alt=""
                     width="320"

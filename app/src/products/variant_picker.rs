@@ -2,7 +2,9 @@
 //! GET form that sends the chosen values (`o1`, `o2`, `o3`), so the server
 //! renders that variant's price, stock and picture without JavaScript, and
 //! the URL names it (shareable, cached like any catalogue page). With
-//! JavaScript a change sends the form by itself.
+//! JavaScript a change sends the form by itself, and the page is updated in
+//! place: price, stock, photos and add button change under the shopper, who
+//! keeps their scroll position and focus.
 
 use leptos::prelude::*;
 
@@ -81,8 +83,16 @@ pub fn VariantPicker(product: ProductDetail) -> impl IntoView {
             }
         })
         .collect_view();
+    // `data-stay`: with JavaScript the new variant's page is swapped in under
+    // the shopper, who keeps their place and focus (public/navigation.js).
     view! {
-        <form method="get" action=format!("/p/{}", product.slug) class="variant-picker" data-testid="variant-picker">
+        <form
+            method="get"
+            action=format!("/p/{}", product.slug)
+            class="variant-picker"
+            data-testid="variant-picker"
+            data-stay=""
+        >
             <SubmitOnChange>{groups}</SubmitOnChange>
             <button type="submit" class="button button--secondary button--small">
                 {move || i18n.t().show_variant}

@@ -356,6 +356,27 @@ async fn markup_in_every_text_stays_text_on_every_page(pool: PgPool) {
         .execute(&app.pool)
         .await
         .expect("category");
+    // An option value (shown in the picker and the filters) and a photo's
+    // alt text.
+    let phone = product_id(&app, "samsung-galaxy-z-flip7").await;
+    sqlx::query("UPDATE products SET option_values[1] = $2 WHERE id = $1")
+        .bind(phone)
+        .bind(SHORT_MARKUP)
+        .execute(&app.pool)
+        .await
+        .expect("option value");
+    sqlx::query(
+        "WITH photo AS (
+             INSERT INTO product_photos (product_id, position, hash, alt, alt_en)
+             VALUES ($1, 1, md5('markup'), $2, $2) RETURNING id
+         )
+         INSERT INTO photo_renditions (photo_id, width, height, bytes) SELECT id, 640, 640, '\\xffd8ff' FROM photo",
+    )
+    .bind(phone)
+    .bind(MARKUP)
+    .execute(&app.pool)
+    .await
+    .expect("photo");
     assert_eq!(add(&app, &customer, product, 1).await.status(), 200);
     let ordered = checkout_to(&app, &customer, "markup-order", "4242424242424242", SHORT_MARKUP).await;
     assert_eq!(ordered.status(), 200, "{}", text(ordered).await);
@@ -370,6 +391,13 @@ async fn markup_in_every_text_stays_text_on_every_page(pool: PgPool) {
         "/p/steam-deck-oled".to_owned(),
         format!("/search?q={query}"),
         format!("/search?q=steam&category={query}"),
+        "/c/telephonie".to_owned(),
+        format!("/c/telephonie?f=Couleur%3A{query}"),
+        format!("/c/telephonie?f={query}%3ANoir&min={query}"),
+        format!("/search?q=galaxy&f=Couleur%3A{query}"),
+        "/p/samsung-galaxy-z-flip7".to_owned(),
+        format!("/p/samsung-galaxy-z-flip7?o1={query}&o2=256+Go"),
+        format!("/p/samsung-galaxy-z-flip7?variant={query}"),
         "/account".to_owned(),
         "/basket".to_owned(),
         format!("/orders/{order}"),
@@ -393,6 +421,7 @@ async fn markup_in_every_text_stays_text_on_every_page(pool: PgPool) {
         "/admin".to_owned(),
         "/admin/products".to_owned(),
         format!("/admin/products/{product}"),
+        format!("/admin/products/{phone}"),
         "/admin/categories".to_owned(),
         "/admin/orders".to_owned(),
         format!("/admin/orders/{order}"),

@@ -134,3 +134,28 @@ export async function everyPersonalPage(
   }
   await adminContext.close();
 }
+
+/** The newest mail to `recipient` titled `subject`, read in the back
+ * office's local mailbox as the administrator: its text and its links. */
+export async function readMail(browser: Browser, recipient: string, subject: string) {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/login?return_to=%2Fadmin%2Fmail");
+  await page.getByLabel("Identifiant ou e-mail").fill(process.env.E2E_ADMIN_USERNAME ?? "e2e-admin");
+  await page.getByLabel("Mot de passe", { exact: true }).fill(process.env.E2E_ADMIN_PASSWORD ?? "");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(/\/admin\/mail$/);
+  await expect(page.getByTestId("mail-delivery")).toContainText("boîte locale");
+  // The worker sends within a second or so; the list shows the subject once it is written.
+  const row = page.getByTestId("mail-row").filter({ hasText: recipient }).filter({ hasText: subject });
+  await expect(async () => {
+    await page.reload();
+    await expect(row.first()).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+  await row.first().getByRole("link", { name: subject }).click();
+  await expect(page.getByTestId("mail-to")).toHaveText(recipient);
+  const text = await page.getByTestId("mail-text").innerText();
+  const links = await page.getByTestId("mail-link").evaluateAll((found) => found.map((a) => a.getAttribute("href") ?? ""));
+  await context.close();
+  return { text, links };
+}

@@ -1,32 +1,11 @@
-import { test, expect, hydrated, register, uniqueName } from "./fixtures";
+import { test, expect, hydrated, readMail, register, uniqueName } from "./fixtures";
 import type { Browser } from "@playwright/test";
 
-const ADMIN = process.env.E2E_ADMIN_USERNAME ?? "e2e-admin";
-const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "";
-
-/** Opens the local mailbox as the administrator and returns the link of
- * the newest mail to `recipient` whose subject is `subject`. */
+/** The first link of the newest mail to `recipient` titled `subject`. */
 async function linkFromMailbox(browser: Browser, recipient: string, subject: string) {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  await page.goto("/login?return_to=%2Fadmin%2Fmail");
-  await page.getByLabel("Identifiant ou e-mail").fill(ADMIN);
-  await page.getByLabel("Mot de passe", { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await expect(page).toHaveURL(/\/admin\/mail$/);
-  await expect(page.getByTestId("mail-delivery")).toContainText("boîte locale");
-  // The worker sends within a second or so; the list shows the subject once it is written.
-  const row = page.getByTestId("mail-row").filter({ hasText: recipient }).filter({ hasText: subject });
-  await expect(async () => {
-    await page.reload();
-    await expect(row.first()).toBeVisible({ timeout: 500 });
-  }).toPass({ timeout: 20_000 });
-  await row.first().getByRole("link", { name: subject }).click();
-  await expect(page.getByTestId("mail-to")).toHaveText(recipient);
-  const href = await page.getByTestId("mail-link").first().getAttribute("href");
-  await context.close();
-  expect(href).toBeTruthy();
-  return href as string;
+  const { links } = await readMail(browser, recipient, subject);
+  expect(links[0]).toBeTruthy();
+  return links[0];
 }
 
 for (const javaScriptEnabled of [true, false]) {

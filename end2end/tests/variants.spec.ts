@@ -1,5 +1,4 @@
-import { test, expect, hydrated } from "./fixtures";
-
+import { test, expect, fillCheckout, hydrated, readMail, register, uniqueName } from "./fixtures";
 // Products with options: the shopper picks a variant with radio groups (a GET
 // form, so the URL names the variant), sees its price, stock and photo, and
 // the basket names what was chosen.
@@ -16,7 +15,7 @@ for (const javaScriptEnabled of [true, false]) {
       if (!javaScriptEnabled) await page.getByRole("button", { name: "Voir cette version" }).click();
     }
 
-    test("a card leads to the product, a size is chosen, and the basket names it", async ({ page }) => {
+    test("a card leads to the product, a size is chosen, and the basket, the order and its mail name it", async ({ page, browser }) => {
       await page.goto("/c/jeux-video");
       const card = page.locator("section.listing").getByTestId("product-card").filter({ hasText: "T-shirt Pac-Man" });
       await expect(card).toContainText("à partir de");
@@ -44,6 +43,21 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByTestId("basket-line")).toHaveCount(1);
       await expect(page.getByTestId("basket-line")).toContainText("T-shirt Pac-Man rétro — XL");
       await expect(page.getByTestId("basket-line")).toContainText("26,99");
+
+      // Bought: the order and its confirmation mail name the size.
+      await page.goto("/register?return_to=%2Fcheckout");
+      if (javaScriptEnabled) await hydrated(page);
+      const username = uniqueName("tee");
+      await register(page, username);
+      await expect(page).toHaveURL(/\/checkout$/);
+      if (javaScriptEnabled) await hydrated(page);
+      await fillCheckout(page, "4242 4242 4242 4242");
+      await expect(page).toHaveURL(/\/orders\/\d+\?placed=1$/);
+      await expect(page.getByTestId("order-status")).toHaveText("Payée");
+      await expect(page.locator("main")).toContainText("T-shirt Pac-Man rétro — XL");
+      const order = page.url().match(/\/orders\/(\d+)/)?.[1];
+      const mail = await readMail(browser, `${username}@example.com`, `Commande n° ${order} confirmée`);
+      expect(mail.text).toContain("T-shirt Pac-Man rétro — XL");
     });
 
     test("a colour shows its photo, a missing combination says so", async ({ page }) => {

@@ -49,15 +49,8 @@ async fn paging_shows_every_product_exactly_once(pool: PgPool) {
 async fn language_follows_accept_language_then_the_cookie(pool: PgPool) {
     let app = spawn_app(pool).await;
     let english = app
-        .client
-        .get(app.url("/"))
-        .header("Accept-Language", "en-GB,en;q=0.9")
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+        .page_with(&app.client, "/", ("Accept-Language", "en-GB,en;q=0.9"))
+        .await;
     assert!(english.contains(r#"<html lang="en""#));
     assert!(english.contains("€549.99"));
     assert!(english.contains("Only 3 left"));

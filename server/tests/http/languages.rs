@@ -51,15 +51,7 @@ async fn an_english_visitor_reads_english_names_and_descriptions(pool: PgPool) {
         crate::common::shop::add(&app, &client, size_xl, 1).await.status(),
         200
     );
-    let basket = client
-        .get(app.url("/basket"))
-        .header("Accept-Language", "en")
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let basket = app.page_with(&client, "/basket", ("Accept-Language", "en")).await;
     assert!(
         basket.contains(">Retro Pac-Man T-shirt — XL</a>"),
         "the English line"

@@ -142,15 +142,9 @@ async fn cached_pages_are_compressed_and_per_language(pool: PgPool) {
             .unwrap_or("")
             .contains("nonce-"));
     }
-    let english = reqwest::Client::new()
-        .get(app.url("/"))
-        .header("Accept-Language", "en")
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let english = app
+        .page_with(&reqwest::Client::new(), "/", ("Accept-Language", "en"))
+        .await;
     assert!(english.contains("All our products"));
     assert!(guest_page(&app, "/").await.contains("Tous nos produits"));
 }

@@ -193,15 +193,8 @@ async fn an_upload_is_checked_resized_and_served_under_its_content_hash(pool: Pg
         "the card offers two widths"
     );
     let english = app
-        .client
-        .get(app.url("/p/le-petit-prince"))
-        .header("Cookie", "wm_lang=en")
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+        .page_with(&app.client, "/p/le-petit-prince", ("Cookie", "wm_lang=en"))
+        .await;
     assert!(english.contains(r#"alt="Red cover""#), "the English alt text");
 }
 

@@ -158,6 +158,22 @@ impl TestApp {
         response.text().await.expect("body")
     }
 
+    /// The page at `path` as `client` sees it, sending one more header.
+    pub async fn page_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        (name, value): (&str, &str),
+    ) -> String {
+        let response = client
+            .get(self.url(path))
+            .header(name, value)
+            .send()
+            .await
+            .expect("GET");
+        response.text().await.expect("body")
+    }
+
     /// Calls a server function the way the hydrated app does.
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client

@@ -65,7 +65,7 @@ async fn round(pool: &PgPool, admin: UserId, bytes: &[u8], label: &str) -> anyho
     let (_, steps, errors) = db::plan(&mut tx, rows).await?;
     anyhow::ensure!(errors.is_empty(), "refused on import: {errors:?}");
     ledger::describe(&mut tx, StockChange::new("import").by(admin)).await?;
-    db::apply(&mut tx, &steps).await?;
+    db::apply(&mut tx, &steps, None).await?;
     tx.commit().await?;
     let import = started.elapsed();
     let created = outcomes

@@ -56,6 +56,23 @@ async fn apply(app: &TestApp, admin: &reqwest::Client, id: i64) -> u16 {
         .as_u16()
 }
 
+/// How a background run of import `id` ended (waiting up to a minute).
+async fn run_end(app: &TestApp, id: i64) -> String {
+    for _ in 0..600 {
+        let state: String =
+            sqlx::query_scalar("SELECT state FROM catalogue_import_runs WHERE import_id = $1")
+                .bind(id)
+                .fetch_one(&app.pool)
+                .await
+                .expect("run");
+        if state != "running" {
+            return state;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    "still running after a minute".to_owned()
+}
+
 fn changes(report: &serde_json::Value, kind: &str) -> usize {
     report["rows"]
         .as_array()
@@ -293,4 +310,87 @@ async fn an_import_checked_against_an_older_shop_is_refused(pool: PgPool) {
     .await;
     assert_eq!(apply(&app, &admin, id).await, 409);
     assert_eq!(count(&app, "products WHERE sku = 'LAMP-1'").await, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_long_import_runs_in_the_background_and_its_page_shows_how_far_it_got(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = app.new_client();
+    app.admin(&admin, "boss").await;
+    let header = "sku,product,name,name_en,description,description_en,category,options,options_en,values,values_en,price,stock,max_per_order,max_per_customer,hold_minutes,image";
+    let rows = app::products::back_office::catalogue_csv::model::BACKGROUND_ROWS + 200;
+    let mut file = header.to_owned();
+    for n in 0..rows {
+        file.push_str(&format!("\nLONG-{n},,Produit long {n},,,,livres,,,,,10,1,1,,,"));
+    }
+    let id = dry_run(&app, &admin, &file).await;
+    assert_eq!(changes(&report(&app, &admin, id).await, "Created"), rows);
+
+    // The answer comes at once: the page tells how far the run got.
+    assert_eq!(apply(&app, &admin, id).await, 200);
+    let page = app
+        .page_as(&admin, &format!("/admin/catalogue/imports/{id}"))
+        .await;
+    assert!(
+        page.contains(r#"data-testid="import-progress""#) || page.contains(r#"data-testid="import-applied""#),
+        "{page}"
+    );
+    if page.contains(r#"data-testid="import-progress""#) {
+        assert!(page.contains(r#"http-equiv="refresh""#), "it reloads itself");
+        assert!(!page.contains("Appliquer l'import") && !page.contains("Appliquer l&#x27;import"));
+        // A second click while it runs starts nothing more.
+        assert_eq!(apply(&app, &admin, id).await, 200);
+    }
+    let state = run_end(&app, id).await;
+    assert_eq!(state, "applied");
+    assert_eq!(count(&app, "products WHERE sku LIKE 'LONG-%'").await, rows as i64);
+    let (done, total): (i32, i32) =
+        sqlx::query_as("SELECT done, total FROM catalogue_import_runs WHERE import_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .expect("run");
+    assert_eq!((done, total), (rows as i32, rows as i32));
+    assert_eq!(
+        count(&app, "audit_log WHERE action = 'catalogue.import'").await,
+        1
+    );
+    let page = app
+        .page_as(&admin, &format!("/admin/catalogue/imports/{id}"))
+        .await;
+    assert!(page.contains(r#"data-testid="import-applied""#));
+    assert!(!page.contains(r#"http-equiv="refresh""#));
+    assert_eq!(apply(&app, &admin, id).await, 409, "once");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_long_import_outdated_meanwhile_writes_nothing_and_says_so(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = app.new_client();
+    app.admin(&admin, "boss").await;
+    let header = "sku,product,name,name_en,description,description_en,category,options,options_en,values,values_en,price,stock,max_per_order,max_per_customer,hold_minutes,image";
+    let rows = app::products::back_office::catalogue_csv::model::BACKGROUND_ROWS + 1;
+    let mut file = header.to_owned();
+    for n in 0..rows {
+        file.push_str(&format!("\nOLD-{n},,Lampe {n},,,,livres,,,,,10,1,1,,,"));
+    }
+    let id = dry_run(&app, &admin, &file).await;
+    // Meanwhile another product took the first row's address.
+    crate::common::shop::sql(
+        &app,
+        "INSERT INTO products (slug, name, category_id, price_cents, stock, image_path)
+         SELECT 'lampe-0', 'Lampe', id, 100, 1, '/x.svg' FROM categories WHERE slug = 'livres'",
+    )
+    .await;
+    assert_eq!(apply(&app, &admin, id).await, 200);
+    let state = run_end(&app, id).await;
+    assert_eq!(state, "outdated");
+    assert_eq!(count(&app, "products WHERE sku LIKE 'OLD-%'").await, 0);
+    let page = app
+        .page_as(&admin, &format!("/admin/catalogue/imports/{id}"))
+        .await;
+    assert!(
+        page.contains(r#"data-testid="import-outcome""#),
+        "the page says so"
+    );
 }

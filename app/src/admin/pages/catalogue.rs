@@ -4,13 +4,14 @@
 //! confirmation. Plain forms: the back office works without JavaScript.
 
 use leptos::prelude::*;
+use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::AdminGate;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::products::back_office::catalogue_csv::api::{get_import, ApplyImport};
-use crate::products::back_office::catalogue_csv::model::{Change, ImportReport};
+use crate::products::back_office::catalogue_csv::model::{Change, ImportReport, RunState};
 use crate::ui::forms::{use_form_error, FormAlert};
 use crate::ui::{error::ErrorMessage, not_found::NotFound};
 
@@ -84,9 +85,9 @@ fn Report(report: ImportReport) -> impl IntoView {
     let just_applied = use_query_map().with_untracked(|q| q.get("applied").is_some());
     let apply = ServerAction::<ApplyImport>::new();
     let error = use_form_error(apply);
-    let created = report.count(|c| matches!(c, Change::Created));
-    let updated = report.count(|c| matches!(c, Change::Updated(_)));
-    let unchanged = report.count(|c| matches!(c, Change::Unchanged));
+    let (created, updated, unchanged) = report.tally();
+    let run = report.run.filter(|_| !report.applied);
+    let running = run.is_some_and(|run| run.state == RunState::Running);
     let refused = !report.errors.is_empty();
     let errors = report
         .errors
@@ -124,6 +125,20 @@ fn Report(report: ImportReport) -> impl IntoView {
         {(just_applied || report.applied)
             .then(|| view! { <p class="alert alert--success" role="status" data-testid="import-applied">{t.import_applied}</p> })}
         <FormAlert error fields=&[] />
+        {run.map(|run| match run.state {
+            RunState::Running => view! {
+                // Without JavaScript: the page reloads itself until the run ends.
+                <Meta http_equiv="refresh" content="2" />
+                <div class="panel" role="status" data-testid="import-progress">
+                    <p>{(t.import_running)(run.done, run.total)}</p>
+                    <progress max=run.total value=run.done>{format!("{} / {}", run.done, run.total)}</progress>
+                </div>
+            }
+                .into_any(),
+            RunState::Outdated => view! { <p class="alert alert--error" role="alert" data-testid="import-outcome">{t.import_outdated}</p> }.into_any(),
+            RunState::Failed => view! { <p class="alert alert--error" role="alert" data-testid="import-outcome">{t.import_failed}</p> }.into_any(),
+            RunState::Applied => ().into_any(),
+        })}
         <p data-testid="import-summary">{(t.import_summary)(created, updated, unchanged)}</p>
         {if refused {
             view! {
@@ -139,7 +154,7 @@ fn Report(report: ImportReport) -> impl IntoView {
                 .into_any()
         } else {
             view! {
-                {(!report.applied).then(|| view! {
+                {(!report.applied && !running).then(|| view! {
                     <p>{t.import_ready}</p>
                     <ActionForm action=apply attr:class="inline-form">
                         <input type="hidden" name="id" value=report.id />

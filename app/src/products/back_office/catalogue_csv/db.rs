@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::{PgExecutor, Postgres, Transaction};
 
-use super::model::{Change, CsvRow, ImportReport, Problem, RowError, RowOutcome, LIST_SEPARATOR};
+use super::model::{
+    Change, CsvRow, ImportReport, ImportRun, Problem, RowError, RowOutcome, RunState, LIST_SEPARATOR,
+};
 use crate::ids::UserId;
 use crate::products::back_office::model::price_input;
 use crate::products::slug::Slug;
@@ -308,8 +310,21 @@ fn english(english: &[String], french: &[String]) -> Vec<String> {
 
 /// Applies the plan's steps, in the file's order, inside the caller's
 /// transaction (whose stock changes the caller has described as "import").
-pub async fn apply(tx: &mut Transaction<'_, Postgres>, steps: &[Step]) -> Result<(), sqlx::Error> {
-    for step in steps {
+/// Rows between two progress reports of a background run.
+const PROGRESS_EVERY: usize = 250;
+
+/// Writes the plan; a background run (`progress`: the pool and the
+/// import) reports how far it got every few hundred rows, outside the
+/// transaction so that its page sees it.
+pub async fn apply(
+    tx: &mut Transaction<'_, Postgres>,
+    steps: &[Step],
+    progress: Option<(&sqlx::PgPool, i64)>,
+) -> Result<(), sqlx::Error> {
+    for (index, step) in steps.iter().enumerate() {
+        if let Some((pool, id)) = progress.filter(|_| index > 0 && index % PROGRESS_EVERY == 0) {
+            run_progress(pool, id, i32::try_from(index).unwrap_or(i32::MAX)).await?;
+        }
         match step {
             Step::Nothing => {}
             Step::Update { row, id } => {
@@ -402,13 +417,13 @@ pub async fn store_import(
 }
 
 /// An import's report (its id set), if it exists.
-pub async fn find_import(db: impl PgExecutor<'_>, id: i64) -> Result<Option<ImportReport>, sqlx::Error> {
+pub async fn find_import(pool: &sqlx::PgPool, id: i64) -> Result<Option<ImportReport>, sqlx::Error> {
     let Some(row) = sqlx::query!(
         "SELECT report::text AS \"report!\", applied_at IS NOT NULL AS \"applied!\"
          FROM catalogue_imports WHERE id = $1",
         id
     )
-    .fetch_optional(db)
+    .fetch_optional(pool)
     .await?
     else {
         return Ok(None);
@@ -417,7 +432,62 @@ pub async fn find_import(db: impl PgExecutor<'_>, id: i64) -> Result<Option<Impo
         serde_json::from_str(&row.report).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
     report.id = id;
     report.applied = row.applied;
+    report.run = sqlx::query!(
+        "SELECT done, total, state FROM catalogue_import_runs WHERE import_id = $1",
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|run| ImportRun {
+        done: run.done,
+        total: run.total,
+        state: RunState::parse(&run.state),
+    });
     Ok(Some(report))
+}
+
+/// Marks import `id` as being applied in the background, unless it already
+/// is (a second click): `false` then. A run that failed, was outdated or
+/// stopped moving for a minute (its instance stopped) may start again.
+pub async fn claim_run(db: impl PgExecutor<'_>, id: i64, total: i32) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query_scalar!(
+        "INSERT INTO catalogue_import_runs (import_id, total, state) VALUES ($1, $2, 'running')
+         ON CONFLICT (import_id) DO UPDATE SET state = 'running', done = 0, total = $2, updated_at = now()
+         WHERE catalogue_import_runs.state IN ('outdated', 'failed')
+            OR (catalogue_import_runs.state = 'running' AND catalogue_import_runs.updated_at < now() - interval '1 minute')
+         RETURNING import_id",
+        id,
+        total,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(claimed.is_some())
+}
+
+/// How far a background run got; written outside its transaction.
+pub async fn run_progress(db: impl PgExecutor<'_>, id: i64, done: i32) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE catalogue_import_runs SET done = $2, updated_at = now() WHERE import_id = $1",
+        id,
+        done
+    )
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// How a background run ended.
+pub async fn finish_run(db: impl PgExecutor<'_>, id: i64, state: RunState) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE catalogue_import_runs SET state = $2, done = CASE WHEN $2 = 'applied' THEN total ELSE done END,
+                updated_at = now()
+         WHERE import_id = $1",
+        id,
+        state.as_str()
+    )
+    .execute(db)
+    .await
+    .map(drop)
 }
 
 /// Takes a stored import to apply it: its file, once (`None` when unknown

@@ -54,6 +54,7 @@ mod service {
             rows,
             errors,
             applied: false,
+            run: None,
         };
         Ok(db::store_import(&state.pool, admin, &file_name, bytes, &report).await?)
     }

@@ -141,12 +141,68 @@ pub struct ImportReport {
     pub rows: Vec<RowOutcome>,
     pub errors: Vec<RowError>,
     pub applied: bool,
+    /// How a long import's application in the background goes, if it started.
+    #[serde(default)]
+    pub run: Option<ImportRun>,
+}
+
+/// Files of more rows than this are applied in the background, their
+/// page showing the progress; smaller ones while the administrator waits.
+pub const BACKGROUND_ROWS: usize = 1_000;
+
+/// A long import's application, as its page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRun {
+    pub done: i32,
+    pub total: i32,
+    pub state: RunState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RunState {
+    Running,
+    Applied,
+    /// The shop changed since the dry run: nothing was written.
+    Outdated,
+    /// An internal error: nothing was written; it may be tried again.
+    Failed,
+}
+
+impl RunState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Applied => "applied",
+            Self::Outdated => "outdated",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "running" => Self::Running,
+            "applied" => Self::Applied,
+            "outdated" => Self::Outdated,
+            _ => Self::Failed,
+        }
+    }
 }
 
 impl ImportReport {
-    pub fn count(&self, wanted: fn(&Change) -> bool) -> usize {
-        self.rows.iter().filter(|row| wanted(&row.change)).count()
+    /// Rows created, updated and unchanged.
+    pub fn tally(&self) -> (usize, usize, usize) {
+        tally(&self.rows)
     }
+}
+
+/// Rows created, updated and unchanged.
+pub fn tally(rows: &[RowOutcome]) -> (usize, usize, usize) {
+    let count = |wanted: fn(&Change) -> bool| rows.iter().filter(|row| wanted(&row.change)).count();
+    (
+        count(|c| matches!(c, Change::Created)),
+        count(|c| matches!(c, Change::Updated(_))),
+        count(|c| matches!(c, Change::Unchanged)),
+    )
 }
 
 /// Reads the file: every row checked, every error collected (up to a

@@ -56,6 +56,18 @@ async fn apply(app: &TestApp, admin: &reqwest::Client, id: i64) -> u16 {
         .as_u16()
 }
 
+/// The header line of a catalogue file.
+const HEADER: &str = "sku,product,name,name_en,description,description_en,category,options,options_en,values,values_en,price,stock,max_per_order,max_per_customer,hold_minutes,image";
+
+/// A file of `rows` new books: SKU `{sku}-{n}`, named `{name} {n}`.
+fn many_books(sku: &str, name: &str, rows: usize) -> String {
+    let mut file = HEADER.to_owned();
+    for n in 0..rows {
+        file.push_str(&format!("\n{sku}-{n},,{name} {n},,,,livres,,,,,10,1,1,,,"));
+    }
+    file
+}
+
 /// How a background run of import `id` ended (waiting up to a minute).
 async fn run_end(app: &TestApp, id: i64) -> String {
     for _ in 0..600 {
@@ -210,9 +222,8 @@ async fn a_bad_file_is_refused_whole_with_each_rows_reason(pool: PgPool) {
     let app = spawn_app(pool).await;
     let admin = app.new_client();
     app.admin(&admin, "boss").await;
-    let header = "sku,product,name,name_en,description,description_en,category,options,options_en,values,values_en,price,stock,max_per_order,max_per_customer,hold_minutes,image";
     let file = [
-        header,
+        HEADER,
         "OK-1,,Bon produit,,,,livres,,,,,10,1,1,,,",
         "BAD-PRICE,,Prix,,,,livres,,,,,dix euros,1,1,,,",
         "BAD-CAT,,Catégorie,,,,nulle-part,,,,,10,1,1,,,",
@@ -293,11 +304,10 @@ async fn an_import_checked_against_an_older_shop_is_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
     let admin = app.new_client();
     app.admin(&admin, "boss").await;
-    let header = "sku,product,name,name_en,description,description_en,category,options,options_en,values,values_en,price,stock,max_per_order,max_per_customer,hold_minutes,image";
     let id = dry_run(
         &app,
         &admin,
-        &format!("{header}\nLAMP-1,,Lampe,,,,livres,,,,,10,1,1,,,"),
+        &format!("{HEADER}\nLAMP-1,,Lampe,,,,livres,,,,,10,1,1,,,"),
     )
     .await;
     assert_eq!(changes(&report(&app, &admin, id).await, "Created"), 1);
@@ -317,13 +327,8 @@ async fn a_long_import_runs_in_the_background_and_its_page_shows_how_far_it_got(
     let app = spawn_app(pool).await;
     let admin = app.new_client();
     app.admin(&admin, "boss").await;
-    let header = "sku,product,name,name_en,description,description_en,category,options,options_en,values,values_en,price,stock,max_per_order,max_per_customer,hold_minutes,image";
     let rows = app::products::back_office::catalogue_csv::model::BACKGROUND_ROWS + 200;
-    let mut file = header.to_owned();
-    for n in 0..rows {
-        file.push_str(&format!("\nLONG-{n},,Produit long {n},,,,livres,,,,,10,1,1,,,"));
-    }
-    let id = dry_run(&app, &admin, &file).await;
+    let id = dry_run(&app, &admin, &many_books("LONG", "Produit long", rows)).await;
     assert_eq!(changes(&report(&app, &admin, id).await, "Created"), rows);
 
     // The answer comes at once: the page tells how far the run got.
@@ -368,13 +373,8 @@ async fn a_long_import_outdated_meanwhile_writes_nothing_and_says_so(pool: PgPoo
     let app = spawn_app(pool).await;
     let admin = app.new_client();
     app.admin(&admin, "boss").await;
-    let header = "sku,product,name,name_en,description,description_en,category,options,options_en,values,values_en,price,stock,max_per_order,max_per_customer,hold_minutes,image";
     let rows = app::products::back_office::catalogue_csv::model::BACKGROUND_ROWS + 1;
-    let mut file = header.to_owned();
-    for n in 0..rows {
-        file.push_str(&format!("\nOLD-{n},,Lampe {n},,,,livres,,,,,10,1,1,,,"));
-    }
-    let id = dry_run(&app, &admin, &file).await;
+    let id = dry_run(&app, &admin, &many_books("OLD", "Lampe", rows)).await;
     // Meanwhile another product took the first row's address.
     crate::common::shop::sql(
         &app,

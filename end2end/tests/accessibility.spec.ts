@@ -12,7 +12,7 @@ async function accessible(page: Page, what: string) {
 test("every shopper page passes axe-core", async ({ page }) => {
   // Thirteen pages, each analysed in full.
   test.setTimeout(120_000);
-  for (const path of ["/", "/c/livres", "/p/steam-deck-oled", "/search?q=nintendo", "/search?q=xyzzy", "/login", "/register", "/basket", "/nothing-here"]) {
+  for (const path of ["/", "/c/livres", "/p/steam-deck-oled", "/p/samsung-galaxy-z-flip7", "/search?q=nintendo", "/search?q=xyzzy", "/login", "/register", "/basket", "/nothing-here"]) {
     await page.goto(path);
     await hydrated(page);
     await accessible(page, path);

@@ -113,6 +113,8 @@ export async function everyPersonalPage(
     return found as string;
   };
   const product = await firstLink("/admin/products", /^\/admin\/products\/\d+$/);
+  // A product with photos tied to its colours.
+  const gallery = await firstLink("/admin/products?q=Flip7", /^\/admin\/products\/\d+$/);
   const user = await firstLink("/admin/users", /^\/admin\/users\/\d+$/);
   const mail = await firstLink("/admin/mail", /^\/admin\/mail\/\d+$/);
   const orderId = order.split("/").pop();
@@ -121,6 +123,7 @@ export async function everyPersonalPage(
     "/admin/products",
     "/admin/products/new",
     product,
+    gallery,
     "/admin/categories",
     "/admin/catalogue",
     "/admin/orders",

@@ -112,6 +112,8 @@ pub enum Format {
     Postcode,
     /// Text without control characters.
     PlainText,
+    /// A date and time such as 2026-12-05T20:00.
+    DateTime,
 }
 
 /// Why a card could not pay.
@@ -162,6 +164,20 @@ pub enum Conflict {
     ImportApplied,
     /// The shop changed since the import's dry run: run it again.
     ImportOutdated,
+    /// The product belongs to a drop that has not opened yet.
+    DropNotOpen {
+        drop_id: i64,
+    },
+    /// The product belongs to a drop with a waiting room, and the caller
+    /// holds no admission to it (none, expired, another session's, forged).
+    AdmissionRequired {
+        drop_id: i64,
+    },
+    /// The drop's waiting room does not take visitors now.
+    RoomClosed,
+    /// The drop is for accounts with a verified e-mail address, created
+    /// before it was announced.
+    DropForVerifiedAccounts,
 }
 
 /// One basket line that asks for more than is left.

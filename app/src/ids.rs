@@ -66,6 +66,11 @@ id! {
     ProductId
 }
 
+id! {
+    /// A drop (`drops.id`): variants that go on sale at a set time.
+    DropId
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@
 pub mod admin;
 pub mod auth;
 pub mod basket;
+pub mod drops;
 pub mod error;
 pub mod frame;
 pub mod i18n;
@@ -44,9 +45,9 @@ use leptos_router::{
 };
 
 use crate::admin::pages::{
-    AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminImportPage, AdminMailDetailPage,
-    AdminMailPage, AdminNewProductPage, AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage,
-    AdminUserPage, AdminUsersPage,
+    AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDropsPage, AdminImportPage,
+    AdminMailDetailPage, AdminMailPage, AdminNewProductPage, AdminOrderPage, AdminOrdersPage,
+    AdminProductPage, AdminProductsPage, AdminUserPage, AdminUsersPage,
 };
 use crate::auth::{
     components::provide_auth,
@@ -54,6 +55,7 @@ use crate::auth::{
     recovery::pages::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
 };
 use crate::basket::pages::BasketPage;
+use crate::drops::pages::DropRoomPage;
 use crate::frame::Layout;
 use crate::i18n::{provide_i18n, Locale};
 use crate::payment::pages::{CheckoutPage, OrderPage};
@@ -84,9 +86,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let back_office =
         use_context::<http::request::Parts>().is_some_and(|parts| admin::is_back_office(parts.uri.path()));
+    // A drop's waiting room refreshes itself without JavaScript (with it,
+    // `drops.js` polls the position instead).
+    #[cfg(feature = "ssr")]
+    let waiting_room =
+        use_context::<http::request::Parts>().is_some_and(|parts| is_room_path(parts.uri.path()));
     // The shell only ever renders on the server.
     #[cfg(not(feature = "ssr"))]
-    let (site_url, back_office) = (String::new(), false);
+    let (site_url, back_office, waiting_room) = (String::new(), false, false);
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -102,8 +109,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                             <HydrationScripts options islands=true />
                             // Links and forms swap pages in place (see the file).
                             <script src="/navigation.js" defer nonce=leptos::nonce::use_nonce()></script>
+                            // Drop countdowns and the waiting room's live position.
+                            <script src="/drops.js" defer nonce=leptos::nonce::use_nonce()></script>
                         }
                     })}
+                {waiting_room.then(|| view! {
+                    <noscript>
+                        <meta http-equiv="refresh" content=drops::model::REFRESH_SECONDS.to_string() />
+                    </noscript>
+                })}
                 <MetaTags />
             </head>
             <body>
@@ -111,6 +125,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether a path is a drop's waiting room (`/drops/{id}`).
+pub fn is_room_path(path: &str) -> bool {
+    path.strip_prefix("/drops/")
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[component]
@@ -142,6 +162,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/mail/:id") view=AdminMailDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/basket") view=BasketPage ssr=SsrMode::Async />
+                    <Route path=path!("/drops/:id") view=DropRoomPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/drops") view=AdminDropsPage ssr=SsrMode::Async />
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminDashboardPage ssr=SsrMode::Async />

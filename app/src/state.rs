@@ -22,6 +22,9 @@ pub struct AppState {
     /// The option counts of unfiltered listings by category, a minute old
     /// at most (written and read by `products::facet_cache`).
     pub facets: crate::ttl_cache::TtlCache<Option<i64>>,
+    /// The key that signs drop admissions, read once from the database
+    /// (every instance shares it: `drops::admission`).
+    pub admission_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 /// What server functions need to know of mail delivery (the worker that
@@ -152,6 +155,7 @@ impl AppState {
             checkout: CheckoutSettings::default(),
             mail: MailSettings::new(false),
             facets: crate::ttl_cache::TtlCache::new(std::time::Duration::from_secs(60)),
+            admission_key: Arc::default(),
         }
     }
 

@@ -33,6 +33,7 @@ const CONCERNS: &[&str] = &[
     "admin",
     "operator",
     "inventory",
+    "drops",
     "frame",
 ];
 

@@ -9,6 +9,7 @@ pub mod media;
 pub mod metrics;
 pub mod operational;
 pub mod page_cache;
+pub mod rooms;
 pub mod security;
 pub mod seed;
 pub mod server_fn_status;

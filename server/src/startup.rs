@@ -123,6 +123,7 @@ impl Application {
             .merge(crate::operational::routes())
             .merge(crate::metrics::routes())
             .merge(crate::media::routes())
+            .merge(crate::rooms::routes())
             .merge(crate::catalogue_csv::routes())
             .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
                 let options = leptos_options.clone();
@@ -342,6 +343,20 @@ async fn background_tasks(
             }
         }
     };
+    // Every second: drop rooms place their arrivals and admit the next
+    // batch (one instance per drop at a time, by its row's lock).
+    let rooms = async {
+        let mut every_second = tokio::time::interval(Duration::from_secs(1));
+        every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every_second.tick().await;
+            match app::drops::service::run_rooms(&state).await {
+                Ok(0) => {}
+                Ok(admitted) => tracing::info!(admitted, "drop room admitted visitors"),
+                Err(error) => tracing::error!(%error, "drop rooms failed"),
+            }
+        }
+    };
     let catalogue_changes = async {
         match page_cache {
             Some(cache) => crate::page_cache::follow_changes(state.pool.clone(), cache).await,
@@ -354,6 +369,7 @@ async fn background_tasks(
         guest_baskets,
         refunds,
         expired_orders,
+        rooms,
         catalogue_changes
     );
 }

@@ -16,6 +16,7 @@
 //! it was rendered with (a session or none), so that a cache stores only
 //! what was rendered for nobody in particular.
 
+use app::drops::admission::AdmissionCookie;
 use app::i18n::Locale;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -53,7 +54,10 @@ pub struct Rendered {
 
 /// The outermost layer: one parse of the cookies and the language.
 pub async fn read_visitor(mut request: Request, next: Next) -> Response {
-    let visitor = canonicalize(request.headers_mut());
+    let (visitor, admission) = read_cookies(request.headers_mut());
+    if let Some(admission) = admission {
+        request.extensions_mut().insert(admission);
+    }
     request.extensions_mut().insert(visitor);
     request.extensions_mut().insert(visitor.locale);
     next.run(request).await
@@ -61,7 +65,13 @@ pub async fn read_visitor(mut request: Request, next: Next) -> Response {
 
 /// Rewrites the request's `Cookie` headers as one, the first cookie of each
 /// name kept, and reads the visitor from it.
+#[cfg(test)]
 pub(crate) fn canonicalize(headers: &mut HeaderMap) -> Visitor {
+    read_cookies(headers).0
+}
+
+/// [`canonicalize`], and the drop admission the cookies carry.
+fn read_cookies(headers: &mut HeaderMap) -> (Visitor, Option<AdmissionCookie>) {
     let mut cookies: Vec<Cookie<'static>> = Vec::new();
     for value in headers.get_all(header::COOKIE) {
         // The session layer skips a header that is not UTF-8: so do we.
@@ -105,10 +115,14 @@ pub(crate) fn canonicalize(headers: &mut HeaderMap) -> Visitor {
         .and_then(Locale::parse)
         .or_else(|| Locale::from_accept_language(&accept_language))
         .unwrap_or_default();
-    Visitor {
-        has_session: cookie(SESSION_COOKIE).is_some(),
-        locale,
-    }
+    let admission = cookie(app::drops::admission::COOKIE).map(|token| AdmissionCookie(token.to_owned()));
+    (
+        Visitor {
+            has_session: cookie(SESSION_COOKIE).is_some(),
+            locale,
+        },
+        admission,
+    )
 }
 
 /// How long sessions live without a change: a login's, a guest's.

@@ -59,6 +59,14 @@ impl BasketOwner {
 }
 
 impl BasketOwner {
+    /// The account whose basket it is; none for a guest's.
+    pub fn account(&self) -> Option<UserId> {
+        match self {
+            Self::Account(user_id) => Some(*user_id),
+            Self::Guest(_) => None,
+        }
+    }
+
     /// The account's basket for a logged-in `user`, else the session's.
     pub fn of(user: Option<&User>, session: Session) -> Self {
         match user {
@@ -93,6 +101,7 @@ pub async fn add(
     quantity: Quantity,
 ) -> Result<AddOutcome, AppError> {
     let requested = quantity.get();
+    crate::drops::service::gate(state, &state.pool, &[product_id], owner.account()).await?;
     let key = owner.key().await?;
     let product = find_product(&state.pool, product_id, key).await?;
     let key = match key {
@@ -145,6 +154,7 @@ pub async fn set_quantity(
     quantity: Quantity,
 ) -> Result<QuantityOutcome, AppError> {
     let requested = quantity.get();
+    crate::drops::service::gate(state, &state.pool, &[product_id], owner.account()).await?;
     let key = owner.key().await?.ok_or(AppError::NotFound)?;
     let product = find_product(&state.pool, product_id, Some(key)).await?;
     let mut tx = state.pool.begin().await?;

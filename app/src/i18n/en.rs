@@ -1,5 +1,6 @@
 //! English.
 
+use super::messages::DropMessages;
 use super::Messages;
 use crate::error::{CardRefusal, Conflict, Format, Rule};
 
@@ -368,6 +369,56 @@ pub static EN: Messages = Messages {
     admin_mail_no_text: "This message's text is not kept: its link gave access to the account.",
     admin_mail_waiting: "(being written)",
     admin_alerts_waiting: "Alerts",
+    drop: DropMessages {
+        heading: "Upcoming drops",
+        opens_on: |at| format!("Opens {at} (Paris time)"),
+        room_opens_on: |at| format!("Waiting room open from {at}"),
+        countdown_label: "Opens in",
+        open_now: "On sale now",
+        sold_out: "Sold out",
+        room_link: "Enter the waiting room",
+        drop_link: "See the drop",
+        in_drop: |name| format!("Sold in the drop “{name}”"),
+        join_button: "Join the queue",
+        join_hint: "One place per person. At the opening, everyone who queued before it is shuffled: there is no need to arrive first.",
+        room_closed: "The waiting room is not open yet.",
+        no_room: "This drop sells without a queue: come to the product's page at the opening.",
+        pre_queue: "You are in the queue. At the opening, places are drawn at random: stay on this page.",
+        placing: "You are in the queue: your place is being given.",
+        waiting: |ahead, seconds| match ahead {
+        0 => "You are next.".to_owned(),
+        1 => format!("1 person ahead of you — about {} min to wait.", (seconds + 59) / 60),
+        n => format!("{n} people ahead of you — about {} min to wait.", (seconds + 59) / 60),
+    },
+        admitted: |until| format!("It is your turn! You may buy until {until}."),
+        expired: "Your turn has passed: your access ran out.",
+        room_sold_out: "Sold out: nothing is left to sell. Thank you for waiting.",
+        room_title: |name| format!("{name} — waiting room — WonderMarket"),
+        refresh_note: "This page updates itself.",
+        items_heading: "In this drop",
+        admin_heading: "Drops",
+        admin_new: "New drop",
+        admin_none: "No drop yet.",
+        admin_created: "Drop created.",
+        admin_name: "Name",
+        admin_opens: "Opening (Paris time)",
+        admin_skus: "Variant SKUs",
+        admin_skus_hint: "One per line, or separated by commas.",
+        admin_room_minutes: "Waiting room: minutes before the opening (empty: no room)",
+        admin_pace: "Admitted per wave",
+        admin_tick: "Seconds between waves",
+        admin_admission: "Length of an admission (minutes)",
+        admin_limit: "Limit per customer (empty: none)",
+        admin_hold: "Basket hold, in minutes (empty: none)",
+        admin_audience: "Who may join",
+        admin_audience_anyone: "Anyone",
+        admin_audience_accounts: "Logged-in customers",
+        admin_audience_verified: "Verified accounts, created before the announcement",
+        admin_in_room: "In the room",
+        admin_admitted: "Admitted",
+        admin_variants: "Variants",
+        admin_phase: "State",
+    },
     describe_rule: rule,
     describe_conflict: conflict,
 };
@@ -392,6 +443,7 @@ fn rule(rule: &Rule) -> String {
             Format::SecurityCode { digits } => format!("the security code has {digits} digits"),
             Format::Postcode => "letters, digits, spaces or hyphens only".to_owned(),
             Format::PlainText => "the text contains control characters".to_owned(),
+            Format::DateTime => "enter a date and time, such as 2026-12-05 20:00".to_owned(),
         },
         Rule::UnknownChoice => "choose one of the values offered".to_owned(),
         Rule::AlreadyUsed => "this is already used, choose another one".to_owned(),
@@ -448,6 +500,15 @@ fn conflict(conflict: &Conflict) -> String {
         Conflict::ImportApplied => "this import was applied already".to_owned(),
         Conflict::ImportOutdated => {
             "the catalogue changed since the dry run: upload the file again".to_owned()
+        }
+        Conflict::DropNotOpen { .. } => "this product goes on sale at its drop's opening".to_owned(),
+        Conflict::AdmissionRequired { .. } => {
+            "this drop sells through its waiting room: wait for your turn there".to_owned()
+        }
+        Conflict::RoomClosed => "this drop's waiting room is not open now".to_owned(),
+        Conflict::DropForVerifiedAccounts => {
+            "this drop is for accounts with a verified e-mail address, created before it was announced"
+                .to_owned()
         }
     }
 }

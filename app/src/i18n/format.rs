@@ -1,6 +1,37 @@
-//! Locale-aware formatting of money.
+//! Locale-aware formatting of money and of the shop's clock.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc, Weekday};
 
 use super::Locale;
+
+/// The time of day at the shop (Europe/Paris: UTC+1, UTC+2 in summer
+/// time, which the EU starts on the last Sunday of March and ends on the
+/// last Sunday of October, at 01:00 UTC): "20 h 14" in French, "20:14" in
+/// English.
+pub fn shop_time(at: DateTime<Utc>, locale: Locale) -> String {
+    let local = at + paris_offset(at);
+    match locale {
+        Locale::Fr => format!("{} h {:02}", local.hour(), local.minute()),
+        Locale::En => format!("{}:{:02}", local.hour(), local.minute()),
+    }
+}
+
+fn paris_offset(at: DateTime<Utc>) -> Duration {
+    let year = at.year();
+    let switch = |month: u32| {
+        // The last Sunday of the month, at 01:00 UTC.
+        let last = (24..=31)
+            .rev()
+            .filter_map(|day| NaiveDate::from_ymd_opt(year, month, day))
+            .find(|date| date.weekday() == Weekday::Sun);
+        last.and_then(|date| date.and_hms_opt(1, 0, 0))
+            .map(|time| Utc.from_utc_datetime(&time))
+    };
+    match (switch(3), switch(10)) {
+        (Some(start), Some(end)) if at >= start && at < end => Duration::hours(2),
+        _ => Duration::hours(1),
+    }
+}
 
 /// Formats integer euro cents the way each locale writes prices:
 /// `1 299,99 €` in French (narrow no-break space between thousands, no-break
@@ -36,6 +67,18 @@ mod tests {
         assert_eq!(format_price(49_999, Locale::Fr), "499,99\u{a0}€");
         assert_eq!(format_price(5, Locale::Fr), "0,05\u{a0}€");
         assert_eq!(format_price(129_999, Locale::Fr), "1\u{202f}299,99\u{a0}€");
+    }
+
+    #[test]
+    fn the_shop_clock_is_paris_time_summer_and_winter() {
+        let utc = |y, m, d, h, min| Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().expect("a time");
+        assert_eq!(shop_time(utc(2026, 12, 5, 19, 14), Locale::Fr), "20 h 14");
+        assert_eq!(shop_time(utc(2026, 7, 1, 19, 14), Locale::En), "21:14");
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(shop_time(utc(2026, 3, 29, 0, 59), Locale::En), "1:59");
+        assert_eq!(shop_time(utc(2026, 3, 29, 1, 0), Locale::En), "3:00");
+        assert_eq!(shop_time(utc(2026, 10, 25, 0, 59), Locale::En), "2:59");
+        assert_eq!(shop_time(utc(2026, 10, 25, 1, 0), Locale::En), "2:00");
     }
 
     #[test]

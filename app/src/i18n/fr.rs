@@ -1,5 +1,6 @@
 //! French, the shop's language.
 
+use super::messages::DropMessages;
 use super::Messages;
 use crate::error::{CardRefusal, Conflict, Format, Rule};
 
@@ -373,6 +374,56 @@ pub static FR: Messages = Messages {
     admin_mail_no_text: "Le texte de ce message n'est pas conservé : son lien donnait accès au compte.",
     admin_mail_waiting: "(en cours d'écriture)",
     admin_alerts_waiting: "Alertes",
+    drop: DropMessages {
+        heading: "Prochains drops",
+        opens_on: |at| format!("Ouverture le {at} (heure de Paris)"),
+        room_opens_on: |at| format!("Salle d'attente ouverte dès le {at}"),
+        countdown_label: "Ouverture dans",
+        open_now: "En vente maintenant",
+        sold_out: "Épuisé",
+        room_link: "Entrer dans la salle d'attente",
+        drop_link: "Voir le drop",
+        in_drop: |name| format!("Vendu lors du drop « {name} »"),
+        join_button: "Rejoindre la file",
+        join_hint: "Une seule place par personne. À l'ouverture, la file d'avant l'ouverture est tirée au sort : inutile d'arriver le premier.",
+        room_closed: "La salle d'attente n'est pas encore ouverte.",
+        no_room: "Ce drop se vend sans file d'attente : rendez-vous sur la page du produit à l'ouverture.",
+        pre_queue: "Vous êtes dans la file. À l'ouverture, les places sont tirées au sort : restez sur cette page.",
+        placing: "Vous êtes dans la file : votre place est attribuée dans un instant.",
+        waiting: |ahead, seconds| match ahead {
+        0 => "Vous êtes le prochain.".to_owned(),
+        1 => format!("1 personne devant vous — environ {} min d'attente.", (seconds + 59) / 60),
+        n => format!("{n} personnes devant vous — environ {} min d'attente.", (seconds + 59) / 60),
+    },
+        admitted: |until| format!("C'est votre tour ! Vous pouvez acheter jusqu'à {until}."),
+        expired: "Votre tour est passé : votre accès a expiré.",
+        room_sold_out: "Épuisé : il ne reste plus rien à vendre. Merci d'avoir attendu.",
+        room_title: |name| format!("{name} — salle d'attente — WonderMarket"),
+        refresh_note: "Cette page se met à jour toute seule.",
+        items_heading: "Dans ce drop",
+        admin_heading: "Drops",
+        admin_new: "Nouveau drop",
+        admin_none: "Aucun drop pour l'instant.",
+        admin_created: "Drop créé.",
+        admin_name: "Nom",
+        admin_opens: "Ouverture (heure de Paris)",
+        admin_skus: "Références (SKU) des variantes",
+        admin_skus_hint: "Une par ligne, ou séparées par des virgules.",
+        admin_room_minutes: "Salle d'attente : minutes avant l'ouverture (vide : sans salle)",
+        admin_pace: "Admis par vague",
+        admin_tick: "Secondes entre deux vagues",
+        admin_admission: "Durée d'un accès (minutes)",
+        admin_limit: "Limite par client (vide : aucune)",
+        admin_hold: "Réservation au panier, en minutes (vide : aucune)",
+        admin_audience: "Qui peut entrer",
+        admin_audience_anyone: "Tout le monde",
+        admin_audience_accounts: "Clients connectés",
+        admin_audience_verified: "Comptes vérifiés, créés avant l'annonce",
+        admin_in_room: "Dans la salle",
+        admin_admitted: "Admis",
+        admin_variants: "Variantes",
+        admin_phase: "État",
+    },
     describe_rule: rule,
     describe_conflict: conflict,
 };
@@ -397,6 +448,7 @@ fn rule(rule: &Rule) -> String {
             Format::SecurityCode { digits } => format!("le cryptogramme a {digits} chiffres"),
             Format::Postcode => "lettres, chiffres, espaces ou tirets uniquement".to_owned(),
             Format::PlainText => "le texte contient des caractères de contrôle".to_owned(),
+            Format::DateTime => "saisissez une date et une heure, par exemple 2026-12-05 20:00".to_owned(),
         },
         Rule::UnknownChoice => "choisissez une valeur proposée".to_owned(),
         Rule::AlreadyUsed => "cette valeur est déjà utilisée, choisissez-en une autre".to_owned(),
@@ -455,6 +507,14 @@ fn conflict(conflict: &Conflict) -> String {
         Conflict::ImportApplied => "cet import a déjà été appliqué".to_owned(),
         Conflict::ImportOutdated => {
             "le catalogue a changé depuis l'essai : envoyez le fichier à nouveau".to_owned()
+        }
+        Conflict::DropNotOpen { .. } => "ce produit sera en vente à l'ouverture de son drop".to_owned(),
+        Conflict::AdmissionRequired { .. } => {
+            "ce drop se vend par sa salle d'attente : attendez-y votre tour".to_owned()
+        }
+        Conflict::RoomClosed => "la salle d'attente de ce drop n'est pas ouverte en ce moment".to_owned(),
+        Conflict::DropForVerifiedAccounts => {
+            "ce drop est réservé aux comptes à l'e-mail vérifié, créés avant son annonce".to_owned()
         }
     }
 }

@@ -361,10 +361,59 @@ pub struct Messages {
     pub admin_mail_no_text: &'static str,
     pub admin_mail_waiting: &'static str,
     pub admin_alerts_waiting: &'static str,
+    pub drop: DropMessages,
     /// A validation rule in words, without the value that broke it.
     pub describe_rule: fn(&Rule) -> String,
     /// A conflict in words: numbers and statuses, never a name.
     pub describe_conflict: fn(&Conflict) -> String,
+}
+
+/// The words of drops and their waiting rooms.
+pub struct DropMessages {
+    pub heading: &'static str,
+    pub opens_on: fn(&str) -> String,
+    pub room_opens_on: fn(&str) -> String,
+    pub countdown_label: &'static str,
+    pub open_now: &'static str,
+    pub sold_out: &'static str,
+    pub room_link: &'static str,
+    pub drop_link: &'static str,
+    pub in_drop: fn(&str) -> String,
+    pub join_button: &'static str,
+    pub join_hint: &'static str,
+    pub room_closed: &'static str,
+    pub no_room: &'static str,
+    pub pre_queue: &'static str,
+    pub placing: &'static str,
+    pub waiting: fn(i64, i64) -> String,
+    pub admitted: fn(&str) -> String,
+    pub expired: &'static str,
+    pub room_sold_out: &'static str,
+    pub room_title: fn(&str) -> String,
+    pub refresh_note: &'static str,
+    pub items_heading: &'static str,
+    pub admin_heading: &'static str,
+    pub admin_new: &'static str,
+    pub admin_none: &'static str,
+    pub admin_created: &'static str,
+    pub admin_name: &'static str,
+    pub admin_opens: &'static str,
+    pub admin_skus: &'static str,
+    pub admin_skus_hint: &'static str,
+    pub admin_room_minutes: &'static str,
+    pub admin_pace: &'static str,
+    pub admin_tick: &'static str,
+    pub admin_admission: &'static str,
+    pub admin_limit: &'static str,
+    pub admin_hold: &'static str,
+    pub admin_audience: &'static str,
+    pub admin_audience_anyone: &'static str,
+    pub admin_audience_accounts: &'static str,
+    pub admin_audience_verified: &'static str,
+    pub admin_in_room: &'static str,
+    pub admin_admitted: &'static str,
+    pub admin_variants: &'static str,
+    pub admin_phase: &'static str,
 }
 
 impl Messages {
@@ -441,6 +490,7 @@ mod tests {
             Rule::Format(Format::SecurityCode { digits: 4 }),
             Rule::Format(Format::Postcode),
             Rule::Format(Format::PlainText),
+            Rule::Format(Format::DateTime),
             Rule::UnknownChoice,
             Rule::AlreadyUsed,
             Rule::PasswordLikeIdentity,
@@ -513,6 +563,10 @@ mod tests {
             Conflict::OwnAccount,
             Conflict::ImportApplied,
             Conflict::ImportOutdated,
+            Conflict::DropNotOpen { drop_id: 1 },
+            Conflict::AdmissionRequired { drop_id: 1 },
+            Conflict::RoomClosed,
+            Conflict::DropForVerifiedAccounts,
         ];
         for conflict in &conflicts {
             match conflict {
@@ -525,7 +579,11 @@ mod tests {
                 | Conflict::LastAdministrator
                 | Conflict::OwnAccount
                 | Conflict::ImportApplied
-                | Conflict::ImportOutdated => {}
+                | Conflict::ImportOutdated
+                | Conflict::DropNotOpen { .. }
+                | Conflict::AdmissionRequired { .. }
+                | Conflict::RoomClosed
+                | Conflict::DropForVerifiedAccounts => {}
             }
         }
         conflicts

@@ -243,6 +243,24 @@ fn cases() -> Vec<Case> {
             ..Case::default()
         },
         Case {
+            endpoint: "drops/admin/list",
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "drops/admin/create",
+            args: |p| {
+                vec![
+                    ("name", format!("Drop {}", p.cell)),
+                    ("opens_at", "2030-01-01T20:00".into()),
+                    ("skus", format!("SPARE-PRODUCT-{}", p.cell)),
+                    ("room_minutes", "30".into()),
+                ]
+            },
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
             endpoint: "products/admin/create",
             args: |p| product_form(p, &format!("matrix-product-{}", p.cell)),
             allowed: ADMIN_ONLY,
@@ -497,6 +515,30 @@ const PUBLIC: &[Public] = &[
         reason: "the search box's suggestions come from the public catalogue",
         status: 200,
         args: |_| vec![("prefix", "prin".into())],
+    },
+    Public {
+        endpoint: "drops/current",
+        reason: "the home page's drops are public",
+        status: 200,
+        args: |_| vec![],
+    },
+    Public {
+        endpoint: "drops/of-product",
+        reason: "a product page names the drop that sells it",
+        status: 200,
+        args: |p| vec![("product_id", p.book.to_string())],
+    },
+    Public {
+        endpoint: "drops/room",
+        reason: "a waiting room is open to guests (each sees only their own place)",
+        status: 404,
+        args: |_| vec![("id", "999999".into())],
+    },
+    Public {
+        endpoint: "drops/join",
+        reason: "guests may queue for a drop open to anyone; the drop's audience decides",
+        status: 404,
+        args: |_| vec![("id", "999999".into())],
     },
     Public {
         endpoint: "products/drops",

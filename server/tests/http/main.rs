@@ -14,6 +14,7 @@ mod basket;
 mod catalogue;
 mod catalogue_csv;
 mod checkout;
+mod drops;
 mod embedded_cluster;
 mod filters;
 mod languages;

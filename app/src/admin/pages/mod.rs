@@ -5,6 +5,7 @@
 mod catalogue;
 mod categories;
 mod dashboard;
+mod drops;
 mod mail;
 mod orders;
 mod photos;
@@ -14,6 +15,7 @@ mod users;
 pub use catalogue::{AdminCataloguePage, AdminImportPage};
 pub use categories::AdminCategoriesPage;
 pub use dashboard::AdminDashboardPage;
+pub use drops::AdminDropsPage;
 pub use mail::{AdminMailDetailPage, AdminMailPage};
 pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use products::{AdminNewProductPage, AdminProductPage, AdminProductsPage};
@@ -73,6 +75,7 @@ fn AdminNav() -> impl IntoView {
             <A href="/admin/categories">{move || i18n.t().admin_categories}</A>
             <A href="/admin/catalogue">{move || i18n.t().admin_catalogue}</A>
             <A href="/admin/orders">{move || i18n.t().admin_orders}</A>
+            <A href="/admin/drops">{move || i18n.t().drop.admin_heading}</A>
             <A href="/admin/users">{move || i18n.t().admin_users}</A>
             <A href="/admin/mail">{move || i18n.t().admin_mail}</A>
         </nav>

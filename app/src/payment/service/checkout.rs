@@ -165,6 +165,10 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
     if lines.is_empty() {
         return Err(AppError::validation("basket", Rule::EmptyBasket));
     }
+    // A drop's variants only once it opened, and through its room with an
+    // admission of this session and account.
+    let products: Vec<ProductId> = lines.iter().map(|line| ProductId(line.product_id)).collect();
+    crate::drops::service::gate(state, &mut *tx, &products, Some(request.user_id)).await?;
     if let Some(line) = lines.iter().find(|line| line.quantity > line.max_per_order) {
         return Err(AppError::Conflict(Conflict::OverLimit {
             product_id: line.product_id,

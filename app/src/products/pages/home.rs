@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::listing_params;
+use crate::drops::pages::DropCards;
 use crate::i18n::use_i18n;
 use crate::products::api::{list_drops, list_products};
 use crate::products::components::{ProductGrid, ProductGridSkeleton, ProductListing, SortForm};
@@ -31,6 +32,7 @@ pub fn HomePage() -> impl IntoView {
             description=move || i18n.t().home_description.to_owned()
             path="/"
         />
+        <DropCards />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 drops

@@ -3,6 +3,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::basket::components::AddToBasketForm;
+use crate::drops::api::product_drop;
+use crate::drops::pages::DropNotice;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::products::alerts::StockAlertForm;
@@ -111,6 +113,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                         {move || (i18n.t().hold_rule)(minutes)}
                     </p>
                 })}
+                <ProductDrop product_id=product.id />
                 {(!product.missing).then(|| view! { <AddToBasketForm product_id=product.id max_quantity available /> })}
                 {(!available && !product.missing).then(|| view! { <StockAlertForm product_id=product.id /> })}
             </div>
@@ -128,6 +131,19 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     </section>
                 }
             })}
+    }
+}
+
+/// The drop that sells this variant, if any: its opening and its room.
+#[component]
+fn ProductDrop(product_id: i64) -> impl IntoView {
+    let drop = Resource::new(move || product_id, product_drop);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                drop.await.ok().flatten().map(|card| view! { <DropNotice card /> })
+            })}
+        </Suspense>
     }
 }
 

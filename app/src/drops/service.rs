@@ -1,0 +1,204 @@
+//! Drop rules: joining the room, where a visitor stands, the admission
+//! that lets them buy, the gate the basket and the checkout pass through,
+//! and the tick that places and admits (run every second on every
+//! instance; one at a time per drop).
+
+use chrono::Utc;
+use tower_sessions::Session;
+
+use super::admission::{self, AdmissionCookie};
+use super::db::{self, Joined};
+use super::model::{Room, RoomState};
+use crate::error::{AppError, Conflict};
+use crate::ids::{DropId, ProductId, UserId};
+use crate::state::AppState;
+
+/// The session's key in the rooms it joins (64 hex characters).
+const VISITOR_KEY: &str = "drop_visitor";
+
+/// Places one client address may take in one drop's room: a household
+/// behind one address gets a few, a script on one machine does not get
+/// thousands.
+pub const JOINS_PER_CLIENT: i64 = 10;
+
+/// The key that signs admissions and tickets, read once per instance.
+pub async fn signing_key(state: &AppState) -> Result<&[u8], AppError> {
+    let key = state
+        .admission_key
+        .get_or_try_init(|| db::admission_key(&state.pool))
+        .await?;
+    Ok(key.as_slice())
+}
+
+async fn visitor(session: &Session) -> Result<Option<String>, AppError> {
+    Ok(session.get::<String>(VISITOR_KEY).await?)
+}
+
+async fn visitor_or_new(session: &Session) -> Result<String, AppError> {
+    if let Some(visitor) = visitor(session).await? {
+        return Ok(visitor);
+    }
+    let visitor = crate::mail::tokens::new_token();
+    session.insert(VISITOR_KEY, &visitor).await?;
+    Ok(visitor)
+}
+
+/// Takes a place in the drop's room for this session and account.
+pub async fn join(
+    state: &AppState,
+    drop: DropId,
+    session: &Session,
+    user: Option<UserId>,
+    client: &str,
+) -> Result<(), AppError> {
+    let visitor = visitor_or_new(session).await?;
+    match db::join(&state.pool, drop, &visitor, user, client, JOINS_PER_CLIENT).await? {
+        Joined::In => Ok(()),
+        Joined::Unknown => Err(AppError::NotFound),
+        Joined::Closed => Err(AppError::Conflict(Conflict::RoomClosed)),
+        Joined::NotEligible if user.is_none() => Err(AppError::Unauthorized),
+        Joined::NotEligible => Err(AppError::Conflict(Conflict::DropForVerifiedAccounts)),
+        Joined::TooMany => {
+            tracing::info!(drop_id = drop.0, client, "room joins throttled");
+            Err(AppError::TooManyRequests)
+        }
+    }
+}
+
+/// The drop and where the caller stands in its room. An admitted caller
+/// gets the admission cookie (this page is theirs alone, never cached).
+pub async fn room(
+    state: &AppState,
+    drop: DropId,
+    session: &Session,
+    user: Option<UserId>,
+) -> Result<Room, AppError> {
+    let card = db::find_drop(&state.pool, drop)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let visitor = visitor(session).await?;
+    let standing = db::standing(&state.pool, drop, visitor.as_deref(), user)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    let room_state = standing.figures.state_of(standing.place, now);
+    let key = signing_key(state).await?;
+    if let (RoomState::Admitted { until }, Some(visitor)) = (&room_state, &visitor) {
+        let token = admission::sign(key, drop, *until, visitor, user);
+        set_admission_cookie(&token, (*until - now).num_seconds())?;
+    }
+    Ok(Room {
+        card,
+        state: room_state,
+        ticket: standing.queue_id.map(|id| admission::ticket(key, id)),
+    })
+}
+
+fn set_admission_cookie(token: &str, max_age: i64) -> Result<(), AppError> {
+    use http::{header::SET_COOKIE, HeaderValue};
+    let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+        return Ok(());
+    };
+    let cookie = format!(
+        "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax",
+        admission::COOKIE,
+        max_age.max(0)
+    );
+    let value =
+        HeaderValue::from_str(&cookie).map_err(|error| crate::error::internal("admission cookie", error))?;
+    response.append_header(SET_COOKIE, value);
+    Ok(())
+}
+
+/// Where a ticket's holder stands: one query, no session.
+pub async fn position(state: &AppState, ticket: &str) -> Result<RoomState, AppError> {
+    let key = signing_key(state).await?;
+    let queue_id = admission::read_ticket(key, ticket).ok_or(AppError::NotFound)?;
+    let (figures, place) = db::standing_of_ticket(&state.pool, queue_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(figures.state_of(Some(place), Utc::now()))
+}
+
+/// Refuses the products of a drop that has not opened, and those of a
+/// drop with a room to a caller without a valid admission (this session,
+/// this account, not run out, signed by the shop).
+pub async fn gate(
+    state: &AppState,
+    db: impl sqlx::PgExecutor<'_>,
+    products: &[ProductId],
+    user: Option<UserId>,
+) -> Result<(), AppError> {
+    let gates = db::gates(db, products).await?;
+    if gates.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let token = admission_cookie();
+    let visitor = visitor(&crate::auth::guard::session().await?).await?;
+    for gate in gates {
+        if now < gate.opens_at {
+            return Err(AppError::Conflict(Conflict::DropNotOpen {
+                drop_id: gate.drop_id.0,
+            }));
+        }
+        if !gate.has_room {
+            continue;
+        }
+        let key = signing_key(state).await?;
+        let admitted = match (&token, &visitor) {
+            (Some(token), Some(visitor)) => admission::admits(key, token, gate.drop_id, visitor, user, now),
+            _ => false,
+        };
+        if !admitted {
+            return Err(AppError::Conflict(Conflict::AdmissionRequired {
+                drop_id: gate.drop_id.0,
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// The request's admission cookie, as the server's first layer read it.
+fn admission_cookie() -> Option<String> {
+    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<AdmissionCookie>()
+            .map(|cookie| cookie.0.clone())
+    })
+}
+
+/// One tick of every open drop this instance can lock: places those who
+/// arrived (the pre-queue shuffled at the first tick after the opening),
+/// admits the next batch when the pace allows and something is left, and
+/// marks a drop sold out when nothing is left nor may come back. Returns
+/// how many visitors it admitted.
+pub async fn run_rooms(state: &AppState) -> Result<u64, AppError> {
+    let mut after = DropId(0);
+    let mut admitted = 0;
+    loop {
+        let mut tx = state.pool.begin().await?;
+        let Some(room) = db::lock_due(&mut tx, after).await? else {
+            break;
+        };
+        after = room.id;
+        let last_place = db::place_arrivals(&mut tx, &room).await?;
+        if room.admit_due {
+            let stock = db::drop_stock(&mut *tx, room.id).await?;
+            if stock.available > 0 {
+                if room.has_room {
+                    let through = (room.admitted_through + i64::from(room.admit_per_tick)).min(last_place);
+                    admitted += db::admit_through(&mut tx, &room, through).await?;
+                } else if room.sold_out {
+                    db::set_sold_out(&mut tx, room.id, false).await?;
+                }
+            } else if stock.held == 0 && !stock.paying && !room.sold_out {
+                db::set_sold_out(&mut tx, room.id, true).await?;
+                tracing::info!(drop_id = room.id.0, "drop sold out");
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(admitted)
+}

@@ -1,0 +1,71 @@
+//! The waiting room's position, polled by `public/drops.js`: a signed
+//! ticket names the visitor's place, so a poll reads no session and
+//! renders no page; it costs one query by primary key.
+
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use serde::{Deserialize, Serialize};
+
+use app::drops::model::{Phase, RoomState};
+use app::drops::pages::{state_name, state_sentence};
+use app::error::AppError;
+use app::i18n::Locale;
+
+use crate::state::ServerState;
+
+pub fn routes() -> Router<ServerState> {
+    Router::new().route("/drops/position", get(position))
+}
+
+#[derive(Deserialize)]
+struct Ticket {
+    ticket: String,
+}
+
+/// What the page shows and whether it should load itself again (the
+/// admission's links, the sold-out page come from the server).
+#[derive(Serialize)]
+struct Position {
+    state: &'static str,
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ahead: Option<i64>,
+    reload: bool,
+}
+
+async fn position(
+    State(state): State<ServerState>,
+    locale: Option<Extension<Locale>>,
+    Query(Ticket { ticket }): Query<Ticket>,
+) -> Response {
+    let locale = locale.map(|Extension(locale)| locale).unwrap_or_default();
+    match app::drops::service::position(&state.app, &ticket).await {
+        Ok(room) => {
+            let ahead = match room {
+                RoomState::Waiting { ahead, .. } => Some(ahead),
+                _ => None,
+            };
+            let body = Position {
+                state: state_name(&room),
+                text: state_sentence(locale, &room, true, Phase::Open),
+                ahead,
+                reload: matches!(
+                    room,
+                    RoomState::Admitted { .. } | RoomState::SoldOut | RoomState::Expired
+                ),
+            };
+            ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+        }
+        Err(AppError::NotFound) => {
+            (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")]).into_response()
+        }
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(header::CACHE_CONTROL, "no-store")],
+        )
+            .into_response(),
+    }
+}

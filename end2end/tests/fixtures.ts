@@ -126,6 +126,7 @@ export async function everyPersonalPage(
     gallery,
     "/admin/categories",
     "/admin/catalogue",
+    "/admin/drops",
     "/admin/orders",
     `/admin/orders/${orderId}`,
     "/admin/users",

@@ -1,5 +1,7 @@
 //! The drops' server functions: the home page's drops, a room and joining
 //! it, and the back office's list and creation form.
+// A server function's arguments are its form's fields.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
@@ -74,7 +76,6 @@ pub async fn admin_drops() -> Result<Vec<AdminDrop>, AppError> {
 /// time), with a waiting room from `room_minutes` before when given. The
 /// per-customer limit and the basket hold become the variants' own.
 #[server(endpoint = "drops/admin/create")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_drop(
     name: String,
     opens_at: String,

@@ -38,11 +38,13 @@ for (const javaScriptEnabled of [true, false]) {
 
   test.describe(`a drop ${mode}`, () => {
     test.use({ javaScriptEnabled });
+    // An administrator schedules the drop first, then the shopper's journey.
+    test.setTimeout(60_000);
 
     test("a coming drop shows its opening, and refuses its variant before it", async ({ page, browser }) => {
       const [slug, sku] = javaScriptEnabled
         ? ["nintendo-switch-oled", "NINTENDO-SWITCH-OLED"]
-        : ["nintendo-switch-2", "NINTENDO-SWITCH-2"];
+        : ["manette-dualsense-edge", "MANETTE-DUALSENSE-EDGE"];
       await scheduleDrop(browser, `Switch ${uniqueName("drop")}`, sku, 24 * 60);
       await page.goto(`/p/${slug}`);
       if (javaScriptEnabled) await hydrated(page);
@@ -70,6 +72,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.goto("/register");
       if (javaScriptEnabled) await hydrated(page);
       await register(page, uniqueName("queuer"));
+      await expect(page.getByTestId("account-link")).toBeVisible();
       await page.goto(`/p/${slug}`);
       if (javaScriptEnabled) await hydrated(page);
       // Without an admission the variant cannot be added.

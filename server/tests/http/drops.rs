@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::cookie::{CookieStore, Jar};
 use sqlx::PgPool;
 
-use crate::common::shop::{add, checkout, count, set_stock, CARD_OK};
+use crate::common::shop::{add, checkout, count, set_stock, sql, CARD_OK};
 use crate::common::{spawn_app, spawn_app_without_seed, TestApp};
 use app::drops::{admission, db as drops_db, service};
 use app::ids::{DropId, UserId};
@@ -492,4 +492,150 @@ async fn a_poll_of_the_position_needs_a_signed_ticket(pool: PgPool) {
             .expect("poll");
         assert_eq!(answer.status(), 404, "{forged:?}");
     }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn who_may_join_is_the_drops_audience_and_a_client_gets_few_places(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (drop, _) = console_drop(&app.pool, 1).await;
+    let id = drop.0.to_string();
+    sql(
+        &app,
+        &format!("UPDATE drops SET audience = 'accounts' WHERE id = {id}"),
+    )
+    .await;
+    let guest = app.new_client();
+    assert_eq!(
+        app.call_as(&guest, "drops/join", &[("id", &id)]).await.status(),
+        401,
+        "a guest logs in first"
+    );
+
+    // Verified accounts created before the announcement only.
+    sql(
+        &app,
+        &format!("UPDATE drops SET audience = 'verified' WHERE id = {id}"),
+    )
+    .await;
+    let newcomer = app.new_client();
+    let newcomer_id = app.register(&newcomer, "newcomer").await;
+    let answer = app.call_as(&newcomer, "drops/join", &[("id", &id)]).await;
+    assert_eq!(answer.status(), 409);
+    assert!(answer
+        .text()
+        .await
+        .expect("body")
+        .contains("DropForVerifiedAccounts"));
+    sql(
+        &app,
+        &format!("UPDATE users SET email_verified_at = now() WHERE id = {newcomer_id}"),
+    )
+    .await;
+    assert_eq!(
+        app.call_as(&newcomer, "drops/join", &[("id", &id)])
+            .await
+            .status(),
+        409,
+        "verified, but created after the announcement"
+    );
+    sql(
+        &app,
+        &format!("UPDATE drops SET announced_at = now() WHERE id = {id}"),
+    )
+    .await;
+    assert_eq!(
+        app.call_as(&newcomer, "drops/join", &[("id", &id)])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(queue_len(&app.pool, drop).await, 1);
+
+    // Anyone: but one address gets ten places, not a thousand.
+    sql(
+        &app,
+        &format!("UPDATE drops SET audience = 'anyone' WHERE id = {id}"),
+    )
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(
+            app.call_as(&app.new_client(), "drops/join", &[("id", &id)])
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(
+        statuses.iter().filter(|&&status| status == 200).count(),
+        9,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&status| status == 429).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(queue_len(&app.pool, drop).await, 10);
+    // An unknown drop, a room not open yet.
+    assert_eq!(
+        app.call_as(&guest, "drops/join", &[("id", "999999")])
+            .await
+            .status(),
+        404
+    );
+    sql(
+        &app,
+        &format!("UPDATE drops SET room_opens_at = now() + interval '10 minutes' WHERE id = {id}"),
+    )
+    .await;
+    assert_eq!(
+        app.call_as(&app.new_client(), "drops/join", &[("id", &id)])
+            .await
+            .status(),
+        409
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_home_page_and_the_back_office_list_the_drops(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (drop, _) = console_drop(&app.pool, 1).await;
+    let (_, home) = app.get_html("/").await;
+    assert!(
+        home.contains(r#"data-testid="drop-card""#),
+        "the home page shows the drop"
+    );
+    assert!(home.contains(&format!(r#"href="/drops/{}""#, drop.0)));
+    let (status, room) = app.get_html(&format!("/drops/{}", drop.0)).await;
+    assert_eq!(status, 200);
+    assert!(
+        room.contains(r#"<noscript><meta http-equiv="refresh""#),
+        "the room refreshes itself without JavaScript"
+    );
+    assert_eq!(app.get_html("/drops/999999").await.0, 404);
+    let admin = app.new_client();
+    app.admin(&admin, "boss").await;
+    let page = app.page_as(&admin, "/admin/drops").await;
+    assert!(page.contains(r#"data-testid="admin-drops""#) && page.contains("Console"));
+    // A drop whose SKU is unknown, or already in a drop, is refused.
+    for (skus, rule) in [
+        ("NO-SUCH-SKU", "UnknownChoice"),
+        ("PLAYSTATION-5-SLIM", "AlreadyUsed"),
+    ] {
+        let answer = app
+            .call_as(
+                &admin,
+                "drops/admin/create",
+                &[
+                    ("name", "Encore"),
+                    ("opens_at", "2030-01-01T20:00"),
+                    ("skus", skus),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status(), 400, "{skus}");
+        assert!(answer.text().await.expect("body").contains(rule), "{skus}");
+    }
+    assert_eq!(count(&app, "drops").await, 1, "nothing created by a refusal");
 }

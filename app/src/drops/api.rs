@@ -11,12 +11,23 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use super::super::db::{self, NewDrop};
-    pub use super::super::model::{parse_opening, parse_optional, parse_skus, Audience, MAX_NAME};
+    pub use super::super::model::{parse_opening, parse_skus, Audience, MAX_NAME};
     pub use super::super::service;
     pub use crate::auth::{audience, guard};
     pub use crate::error::Rule;
     pub use crate::ids::DropId;
     pub use crate::operator::audit;
+    pub use crate::operator::forms::optional_number;
+
+    /// A whole number typed in `field`, `min` to `max`; empty is `None`.
+    pub fn parse_optional(
+        field: &str,
+        raw: &str,
+        min: i32,
+        max: i32,
+    ) -> Result<Option<i32>, crate::error::AppError> {
+        optional_number(field, Some(raw), min, max)
+    }
 }
 
 /// The drops to come and on sale, for the home page.

@@ -269,15 +269,49 @@ pub struct Standing {
     pub place: Option<QueuePlace>,
 }
 
+/// The columns both readings of a standing select.
+struct StandingRow {
+    opens_at: DateTime<Utc>,
+    admitted_through: i64,
+    admit_per_tick: i32,
+    tick_seconds: i32,
+    admission_minutes: i32,
+    sold_out: bool,
+    queue_id: Option<i64>,
+    place: Option<i64>,
+    admitted_at: Option<DateTime<Utc>>,
+}
+
+impl StandingRow {
+    fn standing(self) -> Standing {
+        Standing {
+            figures: RoomFigures {
+                opens_at: self.opens_at,
+                admitted_through: self.admitted_through,
+                admit_per_tick: self.admit_per_tick,
+                tick_seconds: self.tick_seconds,
+                admission_minutes: self.admission_minutes,
+                sold_out: self.sold_out,
+            },
+            queue_id: self.queue_id,
+            place: self.queue_id.map(|_| QueuePlace {
+                place: self.place,
+                admitted_at: self.admitted_at,
+            }),
+        }
+    }
+}
+
 pub async fn standing(
     db: impl PgExecutor<'_>,
     drop: DropId,
     visitor: Option<&str>,
     user: Option<UserId>,
 ) -> Result<Option<Standing>, sqlx::Error> {
-    let row = sqlx::query!(
-        r#"SELECT d.opens_at AS "opens_at: DateTime<Utc>", d.admitted_through, d.admit_per_tick, d.tick_seconds, d.admission_minutes,
-                  d.sold_out_at IS NOT NULL AS "sold_out!",
+    let row = sqlx::query_as!(
+        StandingRow,
+        r#"SELECT d.opens_at AS "opens_at: DateTime<Utc>", d.admitted_through, d.admit_per_tick, d.tick_seconds,
+                  d.admission_minutes, d.sold_out_at IS NOT NULL AS "sold_out!",
                   q.id AS "queue_id?", q.place, q.admitted_at AS "admitted_at: DateTime<Utc>"
            FROM drops d
            LEFT JOIN drop_queue q ON q.drop_id = d.id AND (q.visitor = $2 OR q.user_id = $3)
@@ -289,53 +323,26 @@ pub async fn standing(
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|row| Standing {
-        figures: RoomFigures {
-            opens_at: row.opens_at,
-            admitted_through: row.admitted_through,
-            admit_per_tick: row.admit_per_tick,
-            tick_seconds: row.tick_seconds,
-            admission_minutes: row.admission_minutes,
-            sold_out: row.sold_out,
-        },
-        queue_id: row.queue_id,
-        place: row.queue_id.map(|_| QueuePlace {
-            place: row.place,
-            admitted_at: row.admitted_at,
-        }),
-    }))
+    Ok(row.map(StandingRow::standing))
 }
 
-/// The figures and the place of a ticket's queue row: one query, by key.
+/// The standing of a ticket's queue row: one query, by key.
 pub async fn standing_of_ticket(
     db: impl PgExecutor<'_>,
     queue_id: i64,
-) -> Result<Option<(RoomFigures, QueuePlace)>, sqlx::Error> {
-    let row = sqlx::query!(
-        r#"SELECT d.opens_at AS "opens_at: DateTime<Utc>", d.admitted_through, d.admit_per_tick, d.tick_seconds, d.admission_minutes,
-                  d.sold_out_at IS NOT NULL AS "sold_out!", q.place, q.admitted_at AS "admitted_at: DateTime<Utc>"
+) -> Result<Option<Standing>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        StandingRow,
+        r#"SELECT d.opens_at AS "opens_at: DateTime<Utc>", d.admitted_through, d.admit_per_tick, d.tick_seconds,
+                  d.admission_minutes, d.sold_out_at IS NOT NULL AS "sold_out!",
+                  q.id AS "queue_id?", q.place, q.admitted_at AS "admitted_at: DateTime<Utc>"
            FROM drop_queue q JOIN drops d ON d.id = q.drop_id
            WHERE q.id = $1"#,
         queue_id,
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|row| {
-        (
-            RoomFigures {
-                opens_at: row.opens_at,
-                admitted_through: row.admitted_through,
-                admit_per_tick: row.admit_per_tick,
-                tick_seconds: row.tick_seconds,
-                admission_minutes: row.admission_minutes,
-                sold_out: row.sold_out,
-            },
-            QueuePlace {
-                place: row.place,
-                admitted_at: row.admitted_at,
-            },
-        )
-    }))
+    Ok(row.map(StandingRow::standing))
 }
 
 /// A room whose turn it is, locked for this transaction.

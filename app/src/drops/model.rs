@@ -263,23 +263,6 @@ pub fn parse_skus(raw: &str) -> Result<Vec<String>, AppError> {
     Ok(skus)
 }
 
-/// A whole number typed in `field`, from `min` to `max`; empty is `None`.
-pub fn parse_optional(field: &str, raw: &str, min: i32, max: i32) -> Result<Option<i32>, AppError> {
-    match raw.trim() {
-        "" => Ok(None),
-        raw => match raw.parse::<i32>() {
-            Ok(value) if (min..=max).contains(&value) => Ok(Some(value)),
-            _ => Err(AppError::validation(
-                field,
-                Rule::OutOfRange {
-                    min: min.into(),
-                    max: max.into(),
-                },
-            )),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,9 +377,6 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ");
         assert!(parse_skus(&many).is_err());
-        assert_eq!(parse_optional("limit", "", 1, 5), Ok(None));
-        assert_eq!(parse_optional("limit", " 3 ", 1, 5), Ok(Some(3)));
-        assert!(parse_optional("limit", "6", 1, 5).is_err());
     }
 
     #[test]

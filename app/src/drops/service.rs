@@ -114,10 +114,10 @@ fn set_admission_cookie(token: &str, max_age: i64) -> Result<(), AppError> {
 pub async fn position(state: &AppState, ticket: &str) -> Result<RoomState, AppError> {
     let key = signing_key(state).await?;
     let queue_id = admission::read_ticket(key, ticket).ok_or(AppError::NotFound)?;
-    let (figures, place) = db::standing_of_ticket(&state.pool, queue_id)
+    let standing = db::standing_of_ticket(&state.pool, queue_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(figures.state_of(Some(place), Utc::now()))
+    Ok(standing.figures.state_of(standing.place, Utc::now()))
 }
 
 /// Refuses the products of a drop that has not opened, and those of a

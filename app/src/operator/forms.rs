@@ -19,6 +19,24 @@ pub fn require_confirmation(confirm: Option<&str>) -> Result<(), AppError> {
     }
 }
 
+/// A whole number an operator typed in `field`, from `min` to `max`;
+/// empty (or absent) is `None`.
+pub fn optional_number(field: &str, raw: Option<&str>, min: i32, max: i32) -> Result<Option<i32>, AppError> {
+    match raw.map(str::trim).unwrap_or_default() {
+        "" => Ok(None),
+        raw => match raw.parse::<i32>() {
+            Ok(value) if (min..=max).contains(&value) => Ok(Some(value)),
+            _ => Err(AppError::validation(
+                field,
+                Rule::OutOfRange {
+                    min: min.into(),
+                    max: max.into(),
+                },
+            )),
+        },
+    }
+}
+
 /// How many pages `total` rows make, `per_page` to a page.
 pub fn page_count(total: i64, per_page: i64) -> u32 {
     u32::try_from((total + per_page - 1) / per_page).unwrap_or(u32::MAX)

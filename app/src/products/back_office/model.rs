@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Format, Rule};
 use crate::inventory::MAX_STOCK;
+use crate::operator::forms::optional_number;
 use crate::products::model::parse_euros;
 use crate::products::slug::Slug;
 
@@ -118,27 +119,6 @@ pub fn parse_customer_limit(raw: Option<&str>) -> Result<Option<i32>, AppError> 
 /// 1 to 120.
 pub fn parse_hold_minutes(raw: Option<&str>) -> Result<Option<i32>, AppError> {
     optional_number("hold_minutes", raw, 1, 120)
-}
-
-fn optional_number(
-    field: &'static str,
-    raw: Option<&str>,
-    min: i32,
-    max: i32,
-) -> Result<Option<i32>, AppError> {
-    match raw.map(str::trim).unwrap_or_default() {
-        "" => Ok(None),
-        raw => match raw.parse::<i32>() {
-            Ok(value) if (min..=max).contains(&value) => Ok(Some(value)),
-            _ => Err(AppError::validation(
-                field,
-                Rule::OutOfRange {
-                    min: min.into(),
-                    max: max.into(),
-                },
-            )),
-        },
-    }
 }
 
 /// A stock quantity typed by the operator: 0 to [`MAX_STOCK`].

@@ -87,7 +87,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let back_office =
         use_context::<http::request::Parts>().is_some_and(|parts| admin::is_back_office(parts.uri.path()));
     // A drop's waiting room refreshes itself without JavaScript (with it,
-    // `drops.js` polls the position instead).
+    // `live.js` follows the position instead).
     #[cfg(feature = "ssr")]
     let waiting_room =
         use_context::<http::request::Parts>().is_some_and(|parts| is_room_path(parts.uri.path()));
@@ -109,8 +109,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                             <HydrationScripts options islands=true />
                             // Links and forms swap pages in place (see the file).
                             <script src="/navigation.js" defer nonce=leptos::nonce::use_nonce()></script>
-                            // Drop countdowns and the waiting room's live position.
-                            <script src="/drops.js" defer nonce=leptos::nonce::use_nonce()></script>
+                            // Live stock, drop countdowns and the waiting room's position.
+                            <script src="/live.js" defer nonce=leptos::nonce::use_nonce()></script>
                         }
                     })}
                 {waiting_room.then(|| view! {

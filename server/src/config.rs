@@ -60,8 +60,13 @@ pub struct WebConfig {
     #[arg(long, env = "WONDERMARKET_BODY_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3_600))]
     pub body_timeout_seconds: u64,
     /// Open connections served at once; beyond it, new ones wait to be accepted.
-    #[arg(long, env = "WONDERMARKET_MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, env = "WONDERMARKET_MAX_CONNECTIONS", default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_connections: u64,
+    /// Open pages following live stock and rooms (Server-Sent Events) at
+    /// once; beyond it, a page is told to come back later (503) and stays
+    /// right at every load. Keep it below the connection bound.
+    #[arg(long, env = "WONDERMARKET_MAX_LIVE_PAGES", default_value_t = 15_000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    pub max_live_pages: u64,
     /// Read the client address from X-Forwarded-For (only behind a proxy you run).
     #[arg(long, env = "WONDERMARKET_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
@@ -208,7 +213,8 @@ impl WebConfig {
             guest_baskets_per_hour: 30,
             header_timeout_seconds: 30,
             body_timeout_seconds: 30,
-            max_connections: 10_000,
+            max_connections: 20_000,
+            max_live_pages: 15_000,
             trust_forwarded_for: false,
             secure_cookies: false,
             payment_window_seconds: 600,

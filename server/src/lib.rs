@@ -4,6 +4,7 @@ pub mod catalogue_csv;
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod live;
 pub mod mailer;
 pub mod media;
 pub mod metrics;

@@ -33,8 +33,6 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sqlx::postgres::PgListener;
-use sqlx::PgPool;
 use tower_sessions::Session;
 
 use crate::security::CspNonce;
@@ -281,38 +279,6 @@ pub async fn serve_personal(State(personal): State<Personal>, request: Request, 
     let corner = valid_comments(&corner);
     metrics::counter!("wm_page_cache_total", "result" => "personal_hit").increment(1);
     entry.personal_response(&corner, nonce.as_deref())
-}
-
-/// Drops the cache whenever PostgreSQL announces a catalogue change, and
-/// whenever the announcements may have been missed (a lost connection).
-pub async fn follow_changes(pool: PgPool, cache: Arc<PageCache>) {
-    loop {
-        match listen(&pool).await {
-            Ok(mut listener) => {
-                cache.clear();
-                loop {
-                    match listener.try_recv().await {
-                        Ok(Some(_)) => cache.clear(),
-                        // The connection was lost and is being remade.
-                        Ok(None) => cache.clear(),
-                        Err(error) => {
-                            tracing::warn!(%error, "page cache: lost the change announcements");
-                            break;
-                        }
-                    }
-                }
-            }
-            Err(error) => tracing::warn!(%error, "page cache: cannot listen for changes"),
-        }
-        cache.clear();
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
-}
-
-async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
-    let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
-    Ok(listener)
 }
 
 /// The key of a request whose page may come from the cache: a GET of a

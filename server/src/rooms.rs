@@ -1,4 +1,4 @@
-//! The waiting room's position, polled by `public/drops.js`: a signed
+//! The waiting room's position, polled by `public/live.js`: a signed
 //! ticket names the visitor's place, so a poll reads no session and
 //! renders no page; it costs one query by primary key.
 
@@ -26,14 +26,33 @@ struct Ticket {
 }
 
 /// What the page shows and whether it should load itself again (the
-/// admission's links, the sold-out page come from the server).
-#[derive(Serialize)]
-struct Position {
+/// admission's links, the sold-out page come from the server); polled
+/// here, pushed by `crate::live`.
+#[derive(Serialize, PartialEq, Eq)]
+pub struct Position {
     state: &'static str,
     text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     ahead: Option<i64>,
     reload: bool,
+}
+
+impl Position {
+    pub fn of(locale: Locale, room: &RoomState) -> Self {
+        let ahead = match room {
+            RoomState::Waiting { ahead, .. } => Some(*ahead),
+            _ => None,
+        };
+        Self {
+            state: state_name(room),
+            text: state_sentence(locale, room, true, Phase::Open),
+            ahead,
+            reload: matches!(
+                room,
+                RoomState::Admitted { .. } | RoomState::SoldOut | RoomState::Expired
+            ),
+        }
+    }
 }
 
 async fn position(
@@ -43,22 +62,11 @@ async fn position(
 ) -> Response {
     let locale = locale.map(|Extension(locale)| locale).unwrap_or_default();
     match app::drops::service::position(&state.app, &ticket).await {
-        Ok(room) => {
-            let ahead = match room {
-                RoomState::Waiting { ahead, .. } => Some(ahead),
-                _ => None,
-            };
-            let body = Position {
-                state: state_name(&room),
-                text: state_sentence(locale, &room, true, Phase::Open),
-                ahead,
-                reload: matches!(
-                    room,
-                    RoomState::Admitted { .. } | RoomState::SoldOut | RoomState::Expired
-                ),
-            };
-            ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
-        }
+        Ok(room) => (
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(Position::of(locale, &room)),
+        )
+            .into_response(),
         Err(AppError::NotFound) => {
             (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")]).into_response()
         }

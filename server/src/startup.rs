@@ -98,6 +98,9 @@ impl Application {
             leptos_options: leptos_options.clone(),
             app: app_state,
             metrics_token: config.metrics_token.clone().map(|token| token.0),
+            live: Arc::new(crate::live::Live::new(
+                usize::try_from(config.max_live_pages).unwrap_or(usize::MAX),
+            )),
         };
         let page_cache = (config.page_cache_ms > 0)
             .then(|| Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms))));
@@ -105,6 +108,7 @@ impl Application {
             store,
             state.app.clone(),
             page_cache.clone(),
+            state.live.clone(),
             mailer,
         ));
         let provide_state = {
@@ -124,6 +128,7 @@ impl Application {
             .merge(crate::metrics::routes())
             .merge(crate::media::routes())
             .merge(crate::rooms::routes())
+            .merge(crate::live::routes())
             .merge(crate::catalogue_csv::routes())
             .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
                 let options = leptos_options.clone();
@@ -294,6 +299,7 @@ async fn background_tasks(
     store: PostgresStore,
     state: AppState,
     page_cache: Option<Arc<PageCache>>,
+    live: Arc<crate::live::Live>,
     mailer: crate::mailer::Mailer,
 ) {
     use tower_sessions::ExpiredDeletion;
@@ -357,12 +363,8 @@ async fn background_tasks(
             }
         }
     };
-    let catalogue_changes = async {
-        match page_cache {
-            Some(cache) => crate::page_cache::follow_changes(state.pool.clone(), cache).await,
-            None => std::future::pending().await,
-        }
-    };
+    // One listening connection: the page cache's and the live pages' news.
+    let changes = crate::live::follow(state.clone(), live, page_cache);
     tokio::join!(
         mailer.run(),
         sessions,
@@ -370,7 +372,7 @@ async fn background_tasks(
         refunds,
         expired_orders,
         rooms,
-        catalogue_changes
+        changes
     );
 }
 

@@ -264,6 +264,7 @@ pub async fn join(
 /// queue's, by their keys.
 #[derive(Debug, Clone)]
 pub struct Standing {
+    pub drop_id: DropId,
     pub figures: RoomFigures,
     pub queue_id: Option<i64>,
     pub place: Option<QueuePlace>,
@@ -271,6 +272,7 @@ pub struct Standing {
 
 /// The columns both readings of a standing select.
 struct StandingRow {
+    drop_id: DropId,
     opens_at: DateTime<Utc>,
     admitted_through: i64,
     admit_per_tick: i32,
@@ -285,6 +287,7 @@ struct StandingRow {
 impl StandingRow {
     fn standing(self) -> Standing {
         Standing {
+            drop_id: self.drop_id,
             figures: RoomFigures {
                 opens_at: self.opens_at,
                 admitted_through: self.admitted_through,
@@ -310,7 +313,7 @@ pub async fn standing(
 ) -> Result<Option<Standing>, sqlx::Error> {
     let row = sqlx::query_as!(
         StandingRow,
-        r#"SELECT d.opens_at AS "opens_at: DateTime<Utc>", d.admitted_through, d.admit_per_tick, d.tick_seconds,
+        r#"SELECT d.id AS "drop_id: DropId", d.opens_at AS "opens_at: DateTime<Utc>", d.admitted_through, d.admit_per_tick, d.tick_seconds,
                   d.admission_minutes, d.sold_out_at IS NOT NULL AS "sold_out!",
                   q.id AS "queue_id?", q.place, q.admitted_at AS "admitted_at: DateTime<Utc>"
            FROM drops d
@@ -333,7 +336,7 @@ pub async fn standing_of_ticket(
 ) -> Result<Option<Standing>, sqlx::Error> {
     let row = sqlx::query_as!(
         StandingRow,
-        r#"SELECT d.opens_at AS "opens_at: DateTime<Utc>", d.admitted_through, d.admit_per_tick, d.tick_seconds,
+        r#"SELECT d.id AS "drop_id: DropId", d.opens_at AS "opens_at: DateTime<Utc>", d.admitted_through, d.admit_per_tick, d.tick_seconds,
                   d.admission_minutes, d.sold_out_at IS NOT NULL AS "sold_out!",
                   q.id AS "queue_id?", q.place, q.admitted_at AS "admitted_at: DateTime<Utc>"
            FROM drop_queue q JOIN drops d ON d.id = q.drop_id

@@ -3,7 +3,7 @@
 //!
 //! Everything is rendered on the server and right at every load. Without
 //! JavaScript the room refreshes itself (a `<noscript>` refresh the shell
-//! writes for `/drops/…`); with it, `public/drops.js` counts down to the
+//! writes for `/drops/…`); with it, `public/live.js` counts down to the
 //! opening and polls the room's position (`/drops/position`), announcing
 //! changes in a polite live region.
 
@@ -15,7 +15,8 @@ use leptos_router::hooks::use_params_map;
 use super::api::{current_drops, drop_room, JoinDrop};
 use super::model::{DropCard, DropItem, Phase, Room, RoomState};
 use crate::error::AppError;
-use crate::i18n::{format_price, shop_time, use_i18n, I18n, Locale};
+use crate::i18n::{format_price, shop_time, use_i18n, Locale};
+use crate::products::components::StockBadge;
 use crate::ui::error::ErrorMessage;
 use crate::ui::forms::{use_form_error, FormAlert};
 use crate::ui::not_found::NotFound;
@@ -127,7 +128,6 @@ fn Opening(card: DropCard) -> impl IntoView {
 fn DropItemRow(item: DropItem, linked: bool) -> impl IntoView {
     let i18n = use_i18n();
     let price = format_price(item.price_cents, i18n.locale());
-    let stock = stock_words(i18n, item.stock);
     let name = item.name.clone();
     view! {
         <li class="room__item">
@@ -137,16 +137,8 @@ fn DropItemRow(item: DropItem, linked: bool) -> impl IntoView {
                 view! { <span>{name}</span> }.into_any()
             }}
             " — " {price} " — "
-            <span class="stock" data-live-stock=item.product_id>{stock}</span>
+            <StockBadge stock=item.stock live=item.product_id />
         </li>
-    }
-}
-
-fn stock_words(i18n: I18n, stock: i32) -> String {
-    match stock {
-        0 => i18n.t().sold_out.to_owned(),
-        n if n <= 5 => (i18n.t().only_left)(n),
-        _ => i18n.t().in_stock.to_owned(),
     }
 }
 

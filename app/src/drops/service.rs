@@ -112,12 +112,18 @@ fn set_admission_cookie(token: &str, max_age: i64) -> Result<(), AppError> {
 
 /// Where a ticket's holder stands: one query, no session.
 pub async fn position(state: &AppState, ticket: &str) -> Result<RoomState, AppError> {
+    let standing = standing_of_ticket(state, ticket).await?;
+    Ok(standing.figures.state_of(standing.place, Utc::now()))
+}
+
+/// The room and the place a signed ticket names: one query by key (what a
+/// live page reads when it connects, and again when its place changes).
+pub async fn standing_of_ticket(state: &AppState, ticket: &str) -> Result<db::Standing, AppError> {
     let key = signing_key(state).await?;
     let queue_id = admission::read_ticket(key, ticket).ok_or(AppError::NotFound)?;
-    let standing = db::standing_of_ticket(&state.pool, queue_id)
+    db::standing_of_ticket(&state.pool, queue_id)
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(standing.figures.state_of(standing.place, Utc::now()))
+        .ok_or(AppError::NotFound)
 }
 
 /// Refuses the products of a drop that has not opened, and those of a

@@ -63,6 +63,39 @@ pub async fn shelf_stock(db: impl PgExecutor<'_>, product_id: ProductId) -> Resu
     .await
 }
 
+/// What others can buy now of each of these products (an archived one
+/// reads 0): what live pages show as "Plus que 3" or "Épuisé".
+pub async fn buyable(
+    db: impl PgExecutor<'_>,
+    products: &[ProductId],
+) -> Result<Vec<(ProductId, i32)>, sqlx::Error> {
+    let ids: Vec<i64> = products.iter().map(|id| id.0).collect();
+    let rows = sqlx::query!(
+        r#"SELECT p.id, coalesce(l.stock, 0) AS "stock!"
+           FROM products p LEFT JOIN listed_products l ON l.id = p.id
+           WHERE p.id = ANY($1)"#,
+        &ids,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (ProductId(row.id), row.stock))
+        .collect())
+}
+
+/// The products whose basket holds ran out in the last `seconds` seconds:
+/// a hold's end writes nothing, so live pages learn of it by asking.
+pub async fn holds_ended(db: impl PgExecutor<'_>, seconds: f64) -> Result<Vec<ProductId>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT DISTINCT product_id AS "product_id: ProductId" FROM basket_lines
+           WHERE held_until > now() - make_interval(secs => $1) AND held_until <= now()"#,
+        seconds,
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// Locks the rows of the products in a guest's basket, in id order (as
 /// every product lock is taken), before the login merge moves its lines
 /// into an account's basket, whose held lines may grow.

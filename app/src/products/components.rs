@@ -11,21 +11,14 @@ use crate::basket::components::AddToBasketButton;
 use crate::i18n::{use_i18n, Messages};
 use crate::ui::price::Price;
 
+/// "En stock", "Plus que 3 en stock" or "Épuisé". With `live` (the
+/// product's id), open pages keep it true as units sell (`public/live.js`).
 #[component]
-pub fn StockBadge(stock: i32) -> impl IntoView {
+pub fn StockBadge(stock: i32, #[prop(optional)] live: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let level = StockLevel::of(stock);
-    let class = match level {
-        StockLevel::InStock => "stock stock--in",
-        StockLevel::Low(_) => "stock stock--low",
-        StockLevel::SoldOut => "stock stock--out",
-    };
-    let text = move || match level {
-        StockLevel::InStock => i18n.t().in_stock.to_owned(),
-        StockLevel::Low(n) => (i18n.t().only_left)(n),
-        StockLevel::SoldOut => i18n.t().sold_out.to_owned(),
-    };
-    view! { <span class=class>{text}</span> }
+    let class = format!("stock stock--{}", level.name());
+    view! { <span class=class data-live-stock=live>{move || level.words(i18n.t())}</span> }
 }
 
 /// How wide a card's picture is in the grid: one to six columns.

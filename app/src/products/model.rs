@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Format, Rule};
+use crate::i18n::Messages;
 use crate::products::gallery::model::Photo;
 
 /// Products shown per listing page.
@@ -480,6 +481,24 @@ impl StockLevel {
             ..=0 => Self::SoldOut,
             n if n <= LOW_STOCK_THRESHOLD => Self::Low(n),
             _ => Self::InStock,
+        }
+    }
+
+    /// The level's name, for classes and scripts (`stock--low`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::InStock => "in",
+            Self::Low(_) => "low",
+            Self::SoldOut => "out",
+        }
+    }
+
+    /// What a page says of it: "Plus que 3 en stock".
+    pub fn words(self, messages: &Messages) -> String {
+        match self {
+            Self::InStock => messages.in_stock.to_owned(),
+            Self::Low(n) => (messages.only_left)(n),
+            Self::SoldOut => messages.sold_out.to_owned(),
         }
     }
 }

@@ -17,7 +17,7 @@ use app::state::{AppState, AuthSettings};
 
 /// A drop of the demo console (`playstation-5-slim`), its room open and
 /// its sale opening in an hour, straight in the database.
-async fn console_drop(pool: &PgPool, admit_per_tick: i32) -> (DropId, i64) {
+pub(crate) async fn console_drop(pool: &PgPool, admit_per_tick: i32) -> (DropId, i64) {
     sqlx::query("DELETE FROM drop_variants")
         .execute(pool)
         .await
@@ -44,7 +44,7 @@ async fn console_drop(pool: &PgPool, admit_per_tick: i32) -> (DropId, i64) {
 }
 
 /// The drop opened a second ago (its pre-queue is shuffled at the next tick).
-async fn open_now(pool: &PgPool, drop: DropId) {
+pub(crate) async fn open_now(pool: &PgPool, drop: DropId) {
     sqlx::query(
         "UPDATE drops SET opens_at = now() - interval '1 second', room_opens_at = now() - interval '1 hour'
          WHERE id = $1",
@@ -454,20 +454,24 @@ async fn the_room_keeps_every_place_through_a_restart(pool: PgPool) {
     );
 }
 
+/// Joins the room of `drop` and reads the signed ticket its page carries.
+pub(crate) async fn join_for_ticket(app: &TestApp, client: &reqwest::Client, drop: DropId) -> String {
+    app.call_as(client, "drops/join", &[("id", &drop.0.to_string())])
+        .await;
+    let page = app.page_as(client, &format!("/drops/{}", drop.0)).await;
+    page.split(r#"data-room-ticket=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page carries its ticket")
+        .to_owned()
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn a_poll_of_the_position_needs_a_signed_ticket(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (drop, _) = console_drop(&app.pool, 1).await;
     let client = app.new_client();
-    app.call_as(&client, "drops/join", &[("id", &drop.0.to_string())])
-        .await;
-    let page = app.page_as(&client, &format!("/drops/{}", drop.0)).await;
-    let ticket = page
-        .split(r#"data-room-ticket=""#)
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("the page carries its ticket")
-        .to_owned();
+    let ticket = join_for_ticket(&app, &client, drop).await;
     let stranger = reqwest::Client::new();
     let answer = stranger
         .get(app.url(&format!("/drops/position?ticket={ticket}")))

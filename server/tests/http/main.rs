@@ -18,6 +18,7 @@ mod drops;
 mod embedded_cluster;
 mod filters;
 mod languages;
+mod live;
 mod mail;
 mod mail_limits;
 mod operations;

@@ -98,7 +98,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                             <Price cents=product.price_cents />
                         </p>
                         <p>
-                            <StockBadge stock=product.stock />
+                            <StockBadge stock=product.stock live=product.id />
                         </p>
                     }
                         .into_any()

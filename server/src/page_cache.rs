@@ -52,6 +52,8 @@ const CATALOGUE: &[&str] = &["/c/", "/p/", "/search"];
 /// What a page carries where a part of it is about the visitor beyond the
 /// header's corner (see `products::alerts`).
 const PERSONAL_MARK: &str = "data-personal=\"\"";
+/// What a page writes before the id of a product whose stock it shows live.
+const LIVE_MARK: &str = "data-live-stock=\"";
 
 pub struct PageCache {
     ttl: Duration,
@@ -71,6 +73,10 @@ struct Entry {
     corner: Option<std::ops::Range<usize>>,
     /// The script nonce the page was rendered with.
     nonce: Option<String>,
+    /// The products whose stock the page shows live: a visitor whose
+    /// basket holds one of them reads "in your basket" there instead, so
+    /// their page is rendered for them.
+    live_products: Vec<i64>,
 }
 
 /// A cacheable request: its key, and what its personal corner needs.
@@ -272,13 +278,27 @@ pub async fn serve_personal(State(personal): State<Personal>, request: Request, 
         .extensions()
         .get::<CspNonce>()
         .map(|nonce| nonce.0.clone());
-    let Some(corner) = app::frame::personal_corner_of(&personal.app, session, key.locale, key.here).await
+    let Some(corner) =
+        app::frame::personal_corner_of(&personal.app, session, key.locale, key.here, &entry.live_products)
+            .await
     else {
         return next.run(request).await;
     };
     let corner = valid_comments(&corner);
     metrics::counter!("wm_page_cache_total", "result" => "personal_hit").increment(1);
     entry.personal_response(&corner, nonce.as_deref())
+}
+
+/// The products a page follows live (`data-live-stock="17"`), once each.
+fn live_products_of(page: &str) -> Vec<i64> {
+    let mut products: Vec<i64> = page
+        .split(LIVE_MARK)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect();
+    products.sort_unstable();
+    products.dedup();
+    products
 }
 
 /// The key of a request whose page may come from the cache: a GET of a
@@ -399,6 +419,9 @@ impl Entry {
             .and_then(|policy| policy.split("'nonce-").nth(1))
             .and_then(|rest| rest.split('\'').next())
             .map(str::to_owned);
+        let live_products = std::str::from_utf8(&identity)
+            .map(live_products_of)
+            .unwrap_or_default();
         headers.remove(header::CONTENT_LENGTH);
         headers.remove(header::DATE);
         headers.insert(
@@ -413,6 +436,7 @@ impl Entry {
             gzip: Bytes::from(gzip),
             corner,
             nonce,
+            live_products,
         })
     }
 
@@ -558,6 +582,14 @@ mod tests {
             panic!("compression failed")
         };
         assert!(other.corner.is_none());
+    }
+
+    #[test]
+    fn a_page_names_the_products_it_follows_live_once_each() {
+        let page = r#"<span data-live-stock="17">x</span><span data-live-stock="3"></span>
+                      <span data-live-stock="17"></span><span data-live-stock="x"></span>"#;
+        assert_eq!(live_products_of(page), vec![3, 17]);
+        assert!(live_products_of("<p>nothing live</p>").is_empty());
     }
 
     fn futures_body(response: Response) -> String {

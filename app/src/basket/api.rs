@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::model::{AddOutcome, Basket, MergeNotice, QuantityOutcome};
+use super::model::{AddOutcome, Basket, HeldUnits, MergeNotice, QuantityOutcome};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -34,6 +34,7 @@ pub async fn add_to_basket(product_id: i64, quantity: i32) -> Result<AddOutcome,
             requested: outcome.requested,
             added: outcome.added,
             in_basket: outcome.in_basket,
+            per_customer: outcome.per_customer,
         })
         .await?;
         Ok(outcome)
@@ -49,13 +50,25 @@ pub async fn set_quantity(product_id: i64, quantity: i32) -> Result<QuantityOutc
         let quantity = Quantity::new(quantity)?;
         let outcome =
             service::set_quantity(&state, &service::owner().await?, ProductId(product_id), quantity).await?;
-        if outcome.in_basket < outcome.requested {
+        if outcome.in_basket < outcome.requested || outcome.per_customer.is_some() {
             notice::leave(Notice::QuantityCapped {
                 in_basket: outcome.in_basket,
+                per_customer: outcome.per_customer,
             })
             .await?;
         }
         Ok(outcome)
+    })
+    .await
+}
+
+/// The units of a product the caller's basket holds now, if any: what its
+/// page says instead of "Épuisé" to the shopper holding the last unit.
+#[server(endpoint = "basket/own-hold")]
+pub async fn own_hold(product_id: i64) -> Result<Option<HeldUnits>, AppError> {
+    use ssr::*;
+    audience::public(|state| async move {
+        service::own_hold(&state, &service::owner().await?, ProductId(product_id)).await
     })
     .await
 }

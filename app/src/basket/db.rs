@@ -3,7 +3,7 @@
 
 use sqlx::{PgExecutor, Postgres, Transaction};
 
-use super::model::{BasketLine, Hold};
+use super::model::{BasketLine, CustomerLimit, HeldUnits, Hold};
 use crate::ids::{OrderId, ProductId, UserId};
 
 /// Whose basket: an account's, or a guest's (by the key in the session).
@@ -28,6 +28,9 @@ struct BasketLineRow {
     max_per_order: i32,
     held_until_ms: Option<i64>,
     held_until_clock: Option<String>,
+    max_per_customer: Option<i32>,
+    bought: i32,
+    paying_order: Option<i64>,
 }
 
 impl From<BasketLineRow> for BasketLine {
@@ -47,6 +50,11 @@ impl From<BasketLineRow> for BasketLine {
                 .held_until_ms
                 .zip(row.held_until_clock)
                 .map(|(until_ms, clock)| Hold { until_ms, clock }),
+            customer: row.max_per_customer.map(|limit| CustomerLimit {
+                limit,
+                bought: row.bought,
+            }),
+            paying_order: row.paying_order,
         }
     }
 }
@@ -67,7 +75,10 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
                           CASE WHEN b.held_until > now()
                                THEN (extract(epoch FROM b.held_until) * 1000)::BIGINT END AS held_until_ms,
                           CASE WHEN b.held_until > now()
-                               THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock
+                               THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock,
+                          p.max_per_customer,
+                          CASE WHEN p.max_per_customer IS NOT NULL THEN account_bought(p.id, b.user_id) ELSE 0 END AS "bought!",
+                          order_paying(p.id, b.user_id) AS paying_order
                    FROM basket_lines b JOIN listed_products p ON p.id = b.product_id
                    WHERE b.user_id = $1 ORDER BY p.id"#,
                 user_id as UserId,
@@ -86,7 +97,8 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
                           CASE WHEN b.held_until > now()
                                THEN (extract(epoch FROM b.held_until) * 1000)::BIGINT END AS held_until_ms,
                           CASE WHEN b.held_until > now()
-                               THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock
+                               THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock,
+                          p.max_per_customer, 0 AS "bought!", NULL::BIGINT AS paying_order
                    FROM guest_basket_lines b JOIN listed_products p ON p.id = b.product_id
                    WHERE b.guest_id = $1 ORDER BY p.id"#,
                 guest_id,
@@ -96,6 +108,30 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
         }
     };
     Ok(rows.into_iter().map(BasketLine::from).collect())
+}
+
+/// The units of `product_id` the account's basket holds now, if any.
+pub async fn own_hold(
+    db: impl PgExecutor<'_>,
+    user_id: UserId,
+    product_id: ProductId,
+) -> Result<Option<HeldUnits>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT quantity, (extract(epoch FROM held_until) * 1000)::BIGINT AS "until_ms!",
+                  to_char(held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') AS "clock!"
+           FROM basket_lines WHERE user_id = $1 AND product_id = $2 AND held_until > now()"#,
+        user_id as UserId,
+        product_id as ProductId,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| HeldUnits {
+        quantity: row.quantity,
+        hold: Hold {
+            until_ms: row.until_ms,
+            clock: row.clock,
+        },
+    }))
 }
 
 /// The line's quantity, locked until the transaction ends.

@@ -37,6 +37,35 @@ pub fn line_limit(stock: i32, max_per_order: i32) -> i32 {
     stock.min(max_per_order).clamp(0, MAX_LINE_QUANTITY)
 }
 
+/// A per-customer limit as it stands for one shopper: the limit, and the
+/// units their account already has in orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerLimit {
+    pub limit: i32,
+    pub bought: i32,
+}
+
+impl CustomerLimit {
+    /// Units this shopper may still put in a basket.
+    pub fn left(self) -> i32 {
+        (self.limit - self.bought).max(0)
+    }
+}
+
+/// The most a line may hold, and the per-customer limit when it is what
+/// bounds it (so the shopper is told why, in the basket, not at checkout).
+pub fn capped_line_limit(
+    stock: i32,
+    max_per_order: i32,
+    customer: Option<CustomerLimit>,
+) -> (i32, Option<i32>) {
+    let limit = line_limit(stock, max_per_order);
+    match customer {
+        Some(customer) if customer.left() < limit => (customer.left(), Some(customer.limit)),
+        _ => (limit, None),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BasketLine {
     pub product_id: i64,
@@ -56,6 +85,18 @@ pub struct BasketLine {
     pub max_per_order: i32,
     /// Until when the line's units are kept for this shopper (a drop).
     pub hold: Option<Hold>,
+    /// The product's per-customer limit, as it stands for this shopper.
+    pub customer: Option<CustomerLimit>,
+    /// The shopper's order being paid that holds these units: the stock
+    /// is theirs, not short.
+    pub paying_order: Option<i64>,
+}
+
+/// The units of one product a shopper's basket holds now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldUnits {
+    pub quantity: i32,
+    pub hold: Hold,
 }
 
 /// A line's units kept for its shopper until a moment: `until_ms` since the
@@ -76,14 +117,20 @@ impl BasketLine {
         self.unit_price_cents != self.price_seen_cents
     }
 
-    /// More in the basket than can be bought now.
+    /// More in the basket than can be bought now (a line being paid for
+    /// is not short: the order holds its units).
     pub fn exceeds_stock(&self) -> bool {
-        self.quantity > self.stock
+        self.paying_order.is_none() && self.quantity > self.stock
     }
 
     /// The most this line may hold now.
     pub fn limit(&self) -> i32 {
-        line_limit(self.stock, self.max_per_order)
+        capped_line_limit(self.stock, self.max_per_order, self.customer).0
+    }
+
+    /// The per-customer limit, when the line is at it or above it.
+    pub fn at_customer_limit(&self) -> Option<CustomerLimit> {
+        self.customer.filter(|customer| self.quantity >= customer.left())
     }
 }
 
@@ -110,6 +157,8 @@ pub struct MergeNotice {
 pub struct QuantityOutcome {
     pub requested: i32,
     pub in_basket: i32,
+    /// The per-customer limit, when it is why the line holds less.
+    pub per_customer: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -142,6 +191,8 @@ pub struct AddOutcome {
     pub requested: i32,
     pub added: i32,
     pub in_basket: i32,
+    /// The per-customer limit, when it is why fewer were added.
+    pub per_customer: Option<i32>,
 }
 
 #[cfg(test)]
@@ -180,6 +231,8 @@ mod tests {
             stock: 1,
             max_per_order: 10,
             hold: None,
+            customer: None,
+            paying_order: None,
         };
         let basket = Basket {
             lines: vec![line.clone()],
@@ -188,5 +241,29 @@ mod tests {
         assert_eq!(basket.item_count(), 2);
         assert!(line.price_changed());
         assert!(line.exceeds_stock());
+        let paying = BasketLine {
+            paying_order: Some(7),
+            ..line.clone()
+        };
+        assert!(!paying.exceeds_stock(), "an order being paid holds the units");
+        let limited = BasketLine {
+            stock: 10,
+            customer: Some(CustomerLimit { limit: 3, bought: 1 }),
+            ..line
+        };
+        assert_eq!(limited.limit(), 2);
+        assert_eq!(limited.at_customer_limit().map(|c| c.left()), Some(2));
+    }
+
+    #[test]
+    fn the_per_customer_limit_caps_a_line_and_says_so_only_when_it_binds() {
+        let customer = |limit, bought| Some(CustomerLimit { limit, bought });
+        assert_eq!(capped_line_limit(10, 10, None), (10, None));
+        assert_eq!(capped_line_limit(10, 10, customer(2, 0)), (2, Some(2)));
+        assert_eq!(capped_line_limit(10, 10, customer(2, 1)), (1, Some(2)));
+        assert_eq!(capped_line_limit(10, 10, customer(2, 5)), (0, Some(2)));
+        // Stock or the per-order limit bind first: not the customer limit.
+        assert_eq!(capped_line_limit(1, 10, customer(2, 0)), (1, None));
+        assert_eq!(capped_line_limit(10, 2, customer(2, 0)), (2, None));
     }
 }

@@ -106,6 +106,14 @@ fn BasketLineView(line: BasketLine) -> impl IntoView {
                 </p>
                 {price_changed.then(|| view! { <p class="stock stock--low">{move || i18n.t().price_changed}</p> })}
                 {exceeds_stock.then(|| view! { <p class="stock stock--low">{move || i18n.t().exceeds_stock}</p> })}
+                {line.paying_order.map(|order| view! {
+                    <p class="hold" data-testid="basket-paying">{move || (i18n.t().line_paying)(order)}</p>
+                })}
+                {line.at_customer_limit().map(|customer| view! {
+                    <p class="product__limit" data-testid="basket-customer-limit">
+                        {move || (i18n.t().customer_limit_reached)(customer.limit, customer.bought)}
+                    </p>
+                })}
                 {line.hold.clone().map(|hold| view! { <HoldNotice hold /> })}
                 <LineControls product_id=line.product_id name quantity=line.quantity limit />
             </div>

@@ -5,7 +5,10 @@
 use tower_sessions::Session;
 
 use super::db::{self, BasketKey};
-use super::model::{line_limit, AddOutcome, Basket, MergeChange, MergeNotice, Quantity, QuantityOutcome};
+use super::model::{
+    capped_line_limit, AddOutcome, Basket, CustomerLimit, HeldUnits, MergeChange, MergeNotice, Quantity,
+    QuantityOutcome,
+};
 use crate::auth::guard;
 use crate::auth::model::User;
 use crate::error::{AppError, Conflict};
@@ -92,8 +95,9 @@ pub async fn load(state: &AppState, owner: &BasketOwner) -> Result<Basket, AppEr
     Ok(Basket { lines })
 }
 
-/// Adds what fits under the stock and the per-order limit, counting what
-/// the line already holds; a sold-out product adds nothing (not an error).
+/// Adds what fits under the stock, the per-order limit and what the
+/// per-customer limit leaves, counting what the line already holds; a
+/// sold-out product adds nothing (not an error).
 pub async fn add(
     state: &AppState,
     owner: &BasketOwner,
@@ -106,17 +110,18 @@ pub async fn add(
     let product = find_product(&state.pool, product_id, key).await?;
     let key = match key {
         Some(key) => key,
-        None if limit_of(&product) == 0 => {
+        None if limit_of(&product).0 == 0 => {
             return Ok(AddOutcome {
                 requested,
                 added: 0,
                 in_basket: 0,
+                per_customer: limit_of(&product).1,
             })
         }
         None => owner.key_or_new(state).await?,
     };
     let mut tx = state.pool.begin().await?;
-    let limit = limit_under_lock(&mut tx, &product, product_id, key).await?;
+    let (limit, per_customer) = limit_under_lock(&mut tx, &product, product_id, key).await?;
     let current = db::line_quantity(&mut tx, key, product_id).await?.unwrap_or(0);
     // Guests hold nothing: a script opening sessions could hold a drop.
     let hold_minutes = match key {
@@ -138,10 +143,12 @@ pub async fn add(
         current
     };
     tx.commit().await?;
+    let added = (in_basket - current).max(0);
     Ok(AddOutcome {
         requested,
-        added: (in_basket - current).max(0),
+        added,
         in_basket,
+        per_customer: per_customer.filter(|_| added < requested),
     })
 }
 
@@ -158,18 +165,44 @@ pub async fn set_quantity(
     let key = owner.key().await?.ok_or(AppError::NotFound)?;
     let product = find_product(&state.pool, product_id, Some(key)).await?;
     let mut tx = state.pool.begin().await?;
-    let limit = limit_under_lock(&mut tx, &product, product_id, key).await?;
-    if limit == 0 {
+    let (limit, per_customer) = limit_under_lock(&mut tx, &product, product_id, key).await?;
+    if limit == 0 && per_customer.is_none() {
         return Err(AppError::Conflict(Conflict::SoldOut {
             product_id: product_id.0,
         }));
+    }
+    // At a per-customer limit already reached, the line stays as it is
+    // (it can only be removed) and the shopper is told why.
+    if limit == 0 {
+        return Ok(QuantityOutcome {
+            requested,
+            in_basket: db::line_quantity(&mut tx, key, product_id).await?.unwrap_or(0),
+            per_customer,
+        });
     }
     let in_basket = requested.min(limit);
     if !db::set_line(&mut *tx, key, product_id, in_basket).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
-    Ok(QuantityOutcome { requested, in_basket })
+    Ok(QuantityOutcome {
+        requested,
+        in_basket,
+        per_customer: per_customer.filter(|_| in_basket < requested),
+    })
+}
+
+/// What the owner's basket holds of a product now (only an account's
+/// basket holds units).
+pub async fn own_hold(
+    state: &AppState,
+    owner: &BasketOwner,
+    product_id: ProductId,
+) -> Result<Option<HeldUnits>, AppError> {
+    match owner.account() {
+        Some(user_id) => Ok(db::own_hold(&state.pool, user_id, product_id).await?),
+        None => Ok(None),
+    }
 }
 
 /// Removes a line; removing a line that is not there changes nothing.
@@ -213,7 +246,7 @@ pub async fn merge_guest_basket(
             .await?
             .unwrap_or(0);
         let wanted = current + quantity;
-        let kept = merged_quantity(current, quantity, limit_of(&product));
+        let kept = merged_quantity(current, quantity, limit_of(&product).0);
         if kept > current {
             db::put_line(&mut tx, account, line, kept).await?;
         }
@@ -266,9 +299,14 @@ fn account_of(key: Option<BasketKey>) -> Option<UserId> {
     }
 }
 
-/// The most a line of this product may hold.
-fn limit_of(product: &ProductLimits) -> i32 {
-    line_limit(product.stock, product.max_per_order)
+/// The most a line of this product may hold, and the per-customer limit
+/// when it is what bounds it.
+fn limit_of(product: &ProductLimits) -> (i32, Option<i32>) {
+    let customer = product.max_per_customer.map(|limit| CustomerLimit {
+        limit,
+        bought: product.bought,
+    });
+    capped_line_limit(product.stock, product.max_per_order, customer)
 }
 
 async fn find_product(
@@ -289,7 +327,7 @@ async fn limit_under_lock(
     product: &ProductLimits,
     product_id: ProductId,
     key: BasketKey,
-) -> Result<i32, AppError> {
+) -> Result<(i32, Option<i32>), AppError> {
     if product.hold_minutes.is_none() && !product.held_by_owner {
         return Ok(limit_of(product));
     }

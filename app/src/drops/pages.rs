@@ -16,11 +16,11 @@ use super::api::{current_drops, drop_room, JoinDrop};
 use super::model::{DropCard, DropItem, Phase, Room, RoomState};
 use crate::error::AppError;
 use crate::i18n::{format_price, shop_time, use_i18n, Locale};
-use crate::products::components::StockBadge;
 use crate::ui::error::ErrorMessage;
 use crate::ui::forms::{use_form_error, FormAlert};
 use crate::ui::not_found::NotFound;
 use crate::ui::seo::Seo;
+use crate::ui::stock::StockBadge;
 
 /// `/drops/{id}`: a drop and the caller's place in its waiting room.
 #[component]

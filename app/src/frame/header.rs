@@ -63,8 +63,10 @@ fn PersonalCorner(user: Option<User>, basket_count: i32, here: String) -> impl I
 
 /// The personal corner of the visitor of `session`, for the page cache to
 /// put in a page it keeps; `None` when the page must be rendered for them
-/// (a notice waits to be shown, or their account or basket could not be
-/// read: logged where it failed, and the page rendered as usual says so).
+/// (a notice waits to be shown, their basket holds one of the products the
+/// page follows live (`live_products`: the page says "in your basket"), or
+/// their account or basket could not be read: logged where it failed, and
+/// the page rendered as usual says so).
 /// The one way the server reaches into accounts and baskets for a cached page.
 #[cfg(feature = "ssr")]
 pub async fn personal_corner_of(
@@ -72,6 +74,7 @@ pub async fn personal_corner_of(
     session: tower_sessions::Session,
     locale: Locale,
     here: String,
+    live_products: &[i64],
 ) -> Option<String> {
     if crate::ui::notice::pending(&session).await {
         return None;
@@ -79,6 +82,14 @@ pub async fn personal_corner_of(
     let user = crate::auth::service::session_user(state, &session).await.ok()?;
     let owner = crate::basket::service::BasketOwner::of(user.as_ref(), session);
     let basket = crate::basket::service::load(state, &owner).await.ok()?;
+    // A product the page shows is held in this basket: the page says so.
+    let holds_one = basket
+        .lines
+        .iter()
+        .any(|line| line.hold.is_some() && live_products.contains(&line.product_id));
+    if holds_one {
+        return None;
+    }
     Some(personal_corner_html(locale, user, basket.item_count(), here))
 }
 

@@ -62,6 +62,13 @@ pub static EN: Messages = Messages {
     price_changed: "The price changed since you added it.",
     exceeds_stock: "Not enough stock for this quantity.",
     held_until: |clock| format!("Held for you until {clock}."),
+    own_hold: |quantity, clock| format!("In your basket ({quantity}), held until {clock}"),
+    line_paying: |order| format!("Payment in progress (order #{order}): these items are set aside for you."),
+    customer_limit_reached: |limit, bought| match bought {
+        0 => format!("Limited to {limit} per customer."),
+        _ => format!("Limited to {limit} per customer: you have already ordered {bought}."),
+    },
+    customer_capped: |limit, in_basket| format!("Limited to {limit} per customer: your basket holds {in_basket}."),
     hold_left: |seconds| format!("{} min {:02} s left.", seconds / 60, seconds % 60),
     hold_expired: "The hold has ended: the item is yours if any are left.",
     added_to_basket: "Added to your basket.",

@@ -62,6 +62,13 @@ pub static FR: Messages = Messages {
     price_changed: "Le prix a changé depuis l'ajout.",
     exceeds_stock: "Plus assez de stock pour cette quantité.",
     held_until: |clock| format!("Réservé pour vous jusqu'à {}.", clock.replace(':', " h ")),
+    own_hold: |quantity, clock| format!("Dans votre panier ({quantity}), réservé jusqu'à {}", clock.replace(':', " h ")),
+    line_paying: |order| format!("Paiement en cours (commande n° {order}) : ces articles vous sont réservés."),
+    customer_limit_reached: |limit, bought| match bought {
+        0 => format!("Limité à {limit} par client."),
+        _ => format!("Limité à {limit} par client : vous en avez déjà commandé {bought}."),
+    },
+    customer_capped: |limit, in_basket| format!("Limité à {limit} par client : votre panier en contient {in_basket}."),
     hold_left: |seconds| format!("Encore {} min {:02} s.", seconds / 60, seconds % 60),
     hold_expired: "La réservation a expiré : l'article reste à vous s'il en reste.",
     added_to_basket: "Ajouté au panier.",

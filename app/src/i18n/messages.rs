@@ -64,6 +64,15 @@ pub struct Messages {
     pub exceeds_stock: &'static str,
     /// "Held for you until …", given the shop's clock time ("20:14").
     pub held_until: fn(&str) -> String,
+    /// On a product page, for the shopper whose basket holds its units:
+    /// `(quantity, clock)`.
+    pub own_hold: fn(i32, &str) -> String,
+    /// A basket line whose units are in an order being paid (its number).
+    pub line_paying: fn(i64) -> String,
+    /// A basket line at the per-customer limit: `(limit, already bought)`.
+    pub customer_limit_reached: fn(i32, i32) -> String,
+    /// Fewer units than asked, for the per-customer limit: `(limit, in basket)`.
+    pub customer_capped: fn(i32, i32) -> String,
     pub hold_left: fn(i64) -> String,
     pub hold_expired: &'static str,
     pub added_to_basket: &'static str,

@@ -25,6 +25,10 @@ pub struct ProductLimits {
     pub hold_minutes: Option<i32>,
     /// The owner's line holds units now.
     pub held_by_owner: bool,
+    /// Most units one customer may buy, and what the account already has
+    /// in orders (none for a guest's basket).
+    pub max_per_customer: Option<i32>,
+    pub bought: i32,
 }
 
 /// The limits of `product_id` for the basket of the account `account`
@@ -40,7 +44,10 @@ pub async fn product_limits(
         r#"SELECT variant_name(p.name, p.option_values) AS "name!", p.max_per_order AS "max_per_order!", p.price_cents AS "price_cents!",
                   p.hold_minutes,
                   p.stock + coalesce(own.quantity, 0) AS "stock!",
-                  own.quantity IS NOT NULL AS "held_by_owner!"
+                  own.quantity IS NOT NULL AS "held_by_owner!",
+                  p.max_per_customer,
+                  CASE WHEN p.max_per_customer IS NOT NULL AND $2::BIGINT IS NOT NULL
+                       THEN account_bought(p.id, $2) ELSE 0 END AS "bought!"
            FROM listed_products p
            LEFT JOIN basket_lines own
                   ON own.user_id = $2 AND own.product_id = p.id AND own.held_until > now()

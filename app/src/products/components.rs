@@ -6,20 +6,11 @@ use leptos_router::components::{Form, A};
 
 use super::api::list_categories;
 use super::gallery::model::card_srcset;
-use super::model::{ProductPage, ProductSort, ProductSummary, StockLevel};
+use super::model::{ProductPage, ProductSort, ProductSummary};
 use crate::basket::components::AddToBasketButton;
 use crate::i18n::{use_i18n, Messages};
 use crate::ui::price::Price;
-
-/// "En stock", "Plus que 3 en stock" or "Épuisé". With `live` (the
-/// product's id), open pages keep it true as units sell (`public/live.js`).
-#[component]
-pub fn StockBadge(stock: i32, #[prop(optional)] live: Option<i64>) -> impl IntoView {
-    let i18n = use_i18n();
-    let level = StockLevel::of(stock);
-    let class = format!("stock stock--{}", level.name());
-    view! { <span class=class data-live-stock=live>{move || level.words(i18n.t())}</span> }
-}
+use crate::ui::stock::StockBadge;
 
 /// How wide a card's picture is in the grid: one to six columns.
 const CARD_SIZES: &str = "(min-width: 1400px) 200px, (min-width: 1100px) 25vw, (min-width: 800px) 33vw, (min-width: 480px) 50vw, 100vw";

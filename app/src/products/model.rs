@@ -3,16 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Format, Rule};
-use crate::i18n::Messages;
 use crate::products::gallery::model::Photo;
 
 /// Products shown per listing page.
 pub const PAGE_SIZE: u32 = 24;
 
 pub use crate::paging::PageNumber;
-/// At or below this stock a product shows "only N left" (the drops query
-/// and its partial index in the migrations repeat the number).
-pub const LOW_STOCK_THRESHOLD: i32 = 5;
 
 /// Longest search query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -468,41 +464,6 @@ pub struct ProductPage {
     pub has_next: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StockLevel {
-    InStock,
-    Low(i32),
-    SoldOut,
-}
-
-impl StockLevel {
-    pub fn of(stock: i32) -> Self {
-        match stock {
-            ..=0 => Self::SoldOut,
-            n if n <= LOW_STOCK_THRESHOLD => Self::Low(n),
-            _ => Self::InStock,
-        }
-    }
-
-    /// The level's name, for classes and scripts (`stock--low`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::InStock => "in",
-            Self::Low(_) => "low",
-            Self::SoldOut => "out",
-        }
-    }
-
-    /// What a page says of it: "Plus que 3 en stock".
-    pub fn words(self, messages: &Messages) -> String {
-        match self {
-            Self::InStock => messages.in_stock.to_owned(),
-            Self::Low(n) => (messages.only_left)(n),
-            Self::SoldOut => messages.sold_out.to_owned(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -599,16 +560,5 @@ mod tests {
             .expect("valid")
             .expect("not empty");
         assert_eq!(folding.words(), vec!["ps5"]);
-    }
-
-    #[test]
-    fn stock_levels_follow_the_threshold() {
-        assert_eq!(StockLevel::of(0), StockLevel::SoldOut);
-        assert_eq!(StockLevel::of(1), StockLevel::Low(1));
-        assert_eq!(
-            StockLevel::of(LOW_STOCK_THRESHOLD),
-            StockLevel::Low(LOW_STOCK_THRESHOLD)
-        );
-        assert_eq!(StockLevel::of(LOW_STOCK_THRESHOLD + 1), StockLevel::InStock);
     }
 }

@@ -6,4 +6,5 @@ pub mod not_found;
 pub mod notice;
 pub mod price;
 pub mod seo;
+pub mod stock;
 pub mod url;

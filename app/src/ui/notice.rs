@@ -15,14 +15,17 @@ use crate::i18n::use_i18n;
 pub enum Notice {
     /// The shopper asked for `requested` units; `added` fitted and the
     /// line now holds `in_basket`.
+    /// `per_customer`: the per-customer limit, when it is why fewer fitted.
     Added {
         requested: i32,
         added: i32,
         in_basket: i32,
+        per_customer: Option<i32>,
     },
     /// A basket line was set to less than asked: what is allowed.
     QuantityCapped {
         in_basket: i32,
+        per_customer: Option<i32>,
     },
     ProfileSaved,
     PasswordChanged,
@@ -96,14 +99,15 @@ pub fn NoticeToast() -> impl IntoView {
                     .map(|notice| {
                         let t = i18n.t();
                         let text = match notice {
-                            Notice::Added { requested, added, in_basket } => {
-                                if added == requested {
-                                    t.added_to_basket.to_owned()
-                                } else {
-                                    (t.in_basket)(in_basket)
-                                }
+                            Notice::Added { requested, added, .. } if added == requested => {
+                                t.added_to_basket.to_owned()
                             }
-                            Notice::QuantityCapped { in_basket } => (t.quantity_capped)(in_basket),
+                            Notice::Added { in_basket, per_customer: Some(limit), .. }
+                            | Notice::QuantityCapped { in_basket, per_customer: Some(limit) } => {
+                                (t.customer_capped)(limit, in_basket)
+                            }
+                            Notice::Added { in_basket, .. } => (t.in_basket)(in_basket),
+                            Notice::QuantityCapped { in_basket, .. } => (t.quantity_capped)(in_basket),
                             Notice::ProfileSaved => t.saved.to_owned(),
                             Notice::PasswordChanged => t.password_changed.to_owned(),
                             Notice::PasswordReset => t.password_reset_done.to_owned(),

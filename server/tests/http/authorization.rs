@@ -189,6 +189,12 @@ fn cases() -> Vec<Case> {
             ..Case::default()
         },
         Case {
+            endpoint: "basket/own-hold",
+            args: |p| vec![("product_id", p.book.to_string())],
+            allowed: EVERYONE,
+            ..Case::default()
+        },
+        Case {
             endpoint: "basket/merge-notice",
             args: |_| vec![],
             allowed: EVERYONE,

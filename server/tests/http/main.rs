@@ -11,6 +11,7 @@ mod attacks;
 mod authorization;
 mod back_office;
 mod basket;
+mod buyer_states;
 mod catalogue;
 mod catalogue_csv;
 mod checkout;

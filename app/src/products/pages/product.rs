@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::basket::api::own_hold;
 use crate::basket::components::AddToBasketForm;
 use crate::drops::api::product_drop;
 use crate::drops::pages::DropNotice;
@@ -9,10 +10,11 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::products::alerts::StockAlertForm;
 use crate::products::api::get_product;
-use crate::products::components::{ProductGrid, StockBadge};
+use crate::products::components::ProductGrid;
 use crate::products::gallery::view::Gallery;
-use crate::products::model::{ProductDetail, StockLevel, VariantRequest};
+use crate::products::model::{ProductDetail, VariantRequest};
 use crate::products::variant_picker::VariantPicker;
+use crate::ui::stock::{StockBadge, StockLevel};
 use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::absolute_url, seo::Seo};
 
 /// Most of one product a shopper can put in the basket at once.
@@ -98,7 +100,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                             <Price cents=product.price_cents />
                         </p>
                         <p>
-                            <StockBadge stock=product.stock live=product.id />
+                            <StockOrOwnHold product_id=product.id stock=product.stock />
                         </p>
                     }
                         .into_any()
@@ -131,6 +133,28 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     </section>
                 }
             })}
+    }
+}
+
+/// The stock as everyone reads it (kept live), except for the shopper
+/// whose basket holds units of it: "Dans votre panier (1), réservé
+/// jusqu'à 20 h 14", not "Épuisé" when they hold the last one.
+#[component]
+fn StockOrOwnHold(product_id: i64, stock: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let own = Resource::new(move || product_id, own_hold);
+    view! {
+        <Suspense fallback=move || view! { <StockBadge stock live=product_id /> }>
+            {move || Suspend::new(async move {
+                match own.await.ok().flatten() {
+                    Some(own) => {
+                        let text = (i18n.t().own_hold)(own.quantity, &own.hold.clock);
+                        view! { <span class="stock stock--held" data-testid="own-hold">{text}</span> }.into_any()
+                    }
+                    None => view! { <StockBadge stock live=product_id /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -220,8 +220,10 @@ async fn publish_stock(state: &AppState, live: &Live, products: &[ProductId]) {
     }
 }
 
-pub fn routes() -> Router<ServerState> {
-    Router::new().route("/live", get(stream))
+/// `/live`, with the instance's broadcast (the router's state does not
+/// carry it: the state is read by modules this one reads).
+pub fn routes(live: Arc<Live>) -> Router<ServerState> {
+    Router::new().route("/live", get(stream)).layer(Extension(live))
 }
 
 /// What a page follows: products (`p=3,17`) and its room (`ticket=`).
@@ -264,6 +266,7 @@ struct Follower {
 
 async fn stream(
     State(state): State<ServerState>,
+    Extension(live): Extension<Arc<Live>>,
     locale: Option<Extension<Locale>>,
     Query(watch): Query<Watch>,
 ) -> Response {
@@ -277,7 +280,7 @@ async fn stream(
         )
             .into_response();
     };
-    let Ok(permit) = state.live.streams.clone().try_acquire_owned() else {
+    let Ok(permit) = live.streams.clone().try_acquire_owned() else {
         metrics::counter!("wm_live_streams_refused_total").increment(1);
         return (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -287,7 +290,7 @@ async fn stream(
             .into_response();
     };
     // Subscribed before the room is read: nothing said after the read is missed.
-    let news = state.live.news.subscribe();
+    let news = live.news.subscribe();
     let mut room = None;
     let mut first = None;
     if let Some(ticket) = watch.ticket.filter(|ticket| !ticket.is_empty()) {

@@ -98,17 +98,18 @@ impl Application {
             leptos_options: leptos_options.clone(),
             app: app_state,
             metrics_token: config.metrics_token.clone().map(|token| token.0),
-            live: Arc::new(crate::live::Live::new(
-                usize::try_from(config.max_live_pages).unwrap_or(usize::MAX),
-            )),
         };
+        // What this instance's open pages hear of stock and rooms.
+        let live = Arc::new(crate::live::Live::new(
+            usize::try_from(config.max_live_pages).unwrap_or(usize::MAX),
+        ));
         let page_cache = (config.page_cache_ms > 0)
             .then(|| Arc::new(PageCache::new(Duration::from_millis(config.page_cache_ms))));
         let background = tokio::spawn(background_tasks(
             store,
             state.app.clone(),
             page_cache.clone(),
-            state.live.clone(),
+            live.clone(),
             mailer,
         ));
         let provide_state = {
@@ -128,7 +129,7 @@ impl Application {
             .merge(crate::metrics::routes())
             .merge(crate::media::routes())
             .merge(crate::rooms::routes())
-            .merge(crate::live::routes())
+            .merge(crate::live::routes(live))
             .merge(crate::catalogue_csv::routes())
             .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
                 let options = leptos_options.clone();

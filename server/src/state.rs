@@ -13,8 +13,6 @@ pub struct ServerState {
     pub app: AppState,
     /// What a scraper must present for /metrics; none: no metrics served.
     pub metrics_token: Option<String>,
-    /// What this instance's open pages hear of stock and rooms.
-    pub live: std::sync::Arc<crate::live::Live>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {

@@ -30,7 +30,11 @@ pub enum AppError {
         rule: Rule,
     },
     Conflict(Conflict),
-    TooManyRequests,
+    /// Too many requests of this kind from this caller or address: try
+    /// again in `retry_after` seconds (the response's `Retry-After`).
+    TooManyRequests {
+        retry_after: u32,
+    },
     /// The hourly limit of mail that this client, or this recipient
     /// address, can be sent on a visitor's request.
     TooManyMails,
@@ -195,6 +199,21 @@ impl AppError {
         }
     }
 
+    /// Refused for now: try again in `seconds`.
+    pub fn too_many(seconds: u32) -> Self {
+        Self::TooManyRequests { retry_after: seconds }
+    }
+
+    /// The seconds a refused caller should wait (`Retry-After`), for the
+    /// refusals that pass with time: an hour for the mail limits.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            Self::TooManyRequests { retry_after } => Some(*retry_after),
+            Self::TooManyMails => Some(3600),
+            _ => None,
+        }
+    }
+
     /// The field a validation error is about, for showing it next to that field.
     pub fn field(&self) -> Option<&str> {
         match self {
@@ -219,7 +238,7 @@ impl AppError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Validation { .. } => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::TooManyRequests | Self::TooManyMails => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests { .. } | Self::TooManyMails => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Transport(_) => StatusCode::BAD_REQUEST,
         }
@@ -277,9 +296,18 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             use_context::<leptos_axum::ResponseOptions>(),
         ) {
             response.set_status(error.status_code());
+            set_retry_after(&response, error);
         }
     }
     result
+}
+
+/// Tells a caller refused for now when to come back (`Retry-After`).
+#[cfg(feature = "ssr")]
+pub fn set_retry_after(response: &leptos_axum::ResponseOptions, error: &AppError) {
+    if let Some(seconds) = error.retry_after() {
+        response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+    }
 }
 
 /// Whether this request is an HTML form post (what leptos answers with a

@@ -33,6 +33,8 @@ pub mod sql;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
 pub mod ttl_cache;
 pub mod ui;
 pub mod users;

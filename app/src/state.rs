@@ -25,6 +25,9 @@ pub struct AppState {
     /// The key that signs drop admissions, read once from the database
     /// (every instance shares it: `drops::admission`).
     pub admission_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    /// Counts per caller and address of what costs no query to count
+    /// (drop polls, adds and checkouts: `drops::friction`).
+    pub throttle: crate::throttle::Throttle,
 }
 
 /// What server functions need to know of mail delivery (the worker that
@@ -156,6 +159,7 @@ impl AppState {
             mail: MailSettings::new(false),
             facets: crate::ttl_cache::TtlCache::new(std::time::Duration::from_secs(60)),
             admission_key: Arc::default(),
+            throttle: crate::throttle::Throttle::default(),
         }
     }
 

@@ -2,13 +2,16 @@
 //! ticket names the visitor's place, so a poll reads no session and
 //! renders no page; it costs one query by primary key.
 
-use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 
+use app::auth::guard::client_address;
 use app::drops::model::{Phase, RoomState};
 use app::drops::pages::{state_name, state_sentence};
 use app::error::AppError;
@@ -58,13 +61,29 @@ impl Position {
 async fn position(
     State(state): State<ServerState>,
     locale: Option<Extension<Locale>>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     Query(Ticket { ticket }): Query<Ticket>,
 ) -> Response {
     let locale = locale.map(|Extension(locale)| locale).unwrap_or_default();
-    match app::drops::service::position(&state.app, &ticket).await {
+    let client = client_address(
+        state.app.auth.trust_forwarded_for,
+        &headers,
+        peer.map(|Extension(ConnectInfo(addr))| addr),
+    );
+    match app::drops::service::position(&state.app, &ticket, &client).await {
         Ok(room) => (
             [(header::CACHE_CONTROL, "no-store")],
             Json(Position::of(locale, &room)),
+        )
+            .into_response(),
+        Err(error @ AppError::TooManyRequests { retry_after }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+                (header::RETRY_AFTER, retry_after.to_string()),
+            ],
+            Json(error),
         )
             .into_response(),
         Err(AppError::NotFound) => {

@@ -45,7 +45,7 @@ pub async fn register(
         // from one address stops here, before the password hashing.
         let client_ip = guard::client_ip(&state).await;
         if !auth_db::begin_sign_up(&state.pool, &client_ip, state.auth.max_sign_ups).await? {
-            return Err(AppError::TooManyRequests);
+            return Err(AppError::too_many(3600));
         }
         let form = Registration {
             username,

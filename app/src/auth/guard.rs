@@ -43,25 +43,37 @@ pub async fn require_admin() -> Result<User, AppError> {
 /// line) when the shop is configured to trust its proxy. See
 /// [`throttling_address`].
 pub async fn client_ip(state: &AppState) -> String {
-    if state.auth.trust_forwarded_for {
-        if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
-            let forwarded = parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .next_back()
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.rsplit(',').next())
-                .map(str::trim);
-            if let Some(ip) = forwarded.filter(|ip| !ip.is_empty()) {
-                return throttling_address(ip);
-            }
+    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(addr)| addr);
+    match leptos::prelude::use_context::<http::request::Parts>() {
+        Some(parts) => client_address(state.auth.trust_forwarded_for, &parts.headers, peer),
+        None => client_address(false, &http::HeaderMap::new(), peer),
+    }
+}
+
+/// [`client_ip`] from a request's headers and peer, for the handlers that
+/// run outside a server function: one reading of X-Forwarded-For.
+pub fn client_address(
+    trust_forwarded_for: bool,
+    headers: &http::HeaderMap,
+    peer: Option<SocketAddr>,
+) -> String {
+    if trust_forwarded_for {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim);
+        if let Some(ip) = forwarded.filter(|ip| !ip.is_empty()) {
+            return throttling_address(ip);
         }
     }
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .map(|ConnectInfo(addr)| throttling_address(&addr.ip().to_string()))
-        .unwrap_or_else(|_| "unknown".to_owned())
+    peer.map(|addr| throttling_address(&addr.ip().to_string()))
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// The unit failed logins are counted by. An IPv6 client usually holds a

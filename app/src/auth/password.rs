@@ -53,7 +53,7 @@ async fn wait_for(permits: Arc<Semaphore>) -> Result<OwnedSemaphorePermit, AppEr
         .await
         .map_err(|_| {
             tracing::warn!("password hashing saturated: a request waited too long");
-            AppError::TooManyRequests
+            AppError::too_many(5)
         })?
         .map_err(|error| internal("hashing permits closed", error))
 }

@@ -11,6 +11,7 @@ use super::model::{
 };
 use crate::auth::guard;
 use crate::auth::model::User;
+use crate::drops::friction::Act;
 use crate::error::{AppError, Conflict};
 use crate::ids::{ProductId, UserId};
 use crate::inventory::db::{self as inventory, ProductLimits};
@@ -51,7 +52,7 @@ impl BasketOwner {
                         .await?
                     {
                         tracing::info!(%client_ip, "new guest baskets throttled");
-                        return Err(AppError::TooManyRequests);
+                        return Err(AppError::too_many(3600));
                     }
                     session.insert(GUEST_BASKET_KEY, id).await?;
                     Ok(BasketKey::Guest(id))
@@ -105,7 +106,7 @@ pub async fn add(
     quantity: Quantity,
 ) -> Result<AddOutcome, AppError> {
     let requested = quantity.get();
-    crate::drops::service::gate(state, &state.pool, &[product_id], owner.account()).await?;
+    crate::drops::service::gate(state, &state.pool, Act::Add, &[product_id], owner.account()).await?;
     let key = owner.key().await?;
     let product = find_product(&state.pool, product_id, key).await?;
     let key = match key {
@@ -161,7 +162,7 @@ pub async fn set_quantity(
     quantity: Quantity,
 ) -> Result<QuantityOutcome, AppError> {
     let requested = quantity.get();
-    crate::drops::service::gate(state, &state.pool, &[product_id], owner.account()).await?;
+    crate::drops::service::gate(state, &state.pool, Act::Add, &[product_id], owner.account()).await?;
     let key = owner.key().await?.ok_or(AppError::NotFound)?;
     let product = find_product(&state.pool, product_id, Some(key)).await?;
     let mut tx = state.pool.begin().await?;

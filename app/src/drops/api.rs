@@ -57,7 +57,8 @@ pub async fn drop_room(id: i64) -> Result<Room, AppError> {
     audience::public(|state| async move {
         let session = guard::session().await?;
         let user = guard::current_user().await?;
-        service::room(&state, DropId(id), &session, user.map(|user| user.id)).await
+        let client = guard::client_ip(&state).await;
+        service::room(&state, DropId(id), &session, user.map(|user| user.id), &client).await
     })
     .await
 }

@@ -171,6 +171,18 @@ pub async fn drop_of_product(
     .await
 }
 
+/// Whether product `product` is sold by a drop that has not opened yet
+/// (its "Prévenez-moi" mails at the opening: migration 0032).
+pub async fn sold_by_upcoming_drop(db: impl PgExecutor<'_>, product: ProductId) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM drop_variants dv JOIN drops d ON d.id = dv.drop_id
+                          WHERE dv.product_id = $1 AND d.opened_at IS NULL) AS "upcoming!""#,
+        product as ProductId,
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// What the basket and the checkout must know of the drops of some products.
 #[derive(Debug, Clone, Copy)]
 pub struct Gate {

@@ -14,6 +14,8 @@
 //! - `model`: drops, phases, a visitor's state in the room, form parsing.
 //! - `admission` (server): the signed admission and the polling ticket.
 //! - `db` (server): the SQL of drops, their variants and their queue.
+//! - `friction` (server): how often a caller and an address may poll,
+//!   add and check out a drop's variants.
 //! - `service` (server): join, room, gate, and the tick.
 //! - `api`: the server functions; `pages`: the room, the home page's cards.
 
@@ -25,5 +27,7 @@ pub mod pages;
 pub mod admission;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod friction;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -8,6 +8,7 @@ use tower_sessions::Session;
 
 use super::admission::{self, AdmissionCookie};
 use super::db::{self, Joined};
+use super::friction::{self, Act, Caller};
 use super::model::{Room, RoomState};
 use crate::error::{AppError, Conflict};
 use crate::ids::{DropId, ProductId, UserId};
@@ -60,23 +61,26 @@ pub async fn join(
         Joined::NotEligible => Err(AppError::Conflict(Conflict::DropForVerifiedAccounts)),
         Joined::TooMany => {
             tracing::info!(drop_id = drop.0, client, "room joins throttled");
-            Err(AppError::TooManyRequests)
+            Err(AppError::too_many(600))
         }
     }
 }
 
 /// The drop and where the caller stands in its room. An admitted caller
 /// gets the admission cookie (this page is theirs alone, never cached).
+/// A poll: so many a minute per caller and per address (`friction`).
 pub async fn room(
     state: &AppState,
     drop: DropId,
     session: &Session,
     user: Option<UserId>,
+    client: &str,
 ) -> Result<Room, AppError> {
+    let visitor = visitor(session).await?;
+    friction::check(state, Act::Poll, &callers(visitor.as_deref(), user), client)?;
     let card = db::find_drop(&state.pool, drop)
         .await?
         .ok_or(AppError::NotFound)?;
-    let visitor = visitor(session).await?;
     let standing = db::standing(&state.pool, drop, visitor.as_deref(), user)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -110,17 +114,38 @@ fn set_admission_cookie(token: &str, max_age: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Where a ticket's holder stands: one query, no session.
-pub async fn position(state: &AppState, ticket: &str) -> Result<RoomState, AppError> {
-    let standing = standing_of_ticket(state, ticket).await?;
+/// The caller as the limits count them: the session's key in the rooms
+/// and the account, each apart.
+fn callers(visitor: Option<&str>, user: Option<UserId>) -> Vec<Caller<'_>> {
+    visitor
+        .map(Caller::Visitor)
+        .into_iter()
+        .chain(user.map(Caller::Account))
+        .collect()
+}
+
+/// Where a ticket's holder stands: one query, no session; a poll from
+/// `client`, limited like the room's page.
+pub async fn position(state: &AppState, ticket: &str, client: &str) -> Result<RoomState, AppError> {
+    let place = read_ticket(state, ticket).await?;
+    friction::check(state, Act::Poll, &[Caller::Place(place)], client)?;
+    let standing = standing_at(state, place).await?;
     Ok(standing.figures.state_of(standing.place, Utc::now()))
 }
 
 /// The room and the place a signed ticket names: one query by key (what a
 /// live page reads when it connects, and again when its place changes).
 pub async fn standing_of_ticket(state: &AppState, ticket: &str) -> Result<db::Standing, AppError> {
+    standing_at(state, read_ticket(state, ticket).await?).await
+}
+
+/// The queue entry a ticket names, if the shop signed it.
+async fn read_ticket(state: &AppState, ticket: &str) -> Result<i64, AppError> {
     let key = signing_key(state).await?;
-    let queue_id = admission::read_ticket(key, ticket).ok_or(AppError::NotFound)?;
+    admission::read_ticket(key, ticket).ok_or(AppError::NotFound)
+}
+
+async fn standing_at(state: &AppState, queue_id: i64) -> Result<db::Standing, AppError> {
     db::standing_of_ticket(&state.pool, queue_id)
         .await?
         .ok_or(AppError::NotFound)
@@ -128,10 +153,13 @@ pub async fn standing_of_ticket(state: &AppState, ticket: &str) -> Result<db::St
 
 /// Refuses the products of a drop that has not opened, and those of a
 /// drop with a room to a caller without a valid admission (this session,
-/// this account, not run out, signed by the shop).
+/// this account, not run out, signed by the shop). Every `act` on a drop's
+/// variants counts in the caller's and the address's limits first,
+/// admitted or not (`friction`).
 pub async fn gate(
     state: &AppState,
     db: impl sqlx::PgExecutor<'_>,
+    act: Act,
     products: &[ProductId],
     user: Option<UserId>,
 ) -> Result<(), AppError> {
@@ -139,9 +167,14 @@ pub async fn gate(
     if gates.is_empty() {
         return Ok(());
     }
+    let session = crate::auth::guard::session().await?;
+    let visitor = visitor(&session).await?;
+    // A guest who never joined a room is known by their session, if any.
+    let known_as = visitor.clone().or_else(|| session.id().map(|id| id.to_string()));
+    let client = crate::auth::guard::client_ip(state).await;
+    friction::check(state, act, &callers(known_as.as_deref(), user), &client)?;
     let now = Utc::now();
     let token = admission_cookie();
-    let visitor = visitor(&crate::auth::guard::session().await?).await?;
     for gate in gates {
         if now < gate.opens_at {
             return Err(AppError::Conflict(Conflict::DropNotOpen {

@@ -19,10 +19,12 @@ pub enum MailKind {
     SignUpAttempt,
     /// The account's address changed: a note to the old one.
     EmailChanged,
+    /// A drop the recipient asked to hear of has opened.
+    DropOpened,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 10] = [
+    pub const ALL: [MailKind; 11] = [
         MailKind::PasswordReset,
         MailKind::EmailVerification,
         MailKind::OrderPaid,
@@ -33,6 +35,7 @@ impl MailKind {
         MailKind::AlertConfirmation,
         MailKind::SignUpAttempt,
         MailKind::EmailChanged,
+        MailKind::DropOpened,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +50,7 @@ impl MailKind {
             MailKind::AlertConfirmation => "alert_confirmation",
             MailKind::SignUpAttempt => "sign_up_attempt",
             MailKind::EmailChanged => "email_changed",
+            MailKind::DropOpened => "drop_opened",
         }
     }
 

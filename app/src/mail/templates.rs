@@ -76,6 +76,21 @@ pub async fn render(pool: &PgPool, site: &str, mail: &Claimed) -> Result<Rendere
             let order = order_news(pool, order_id).await?;
             Ok(order_letter(mail.kind, &order, site, mail.language).finish(words, None))
         }
+        MailKind::DropOpened => {
+            let drop_id = id_of("drop_id").ok_or("no drop in the payload")?;
+            let product_id = id_of("product_id").ok_or("no product in the payload")?;
+            let token = text_of("unsubscribe").ok_or("no unsubscribe token in the payload")?;
+            let (name, slug) = product_name(pool, product_id).await?;
+            let drop = drop_name(pool, drop_id).await?;
+            let unsubscribe = format!("{site}/alerts/unsubscribe?token={token}");
+            Ok(Letter::new(&(words.drop_subject)(&drop))
+                .para(words.hello)
+                .para(&(words.drop_intro)(&name))
+                .para(words.drop_room)
+                .link(&format!("{site}/p/{slug}"), words.drop_button)
+                .para(words.back_once)
+                .finish(words, Some(unsubscribe)))
+        }
         MailKind::BackInStock => {
             let product_id = id_of("product_id").ok_or("no product in the payload")?;
             let token = text_of("unsubscribe").ok_or("no unsubscribe token in the payload")?;
@@ -99,6 +114,15 @@ async fn product_name(pool: &PgPool, product_id: i64) -> Result<(String, String)
         .map_err(|error| format!("database: {error}"))?
         .map(|row| (row.name, row.slug))
         .ok_or_else(|| format!("product {product_id} not found"))
+}
+
+/// A drop's name, for the mail of its opening.
+async fn drop_name(pool: &PgPool, drop_id: i64) -> Result<String, String> {
+    sqlx::query_scalar!("SELECT name FROM drops WHERE id = $1", drop_id)
+        .fetch_optional(pool)
+        .await
+        .map_err(|error| format!("database: {error}"))?
+        .ok_or_else(|| format!("drop {drop_id} not found"))
 }
 
 /// What an order's mail tells: the order as it stands when the mail is
@@ -335,6 +359,10 @@ struct Words {
     back_intro: fn(&str) -> String,
     back_button: &'static str,
     back_once: &'static str,
+    drop_subject: fn(&str) -> String,
+    drop_intro: fn(&str) -> String,
+    drop_room: &'static str,
+    drop_button: &'static str,
     alert_confirm_subject: fn(&str) -> String,
     alert_confirm_intro: fn(&str) -> String,
     alert_confirm_button: &'static str,
@@ -389,6 +417,10 @@ static FR: Words = Words {
     back_intro: |name| format!("Vous nous avez demandé de vous prévenir : {name} est de nouveau disponible, tant qu'il en reste."),
     back_button: "Voir le produit",
     back_once: "Cette alerte est maintenant terminée : vous ne recevrez pas d'autre message pour ce produit.",
+    drop_subject: |drop| format!("{drop} : la vente est ouverte"),
+    drop_intro: |name| format!("Vous nous avez demandé de vous prévenir : {name} est en vente depuis un instant, tant qu'il en reste."),
+    drop_room: "Une file d'attente équitable accueille les acheteurs : votre place dépend de votre arrivée, pas de la vitesse de votre connexion.",
+    drop_button: "Aller à la vente",
     alert_confirm_subject: |name| format!("Confirmez votre alerte pour {name}"),
     alert_confirm_intro: |name| format!("Quelqu'un, sans doute vous, a demandé à être prévenu à cette adresse du retour en stock de {name}. Confirmez pour recevoir ce message, une seule fois."),
     alert_confirm_button: "Confirmer l'alerte",
@@ -437,6 +469,10 @@ static EN: Words = Words {
     back_intro: |name| format!("You asked us to tell you: {name} is available again, while stocks last."),
     back_button: "View the product",
     back_once: "This alert has now ended: you will get no other message about this product.",
+    drop_subject: |drop| format!("{drop}: the sale is open"),
+    drop_intro: |name| format!("You asked us to tell you: {name} went on sale a moment ago, while stocks last."),
+    drop_room: "A fair waiting room welcomes buyers: your place depends on when you arrive, not on how fast your connection is.",
+    drop_button: "Go to the sale",
     alert_confirm_subject: |name| format!("Confirm your alert for {name}"),
     alert_confirm_intro: |name| {
         format!("Someone, probably you, asked to be told at this address when {name} is back in stock. Confirm to get that message, once.")

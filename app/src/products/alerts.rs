@@ -1,6 +1,7 @@
 //! "Prévenez-moi": a sold-out product takes the addresses of those who
 //! want to hear when it is back (a guest types one, a logged-in shopper
-//! clicks once). A typed address, or an account's not yet verified, is
+//! clicks once), and so does a drop's variant before the drop opens
+//! (mailed at the opening: migration 0032). A typed address, or an account's not yet verified, is
 //! confirmed first: it gets one link, and nothing else until the link is
 //! followed; these requests count in the mail limits per client and per
 //! address (`mail::limits`). The database mails confirmed alerts, once,
@@ -20,6 +21,7 @@ use crate::ui::seo::Seo;
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::auth::{audience, guard, model::Email};
+    pub use crate::drops::db as drops;
     pub use crate::error::Rule;
     pub use crate::i18n::Locale;
     pub use crate::inventory::db as inventory;
@@ -28,9 +30,10 @@ mod ssr {
     pub use crate::ui::notice::{self, Notice};
 }
 
-/// Asks to be told when product `product_id` is back; the account's
-/// address for a logged-in shopper, else `email`. Asking twice is one
-/// subscription. A product on the shelf takes none (it can be bought).
+/// Asks to be told when product `product_id` is back, or when the drop
+/// selling it opens; the account's address for a logged-in shopper, else
+/// `email`. Asking twice is one subscription. A product on the shelf
+/// takes none (it can be bought), unless its drop has not opened.
 /// Only a verified account's own address is subscribed at once; any other
 /// gets a confirmation link (again, while it has not confirmed), within
 /// the hourly mail limits of the client and of the address.
@@ -48,9 +51,11 @@ pub async fn subscribe_stock_alert(product_id: i64, email: Option<String>) -> Re
                 false,
             ),
         };
-        match inventory::shelf_stock(&state.pool, crate::ids::ProductId(product_id)).await? {
+        let product = crate::ids::ProductId(product_id);
+        let upcoming = drops::sold_by_upcoming_drop(&state.pool, product).await?;
+        match inventory::shelf_stock(&state.pool, product).await? {
             None => return Err(AppError::NotFound),
-            Some(stock) if stock > 0 => return Ok(()),
+            Some(stock) if stock > 0 && !upcoming => return Ok(()),
             Some(_) => {}
         }
         let mut tx = state.pool.begin().await?;
@@ -97,10 +102,10 @@ pub async fn subscribe_stock_alert(product_id: i64, email: Option<String>) -> Re
         }
         tx.commit().await?;
         // Whether the address had confirmed already is not said to whoever typed it.
-        notice::leave(if proved {
-            Notice::AlertSet
-        } else {
-            Notice::AlertPending
+        notice::leave(match (proved, upcoming) {
+            (true, true) => Notice::DropAlertSet,
+            (true, false) => Notice::AlertSet,
+            (false, _) => Notice::AlertPending,
         })
         .await
     })
@@ -157,9 +162,10 @@ pub async fn unsubscribe_stock_alerts(token: String) -> Result<(), AppError> {
     .await
 }
 
-/// The "Prévenez-moi" form under a sold-out product.
+/// The "Prévenez-moi" form under a sold-out product, or (`upcoming`) a
+/// drop's variant before the opening.
 #[component]
-pub fn StockAlertForm(product_id: i64) -> impl IntoView {
+pub fn StockAlertForm(product_id: i64, #[prop(optional)] upcoming: bool) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let subscribe = ServerAction::<SubscribeStockAlert>::new();
@@ -176,9 +182,12 @@ pub fn StockAlertForm(product_id: i64) -> impl IntoView {
                         <ActionForm action=subscribe attr:class="form" attr:novalidate="">
                             <input type="hidden" name="product_id" value=product_id />
                             {match user {
-                                Some(user) => view! { <p>{(i18n.t().alert_text_for)(&user.email)}</p> }.into_any(),
+                                Some(user) => {
+                                    let text = if upcoming { i18n.t().drop_alert_text_for } else { i18n.t().alert_text_for };
+                                    view! { <p>{text(&user.email)}</p> }.into_any()
+                                }
                                 None => view! {
-                                    <p>{move || i18n.t().alert_text}</p>
+                                    <p>{move || if upcoming { i18n.t().drop_alert_text } else { i18n.t().alert_text }}</p>
                                     <FormField
                                         label=move || i18n.t().email_label
                                         name="email"

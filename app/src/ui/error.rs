@@ -11,6 +11,7 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(error.status_code());
+        crate::error::set_retry_after(&response, &error);
     }
     view! {
         <p class="alert alert--error" role="alert">

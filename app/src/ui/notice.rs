@@ -35,6 +35,8 @@ pub enum Notice {
     VerificationSent,
     /// The shopper will be told when the product is back.
     AlertSet,
+    /// The shopper will be told when the drop selling the product opens.
+    DropAlertSet,
     /// A typed address must confirm the alert with the link mailed to it.
     AlertPending,
     /// A sign-up answered: a message went to the address given.
@@ -113,6 +115,7 @@ pub fn NoticeToast() -> impl IntoView {
                             Notice::PasswordReset => t.password_reset_done.to_owned(),
                             Notice::VerificationSent => t.verification_sent.to_owned(),
                             Notice::AlertSet => t.alert_set.to_owned(),
+                            Notice::DropAlertSet => t.drop_alert_set.to_owned(),
                             Notice::AlertPending => t.alert_pending.to_owned(),
                             Notice::SignUpMailed => t.sign_up_mailed.to_owned(),
                             Notice::EmailChanged => t.email_changed.to_owned(),

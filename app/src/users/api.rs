@@ -58,7 +58,7 @@ pub async fn update_profile(
         if moves {
             let limits = &state.auth.mail_limits;
             if db::lock_email_changes(&mut tx, user.id).await? >= limits.email_changes {
-                return Err(AppError::TooManyRequests);
+                return Err(AppError::too_many(3600));
             }
             let request = MailRequest::EmailChange;
             if !mail_limits::admit(&mut tx, request, &client_ip, email.as_str(), limits).await? {

@@ -104,8 +104,17 @@ async fn the_sixth_failed_login_is_refused_with_429(pool: PgPool) {
     }
     let response = app.login(&client, "ada", PASSWORD).await;
     assert_eq!(response.status(), 429, "even the right password waits");
+    let response_retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
     let error: serde_json::Value = response.json().await.expect("json");
-    assert_eq!(error, "TooManyRequests");
+    assert_eq!(
+        error["TooManyRequests"]["retry_after"], 900,
+        "the attempts window"
+    );
+    assert_eq!(response_retry_after, Some("900".to_owned()));
     assert_eq!(app.whoami(&client).await, None);
 }
 

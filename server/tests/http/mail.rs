@@ -14,7 +14,7 @@ use crate::common::shop::{add, checkout, product_id, set_stock, CARD_OK};
 use crate::common::smtp::SmtpSink;
 use crate::common::{spawn_another_configured, spawn_app_configured, TestApp, PASSWORD};
 
-fn through(sink: &SmtpSink) -> impl FnOnce(&mut server::config::WebConfig) + '_ {
+pub(crate) fn through(sink: &SmtpSink) -> impl FnOnce(&mut server::config::WebConfig) + '_ {
     move |config| {
         config.mail.smtp_url = Some(SmtpUrl(sink.url()));
         config.mail.mail_poll_ms = 50;
@@ -623,7 +623,13 @@ fn back_in_stock(sink: &SmtpSink, address: &str) -> Vec<crate::common::smtp::Rec
 }
 
 /// Waits for the `nth` alert confirmation mail to `address` and follows its link.
-async fn confirm_alert(app: &TestApp, sink: &SmtpSink, client: &reqwest::Client, address: &str, nth: usize) {
+pub(crate) async fn confirm_alert(
+    app: &TestApp,
+    sink: &SmtpSink,
+    client: &reqwest::Client,
+    address: &str,
+    nth: usize,
+) {
     let confirmations = |sink: &SmtpSink| {
         sink.to(address)
             .into_iter()

@@ -15,6 +15,7 @@ mod buyer_states;
 mod catalogue;
 mod catalogue_csv;
 mod checkout;
+mod drop_friction;
 mod drops;
 mod embedded_cluster;
 mod filters;

@@ -240,7 +240,7 @@ pub async fn resend_verification(
         return Ok(());
     }
     if recent >= state.mail.max_links_per_hour {
-        return Err(AppError::TooManyRequests);
+        return Err(AppError::too_many(3600));
     }
     let request = MailRequest::Verification;
     if !limits::admit(&mut tx, request, client_ip, &email, &state.auth.mail_limits).await? {

@@ -29,6 +29,11 @@ fn attempt_limits(settings: &AuthSettings) -> db::AttemptLimits {
 /// Checks a password against a stored hash (or the dummy one) under the
 /// attempt limits (see `AuthSettings`), which refuse an attempt before any
 /// hashing.
+/// How long a throttled caller waits at most: the attempts window.
+fn window_seconds(settings: &AuthSettings) -> u32 {
+    u32::try_from(settings.failure_window.num_seconds()).unwrap_or(u32::MAX)
+}
+
 async fn throttled_check(
     state: &AppState,
     key: &str,
@@ -54,7 +59,7 @@ async fn throttled_check(
         );
     }
     let db::Attempt::Allowed(attempt) = attempt else {
-        return Err(AppError::TooManyRequests);
+        return Err(AppError::too_many(window_seconds(settings)));
     };
     let verified = verify_password(password.to_owned(), hash.unwrap_or_else(|| DUMMY_HASH.to_owned())).await;
     let (valid, needs_rehash) = match verified {

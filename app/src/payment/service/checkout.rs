@@ -13,6 +13,7 @@
 use tracing::Instrument;
 
 use crate::basket::db::{self as basket_db, BasketKey};
+use crate::drops::friction::Act;
 use crate::error::{internal, AppError, CardRefusal, Conflict, Rule, Shortage};
 use crate::ids::{OrderId, ProductId, UserId};
 use crate::inventory::db::{self as inventory, CustomerAddress};
@@ -168,7 +169,7 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
     // A drop's variants only once it opened, and through its room with an
     // admission of this session and account.
     let products: Vec<ProductId> = lines.iter().map(|line| ProductId(line.product_id)).collect();
-    crate::drops::service::gate(state, &mut *tx, &products, Some(request.user_id)).await?;
+    crate::drops::service::gate(state, &mut *tx, Act::Checkout, &products, Some(request.user_id)).await?;
     if let Some(line) = lines.iter().find(|line| line.quantity > line.max_per_order) {
         return Err(AppError::Conflict(Conflict::OverLimit {
             product_id: line.product_id,

@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::basket::api::own_hold;
 use crate::basket::components::AddToBasketForm;
 use crate::drops::api::product_drop;
+use crate::drops::model::Phase;
 use crate::drops::pages::DropNotice;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
@@ -115,7 +116,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                         {move || (i18n.t().hold_rule)(minutes)}
                     </p>
                 })}
-                <ProductDrop product_id=product.id />
+                <ProductDrop product_id=product.id available />
                 {(!product.missing).then(|| view! { <AddToBasketForm product_id=product.id max_quantity available /> })}
                 {(!available && !product.missing).then(|| view! { <StockAlertForm product_id=product.id /> })}
             </div>
@@ -158,14 +159,22 @@ fn StockOrOwnHold(product_id: i64, stock: i32) -> impl IntoView {
     }
 }
 
-/// The drop that sells this variant, if any: its opening and its room.
+/// The drop that sells this variant, if any: its opening and its room,
+/// and before the opening "Prévenez-moi" (a sold-out variant has it
+/// already).
 #[component]
-fn ProductDrop(product_id: i64) -> impl IntoView {
+fn ProductDrop(product_id: i64, available: bool) -> impl IntoView {
     let drop = Resource::new(move || product_id, product_drop);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                drop.await.ok().flatten().map(|card| view! { <DropNotice card /> })
+                drop.await.ok().flatten().map(|card| {
+                    let upcoming = matches!(card.phase(chrono::Utc::now()), Phase::Announced | Phase::PreQueue);
+                    view! {
+                        <DropNotice card />
+                        {(upcoming && available).then(|| view! { <StockAlertForm product_id upcoming=true /> })}
+                    }
+                })
             })}
         </Suspense>
     }

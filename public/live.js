@@ -63,6 +63,9 @@
       const url = "/drops/position?ticket=" + encodeURIComponent(status.dataset.roomTicket);
       const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
       if (response.ok) showRoom(status, await response.json());
+      // Refused for now: wait as long as the shop asks before the next poll.
+      const wait = Number(response.headers.get("Retry-After"));
+      if (response.status === 429 && wait > 0) lastPoll = Date.now() + wait * 1000 - POLL_MS;
     } catch (_) {
       // The next poll tries again.
     } finally {

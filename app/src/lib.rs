@@ -33,6 +33,8 @@ pub mod sql;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
+pub mod tally;
+#[cfg(feature = "ssr")]
 pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod ttl_cache;
@@ -47,9 +49,9 @@ use leptos_router::{
 };
 
 use crate::admin::pages::{
-    AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDropsPage, AdminImportPage,
-    AdminMailDetailPage, AdminMailPage, AdminNewProductPage, AdminOrderPage, AdminOrdersPage,
-    AdminProductPage, AdminProductsPage, AdminUserPage, AdminUsersPage,
+    AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDropReportPage, AdminDropsPage,
+    AdminImportPage, AdminMailDetailPage, AdminMailPage, AdminNewProductPage, AdminOrderPage,
+    AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminUserPage, AdminUsersPage,
 };
 use crate::auth::{
     components::provide_auth,
@@ -166,6 +168,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/basket") view=BasketPage ssr=SsrMode::Async />
                     <Route path=path!("/drops/:id") view=DropRoomPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/drops") view=AdminDropsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/drops/:id") view=AdminDropReportPage ssr=SsrMode::Async />
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminDashboardPage ssr=SsrMode::Async />

@@ -28,6 +28,9 @@ pub struct AppState {
     /// Counts per caller and address of what costs no query to count
     /// (drop polls, adds and checkouts: `drops::friction`).
     pub throttle: crate::throttle::Throttle,
+    /// Refusals on drops by (drop, reason), added to the drop report by
+    /// the room tick (`drops::service::run_rooms`).
+    pub drop_refusals: crate::tally::Tally<(i64, &'static str)>,
 }
 
 /// What server functions need to know of mail delivery (the worker that
@@ -160,6 +163,7 @@ impl AppState {
             facets: crate::ttl_cache::TtlCache::new(std::time::Duration::from_secs(60)),
             admission_key: Arc::default(),
             throttle: crate::throttle::Throttle::default(),
+            drop_refusals: crate::tally::Tally::default(),
         }
     }
 

@@ -5,15 +5,15 @@
 //! in `app::products::back_office::catalogue_csv`.
 
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_sessions::Session;
 
-use app::auth::model::User;
 use app::products::back_office::catalogue_csv;
 
+use crate::back_office::{administrator, csv_download};
 use crate::state::ServerState;
 
 /// Largest file an import takes (a 10 000-row catalogue is about 3 MB).
@@ -32,43 +32,18 @@ pub fn routes() -> Router<ServerState> {
     )
 }
 
-/// The session's administrator, or the answer for anyone else.
-async fn administrator(state: &ServerState, session: &Session) -> Result<User, Response> {
-    match app::auth::service::session_user(&state.app, session).await {
-        Ok(Some(user)) if user.is_admin() => Ok(user),
-        // A customer learns nothing of the back office.
-        Ok(Some(_)) => Err(StatusCode::NOT_FOUND.into_response()),
-        Ok(None) => Err(Redirect::to("/login?return_to=%2Fadmin%2Fcatalogue").into_response()),
-        Err(error) => {
-            tracing::error!(?error, "catalogue CSV: session");
-            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        }
-    }
-}
-
 async fn export(State(state): State<ServerState>, session: Session) -> Response {
-    if let Err(refusal) = administrator(&state, &session).await {
+    if let Err(refusal) = administrator(&state, &session, "/admin/catalogue").await {
         return refusal;
     }
     match catalogue_csv::export(&state.app).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"catalogue.csv\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => csv_download("catalogue.csv", bytes),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
 async fn import(State(state): State<ServerState>, session: Session, mut multipart: Multipart) -> Response {
-    let admin = match administrator(&state, &session).await {
+    let admin = match administrator(&state, &session, "/admin/catalogue").await {
         Ok(admin) => admin,
         Err(refusal) => return refusal,
     };

@@ -1,9 +1,11 @@
 //! The WonderMarket server: configuration, database, HTTP stack and CLI.
 
+pub mod back_office;
 pub mod catalogue_csv;
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod drop_report;
 pub mod live;
 pub mod mailer;
 pub mod media;

@@ -131,6 +131,7 @@ impl Application {
             .merge(crate::rooms::routes())
             .merge(crate::live::routes(live))
             .merge(crate::catalogue_csv::routes())
+            .merge(crate::drop_report::routes())
             .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())

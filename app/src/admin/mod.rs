@@ -31,6 +31,7 @@ pub mod pages {
         AdminCataloguePage,
         AdminCategoriesPage,
         AdminDashboardPage,
+        AdminDropReportPage,
         AdminDropsPage,
         AdminImportPage,
         AdminMailDetailPage,

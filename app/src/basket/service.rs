@@ -145,11 +145,15 @@ pub async fn add(
     };
     tx.commit().await?;
     let added = (in_basket - current).max(0);
+    let per_customer = per_customer.filter(|_| added < requested);
+    if per_customer.is_some() {
+        crate::drops::service::note_limit_refusal(state, product_id).await;
+    }
     Ok(AddOutcome {
         requested,
         added,
         in_basket,
-        per_customer: per_customer.filter(|_| added < requested),
+        per_customer,
     })
 }
 

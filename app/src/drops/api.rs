@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use super::model::{AdminDrop, DropCard, Room};
+use super::report::DropReport;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -82,6 +83,13 @@ pub async fn join_drop(id: i64) -> Result<(), AppError> {
 pub async fn admin_drops() -> Result<Vec<AdminDrop>, AppError> {
     use ssr::*;
     audience::admin(|state, _| async move { Ok(db::admin_drops(&state.pool).await?) }).await
+}
+
+/// How drop `id` went (during and after it), for the back office.
+#[server(endpoint = "drops/admin/report")]
+pub async fn admin_drop_report(id: i64) -> Result<DropReport, AppError> {
+    use ssr::*;
+    audience::admin(|state, _| async move { service::report(&state, DropId(id)).await }).await
 }
 
 /// Creates a drop of the variants `skus` opening at `opens_at` (the shop's

@@ -17,6 +17,8 @@
 //! - `friction` (server): how often a caller and an address may poll,
 //!   add and check out a drop's variants.
 //! - `service` (server): join, room, gate, and the tick.
+//! - `report`: how a drop went (figures, timeline, CSV); `report_db`
+//!   (server): its SQL, and the samples and refusals the tick writes.
 //! - `api`: the server functions; `pages`: the room, the home page's cards.
 
 pub mod api;
@@ -29,5 +31,8 @@ pub mod admission;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod friction;
+pub mod report;
+#[cfg(feature = "ssr")]
+pub mod report_db;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -10,6 +10,8 @@ use super::admission::{self, AdmissionCookie};
 use super::db::{self, Joined};
 use super::friction::{self, Act, Caller};
 use super::model::{Room, RoomState};
+use super::report::{self, DropReport, Refusal};
+use super::report_db;
 use crate::error::{AppError, Conflict};
 use crate::ids::{DropId, ProductId, UserId};
 use crate::state::AppState;
@@ -77,7 +79,8 @@ pub async fn room(
     client: &str,
 ) -> Result<Room, AppError> {
     let visitor = visitor(session).await?;
-    friction::check(state, Act::Poll, &callers(visitor.as_deref(), user), client)?;
+    friction::check(state, Act::Poll, &callers(visitor.as_deref(), user), client)
+        .inspect_err(|_| note_refusal(state, drop, Refusal::Throttled))?;
     let card = db::find_drop(&state.pool, drop)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -172,11 +175,17 @@ pub async fn gate(
     // A guest who never joined a room is known by their session, if any.
     let known_as = visitor.clone().or_else(|| session.id().map(|id| id.to_string()));
     let client = crate::auth::guard::client_ip(state).await;
-    friction::check(state, act, &callers(known_as.as_deref(), user), &client)?;
+    if let Err(error) = friction::check(state, act, &callers(known_as.as_deref(), user), &client) {
+        for gate in &gates {
+            note_refusal(state, gate.drop_id, Refusal::Throttled);
+        }
+        return Err(error);
+    }
     let now = Utc::now();
     let token = admission_cookie();
     for gate in gates {
         if now < gate.opens_at {
+            note_refusal(state, gate.drop_id, Refusal::NotAdmitted);
             return Err(AppError::Conflict(Conflict::DropNotOpen {
                 drop_id: gate.drop_id.0,
             }));
@@ -190,9 +199,70 @@ pub async fn gate(
             _ => false,
         };
         if !admitted {
+            note_refusal(state, gate.drop_id, Refusal::NotAdmitted);
             return Err(AppError::Conflict(Conflict::AdmissionRequired {
                 drop_id: gate.drop_id.0,
             }));
+        }
+    }
+    Ok(())
+}
+
+/// Counts a refusal for the drop's report (in memory; the tick writes it).
+pub fn note_refusal(state: &AppState, drop: DropId, reason: Refusal) {
+    state.drop_refusals.add((drop.0, reason.as_str()));
+}
+
+/// Counts a refusal at the per-customer limit of `product`, if a drop
+/// sells it (one indexed read: such refusals are a customer's, not a
+/// storm's; the throttles come first).
+pub async fn note_limit_refusal(state: &AppState, product: ProductId) {
+    match db::drop_of_product(&state.pool, product).await {
+        Ok(Some(drop)) => note_refusal(state, drop, Refusal::CustomerLimit),
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, "drop of a refused product"),
+    }
+}
+
+/// How drop `drop` went, for the back office.
+pub async fn report(state: &AppState, drop: DropId) -> Result<DropReport, AppError> {
+    let rows = report_db::report(&state.pool, drop)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let samples = report_db::samples(&state.pool, drop).await?;
+    let sales = report_db::sales(&state.pool, drop).await?;
+    let now = Utc::now();
+    let end = match rows.sold_out_at {
+        Some(sold_out) => sold_out.min(now).max(rows.starts_at),
+        None => now.max(rows.starts_at),
+    };
+    let end = samples.last().map_or(end, |last| end.max(last.at));
+    let (step_minutes, timeline) = if now < rows.starts_at {
+        (1, Vec::new())
+    } else {
+        report::timeline(rows.starts_at, end, &samples, &sales)
+    };
+    Ok(DropReport {
+        id: drop.0,
+        name: rows.name,
+        opens_at: rows.opens_at,
+        sold_out_at: rows.sold_out_at,
+        figures: rows.figures,
+        step_minutes,
+        timeline,
+    })
+}
+
+/// Writes the report's bookkeeping: this minute's room samples and the
+/// refusals this instance counted (kept for the next tick if the write
+/// fails).
+async fn write_report_figures(state: &AppState) -> Result<(), AppError> {
+    report_db::sample_rooms(&state.pool).await?;
+    let counted = state.drop_refusals.take();
+    if !counted.is_empty() {
+        if let Err(error) = report_db::add_refusals(&state.pool, &counted).await {
+            state.drop_refusals.restore(counted);
+            return Err(error.into());
         }
     }
     Ok(())
@@ -214,6 +284,7 @@ fn admission_cookie() -> Option<String> {
 /// marks a drop sold out when nothing is left nor may come back. Returns
 /// how many visitors it admitted.
 pub async fn run_rooms(state: &AppState) -> Result<u64, AppError> {
+    write_report_figures(state).await?;
     let mut after = DropId(0);
     let mut admitted = 0;
     loop {

@@ -16,6 +16,11 @@ pub fn shop_time(at: DateTime<Utc>, locale: Locale) -> String {
     }
 }
 
+/// The date and time at the shop, "2026-12-05 20:14" (for exports).
+pub fn shop_date_time(at: DateTime<Utc>) -> String {
+    (at + paris_offset(at)).format("%Y-%m-%d %H:%M").to_string()
+}
+
 fn paris_offset(at: DateTime<Utc>) -> Duration {
     let year = at.year();
     let switch = |month: u32| {

@@ -1,5 +1,6 @@
 //! Components shared by every concern. Nothing here imports a concern.
 
+pub mod chart;
 pub mod error;
 pub mod forms;
 pub mod not_found;

@@ -43,6 +43,8 @@ struct People {
     import: i64,
     /// A photo of the spare product, to retitle, move and delete.
     photo: i64,
+    /// A drop of this cell, to report on.
+    drop: i64,
 }
 
 /// A valid product form for `slug`.
@@ -250,6 +252,12 @@ fn cases() -> Vec<Case> {
         },
         Case {
             endpoint: "drops/admin/list",
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "drops/admin/report",
+            args: |p| vec![("id", p.drop.to_string())],
             allowed: ADMIN_ONLY,
             ..Case::default()
         },
@@ -759,8 +767,15 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
     .fetch_one(&app.pool)
     .await
     .expect("photo");
+    let drop: i64 = sqlx::query_scalar(
+        "INSERT INTO drops (name, opens_at) VALUES ('Matrix drop', now() + interval '1 day') RETURNING id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("drop");
     (
         People {
+            drop,
             customer,
             cell,
             book,

@@ -274,7 +274,12 @@ async fn a_sold_out_drop_tells_the_whole_room_at_once(pool: PgPool) {
 
 /// The room's page for `client` once it shows `state` (the server ticks
 /// every second).
-async fn wait_for_state(app: &TestApp, client: &reqwest::Client, drop: DropId, state: &str) -> String {
+pub(crate) async fn wait_for_state(
+    app: &TestApp,
+    client: &reqwest::Client,
+    drop: DropId,
+    state: &str,
+) -> String {
     let marker = format!(r#"data-state="{state}""#);
     for _ in 0..100 {
         let page = app.page_as(client, &format!("/drops/{}", drop.0)).await;

@@ -16,6 +16,7 @@ mod catalogue;
 mod catalogue_csv;
 mod checkout;
 mod drop_friction;
+mod drop_report;
 mod drops;
 mod embedded_cluster;
 mod filters;

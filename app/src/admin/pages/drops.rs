@@ -98,6 +98,7 @@ fn DropTable(drops: Vec<AdminDrop>) -> impl IntoView {
                     <th scope="col">{words.admin_audience}</th>
                     <th scope="col">{words.admin_in_room}</th>
                     <th scope="col">{words.admin_admitted}</th>
+                    <th scope="col">{words.report_link}</th>
                 </tr>
             </thead>
             <tbody>
@@ -117,6 +118,7 @@ fn DropTable(drops: Vec<AdminDrop>) -> impl IntoView {
                             <td>{audience_words(drop.audience)}</td>
                             <td>{drop.in_room}</td>
                             <td>{drop.admitted}</td>
+                            <td><A href=format!("/admin/drops/{}", drop.card.id)>{words.report_link}</A></td>
                         </tr>
                     }
                 }).collect_view()}

@@ -5,6 +5,7 @@
 mod catalogue;
 mod categories;
 mod dashboard;
+mod drop_report;
 mod drops;
 mod mail;
 mod orders;
@@ -15,6 +16,7 @@ mod users;
 pub use catalogue::{AdminCataloguePage, AdminImportPage};
 pub use categories::AdminCategoriesPage;
 pub use dashboard::AdminDashboardPage;
+pub use drop_report::AdminDropReportPage;
 pub use drops::AdminDropsPage;
 pub use mail::{AdminMailDetailPage, AdminMailPage};
 pub use orders::{AdminOrderPage, AdminOrdersPage};

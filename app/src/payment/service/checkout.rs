@@ -44,6 +44,9 @@ pub async fn checkout(state: &AppState, request: CheckoutRequest<'_>) -> Result<
         Ok(Reservation::New(order)) => order,
         Err(error) => {
             count_refusal(&error);
+            if let AppError::Conflict(Conflict::CustomerLimit { product_id, .. }) = &error {
+                crate::drops::service::note_limit_refusal(state, ProductId(*product_id)).await;
+            }
             return Err(error);
         }
     };

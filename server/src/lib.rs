@@ -16,6 +16,7 @@ pub mod rooms;
 pub mod security;
 pub mod seed;
 pub mod server_fn_status;
+pub mod spliced_gzip;
 pub mod startup;
 pub mod state;
 pub mod static_files;

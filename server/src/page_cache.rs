@@ -10,9 +10,15 @@
 //! same page with the header's personal corner (account links, basket
 //! badge) rendered for them alone and swapped in, and the page's script
 //! nonce renewed ([`serve_personal`]): a session lookup and a basket read
-//! instead of a whole render. A page with anything else about the visitor
-//! (a one-time notice waiting in the session, a form marked
-//! `data-personal`) is rendered for them as usual.
+//! instead of a whole render. The page goes out as gzip spliced from parts
+//! compressed once and the visitor's corner and nonce compressed alone
+//! ([`crate::spliced_gzip`]): no compression of the whole page per
+//! request. A page with anything else about the visitor (a one-time notice
+//! waiting in the session, a form marked `data-personal`) is rendered for
+//! them as usual.
+//!
+//! A page missing from memory is rendered once however many visitors ask
+//! for it at that moment (single flight): the others wait for it.
 //!
 //! Freshness: an entry lives at most a second ([`DEFAULT_TTL`]; stock also changes when a
 //! basket hold expires, which writes nothing), and every instance drops all
@@ -36,6 +42,7 @@ use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
 use crate::security::CspNonce;
+use crate::spliced_gzip::GzipTemplate;
 use crate::tidy::{valid_comments, Tidied};
 use crate::visitor::{Rendered, Visitor};
 
@@ -58,6 +65,8 @@ const LIVE_MARK: &str = "data-live-stock=\"";
 pub struct PageCache {
     ttl: Duration,
     entries: RwLock<HashMap<String, Arc<Entry>>>,
+    /// The pages being rendered now: who asks meanwhile waits for them.
+    rendering: std::sync::Mutex<HashMap<String, tokio::sync::watch::Receiver<()>>>,
     /// Bumped by every change: a page rendered across one is not kept.
     generation: AtomicU64,
 }
@@ -73,6 +82,9 @@ struct Entry {
     corner: Option<std::ops::Range<usize>>,
     /// The script nonce the page was rendered with.
     nonce: Option<String>,
+    /// The page as gzip with the corner and the nonces left open, when it
+    /// has a corner to swap.
+    spliced: Option<GzipTemplate>,
     /// The products whose stock the page shows live: a visitor whose
     /// basket holds one of them reads "in your basket" there instead, so
     /// their page is rendered for them.
@@ -107,6 +119,7 @@ impl PageCache {
         Self {
             ttl,
             entries: RwLock::default(),
+            rendering: std::sync::Mutex::default(),
             generation: AtomicU64::new(0),
         }
     }
@@ -160,6 +173,71 @@ impl PageCache {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The fresh entry under `key`, else the render of `request` kept
+    /// under it. Visitors asking while it renders wait for it and are
+    /// served from memory; a page that may not be kept is rendered for each.
+    async fn fresh_or_fill(
+        &self,
+        key: PageKey,
+        request: Request,
+        next: Next,
+    ) -> Result<Arc<Entry>, Response> {
+        if let Some(entry) = self.fresh(&key.text) {
+            return Ok(entry);
+        }
+        // Either the render under way, or this one, registered.
+        let waiting = {
+            let mut rendering = self.rendering.lock().unwrap_or_else(|poison| poison.into_inner());
+            match rendering.get(&key.text) {
+                Some(receiver) => Ok(receiver.clone()),
+                None => {
+                    let (done, receiver) = tokio::sync::watch::channel(());
+                    rendering.insert(key.text.clone(), receiver);
+                    Err(done)
+                }
+            }
+        };
+        let mut receiver = match waiting {
+            Ok(receiver) => receiver,
+            Err(done) => {
+                // Unregistered however the render ends (even dropped with
+                // its request), before the waiters wake.
+                let _registered = Registered {
+                    cache: self,
+                    key: key.text.clone(),
+                    _done: done,
+                };
+                metrics::counter!("wm_page_cache_total", "result" => "miss").increment(1);
+                return fill(self, key, request, next).await;
+            }
+        };
+        metrics::counter!("wm_page_cache_total", "result" => "wait").increment(1);
+        // Ends when the render's sender is dropped, whatever its outcome.
+        let _ = receiver.changed().await;
+        if let Some(entry) = self.fresh(&key.text) {
+            return Ok(entry);
+        }
+        fill(self, key, request, next).await
+    }
+}
+
+/// A render under way, registered in [`PageCache::rendering`] until dropped.
+struct Registered<'a> {
+    cache: &'a PageCache,
+    key: String,
+    /// Dropped after the key is removed: the waiters then wake.
+    _done: tokio::sync::watch::Sender<()>,
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        self.cache
+            .rendering
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .remove(&self.key);
+    }
 }
 
 /// The middleware: a cached page when there is one, else the page as the
@@ -172,9 +250,9 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
     };
     if visitor.has_session {
         if cache.fresh(&key.text).is_none() {
-            metrics::counter!("wm_page_cache_total", "result" => "fill").increment(1);
             // Kept if it may be; the visitor's own page comes next.
-            let _ = fill(&cache, key, anonymous_copy(&request, visitor), next.clone()).await;
+            let anonymous = anonymous_copy(&request, visitor);
+            let _ = cache.fresh_or_fill(key, anonymous, next.clone()).await;
         }
         return next.run(request).await;
     }
@@ -183,8 +261,7 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
         metrics::counter!("wm_page_cache_total", "result" => "hit").increment(1);
         return entry.response(encoding);
     }
-    metrics::counter!("wm_page_cache_total", "result" => "miss").increment(1);
-    match fill(&cache, key, request, next).await {
+    match cache.fresh_or_fill(key, request, next).await {
         Ok(entry) => entry.response(encoding),
         Err(response) => response,
     }
@@ -286,7 +363,29 @@ pub async fn serve_personal(State(personal): State<Personal>, request: Request, 
     };
     let corner = valid_comments(&corner);
     metrics::counter!("wm_page_cache_total", "result" => "personal_hit").increment(1);
+    if accepts(request.headers(), "gzip") {
+        if let Some(response) = entry.spliced_response(&corner, nonce.as_deref()) {
+            return response;
+        }
+    }
     entry.personal_response(&corner, nonce.as_deref())
+}
+
+/// The byte ranges of a page that differ per visitor, in order: the
+/// header's `corner` and each script nonce's value outside it.
+fn holes(page: &[u8], corner: &std::ops::Range<usize>, nonce: Option<&str>) -> Vec<std::ops::Range<usize>> {
+    let mut holes = vec![corner.clone()];
+    if let (Some(nonce), Ok(page)) = (nonce, std::str::from_utf8(page)) {
+        let marked = format!("nonce=\"{nonce}\"");
+        let offset = "nonce=\"".len();
+        holes.extend(
+            page.match_indices(&marked)
+                .map(|(start, _)| start + offset..start + offset + nonce.len())
+                .filter(|hole| hole.end <= corner.start || hole.start >= corner.end),
+        );
+    }
+    holes.sort_by_key(|hole| hole.start);
+    holes
 }
 
 /// The products a page follows live (`data-live-stock="17"`), once each.
@@ -364,26 +463,27 @@ fn keepable(response: &Response, locale: Locale) -> bool {
         && !headers.contains_key(header::CONTENT_ENCODING)
 }
 
-/// What the client takes, best first: brotli, gzip, else none. A client
-/// refusing one explicitly (`br;q=0`) does not get it.
+/// Whether the client takes content coding `name`: named, and not
+/// refused explicitly (`br;q=0`), in every Accept-Encoding line.
+fn accepts(headers: &HeaderMap, name: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or("");
+            let refused = parts.any(|p| p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>() == Ok(0.0)));
+            coding.eq_ignore_ascii_case(name) && !refused
+        })
+}
+
+/// What the client takes, best first: brotli, gzip, else none.
 fn accepted_encoding(headers: &HeaderMap) -> Encoding {
-    let accepts = |name: &str| {
-        headers
-            .get_all(header::ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .any(|item| {
-                let mut parts = item.split(';').map(str::trim);
-                let coding = parts.next().unwrap_or("");
-                let refused =
-                    parts.any(|p| p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>() == Ok(0.0)));
-                coding.eq_ignore_ascii_case(name) && !refused
-            })
-    };
-    if accepts("br") {
+    if accepts(headers, "br") {
         Encoding::Brotli
-    } else if accepts("gzip") {
+    } else if accepts(headers, "gzip") {
         Encoding::Gzip
     } else {
         Encoding::Identity
@@ -422,6 +522,13 @@ impl Entry {
         let live_products = std::str::from_utf8(&identity)
             .map(live_products_of)
             .unwrap_or_default();
+        let spliced = match &corner {
+            Some(range) => Some(GzipTemplate::new(
+                &identity,
+                &holes(&identity, range, nonce.as_deref()),
+            )?),
+            None => None,
+        };
         headers.remove(header::CONTENT_LENGTH);
         headers.remove(header::DATE);
         headers.insert(
@@ -436,6 +543,7 @@ impl Entry {
             gzip: Bytes::from(gzip),
             corner,
             nonce,
+            spliced,
             live_products,
         })
     }
@@ -458,6 +566,44 @@ impl Entry {
         *response.headers_mut() = self.headers.clone();
         response.extensions_mut().insert(Tidied);
         response
+    }
+
+    /// The page with `corner` and `nonce` as gzip spliced from the parts
+    /// compressed once; none when the page has no such template or the
+    /// splice fails (the caller answers uncompressed).
+    fn spliced_response(&self, corner: &str, nonce: Option<&str>) -> Option<Response> {
+        let (Some(spliced), Some(range)) = (&self.spliced, &self.corner) else {
+            return None;
+        };
+        let page = std::str::from_utf8(&self.identity).ok()?;
+        let holes = holes(self.identity.as_ref(), range, self.nonce.as_deref());
+        let fills: Vec<&[u8]> = holes
+            .iter()
+            .map(|hole| {
+                if hole == range {
+                    corner.as_bytes()
+                } else {
+                    nonce.map_or(
+                        page.as_bytes().get(hole.clone()).unwrap_or_default(),
+                        str::as_bytes,
+                    )
+                }
+            })
+            .collect();
+        let body = match spliced.fill(&fills) {
+            Ok(body) => body,
+            Err(error) => {
+                tracing::error!(%error, "page cache: splicing the page failed");
+                return None;
+            }
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = self.headers.clone();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        response.extensions_mut().insert(Tidied);
+        Some(response)
     }
 
     fn response(&self, encoding: Encoding) -> Response {
@@ -567,6 +713,22 @@ mod tests {
             body,
             r#"<head><script nonce="new2"></script></head><div class="c">Hello Ada</div><p>old1</p>"#
         );
+        // The same page as gzip spliced around the corner and the nonce.
+        let Some(spliced) = entry.spliced_response(r#"<div class="c">Hello Ada</div>"#, Some("new2")) else {
+            panic!("no spliced page")
+        };
+        assert_eq!(
+            spliced
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.as_bytes()),
+            Some(&b"gzip"[..])
+        );
+        let mut unzipped = String::new();
+        let gzip = futures_body_bytes(spliced);
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gzip[..]), &mut unzipped)
+            .expect("a valid gzip stream");
+        assert_eq!(unzipped, body);
         // A page with another personal part, or without the corner, is
         // not swapped.
         let marked = format!("{page}<section {PERSONAL_MARK}></section>");
@@ -590,6 +752,13 @@ mod tests {
                       <span data-live-stock="17"></span><span data-live-stock="x"></span>"#;
         assert_eq!(live_products_of(page), vec![3, 17]);
         assert!(live_products_of("<p>nothing live</p>").is_empty());
+    }
+
+    fn futures_body_bytes(response: Response) -> Vec<u8> {
+        let runtime = tokio::runtime::Builder::new_current_thread().build();
+        let Ok(runtime) = runtime else { panic!("runtime") };
+        let bytes = runtime.block_on(axum::body::to_bytes(response.into_body(), usize::MAX));
+        bytes.map(|b| b.to_vec()).unwrap_or_default()
     }
 
     fn futures_body(response: Response) -> String {
@@ -651,5 +820,78 @@ mod tests {
         let read = std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&entry.gzip[..]), &mut gzip);
         assert!(read.is_ok() && gzip == page);
         assert!(entry.brotli.len() < page.len() / 4);
+    }
+
+    async fn body_of(response: Response) -> String {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+        String::from_utf8(bytes.map(|b| b.to_vec()).unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// A page as the app answers it for a visitor without a session.
+    fn keepable_page(body: &str) -> Response {
+        let mut response = Response::new(Body::from(body.to_owned()));
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("fr"));
+        response.extensions_mut().insert(Rendered { with_session: false });
+        response
+    }
+
+    #[tokio::test]
+    async fn a_miss_asked_by_64_visitors_at_once_renders_once() {
+        use std::sync::atomic::AtomicUsize;
+        use tower::ServiceExt;
+        let renders = Arc::new(AtomicUsize::new(0));
+        let counted = renders.clone();
+        let cache = Arc::new(PageCache::new(Duration::from_secs(60)));
+        let router = axum::Router::new()
+            .route(
+                "/p/console",
+                axum::routing::get(move || {
+                    let counted = counted.clone();
+                    async move {
+                        counted.fetch_add(1, Ordering::SeqCst);
+                        // Long enough for every visitor to arrive meanwhile.
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        keepable_page("<html><body><p>Console</p></body></html>")
+                    }
+                }),
+            )
+            .route(
+                "/p/personal",
+                axum::routing::get(|| async {
+                    let mut page = keepable_page("<p>yours</p>");
+                    page.extensions_mut().insert(Rendered { with_session: true });
+                    page
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(cache.clone(), serve));
+        let visitors: Vec<_> = (0..64)
+            .map(|_| tokio::spawn(router.clone().oneshot(request("/p/console", &[]))))
+            .collect();
+        for visitor in visitors {
+            let response = visitor.await.expect("task").expect("response");
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(
+                body_of(response).await,
+                "<html><body><p>Console</p></body></html>"
+            );
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "one render for 64 visitors");
+        assert!(
+            cache.rendering.lock().expect("lock").is_empty(),
+            "nothing left registered"
+        );
+        // A page that may not be kept is rendered for each (none waits forever).
+        let personal: Vec<_> = (0..8)
+            .map(|_| tokio::spawn(router.clone().oneshot(request("/p/personal", &[]))))
+            .collect();
+        for visitor in personal {
+            let response = visitor.await.expect("task").expect("response");
+            assert_eq!(body_of(response).await, "<p>yours</p>");
+        }
     }
 }

@@ -225,6 +225,31 @@ async fn a_visitor_with_a_session_gets_the_cached_page_with_their_own_corner(poo
     assert!(!scripts.is_empty() && scripts.iter().all(|script| *script == nonce));
     let (again, _, _) = nonces(ada.get(app.url(path)).send().await.expect("GET")).await;
     assert_ne!(again, nonce, "a new nonce every time");
+    // Asked as gzip, the same page comes spliced from parts compressed
+    // once, around her corner and this response's nonce.
+    let zipped = ada
+        .get(app.url(path))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let policy = zipped.headers()["content-security-policy"]
+        .to_str()
+        .expect("policy")
+        .to_owned();
+    let bytes = zipped.bytes().await.expect("body");
+    let mut page = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut page)
+        .expect("one valid gzip stream");
+    assert!(!page.contains("(poche)") && page.contains("Bonjour, Ada"));
+    assert_eq!(badge(&page), Some("2"));
+    let zipped_nonce = crate::common::policy_nonce(&policy);
+    assert!(page.contains(&format!("nonce=\"{zipped_nonce}\"")));
+    assert!(
+        !page.contains(&format!("nonce=\"{nonce}\"")),
+        "not the last response's nonce"
+    );
 
     // Another customer sees their own corner in the same page.
     let grace = app.new_client();

@@ -200,7 +200,8 @@ mod tests {
                 (state & 0xff) as u8
             })
             .collect();
-        let template = GzipTemplate::new(&page, &[1000..1010]).expect("template");
+        let hole = 1000..1010;
+        let template = GzipTemplate::new(&page, std::slice::from_ref(&hole)).expect("template");
         let mut expected = page.clone();
         expected.splice(1000..1010, *b"HOLE");
         assert_eq!(gunzip(&template.fill(&[b"HOLE"]).expect("fill")), expected);

@@ -61,6 +61,42 @@ impl From<BasketLineRow> for BasketLine {
 
 /// The basket with today's prices and stock, in product order (archived
 /// products drop out). A line's stock counts the units it holds.
+/// What the header's corner shows of a basket, in one light query: the
+/// units it holds, and whether it holds (reserves) any of `products`.
+pub async fn corner(
+    db: impl PgExecutor<'_>,
+    key: BasketKey,
+    products: &[i64],
+) -> Result<(i32, bool), sqlx::Error> {
+    let row = match key {
+        BasketKey::Account(user_id) => {
+            sqlx::query!(
+                r#"SELECT coalesce(sum(b.quantity), 0)::INTEGER AS "units!",
+                          coalesce(bool_or(b.held_until > now() AND b.product_id = ANY($2)), false) AS "holds!"
+                   FROM basket_lines b JOIN listed_products p ON p.id = b.product_id
+                   WHERE b.user_id = $1"#,
+                user_id as UserId,
+                products,
+            )
+            .fetch_one(db)
+            .await
+            .map(|row| (row.units, row.holds))?
+        }
+        BasketKey::Guest(guest_id) => sqlx::query!(
+            r#"SELECT coalesce(sum(b.quantity), 0)::INTEGER AS "units!",
+                      coalesce(bool_or(b.held_until > now() AND b.product_id = ANY($2)), false) AS "holds!"
+               FROM guest_basket_lines b JOIN listed_products p ON p.id = b.product_id
+               WHERE b.guest_id = $1"#,
+            guest_id,
+            products,
+        )
+        .fetch_one(db)
+        .await
+        .map(|row| (row.units, row.holds))?,
+    };
+    Ok(row)
+}
+
 pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<BasketLine>, sqlx::Error> {
     // The view's columns read as nullable; those of a listed product are not.
     let rows = match key {

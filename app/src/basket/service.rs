@@ -96,6 +96,20 @@ pub async fn load(state: &AppState, owner: &BasketOwner) -> Result<Basket, AppEr
     Ok(Basket { lines })
 }
 
+/// What the header's corner shows of the owner's basket: its units, and
+/// whether it holds any of `products` (one light query; none for a guest
+/// without a basket).
+pub async fn corner(
+    state: &AppState,
+    owner: &BasketOwner,
+    products: &[i64],
+) -> Result<(i32, bool), AppError> {
+    match owner.key().await? {
+        Some(key) => Ok(db::corner(&state.pool, key, products).await?),
+        None => Ok((0, false)),
+    }
+}
+
 /// Adds what fits under the stock, the per-order limit and what the
 /// per-customer limit leaves, counting what the line already holds; a
 /// sold-out product adds nothing (not an error).

@@ -81,16 +81,14 @@ pub async fn personal_corner_of(
     }
     let user = crate::auth::service::session_user(state, &session).await.ok()?;
     let owner = crate::basket::service::BasketOwner::of(user.as_ref(), session);
-    let basket = crate::basket::service::load(state, &owner).await.ok()?;
+    let (units, holds_one) = crate::basket::service::corner(state, &owner, live_products)
+        .await
+        .ok()?;
     // A product the page shows is held in this basket: the page says so.
-    let holds_one = basket
-        .lines
-        .iter()
-        .any(|line| line.hold.is_some() && live_products.contains(&line.product_id));
     if holds_one {
         return None;
     }
-    Some(personal_corner_html(locale, user, basket.item_count(), here))
+    Some(personal_corner_html(locale, user, units, here))
 }
 
 /// The personal corner as the page writes it, for a visitor reading the

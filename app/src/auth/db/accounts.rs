@@ -129,6 +129,27 @@ pub async fn find_user(db: impl PgExecutor<'_>, id: UserId) -> Result<Option<Use
     Ok(row.map(User::from))
 }
 
+/// The live account `id` if its sessions' epoch is still `epoch` (no
+/// password change since the login), in one read.
+pub async fn find_session_user(
+    db: impl PgExecutor<'_>,
+    id: UserId,
+    epoch: i32,
+) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        UserRow,
+        r#"SELECT id, username, email, first_name, last_name, role,
+                  created_at AS "created_at: DateTime<Utc>",
+                  email_verified_at AS "email_verified_at: DateTime<Utc>"
+           FROM users WHERE id = $1 AND session_epoch = $2 AND deleted_at IS NULL"#,
+        id as UserId,
+        epoch,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(User::from))
+}
+
 /// A live account by username or e-mail, whatever the case.
 pub async fn find_credentials(
     db: impl PgExecutor<'_>,

@@ -76,10 +76,12 @@ pub async fn session_user(state: &AppState, session: &Session) -> Result<Option<
         }
     };
     let expired = Utc::now().timestamp() - login.logged_in_at > state.auth.session_max_age.num_seconds();
-    let epoch = db::session_epoch(&state.pool, login.user_id).await?;
-    if expired || epoch != Some(login.epoch) {
+    let user = match expired {
+        true => None,
+        false => db::find_session_user(&state.pool, login.user_id, login.epoch).await?,
+    };
+    if user.is_none() {
         end_session(session).await?;
-        return Ok(None);
     }
-    Ok(db::find_user(&state.pool, login.user_id).await?)
+    Ok(user)
 }

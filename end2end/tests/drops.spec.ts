@@ -51,6 +51,8 @@ for (const javaScriptEnabled of [true, false]) {
       const notice = page.getByTestId("drop-notice");
       await expect(notice).toContainText("Ouverture le");
       if (javaScriptEnabled) await expect(notice.locator(".drop__countdown")).toContainText(/Ouverture dans 2[34] h/);
+      // "Prévenez-moi": mailed at the opening.
+      await expect(page.getByTestId("stock-alert")).toContainText("Pas encore en vente");
       await page.getByRole("button", { name: "Ajouter au panier", exact: true }).click();
       await expect(page.getByRole("alert").filter({ hasText: "ce produit sera en vente à l'ouverture de son drop" })).toBeVisible();
       await expect(page.getByTestId("basket-count")).toHaveText("0");

@@ -513,6 +513,10 @@ async fn main() -> anyhow::Result<()> {
             customer,
         ),
     ] {
+        // BENCH_ROWS=text: only the rows whose name holds it.
+        if std::env::var("BENCH_ROWS").is_ok_and(|only| !name.contains(only.as_str())) {
+            continue;
+        }
         let (rate, latencies) = throughput(base, path, CROWD, encoding, cookie).await?;
         println!("GET {path:<22} {name:<42} {rate:>8.0} req/s with {CROWD} connections");
         report("  latency", latencies);

@@ -83,8 +83,8 @@ struct Entry {
     /// The script nonce the page was rendered with.
     nonce: Option<String>,
     /// The page as gzip with the corner and the nonces left open, when it
-    /// has a corner to swap.
-    spliced: Option<GzipTemplate>,
+    /// has a corner to swap, and those open ranges (found once).
+    spliced: Option<(GzipTemplate, Vec<std::ops::Range<usize>>)>,
     /// The products whose stock the page shows live: a visitor whose
     /// basket holds one of them reads "in your basket" there instead, so
     /// their page is rendered for them.
@@ -523,10 +523,10 @@ impl Entry {
             .map(live_products_of)
             .unwrap_or_default();
         let spliced = match &corner {
-            Some(range) => Some(GzipTemplate::new(
-                &identity,
-                &holes(&identity, range, nonce.as_deref()),
-            )?),
+            Some(range) => {
+                let holes = holes(&identity, range, nonce.as_deref());
+                Some((GzipTemplate::new(&identity, &holes)?, holes))
+            }
             None => None,
         };
         headers.remove(header::CONTENT_LENGTH);
@@ -572,21 +572,16 @@ impl Entry {
     /// compressed once; none when the page has no such template or the
     /// splice fails (the caller answers uncompressed).
     fn spliced_response(&self, corner: &str, nonce: Option<&str>) -> Option<Response> {
-        let (Some(spliced), Some(range)) = (&self.spliced, &self.corner) else {
+        let (Some((spliced, holes)), Some(range)) = (&self.spliced, &self.corner) else {
             return None;
         };
-        let page = std::str::from_utf8(&self.identity).ok()?;
-        let holes = holes(self.identity.as_ref(), range, self.nonce.as_deref());
         let fills: Vec<&[u8]> = holes
             .iter()
             .map(|hole| {
                 if hole == range {
                     corner.as_bytes()
                 } else {
-                    nonce.map_or(
-                        page.as_bytes().get(hole.clone()).unwrap_or_default(),
-                        str::as_bytes,
-                    )
+                    nonce.map_or(self.identity.get(hole.clone()).unwrap_or_default(), str::as_bytes)
                 }
             })
             .collect();

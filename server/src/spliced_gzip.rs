@@ -5,7 +5,7 @@
 //! Deflate allows it: each static part is compressed on its own (no
 //! reference to earlier bytes) and ends with a sync flush, on a byte
 //! boundary, with no final block; a hole's bytes are compressed the same
-//! way per request; an empty final block closes the stream. The gzip
+//! as stored blocks per request; an empty final block closes the stream. The gzip
 //! trailer's CRC-32 is combined from the parts' CRCs, so the page is never
 //! read whole again.
 
@@ -88,7 +88,7 @@ impl GzipTemplate {
                 }
                 Part::Hole => {
                     let fill = fills.next().copied().unwrap_or_default();
-                    deflate_into(fill, Compression::fast(), &mut out)?;
+                    stored_into(fill, &mut out);
                     let mut fill_crc = crc32fast::Hasher::new();
                     fill_crc.update(fill);
                     crc.combine(&fill_crc);
@@ -114,6 +114,20 @@ fn static_part(bytes: &[u8]) -> io::Result<Part> {
         crc,
         len: bytes.len() as u64,
     })
+}
+
+/// `bytes` as stored (uncompressed) deflate blocks, none final: a hole is
+/// a header corner or a nonce, a few hundred bytes, not worth a
+/// compressor's state (hundreds of KiB to set up) per request.
+fn stored_into(bytes: &[u8], out: &mut Vec<u8>) {
+    for block in bytes.chunks(usize::from(u16::MAX)) {
+        // On a byte boundary: BFINAL 0, BTYPE 00, then LEN and its complement.
+        let len = u16::try_from(block.len()).unwrap_or(u16::MAX);
+        out.push(0);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(block);
+    }
 }
 
 /// Raw deflate of `bytes` with a fresh compressor, ended by a sync flush:
@@ -175,6 +189,17 @@ mod tests {
             "still compressed: {}",
             spliced.len()
         );
+    }
+
+    #[test]
+    fn a_fill_longer_than_a_stored_block_is_split() {
+        let long = vec![b'x'; 70_000];
+        let hole = 1..1;
+        let template = GzipTemplate::new(b"[]", std::slice::from_ref(&hole)).expect("template");
+        let mut expected = b"[".to_vec();
+        expected.extend_from_slice(&long);
+        expected.push(b']');
+        assert_eq!(gunzip(&template.fill(&[&long]).expect("fill")), expected);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the catalogue benchmark on a 100 000-product catalogue, then
 # the checkout benchmark (basket, checkout, a sell-out drop) on the demo
-# catalogue, then a 10 000-row catalogue CSV (dry run and import), in a
+# catalogue, then a 10 000-row catalogue CSV (dry run and import), then
+# 4 000 live pages (memory per page, a sale's fan-out), in a
 # throwaway PostgreSQL (or on the server of
 # BENCH_DATABASE_URL: its catalogue database is kept between runs, the
 # checkout database wondermarket_checkout_bench is made afresh each run).
@@ -21,7 +22,9 @@ else
 fi
 checkout_url=$(DATABASE_URL=$base scripts/create-database.sh wondermarket_checkout_bench)
 csv_url=$(DATABASE_URL=$base scripts/create-database.sh wondermarket_csv_bench)
+live_url=$(DATABASE_URL=$base scripts/create-database.sh wondermarket_live_bench)
 export RUST_LOG=${RUST_LOG:-warn}
 DATABASE_URL=$catalogue_url cargo bench -p server --bench catalogue
 DATABASE_URL=$checkout_url cargo bench -p server --bench checkout
 DATABASE_URL=$csv_url cargo bench -p server --bench catalogue_csv
+DATABASE_URL=$live_url cargo bench -p server --bench live

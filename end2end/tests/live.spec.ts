@@ -18,8 +18,11 @@ test.describe("live stock with JavaScript", () => {
     await admin.getByRole("button", { name: "Créer" }).click();
     await expect(admin).toHaveURL(/\/admin\/products\/\d+\?created=1$/);
 
+    // The page's stream is open before anything changes.
+    const streaming = page.waitForResponse((response) => response.url().includes("/live?"));
     await page.goto(`/p/console-${name}`);
     await hydrated(page);
+    expect((await streaming).status()).toBe(200);
     const badge = page.locator(".product__buy [data-live-stock]");
     await expect(badge).toHaveText("Plus que 3 en stock");
     const loads: string[] = [];

@@ -4,8 +4,6 @@
 //! "not enough stock", and the basket caps a line at the per-customer
 //! limit and says why, before checkout.
 
-use std::time::Duration;
-
 use sqlx::PgPool;
 
 use crate::common::shop::{
@@ -60,24 +58,7 @@ async fn a_line_being_paid_says_so_not_that_stock_is_short(pool: PgPool) {
     let ada = app.new_client();
     app.register(&ada, "ada").await;
     assert_eq!(add(&app, &ada, ps5, 1).await.status(), 200);
-    let paying = tokio::spawn({
-        let (url, origin, ada) = (app.url("/api/payment/checkout"), app.address.clone(), ada.clone());
-        async move {
-            ada.post(url)
-                .header("Origin", origin)
-                .form(&crate::common::shop::checkout_form(
-                    "paying-key-1",
-                    CARD_OK,
-                    "1 rue",
-                ))
-                .send()
-                .await
-                .expect("POST")
-        }
-    });
-    while orders_in(&app, "awaiting_payment").await == 0 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let paying = crate::common::shop::checkout_in_background(&app, &ada, "paying-key-1").await;
     let order: i64 = sqlx::query_scalar("SELECT id FROM orders WHERE status = 'awaiting_payment'")
         .fetch_one(&app.pool)
         .await

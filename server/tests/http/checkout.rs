@@ -149,24 +149,7 @@ async fn an_expired_reservation_is_released_and_its_late_charge_refused(pool: Pg
     let ada = app.new_client();
     app.register(&ada, "ada").await;
     assert_eq!(add(&app, &ada, ps5, 1).await.status(), 200);
-    let paying = tokio::spawn({
-        let (url, origin, ada) = (app.url("/api/payment/checkout"), app.address.clone(), ada.clone());
-        async move {
-            ada.post(url)
-                .header("Origin", origin)
-                .form(&crate::common::shop::checkout_form(
-                    "expiring-key-1",
-                    CARD_OK,
-                    "1 rue",
-                ))
-                .send()
-                .await
-                .expect("POST")
-        }
-    });
-    while orders_in(&app, "awaiting_payment").await == 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let paying = crate::common::shop::checkout_in_background(&app, &ada, "expiring-key-1").await;
     assert_eq!(stock_of(&app, ps5).await, 0, "the unit is reserved for ada");
     sql(&app, "UPDATE orders SET expires_at = now() - interval '1 second'").await;
     let state = AppState::new(app.pool.clone(), "https://shop.example", AuthSettings::default());

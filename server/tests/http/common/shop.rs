@@ -50,6 +50,34 @@ pub async fn orders_in(app: &TestApp, status: &str) -> i64 {
         .expect("count")
 }
 
+/// A checkout by `client` started in the background (card OK, key `key`),
+/// returned once its order awaits payment: the provider is still being
+/// asked when this returns.
+pub async fn checkout_in_background(
+    app: &TestApp,
+    client: &reqwest::Client,
+    key: &'static str,
+) -> tokio::task::JoinHandle<reqwest::Response> {
+    let (url, origin, client) = (
+        app.url("/api/payment/checkout"),
+        app.address.clone(),
+        client.clone(),
+    );
+    let paying = tokio::spawn(async move {
+        client
+            .post(url)
+            .header("Origin", origin)
+            .form(&checkout_form(key, CARD_OK, "1 rue"))
+            .send()
+            .await
+            .expect("POST")
+    });
+    while orders_in(app, "awaiting_payment").await == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    paying
+}
+
 pub async fn add(app: &TestApp, client: &reqwest::Client, product: i64, quantity: i32) -> reqwest::Response {
     app.call_as(
         client,

@@ -1,8 +1,8 @@
 //! Live pages at scale: `LIVE_STREAMS` (default 4 000) open product pages
 //! following one product over Server-Sent Events, then one stock change:
-//! the memory the open streams take (client and server share this
-//! process, so the figure is an upper bound of the server's), and how
-//! long until every page heard the change.
+//! the memory the open streams take in the server (a process of its own:
+//! this bench started again as the server), and how long until every page
+//! heard the change.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -14,9 +14,9 @@ use common::report;
 use server::config::WebConfig;
 use server::startup::Application;
 
-/// Resident memory of this process, in KiB.
-fn rss_kib() -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
+/// Resident memory of process `pid`, in KiB.
+fn rss_kib(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmRSS:"))
@@ -24,9 +24,46 @@ fn rss_kib() -> anyhow::Result<u64> {
         .context("no VmRSS")
 }
 
+/// A child process killed when dropped.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Child {
+    /// The address the server printed first.
+    fn address(&mut self) -> anyhow::Result<String> {
+        use std::io::BufRead;
+        let stdout = self.0.stdout.take().context("the server's output")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line)?;
+        Ok(line.trim().to_owned())
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+/// The server side: serves the shop on a free port, prints its address.
+async fn serve(url: &str) -> anyhow::Result<()> {
+    let pool = server::database::pool_options(16).connect(url).await?;
+    let app = Application::build(&WebConfig::local("127.0.0.1:0".parse()?), pool).await?;
+    println!("http://{}", app.local_addr());
+    app.run_until(std::future::pending()).await?;
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL").context("set DATABASE_URL (make bench does)")?;
+    if std::env::var_os("LIVE_SERVE").is_some() {
+        return serve(&url).await;
+    }
     let streams: usize = std::env::var("LIVE_STREAMS")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -41,9 +78,14 @@ async fn main() -> anyhow::Result<()> {
         .bind(product)
         .execute(&pool)
         .await?;
-    let app = Application::build(&WebConfig::local("127.0.0.1:0".parse()?), pool.clone()).await?;
-    let base = format!("http://{}", app.local_addr());
-    tokio::spawn(app.run_until(std::future::pending()));
+    // The server: this program again, serving until it is killed.
+    let mut server = Child(
+        std::process::Command::new(std::env::current_exe()?)
+            .env("LIVE_SERVE", "1")
+            .stdout(std::process::Stdio::piped())
+            .spawn()?,
+    );
+    let base = server.address()?;
 
     let client = reqwest::Client::builder().pool_max_idle_per_host(0).build()?;
     let url = format!("{base}/live?p={product}");
@@ -51,7 +93,7 @@ async fn main() -> anyhow::Result<()> {
     let warm = client.get(&url).send().await?;
     anyhow::ensure!(warm.status().is_success(), "/live: {}", warm.status());
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = rss_kib()?;
+    let before = rss_kib(server.pid())?;
     let started = Instant::now();
     let mut open = Vec::with_capacity(streams);
     for _ in 0..streams {
@@ -61,9 +103,9 @@ async fn main() -> anyhow::Result<()> {
     }
     let opened = started.elapsed();
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = rss_kib()?;
+    let after = rss_kib(server.pid())?;
     println!(
-        "{streams} live pages opened in {:.1} s; memory {:.1} KiB per open page (client and server)",
+        "{streams} live pages opened in {:.1} s; the server's memory {:.1} KiB per open page",
         opened.as_secs_f64(),
         after.saturating_sub(before) as f64 / streams as f64
     );

@@ -81,9 +81,11 @@ container=$(docker_ run -d --init --network host -v "$socket_dir:/pgsock" \
 for _ in $(seq 1 100); do curl -fsS "$base/health" >/dev/null 2>&1 && break; sleep 0.2; done
 fail() { echo "container test: $*"; docker_ logs "$container" 2>&1 | tail -20; exit 1; }
 curl -fsS "$base/health" >/dev/null || fail "/health never answered"
-curl -fsS "$base/" | grep -q "PlayStation 5 Slim" || fail "the home page lacks the catalogue"
-curl -fsS "$base/p/playstation-5-slim" | grep -q '"availability":"https://schema.org/InStock"' \
-  || fail "the product page lacks its JSON-LD"
+# Pages are saved before they are searched (see the shutdown check below).
+curl -fsS "$base/" >"$work/home" || fail "the home page did not answer"
+grep -q "PlayStation 5 Slim" "$work/home" || fail "the home page lacks the catalogue"
+curl -fsS "$base/p/playstation-5-slim" >"$work/product" || fail "the product page did not answer"
+grep -q '"availability":"https://schema.org/InStock"' "$work/product" || fail "the product page lacks its JSON-LD"
 
 jar="$work/cookies"
 post() { curl -sS -o "$work/answer" -w '%{http_code}' -b "$jar" -c "$jar" -H "Origin: $base" "$base/api/$1" "${@:2}"; }
@@ -103,5 +105,8 @@ echo "==> stopping it with SIGTERM"
 docker_ stop -t 20 "$container" >/dev/null
 code=$(docker_ inspect -f '{{.State.ExitCode}}' "$container")
 [ "$code" = 0 ] || fail "exit code $code after SIGTERM"
-docker_ logs "$container" 2>&1 | grep -q "shutting down" || fail "no clean shutdown in the logs"
+# Read whole before searching: `grep -q` stops at the first match, and
+# under pipefail the writer's broken pipe would fail the pipeline.
+docker_ logs "$container" >"$work/logs" 2>&1
+grep -q "shutting down" "$work/logs" || fail "no clean shutdown in the logs"
 echo "container: built, served /health, the catalogue and a paid checkout, stopped cleanly on SIGTERM"

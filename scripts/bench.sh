@@ -2,7 +2,8 @@
 # `make bench`: the catalogue benchmark on a 100 000-product catalogue, then
 # the checkout benchmark (basket, checkout, a sell-out drop) on the demo
 # catalogue, then a 10 000-row catalogue CSV (dry run and import), then
-# 4 000 live pages (memory per page, a sale's fan-out), in a
+# 4 000 live pages (memory per page, a sale's fan-out), then the drop
+# (5 000 logged-in visitors through the waiting room for 100 units), in a
 # throwaway PostgreSQL (or on the server of
 # BENCH_DATABASE_URL: its catalogue database is kept between runs, the
 # checkout database wondermarket_checkout_bench is made afresh each run).
@@ -23,8 +24,10 @@ fi
 checkout_url=$(DATABASE_URL=$base scripts/create-database.sh wondermarket_checkout_bench)
 csv_url=$(DATABASE_URL=$base scripts/create-database.sh wondermarket_csv_bench)
 live_url=$(DATABASE_URL=$base scripts/create-database.sh wondermarket_live_bench)
+drop_url=$(DATABASE_URL=$base scripts/create-database.sh wondermarket_drop_bench)
 export RUST_LOG=${RUST_LOG:-warn}
 DATABASE_URL=$catalogue_url cargo bench -p server --bench catalogue
 DATABASE_URL=$checkout_url cargo bench -p server --bench checkout
 DATABASE_URL=$csv_url cargo bench -p server --bench catalogue_csv
 DATABASE_URL=$live_url cargo bench -p server --bench live
+DATABASE_URL=$drop_url cargo bench -p server --bench drop

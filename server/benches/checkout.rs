@@ -7,8 +7,10 @@
 //! about time, only that a drop sells exactly its stock.
 
 mod common;
+mod shop;
 
 use common::report;
+use shop::{watch_pool, Shop, Shopper};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -44,37 +46,7 @@ const PROVIDER_LATENCY_MS: u64 = 300;
 const SERVER_POOL_SIZE: u32 = 20;
 const PASSWORD: &str = "correct horse battery";
 
-/// A logged-in shopper: an account and a browser-like client keeping its
-/// session cookie.
-#[derive(Clone)]
-struct Shopper {
-    id: i64,
-    client: reqwest::Client,
-}
-
-/// The running shop and the benchmark's own pool for set-up SQL.
-#[derive(Clone)]
-struct Shop {
-    base: String,
-    pool: PgPool,
-}
-
 impl Shop {
-    /// Calls a server function the way the hydrated app does (same-origin POST).
-    async fn call(
-        &self,
-        client: &reqwest::Client,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> anyhow::Result<reqwest::Response> {
-        Ok(client
-            .post(format!("{}/api/{endpoint}", self.base))
-            .header("Origin", &self.base)
-            .form(form)
-            .send()
-            .await?)
-    }
-
     /// Registers through the real endpoint, which logs the new client in.
     async fn register(&self, username: String) -> anyhow::Result<Shopper> {
         let client = reqwest::Client::builder()
@@ -105,53 +77,6 @@ impl Shop {
         let user: serde_json::Value = response.json().await?;
         let id = user["id"].as_i64().context("registration answer without id")?;
         Ok(Shopper { id, client })
-    }
-
-    /// Adds to the basket; the answer's status and how many units were added.
-    async fn add(&self, shopper: &Shopper, product: i64, quantity: i32) -> anyhow::Result<(u16, i64)> {
-        let response = self
-            .call(
-                &shopper.client,
-                "basket/add",
-                &[
-                    ("product_id", &product.to_string()),
-                    ("quantity", &quantity.to_string()),
-                ],
-            )
-            .await?;
-        let status = response.status().as_u16();
-        let body = response.bytes().await?;
-        let added = serde_json::from_slice::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|outcome| outcome["added"].as_i64())
-            .unwrap_or(0);
-        Ok((status, added))
-    }
-
-    /// Pays for the basket with the test card that succeeds; the status and
-    /// the latency up to the end of the answer.
-    async fn checkout(&self, shopper: &Shopper, key: &str) -> anyhow::Result<(u16, Duration)> {
-        let sent = Instant::now();
-        let response = self
-            .call(
-                &shopper.client,
-                "payment/checkout",
-                &[
-                    ("ship_name", "Ada Lovelace"),
-                    ("ship_street", "12 rue de la Paix"),
-                    ("ship_postcode", "75002"),
-                    ("ship_city", "Paris"),
-                    ("ship_country", "France"),
-                    ("card_number", "4242 4242 4242 4242"),
-                    ("card_expiry", "12/30"),
-                    ("card_cvc", "123"),
-                    ("idempotency_key", key),
-                ],
-            )
-            .await?;
-        let status = response.status().as_u16();
-        response.bytes().await?;
-        Ok((status, sent.elapsed()))
     }
 
     async fn product(&self, slug: &str) -> anyhow::Result<i64> {
@@ -541,22 +466,6 @@ impl DropFigures {
     fn orders_per_second(&self) -> f64 {
         self.paid as f64 / self.last_paid_after.as_secs_f64().max(f64::EPSILON)
     }
-}
-
-/// Samples the pool's connections in use every 5 ms until stopped; returns
-/// the peak.
-fn watch_pool(pool: PgPool) -> (Arc<std::sync::atomic::AtomicBool>, tokio::task::JoinHandle<u32>) {
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let watching = stop.clone();
-    let peak = tokio::spawn(async move {
-        let mut peak = 0;
-        while !watching.load(Ordering::Relaxed) {
-            peak = peak.max(pool.size() - pool.num_idle() as u32);
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        peak
-    });
-    (stop, peak)
 }
 
 /// Prints a drop's figures: when it sold out, its answers, its latencies.

@@ -27,6 +27,7 @@ pub mod operator;
 pub mod order_status;
 pub mod paging;
 pub mod payment;
+pub mod pricing;
 pub mod products;
 #[cfg(feature = "ssr")]
 pub mod sql;

@@ -5,6 +5,7 @@ use sqlx::{PgExecutor, Postgres, Transaction};
 
 use super::model::{BasketLine, CustomerLimit, HeldUnits, Hold};
 use crate::ids::{OrderId, ProductId, UserId};
+use crate::pricing::VatRate;
 
 /// Whose basket: an account's, or a guest's (by the key in the session).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,7 @@ struct BasketLineRow {
     max_per_customer: Option<i32>,
     bought: i32,
     paying_order: Option<i64>,
+    vat_rate_bp: i32,
 }
 
 impl From<BasketLineRow> for BasketLine {
@@ -55,6 +57,7 @@ impl From<BasketLineRow> for BasketLine {
                 bought: row.bought,
             }),
             paying_order: row.paying_order,
+            vat_rate: VatRate::from_column(row.vat_rate_bp),
         }
     }
 }
@@ -114,7 +117,8 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
                                THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock,
                           p.max_per_customer,
                           CASE WHEN p.max_per_customer IS NOT NULL THEN account_bought(p.id, b.user_id) ELSE 0 END AS "bought!",
-                          order_paying(p.id, b.user_id) AS paying_order
+                          order_paying(p.id, b.user_id) AS paying_order,
+                          product_vat_rate(p.id) AS "vat_rate_bp!"
                    FROM basket_lines b JOIN listed_products p ON p.id = b.product_id
                    WHERE b.user_id = $1 ORDER BY p.id"#,
                 user_id as UserId,
@@ -134,7 +138,8 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
                                THEN (extract(epoch FROM b.held_until) * 1000)::BIGINT END AS held_until_ms,
                           CASE WHEN b.held_until > now()
                                THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock,
-                          p.max_per_customer, 0 AS "bought!", NULL::BIGINT AS paying_order
+                          p.max_per_customer, 0 AS "bought!", NULL::BIGINT AS paying_order,
+                          product_vat_rate(p.id) AS "vat_rate_bp!"
                    FROM guest_basket_lines b JOIN listed_products p ON p.id = b.product_id
                    WHERE b.guest_id = $1 ORDER BY p.id"#,
                 guest_id,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Rule};
+use crate::pricing::{Breakdown, VatRate};
 
 /// Most units of one product a basket line can hold, whatever the product.
 pub const MAX_LINE_QUANTITY: i32 = 100;
@@ -90,6 +91,8 @@ pub struct BasketLine {
     /// The shopper's order being paid that holds these units: the stock
     /// is theirs, not short.
     pub paying_order: Option<i64>,
+    /// The VAT rate it is sold at (its price is TTC).
+    pub vat_rate: VatRate,
 }
 
 /// The units of one product a shopper's basket holds now.
@@ -179,6 +182,16 @@ impl Basket {
         self.lines.iter().map(BasketLine::line_total_cents).sum()
     }
 
+    /// The goods' HT, VAT per rate and TTC (delivery not chosen yet).
+    pub fn breakdown(&self) -> Breakdown {
+        Breakdown::of(
+            self.lines
+                .iter()
+                .map(|line| (line.vat_rate, line.line_total_cents())),
+            0,
+        )
+    }
+
     pub fn item_count(&self) -> i32 {
         self.lines.iter().map(|line| line.quantity).sum()
     }
@@ -233,11 +246,28 @@ mod tests {
             hold: None,
             customer: None,
             paying_order: None,
+            vat_rate: VatRate::Standard,
         };
+        let book = BasketLine {
+            product_id: 2,
+            unit_price_cents: 790,
+            quantity: 1,
+            vat_rate: VatRate::Reduced,
+            ..line.clone()
+        };
+        let basket = Basket {
+            lines: vec![line.clone(), book],
+        };
+        assert_eq!(basket.subtotal_cents(), 100_788);
+        // 999,98 € at 20 %: HT 99 998 / 1,2 = 83 331,67 → 833,32 €;
+        // 7,90 € at 5,5 %: HT 790 / 1,055 = 748,82 → 7,49 €.
+        let breakdown = basket.breakdown();
+        assert_eq!(breakdown.incl_cents, 100_788);
+        assert_eq!(breakdown.excl_cents, 83_332 + 749);
+        assert_eq!(breakdown.rates.len(), 2);
         let basket = Basket {
             lines: vec![line.clone()],
         };
-        assert_eq!(basket.subtotal_cents(), 99_998);
         assert_eq!(basket.item_count(), 2);
         assert!(line.price_changed());
         assert!(line.exceeds_stock());

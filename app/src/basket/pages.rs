@@ -8,7 +8,7 @@ use super::components::{use_basket, HoldNotice, MergeNoticeView};
 use super::model::{Basket, BasketLine};
 use crate::i18n::use_i18n;
 use crate::ui::forms::{use_url_error, FormAlert};
-use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
+use crate::ui::{error::ErrorMessage, price::Price, seo::Seo, vat::VatTable};
 
 #[component]
 pub fn BasketPage() -> impl IntoView {
@@ -53,6 +53,7 @@ fn BasketView(basket: Basket) -> impl IntoView {
     let i18n = use_i18n();
     let clear = ServerAction::<ClearBasket>::new();
     let subtotal = basket.subtotal_cents();
+    let breakdown = basket.breakdown();
     // The error of a line's form comes back in the URL, shown once here.
     let set_error = use_url_error::<SetQuantity>();
     let remove_error = use_url_error::<RemoveFromBasket>();
@@ -69,6 +70,7 @@ fn BasketView(basket: Basket) -> impl IntoView {
                         <Price cents=subtotal />
                     </strong>
                 </p>
+                <VatTable breakdown />
                 <A href="/checkout" attr:class="button">
                     {move || i18n.t().checkout_link}
                 </A>

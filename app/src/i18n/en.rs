@@ -91,6 +91,17 @@ pub static EN: Messages = Messages {
     order_payment_failed: "This payment did not go through and nothing was charged; the items stayed in your basket.",
     order_number: "Order no.",
     order_total: "Total",
+    total_excl_vat: "Total excl. VAT",
+    vat_at: |rate| format!("VAT {rate}"),
+    total_incl_vat: "Total incl. VAT",
+    vat_rate: |basis_points| {
+        let (whole, tenths) = (basis_points / 100, basis_points % 100 / 10);
+        if tenths == 0 {
+            format!("{whole}%")
+        } else {
+            format!("{whole}.{tenths}%")
+        }
+    },
     status_awaiting_payment: "Payment in progress",
     status_paid: "Paid",
     in_basket: |n| format!("{n} in your basket"),

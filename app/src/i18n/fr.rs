@@ -91,6 +91,17 @@ pub static FR: Messages = Messages {
     order_payment_failed: "Ce paiement n'a pas abouti et rien n'a été débité ; les articles sont restés dans votre panier.",
     order_number: "Commande n°",
     order_total: "Total",
+    total_excl_vat: "Total HT",
+    vat_at: |rate| format!("TVA {rate}"),
+    total_incl_vat: "Total TTC",
+    vat_rate: |basis_points| {
+        let (whole, tenths) = (basis_points / 100, basis_points % 100 / 10);
+        if tenths == 0 {
+            format!("{whole}\u{a0}%")
+        } else {
+            format!("{whole},{tenths}\u{a0}%")
+        }
+    },
     status_awaiting_payment: "Paiement en cours",
     status_paid: "Payée",
     in_basket: |n| format!("{n} dans le panier"),

@@ -95,6 +95,14 @@ pub struct Messages {
     pub order_payment_failed: &'static str,
     pub order_number: &'static str,
     pub order_total: &'static str,
+    /// "Total HT": before VAT.
+    pub total_excl_vat: &'static str,
+    /// "TVA 5,5 %": the VAT at one rate (the rate as `vat_rate` writes it).
+    pub vat_at: fn(&str) -> String,
+    /// "Total TTC": VAT included, what is paid.
+    pub total_incl_vat: &'static str,
+    /// A VAT rate given in basis points: "5,5 %" or "5.5%".
+    pub vat_rate: fn(i32) -> String,
     pub status_awaiting_payment: &'static str,
     pub status_paid: &'static str,
     pub in_basket: fn(i32) -> String,

@@ -142,6 +142,8 @@ pub struct Taken {
     pub name: String,
     pub price_cents: i64,
     pub max_per_customer: Option<i32>,
+    /// The VAT rate the units are sold at, in basis points.
+    pub vat_rate_bp: i32,
     /// The buyer's hold on these units, still running, that the order
     /// took over (given back if the payment fails).
     pub held_until: Option<DateTime<Utc>>,
@@ -185,7 +187,8 @@ pub async fn take_stock(
            AND p.stock - coalesce((SELECT held FROM held_units WHERE product_id = $1), 0)
                + coalesce((SELECT quantity FROM basket_lines
                            WHERE user_id = $3 AND product_id = $1 AND held_until > now()), 0) >= $2
-         RETURNING variant_name(p.name, p.option_values) AS "name!", p.price_cents, p.max_per_customer"#,
+         RETURNING variant_name(p.name, p.option_values) AS "name!", p.price_cents, p.max_per_customer,
+                   product_vat_rate(p.id) AS "vat_rate_bp!""#,
         product_id as ProductId,
         quantity,
         user_id as UserId,
@@ -209,6 +212,7 @@ pub async fn take_stock(
         name: taken.name,
         price_cents: taken.price_cents,
         max_per_customer: taken.max_per_customer,
+        vat_rate_bp: taken.vat_rate_bp,
         held_until: held_until.flatten(),
     }))
 }

@@ -39,10 +39,7 @@ impl Breakdown {
         let mut per_rate: Vec<(VatRate, i64)> = VatRate::ALL.iter().map(|rate| (*rate, 0)).collect();
         let mut present = [false; 4];
         for (rate, incl) in goods {
-            let at = VatRate::ALL
-                .iter()
-                .position(|known| *known == rate)
-                .unwrap_or(0);
+            let at = VatRate::ALL.iter().position(|known| *known == rate).unwrap_or(0);
             per_rate[at].1 += incl;
             present[at] = true;
         }
@@ -131,7 +128,10 @@ mod tests {
                 incl_cents: 3399
             }]
         );
-        assert_eq!((breakdown.excl_cents, breakdown.vat_cents, breakdown.incl_cents), (2833, 566, 3399));
+        assert_eq!(
+            (breakdown.excl_cents, breakdown.vat_cents, breakdown.incl_cents),
+            (2833, 566, 3399)
+        );
     }
 
     #[test]
@@ -159,14 +159,20 @@ mod tests {
                 },
             ]
         );
-        assert_eq!((breakdown.excl_cents, breakdown.vat_cents, breakdown.incl_cents), (9230, 1269, 10499));
+        assert_eq!(
+            (breakdown.excl_cents, breakdown.vat_cents, breakdown.incl_cents),
+            (9230, 1269, 10499)
+        );
     }
 
     #[test]
     fn delivery_alone_is_at_the_standard_rate() {
         // 6,00 € of delivery, nothing else: HT 5,00 €, VAT 1,00 €.
         let breakdown = Breakdown::of([], 600);
-        assert_eq!((breakdown.excl_cents, breakdown.vat_cents, breakdown.incl_cents), (500, 100, 600));
+        assert_eq!(
+            (breakdown.excl_cents, breakdown.vat_cents, breakdown.incl_cents),
+            (500, 100, 600)
+        );
         assert_eq!(breakdown.rates.len(), 1);
         assert_eq!(Breakdown::of([], 0), Breakdown::default());
     }
@@ -176,7 +182,12 @@ mod tests {
         let rates = VatRate::ALL;
         for seed in 0..2_000i64 {
             let goods: Vec<(VatRate, i64)> = (0..(seed % 5 + 1))
-                .map(|n| (rates[((seed + n) % 4) as usize], (seed * 7_919 + n * 104_729) % 250_000))
+                .map(|n| {
+                    (
+                        rates[((seed + n) % 4) as usize],
+                        (seed * 7_919 + n * 104_729) % 250_000,
+                    )
+                })
                 .collect();
             let delivery = seed * 31 % 1_500;
             let paid: i64 = goods.iter().map(|(_, incl)| incl).sum::<i64>() + delivery;

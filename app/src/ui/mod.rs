@@ -9,3 +9,4 @@ pub mod price;
 pub mod seo;
 pub mod stock;
 pub mod url;
+pub mod vat;

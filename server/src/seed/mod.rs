@@ -25,6 +25,13 @@ struct Category {
     slug: String,
     name_fr: String,
     name_en: String,
+    /// Its VAT rate in basis points (20 % unless said).
+    #[serde(default = "standard_vat")]
+    vat_rate_bp: i32,
+}
+
+fn standard_vat() -> i32 {
+    app::pricing::VatRate::Standard.basis_points()
 }
 
 /// A product; with options, it is also its first variant (`sku`, `values`),
@@ -140,12 +147,13 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
     let mut report = SeedReport::default();
     for (position, category) in (0_i32..).zip(&catalogue.categories) {
         report.categories += sqlx::query!(
-            "INSERT INTO categories (slug, name_fr, name_en, position) VALUES ($1, $2, $3, $4)
+            "INSERT INTO categories (slug, name_fr, name_en, position, vat_rate_bp) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (slug) DO NOTHING",
             category.slug,
             category.name_fr,
             category.name_en,
             position,
+            category.vat_rate_bp,
         )
         .execute(&mut *tx)
         .await?

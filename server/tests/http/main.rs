@@ -31,3 +31,4 @@ mod payment_recovery;
 mod photos;
 mod products;
 mod variants;
+mod vat;

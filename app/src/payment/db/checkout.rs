@@ -122,14 +122,15 @@ pub async fn insert_order_line(
     quantity: i32,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity, held_until)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity, held_until, vat_rate_bp)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
         order_id as OrderId,
         product_id as ProductId,
         taken.name,
         taken.price_cents,
         quantity,
         taken.held_until as Option<DateTime<Utc>>,
+        taken.vat_rate_bp,
     )
     .execute(&mut **tx)
     .await

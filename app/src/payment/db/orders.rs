@@ -77,7 +77,7 @@ pub async fn find_order(
     };
     let lines = sqlx::query_as!(
         OrderLine,
-        "SELECT p.slug AS product_slug, l.product_name, l.unit_price_cents, l.quantity
+        "SELECT p.slug AS product_slug, l.product_name, l.unit_price_cents, l.quantity, l.vat_rate_bp
          FROM order_lines l JOIN products p ON p.id = l.product_id
          WHERE l.order_id = $1 ORDER BY l.product_id",
         order_id as OrderId,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Format, Rule};
 pub use crate::order_status::OrderStatus;
+use crate::pricing::{Breakdown, VatRate};
 
 /// Where an order goes; every part is required and bounded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,11 +88,26 @@ pub struct OrderLine {
     pub product_name: String,
     pub unit_price_cents: i64,
     pub quantity: i32,
+    /// The VAT rate it was sold at, in basis points (kept on the order).
+    pub vat_rate_bp: i32,
 }
 
 impl OrderLine {
     pub fn total_cents(&self) -> i64 {
         self.unit_price_cents * i64::from(self.quantity)
+    }
+}
+
+impl OrderDetail {
+    /// HT, VAT per rate and TTC of the order, from the rates its lines
+    /// were sold at.
+    pub fn breakdown(&self) -> Breakdown {
+        Breakdown::of(
+            self.lines
+                .iter()
+                .map(|line| (VatRate::from_column(line.vat_rate_bp), line.total_cents())),
+            0,
+        )
     }
 }
 

@@ -6,8 +6,9 @@ use leptos_router::components::Redirect;
 use crate::basket::components::{use_basket, HoldNotice, MergeNoticeView};
 use crate::i18n::use_i18n;
 use crate::payment::api::{new_checkout_key, Checkout};
+use crate::pricing::Breakdown;
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
-use crate::ui::{error::ErrorMessage, price::Price, seo::Seo};
+use crate::ui::{error::ErrorMessage, seo::Seo, vat::VatTable};
 
 const CHECKOUT_FIELDS: &[&str] = &[
     "ship_name",
@@ -45,7 +46,7 @@ pub fn CheckoutPage() -> impl IntoView {
                         let hold = basket.first_hold().cloned();
                         view! {
                             {hold.map(|hold| view! { <HoldNotice hold /> })}
-                            <CheckoutForm subtotal=basket.subtotal_cents() key />
+                            <CheckoutForm breakdown=basket.breakdown() key />
                         }
                         .into_any()
                     }
@@ -58,7 +59,7 @@ pub fn CheckoutPage() -> impl IntoView {
 }
 
 #[component]
-fn CheckoutForm(subtotal: i64, key: String) -> impl IntoView {
+fn CheckoutForm(breakdown: Breakdown, key: String) -> impl IntoView {
     let i18n = use_i18n();
     let checkout = ServerAction::<Checkout>::new();
     let error = use_form_error(checkout);
@@ -111,12 +112,7 @@ fn CheckoutForm(subtotal: i64, key: String) -> impl IntoView {
                 />
                 <FormField label=move || i18n.t().card_cvc_label name="card_cvc" autocomplete="cc-csc" error />
                 <FormAlert error fields=CHECKOUT_FIELDS />
-                <p class="basket__subtotal">
-                    {move || i18n.t().order_total} " : "
-                    <strong>
-                        <Price cents=subtotal />
-                    </strong>
-                </p>
+                <VatTable breakdown />
                 <button type="submit" class="button">
                     {move || i18n.t().pay_button}
                 </button>

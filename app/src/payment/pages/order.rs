@@ -11,7 +11,7 @@ use crate::i18n::use_i18n;
 use crate::ids::OrderId;
 use crate::payment::api::get_order;
 use crate::payment::model::{OrderDetail, OrderStatus, Refund};
-use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::Seo};
+use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::Seo, vat::VatTable};
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -53,6 +53,7 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
     let summary = order.summary.clone();
     let date = summary.created_at.get(..10).unwrap_or_default().to_owned();
     let address = order.address.clone();
+    let breakdown = order.breakdown();
     view! {
         <Seo
             title=move || (i18n.t().order_title)(summary.id)
@@ -149,6 +150,7 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
                         </tr>
                     </tfoot>
                 </table>
+                <VatTable breakdown />
                 <A href="/account#orders">{move || i18n.t().back_to_orders}</A>
             </section>
         </div>

@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use super::model::MailKind;
 use super::outbox::{Claimed, Rendered};
 use crate::i18n::{format_price, Locale};
+use crate::pricing::{Breakdown, VatRate};
 
 /// Writes `mail` for sending; an error says why it cannot be (the order or
 /// product it names is gone, the database failed) and the worker retries.
@@ -145,6 +146,7 @@ struct NewsLine {
     product_name: String,
     quantity: i32,
     unit_price_cents: i64,
+    vat_rate_bp: i32,
 }
 
 async fn order_news(pool: &PgPool, order_id: i64) -> Result<OrderNews, String> {
@@ -160,7 +162,7 @@ async fn order_news(pool: &PgPool, order_id: i64) -> Result<OrderNews, String> {
     .ok_or_else(|| format!("order {order_id} not found"))?;
     let lines = sqlx::query_as!(
         NewsLine,
-        "SELECT product_name, quantity, unit_price_cents FROM order_lines
+        "SELECT product_name, quantity, unit_price_cents, vat_rate_bp FROM order_lines
          WHERE order_id = $1 ORDER BY product_id",
         order_id,
     )
@@ -199,7 +201,7 @@ fn order_letter(kind: MailKind, order: &OrderNews, site: &str, locale: Locale) -
             .para(&(words.greeting)(&order.ship_name))
             .para(words.paid_intro),
     };
-    let lines: Vec<(String, String)> = order
+    let mut lines: Vec<(String, String)> = order
         .lines
         .iter()
         .map(|line| {
@@ -209,8 +211,29 @@ fn order_letter(kind: MailKind, order: &OrderNews, site: &str, locale: Locale) -
             )
         })
         .collect();
+    // HT and the VAT at each rate, as on the order's page.
+    let breakdown = Breakdown::of(
+        order.lines.iter().map(|line| {
+            (
+                VatRate::from_column(line.vat_rate_bp),
+                line.unit_price_cents * i64::from(line.quantity),
+            )
+        }),
+        0,
+    );
+    let messages = locale.messages();
+    lines.push((
+        messages.total_excl_vat.to_owned(),
+        format_price(breakdown.excl_cents, locale),
+    ));
+    for row in &breakdown.rates {
+        lines.push((
+            (messages.vat_at)(&(messages.vat_rate)(row.rate.basis_points())),
+            format_price(row.vat_cents, locale),
+        ));
+    }
     letter
-        .table(&lines, (words.total, &total))
+        .table(&lines, (messages.total_incl_vat, &total))
         .heading(words.ship_to)
         .lines(&[
             order.ship_name.as_str(),
@@ -352,7 +375,6 @@ struct Words {
     cancelled_intro: fn(&str) -> String,
     refunded_subject: fn(i64) -> String,
     refunded_intro: fn(&str, &str) -> String,
-    total: &'static str,
     ship_to: &'static str,
     order_button: &'static str,
     back_subject: fn(&str) -> String,
@@ -410,7 +432,6 @@ static FR: Words = Words {
     cancelled_intro: |total| format!("Votre commande a été annulée. Les {total} payés vous seront remboursés sur votre carte."),
     refunded_subject: |id| format!("Commande n° {id} remboursée"),
     refunded_intro: |total, last4| format!("Nous avons remboursé {total} sur votre carte se terminant par {last4}."),
-    total: "Total",
     ship_to: "Livraison à",
     order_button: "Voir la commande",
     back_subject: |name| format!("{name} est de retour en stock"),
@@ -462,7 +483,6 @@ static EN: Words = Words {
     },
     refunded_subject: |id| format!("Order {id} refunded"),
     refunded_intro: |total, last4| format!("We refunded {total} to your card ending in {last4}."),
-    total: "Total",
     ship_to: "Shipping to",
     order_button: "View the order",
     back_subject: |name| format!("{name} is back in stock"),

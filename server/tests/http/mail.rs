@@ -67,6 +67,10 @@ async fn an_order_is_confirmed_by_mail_in_the_customers_language(pool: PgPool) {
     let text = confirmation.text();
     assert!(text.contains("2 × Le Petit Prince"), "{text}");
     assert!(text.contains("12 rue de la Paix"), "{text}");
+    // 2 × 7,90 € of books at 5,5 %: HT 1 580 / 1,055 = 1 497,6 → 14,98 €.
+    assert!(text.contains("Total excl. VAT — €14.98"), "{text}");
+    assert!(text.contains("VAT 5.5% — €0.82"), "{text}");
+    assert!(text.contains("Total incl. VAT : €15.80"), "{text}");
     assert_eq!(
         confirmation.link("https://shop.example/orders/"),
         Some(format!("https://shop.example/orders/{order}"))

@@ -281,6 +281,9 @@ pub struct Messages {
     pub admin_max_per_order: &'static str,
     pub admin_max_per_customer: &'static str,
     pub admin_hold_minutes: &'static str,
+    pub admin_vat_rate: &'static str,
+    /// The VAT select's first choice: the product follows its category.
+    pub admin_vat_of_category: &'static str,
     pub admin_stock_now: fn(i32) -> String,
     pub admin_held: fn(i32) -> String,
     pub admin_view_in_shop: &'static str,

@@ -433,3 +433,60 @@ async fn the_back_office_sets_and_clears_a_limit_per_customer_and_a_basket_hold(
     assert_eq!(update("", "").await, 200);
     assert_eq!(limit_of(console).await, (None, None), "empty fields clear them");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_back_office_sets_a_products_own_vat_rate_or_leaves_its_categorys(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, _) = admin_client(&app).await;
+    let guide = create_product(&app, &admin, "Guide de voyage", 5).await;
+    let rate_of = || async {
+        sqlx::query_as::<_, (Option<i32>, i32)>(
+            "SELECT vat_rate_bp, product_vat_rate(id) FROM products WHERE id = $1",
+        )
+        .bind(guide)
+        .fetch_one(&app.pool)
+        .await
+        .expect("product")
+    };
+    assert_eq!(rate_of().await, (None, 2000), "its category's rate unless set");
+    let books = category_id(&app, "livres").await.to_string();
+    let id = guide.to_string();
+    let update = |rate: &'static str| {
+        let (app, admin, books, id) = (&app, &admin, books.clone(), id.clone());
+        async move {
+            app.call_as(
+                admin,
+                "products/admin/update",
+                &[
+                    ("id", id.as_str()),
+                    ("name", "Guide de voyage"),
+                    ("slug", "guide-de-voyage"),
+                    ("description", "Un guide."),
+                    ("category_id", books.as_str()),
+                    ("price", "19,90"),
+                    ("max_per_order", "5"),
+                    ("vat_rate", rate),
+                ],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(update("").await, 200);
+    assert_eq!(rate_of().await, (None, 550), "moved to books: 5,5 %");
+    assert_eq!(update("210").await, 200);
+    assert_eq!(rate_of().await, (Some(210), 210), "its own rate");
+    let page = app.page_as(&admin, &format!("/admin/products/{guide}")).await;
+    assert!(
+        page.contains(r#"<option value="210" selected"#),
+        "the edit form shows the rate chosen"
+    );
+    for bad in ["1960", "20", "dix", "-550", "2000 OR 1=1"] {
+        assert_eq!(update(bad).await, 400, "{bad}");
+    }
+    assert_eq!(
+        rate_of().await,
+        (Some(210), 210),
+        "a refused rate changes nothing"
+    );
+}

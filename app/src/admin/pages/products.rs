@@ -9,6 +9,7 @@ use super::photos::PhotoEditor;
 use super::{query_param, AdminGate, AdminPager, ConfirmBox};
 use crate::error::AppError;
 use crate::i18n::{use_i18n, Locale};
+use crate::pricing::VatRate;
 use crate::products::back_office::api::{
     admin_categories, admin_product, admin_products, AdjustStock, CreateProduct, DeleteProduct, UpdateProduct,
 };
@@ -29,6 +30,7 @@ const PRODUCT_FIELDS: &[&str] = &[
     "max_per_order",
     "max_per_customer",
     "hold_minutes",
+    "vat_rate",
 ];
 
 #[component]
@@ -176,6 +178,7 @@ fn ProductFields(
     let i18n = use_i18n();
     let value = |f: fn(&AdminProduct) -> String| product.as_ref().map(f).unwrap_or_default();
     let selected = product.as_ref().map(|p| p.category_id);
+    let own_rate = product.as_ref().and_then(|p| p.vat_rate_bp);
     let description = value(|p| p.description.clone());
     let description_en = value(|p| p.description_en.clone());
     let field_error = move |name: &'static str| {
@@ -248,6 +251,26 @@ fn ProductFields(
             required=false
             error
         />
+        <div class="field">
+            <label for="field-vat_rate">{move || i18n.t().admin_vat_rate}</label>
+            <select id="field-vat_rate" name="vat_rate">
+                <option value="" selected=own_rate.is_none()>
+                    {move || i18n.t().admin_vat_of_category}
+                </option>
+                {VatRate::ALL
+                    .into_iter()
+                    .map(|rate| {
+                        let basis_points = rate.basis_points();
+                        view! {
+                            <option value=basis_points.to_string() selected=own_rate == Some(basis_points)>
+                                {move || (i18n.t().vat_rate)(basis_points)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field__error" role="alert">{field_error("vat_rate")}</p>
+        </div>
     }
 }
 

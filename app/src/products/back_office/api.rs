@@ -14,7 +14,7 @@ mod ssr {
         db,
         model::{
             parse_adjustment, parse_category_names, parse_customer_limit, parse_hold_minutes, parse_stock,
-            ProductDraft, ADMIN_PRODUCTS_PER_PAGE,
+            parse_vat_rate, ProductDraft, ADMIN_PRODUCTS_PER_PAGE,
         },
     };
     pub use crate::inventory::{
@@ -93,6 +93,7 @@ pub async fn create_product(
     hold_minutes: Option<String>,
     #[server(default)] name_en: String,
     #[server(default)] description_en: String,
+    #[server(default)] vat_rate: Option<String>,
 ) -> Result<i64, AppError> {
     use ssr::*;
     audience::admin(|state, admin| async move {
@@ -100,6 +101,7 @@ pub async fn create_product(
             .with_english(&name_en, &description_en)?;
         draft.max_per_customer = parse_customer_limit(max_per_customer.as_deref())?;
         draft.hold_minutes = parse_hold_minutes(hold_minutes.as_deref())?;
+        draft.vat_rate = parse_vat_rate(vat_rate.as_deref())?;
         let stock = parse_stock(stock)?;
         check_category(&state, draft.category_id).await?;
         let mut tx = state.pool.begin().await?;
@@ -141,6 +143,7 @@ pub async fn update_product(
     hold_minutes: Option<String>,
     #[server(default)] name_en: String,
     #[server(default)] description_en: String,
+    #[server(default)] vat_rate: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
     audience::admin(|state, admin| async move {
@@ -148,6 +151,7 @@ pub async fn update_product(
             .with_english(&name_en, &description_en)?;
         draft.max_per_customer = parse_customer_limit(max_per_customer.as_deref())?;
         draft.hold_minutes = parse_hold_minutes(hold_minutes.as_deref())?;
+        draft.vat_rate = parse_vat_rate(vat_rate.as_deref())?;
         check_category(&state, draft.category_id).await?;
         let mut tx = state.pool.begin().await?;
         let updated = db::update_product(&mut *tx, id, &draft)

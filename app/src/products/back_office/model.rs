@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AppError, Format, Rule};
 use crate::inventory::MAX_STOCK;
 use crate::operator::forms::optional_number;
+use crate::pricing::VatRate;
 use crate::products::model::parse_euros;
 use crate::products::slug::Slug;
 
@@ -28,6 +29,8 @@ pub struct ProductDraft {
     pub max_per_customer: Option<i32>,
     /// Minutes a basket holds the units put in it (a drop); `None`: no hold.
     pub hold_minutes: Option<i32>,
+    /// Its own VAT rate; `None`: its category's.
+    pub vat_rate: Option<VatRate>,
 }
 
 impl ProductDraft {
@@ -64,6 +67,7 @@ impl ProductDraft {
             max_per_order,
             max_per_customer: None,
             hold_minutes: None,
+            vat_rate: None,
         })
     }
 }
@@ -119,6 +123,20 @@ pub fn parse_customer_limit(raw: Option<&str>) -> Result<Option<i32>, AppError> 
 /// 1 to 120.
 pub fn parse_hold_minutes(raw: Option<&str>) -> Result<Option<i32>, AppError> {
     optional_number("hold_minutes", raw, 1, 120)
+}
+
+/// The VAT rate chosen, in basis points: empty for the category's, else
+/// one of the four French rates.
+pub fn parse_vat_rate(raw: Option<&str>) -> Result<Option<VatRate>, AppError> {
+    match raw.map(str::trim).filter(|raw| !raw.is_empty()) {
+        None => Ok(None),
+        Some(raw) => raw
+            .parse()
+            .ok()
+            .and_then(VatRate::from_basis_points)
+            .map(Some)
+            .ok_or_else(|| AppError::validation("vat_rate", Rule::UnknownChoice)),
+    }
 }
 
 /// A stock quantity typed by the operator: 0 to [`MAX_STOCK`].
@@ -190,6 +208,8 @@ pub struct AdminProduct {
     pub max_per_order: i32,
     pub max_per_customer: Option<i32>,
     pub hold_minutes: Option<i32>,
+    /// Its own VAT rate in basis points; `None`: its category's.
+    pub vat_rate_bp: Option<i32>,
     /// Units held in baskets now; `stock` is what is on the shelf.
     pub held: i32,
     /// Shoppers waiting to be told when it is back ("Prévenez-moi").

@@ -281,6 +281,7 @@ pub static EN: Messages = Messages {
     admin_max_per_customer: "Limit per customer (all orders, empty: none)",
     admin_hold_minutes: "Hold in baskets for (minutes, empty: no)",
     admin_vat_rate: "VAT",
+    admin_set_vat: "Set the VAT",
     admin_vat_of_category: "The category's",
     admin_stock_now: |n| format!("Available now: {n}"),
     admin_held: |n| if n == 1 { "1 held in a basket".to_owned() } else { format!("{n} held in baskets") },

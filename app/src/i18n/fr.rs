@@ -286,6 +286,7 @@ pub static FR: Messages = Messages {
     admin_max_per_customer: "Limite par client (toutes commandes, vide : aucune)",
     admin_hold_minutes: "Réserver au panier pendant (minutes, vide : non)",
     admin_vat_rate: "TVA",
+    admin_set_vat: "Changer la TVA",
     admin_vat_of_category: "Celle de la catégorie",
     admin_stock_now: |n| format!("Disponible maintenant : {n}"),
     admin_held: |n| if n == 1 { "1 réservé dans un panier".to_owned() } else { format!("{n} réservés dans des paniers") },

@@ -282,6 +282,7 @@ pub struct Messages {
     pub admin_max_per_customer: &'static str,
     pub admin_hold_minutes: &'static str,
     pub admin_vat_rate: &'static str,
+    pub admin_set_vat: &'static str,
     /// The VAT select's first choice: the product follows its category.
     pub admin_vat_of_category: &'static str,
     pub admin_stock_now: fn(i32) -> String,

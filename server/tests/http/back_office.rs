@@ -474,6 +474,31 @@ async fn the_back_office_sets_a_products_own_vat_rate_or_leaves_its_categorys(po
     };
     assert_eq!(update("").await, 200);
     assert_eq!(rate_of().await, (None, 550), "moved to books: 5,5 %");
+    // The category's rate changes: so does that of its products without their own.
+    let set_category = |id: String, rate: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.call_as(
+                admin,
+                "products/admin/category-vat",
+                &[("id", id.as_str()), ("vat_rate", rate)],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(set_category(books.clone(), "1000").await, 200);
+    assert_eq!(rate_of().await, (None, 1000));
+    for bad in ["", "1960", "dix"] {
+        assert_eq!(set_category(books.clone(), bad).await, 400, "{bad}");
+    }
+    assert_eq!(set_category("999999".into(), "550").await, 404);
+    assert_eq!(rate_of().await, (None, 1000), "a refused rate changes nothing");
+    let page = app.page_as(&admin, "/admin/categories").await;
+    assert!(
+        page.contains(r#"<option value="1000" selected"#),
+        "the page shows the category's rate"
+    );
     assert_eq!(update("210").await, 200);
     assert_eq!(rate_of().await, (Some(210), 210), "its own rate");
     let page = app.page_as(&admin, &format!("/admin/products/{guide}")).await;

@@ -298,6 +298,31 @@ pub async fn rename_category(id: i64, name_fr: String, name_en: String) -> Resul
     .await
 }
 
+/// Sets a category's VAT rate (one of the four French rates).
+#[server(endpoint = "products/admin/category-vat")]
+pub async fn set_category_vat(id: i64, vat_rate: String) -> Result<(), AppError> {
+    use ssr::*;
+    audience::admin(|state, admin| async move {
+        let rate = parse_vat_rate(Some(&vat_rate))?
+            .ok_or_else(|| AppError::validation("vat_rate", crate::error::Rule::UnknownChoice))?;
+        let mut tx = state.pool.begin().await?;
+        if !db::set_category_vat(&mut *tx, id, rate).await? {
+            return Err(AppError::NotFound);
+        }
+        audit::record(
+            &mut *tx,
+            admin.id,
+            "category.vat",
+            &format!("category {id}"),
+            &rate.basis_points().to_string(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
 /// Deletes a category that holds no product (archived ones included).
 #[server(endpoint = "products/admin/delete-category")]
 pub async fn delete_category(id: i64, confirm: Option<String>) -> Result<(), AppError> {

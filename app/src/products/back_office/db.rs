@@ -229,7 +229,7 @@ pub async fn movements(
 pub async fn list_categories(db: impl PgExecutor<'_>) -> Result<Vec<AdminCategory>, sqlx::Error> {
     sqlx::query_as!(
         AdminCategory,
-        r#"SELECT c.id, c.slug, c.name_fr, c.name_en, count(p.id) AS "product_count!"
+        r#"SELECT c.id, c.slug, c.name_fr, c.name_en, count(p.id) AS "product_count!", c.vat_rate_bp
            FROM categories c LEFT JOIN products p ON p.category_id = c.id
            GROUP BY c.id ORDER BY c.position, c.id"#,
     )
@@ -267,6 +267,19 @@ pub async fn rename_category(
         id,
         name_fr,
         name_en,
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Sets the VAT rate of a category's products that have none of their own
+/// (orders keep the rates they were sold at).
+pub async fn set_category_vat(db: impl PgExecutor<'_>, id: i64, rate: VatRate) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "UPDATE categories SET vat_rate_bp = $2 WHERE id = $1",
+        id,
+        rate.basis_points(),
     )
     .execute(db)
     .await?;

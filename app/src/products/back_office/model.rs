@@ -259,6 +259,8 @@ pub struct AdminCategory {
     pub name_fr: String,
     pub name_en: String,
     pub product_count: i64,
+    /// The VAT rate of its products that have none of their own.
+    pub vat_rate_bp: i32,
 }
 
 #[cfg(test)]

@@ -93,6 +93,8 @@ pub enum Rule {
     LinkExpired,
     EmptyBasket,
     Card(CardRefusal),
+    /// The chosen delivery method cannot take this parcel.
+    Delivery(DeliveryRefusal),
     /// A value that could not be read at all (a number that is not one).
     Unreadable,
 }
@@ -118,6 +120,17 @@ pub enum Format {
     PlainText,
     /// A date and time such as 2026-12-05T20:00.
     DateTime,
+    /// Weight bands such as "1000=4,99; 2000=6,99".
+    WeightBands,
+}
+
+/// Why a delivery method cannot take a parcel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeliveryRefusal {
+    /// It does not deliver to the address's country.
+    Country,
+    /// The parcel is heavier than it carries.
+    Weight,
 }
 
 /// Why a card could not pay.

@@ -16,6 +16,8 @@
 pub mod admin;
 pub mod auth;
 pub mod basket;
+pub mod country;
+pub mod delivery;
 pub mod drops;
 pub mod error;
 pub mod frame;
@@ -50,8 +52,8 @@ use leptos_router::{
 };
 
 use crate::admin::pages::{
-    AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDropReportPage, AdminDropsPage,
-    AdminImportPage, AdminMailDetailPage, AdminMailPage, AdminNewProductPage, AdminOrderPage,
+    AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDeliveryPage, AdminDropReportPage,
+    AdminDropsPage, AdminImportPage, AdminMailDetailPage, AdminMailPage, AdminNewProductPage, AdminOrderPage,
     AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminUserPage, AdminUsersPage,
 };
 use crate::auth::{
@@ -177,6 +179,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/products/new") view=AdminNewProductPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/products/:id") view=AdminProductPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/delivery") view=AdminDeliveryPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/catalogue") view=AdminCataloguePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/catalogue/imports/:id") view=AdminImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />

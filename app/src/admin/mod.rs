@@ -31,6 +31,7 @@ pub mod pages {
         AdminCataloguePage,
         AdminCategoriesPage,
         AdminDashboardPage,
+        AdminDeliveryPage,
         AdminDropReportPage,
         AdminDropsPage,
         AdminImportPage,

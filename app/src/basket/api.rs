@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::model::{AddOutcome, Basket, HeldUnits, MergeNotice, QuantityOutcome};
+use crate::delivery::model::DeliveryChoice;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -20,6 +21,26 @@ mod ssr {
 pub async fn get_basket() -> Result<Basket, AppError> {
     use ssr::*;
     audience::public(|state| async move { service::load(&state, &service::owner().await?).await }).await
+}
+
+/// The delivery methods that can carry the caller's basket, priced for it,
+/// and the caller's country (the basket's estimate, the checkout's choice).
+#[server(endpoint = "basket/delivery")]
+pub async fn basket_delivery() -> Result<DeliveryChoice, AppError> {
+    use ssr::*;
+    audience::public(|state| async move {
+        let owner = service::owner().await?;
+        let basket = service::load(&state, &owner).await?;
+        let user_id = match owner {
+            service::BasketOwner::Account(user_id) => Some(user_id),
+            service::BasketOwner::Guest(_) => None,
+        };
+        Ok(
+            crate::delivery::service::choice(&state, user_id, basket.subtotal_cents(), basket.weight_grams())
+                .await?,
+        )
+    })
+    .await
 }
 
 /// Adds what fits (stock, per-order limit) and says how much that was;

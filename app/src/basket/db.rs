@@ -33,6 +33,7 @@ struct BasketLineRow {
     bought: i32,
     paying_order: Option<i64>,
     vat_rate_bp: i32,
+    weight_grams: i32,
 }
 
 impl From<BasketLineRow> for BasketLine {
@@ -58,6 +59,7 @@ impl From<BasketLineRow> for BasketLine {
             }),
             paying_order: row.paying_order,
             vat_rate: VatRate::from_column(row.vat_rate_bp),
+            weight_grams: row.weight_grams,
         }
     }
 }
@@ -118,7 +120,7 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
                           p.max_per_customer,
                           CASE WHEN p.max_per_customer IS NOT NULL THEN account_bought(p.id, b.user_id) ELSE 0 END AS "bought!",
                           order_paying(p.id, b.user_id) AS paying_order,
-                          product_vat_rate(p.id) AS "vat_rate_bp!"
+                          product_vat_rate(p.id) AS "vat_rate_bp!", p.weight_grams AS "weight_grams!"
                    FROM basket_lines b JOIN listed_products p ON p.id = b.product_id
                    WHERE b.user_id = $1 ORDER BY p.id"#,
                 user_id as UserId,
@@ -139,7 +141,7 @@ pub async fn find_lines(db: impl PgExecutor<'_>, key: BasketKey) -> Result<Vec<B
                           CASE WHEN b.held_until > now()
                                THEN to_char(b.held_until AT TIME ZONE 'Europe/Paris', 'HH24:MI') END AS held_until_clock,
                           p.max_per_customer, 0 AS "bought!", NULL::BIGINT AS paying_order,
-                          product_vat_rate(p.id) AS "vat_rate_bp!"
+                          product_vat_rate(p.id) AS "vat_rate_bp!", p.weight_grams AS "weight_grams!"
                    FROM guest_basket_lines b JOIN listed_products p ON p.id = b.product_id
                    WHERE b.guest_id = $1 ORDER BY p.id"#,
                 guest_id,

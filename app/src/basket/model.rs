@@ -93,6 +93,8 @@ pub struct BasketLine {
     pub paying_order: Option<i64>,
     /// The VAT rate it is sold at (its price is TTC).
     pub vat_rate: VatRate,
+    /// The shipping weight of one unit.
+    pub weight_grams: i32,
 }
 
 /// The units of one product a shopper's basket holds now.
@@ -192,6 +194,14 @@ impl Basket {
         )
     }
 
+    /// The parcel's weight.
+    pub fn weight_grams(&self) -> i64 {
+        self.lines
+            .iter()
+            .map(|line| i64::from(line.weight_grams) * i64::from(line.quantity))
+            .sum()
+    }
+
     pub fn item_count(&self) -> i32 {
         self.lines.iter().map(|line| line.quantity).sum()
     }
@@ -247,6 +257,7 @@ mod tests {
             customer: None,
             paying_order: None,
             vat_rate: VatRate::Standard,
+            weight_grams: 4_500,
         };
         let book = BasketLine {
             product_id: 2,
@@ -265,6 +276,8 @@ mod tests {
         assert_eq!(breakdown.incl_cents, 100_788);
         assert_eq!(breakdown.excl_cents, 83_332 + 749);
         assert_eq!(breakdown.rates.len(), 2);
+        // Two consoles of 4,5 kg and a book of 4,5 kg (the same line, cloned).
+        assert_eq!(basket.weight_grams(), 2 * 4_500 + 4_500);
         let basket = Basket {
             lines: vec![line.clone()],
         };

@@ -1,11 +1,14 @@
-//! /basket: the lines, what changed since they were added, the subtotal.
+//! /basket: the lines, what changed since they were added, the subtotal,
+//! its VAT and the cheapest delivery.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::api::{ClearBasket, RemoveFromBasket, SetQuantity};
+use super::api::{basket_delivery, ClearBasket, RemoveFromBasket, SetQuantity};
 use super::components::{use_basket, HoldNotice, MergeNoticeView};
 use super::model::{Basket, BasketLine};
+use crate::delivery::components::DeliveryEstimate;
+use crate::delivery::model::DeliveryChoice;
 use crate::i18n::use_i18n;
 use crate::ui::forms::{use_url_error, FormAlert};
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo, vat::VatTable};
@@ -14,6 +17,7 @@ use crate::ui::{error::ErrorMessage, price::Price, seo::Seo, vat::VatTable};
 pub fn BasketPage() -> impl IntoView {
     let i18n = use_i18n();
     let basket = use_basket();
+    let delivery = Resource::new(|| (), |_| basket_delivery());
     view! {
         <Seo
             title=move || i18n.t().basket_title.to_owned()
@@ -27,7 +31,11 @@ pub fn BasketPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match basket.basket.await {
                     Ok(basket) if basket.lines.is_empty() => view! { <EmptyBasket /> }.into_any(),
-                    Ok(basket) => view! { <BasketView basket /> }.into_any(),
+                    Ok(basket) => {
+                        // The estimate is a help, not the basket: without it the basket still shows.
+                        let choice = delivery.await.ok();
+                        view! { <BasketView basket choice /> }.into_any()
+                    }
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }
             })}
@@ -49,7 +57,7 @@ fn EmptyBasket() -> impl IntoView {
 }
 
 #[component]
-fn BasketView(basket: Basket) -> impl IntoView {
+fn BasketView(basket: Basket, choice: Option<DeliveryChoice>) -> impl IntoView {
     let i18n = use_i18n();
     let clear = ServerAction::<ClearBasket>::new();
     let subtotal = basket.subtotal_cents();
@@ -70,6 +78,7 @@ fn BasketView(basket: Basket) -> impl IntoView {
                         <Price cents=subtotal />
                     </strong>
                 </p>
+                {choice.map(|choice| view! { <DeliveryEstimate choice /> })}
                 <VatTable breakdown />
                 <A href="/checkout" attr:class="button">
                     {move || i18n.t().checkout_link}

@@ -2,7 +2,7 @@
 
 use super::messages::DropMessages;
 use super::Messages;
-use crate::error::{CardRefusal, Conflict, Format, Rule};
+use crate::error::{CardRefusal, Conflict, DeliveryRefusal, Format, Rule};
 
 pub static EN: Messages = Messages {
     skip_to_content: "Skip to content",
@@ -94,6 +94,18 @@ pub static EN: Messages = Messages {
     total_excl_vat: "Total excl. VAT",
     vat_at: |rate| format!("VAT {rate}"),
     total_incl_vat: "Total incl. VAT",
+    delivery_heading: "Delivery",
+    delivery_free: "Free",
+    delivery_days: |min, max| match (min, max) {
+        (min, max) if min == max && min == 1 => "1 working day".to_owned(),
+        (min, max) if min == max => format!("{max} working days"),
+        (min, max) => format!("{min}–{max} working days"),
+    },
+    delivery_free_from: |amount| format!("free from {amount}"),
+    delivery_serves: "Delivers to",
+    delivery_estimate: |country| format!("Estimated delivery ({country}):"),
+    delivery_none: "No delivery method can carry this basket: make it smaller or contact us.",
+    delivery_totals_with: |name| format!("Totals with {name}"),
     vat_rate: |basis_points| {
         let (whole, tenths) = (basis_points / 100, basis_points % 100 / 10);
         if tenths == 0 {
@@ -291,6 +303,17 @@ pub static EN: Messages = Messages {
     admin_details: "Details",
     admin_saved: "Saved.",
     admin_save: "Save",
+    admin_delivery: "Delivery",
+    admin_delivery_new: "New delivery method",
+    admin_delivery_price: "Price incl. VAT (without weight bands)",
+    admin_free_from: "Free from (empty: never)",
+    admin_days_min: "Shortest delay (working days)",
+    admin_days_max: "Longest delay (working days)",
+    admin_countries: "Countries served (codes: FR, BE, LU…)",
+    admin_bands: "Weight bands (grams=price; empty: one price)",
+    admin_offered: "Offered to customers",
+    admin_withdrawn: "withdrawn",
+    admin_weight: "Weight (grams)",
     admin_image: "Photos",
     admin_image_hint: "PNG, JPEG or WebP, 2 MB at most, at least 640 pixels wide",
     admin_image_error: |code| match code {
@@ -497,6 +520,7 @@ fn rule(rule: &Rule) -> String {
             Format::Postcode => "letters, digits, spaces or hyphens only".to_owned(),
             Format::PlainText => "the text contains control characters".to_owned(),
             Format::DateTime => "enter a date and time, such as 2026-12-05 20:00".to_owned(),
+            Format::WeightBands => "enter bands such as 1000=4.99; 2000=6.99 (grams=price)".to_owned(),
         },
         Rule::UnknownChoice => "choose one of the values offered".to_owned(),
         Rule::AlreadyUsed => "this is already used, choose another one".to_owned(),
@@ -515,6 +539,11 @@ fn rule(rule: &Rule) -> String {
             CardRefusal::NotCharged => {
                 "the payment did not go through and nothing was charged; you may try again"
             }
+        }
+        .to_owned(),
+        Rule::Delivery(refusal) => match refusal {
+            DeliveryRefusal::Country => "this delivery method does not serve that country: choose another",
+            DeliveryRefusal::Weight => "this parcel is too heavy for this delivery method: choose another",
         }
         .to_owned(),
         Rule::Unreadable => "check this field".to_owned(),

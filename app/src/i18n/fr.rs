@@ -2,7 +2,7 @@
 
 use super::messages::DropMessages;
 use super::Messages;
-use crate::error::{CardRefusal, Conflict, Format, Rule};
+use crate::error::{CardRefusal, Conflict, DeliveryRefusal, Format, Rule};
 
 pub static FR: Messages = Messages {
     skip_to_content: "Aller au contenu",
@@ -94,6 +94,18 @@ pub static FR: Messages = Messages {
     total_excl_vat: "Total HT",
     vat_at: |rate| format!("TVA {rate}"),
     total_incl_vat: "Total TTC",
+    delivery_heading: "Livraison",
+    delivery_free: "Offerte",
+    delivery_days: |min, max| match (min, max) {
+        (min, max) if min == max && min <= 1 => format!("{max} jour ouvré"),
+        (min, max) if min == max => format!("{max} jours ouvrés"),
+        (min, max) => format!("{min} à {max} jours ouvrés"),
+    },
+    delivery_free_from: |amount| format!("offerte dès {amount}"),
+    delivery_serves: "Livre en",
+    delivery_estimate: |country| format!("Livraison estimée ({country})\u{a0}:"),
+    delivery_none: "Aucun mode de livraison ne peut emporter ce panier : réduisez-le ou contactez-nous.",
+    delivery_totals_with: |name| format!("Totaux avec {name}"),
     vat_rate: |basis_points| {
         let (whole, tenths) = (basis_points / 100, basis_points % 100 / 10);
         if tenths == 0 {
@@ -296,6 +308,17 @@ pub static FR: Messages = Messages {
     admin_details: "Informations",
     admin_saved: "Enregistré.",
     admin_save: "Enregistrer",
+    admin_delivery: "Livraison",
+    admin_delivery_new: "Nouveau mode de livraison",
+    admin_delivery_price: "Prix TTC (sans tranches de poids)",
+    admin_free_from: "Offerte à partir de (vide : jamais)",
+    admin_days_min: "Délai minimal (jours ouvrés)",
+    admin_days_max: "Délai maximal (jours ouvrés)",
+    admin_countries: "Pays desservis (codes : FR, BE, LU…)",
+    admin_bands: "Tranches de poids (grammes=prix ; vide : prix unique)",
+    admin_offered: "Proposé aux clients",
+    admin_withdrawn: "retiré",
+    admin_weight: "Poids (grammes)",
     admin_image: "Photos",
     admin_image_hint: "PNG, JPEG ou WebP, 2 Mo au plus, 640 pixels de large au moins",
     admin_image_error: |code| match code {
@@ -502,6 +525,9 @@ fn rule(rule: &Rule) -> String {
             Format::Postcode => "lettres, chiffres, espaces ou tirets uniquement".to_owned(),
             Format::PlainText => "le texte contient des caractères de contrôle".to_owned(),
             Format::DateTime => "saisissez une date et une heure, par exemple 2026-12-05 20:00".to_owned(),
+            Format::WeightBands => {
+                "saisissez des tranches comme 1000=4,99; 2000=6,99 (grammes=prix)".to_owned()
+            }
         },
         Rule::UnknownChoice => "choisissez une valeur proposée".to_owned(),
         Rule::AlreadyUsed => "cette valeur est déjà utilisée, choisissez-en une autre".to_owned(),
@@ -521,6 +547,15 @@ fn rule(rule: &Rule) -> String {
             CardRefusal::InsufficientFunds => "provision insuffisante sur cette carte",
             CardRefusal::NotCharged => {
                 "le paiement n'a pas abouti et rien n'a été débité ; vous pouvez réessayer"
+            }
+        }
+        .to_owned(),
+        Rule::Delivery(refusal) => match refusal {
+            DeliveryRefusal::Country => {
+                "ce mode de livraison ne dessert pas ce pays : choisissez-en un autre"
+            }
+            DeliveryRefusal::Weight => {
+                "ce colis est trop lourd pour ce mode de livraison : choisissez-en un autre"
             }
         }
         .to_owned(),

@@ -101,6 +101,22 @@ pub struct Messages {
     pub vat_at: fn(&str) -> String,
     /// "Total TTC": VAT included, what is paid.
     pub total_incl_vat: &'static str,
+    /// "Livraison": a delivery's heading and its row in a total.
+    pub delivery_heading: &'static str,
+    /// "Offerte": a delivery that costs nothing.
+    pub delivery_free: &'static str,
+    /// "2 à 3 jours ouvrés": a delivery estimate, from `min` to `max` days.
+    pub delivery_days: fn(i32, i32) -> String,
+    /// "offerte dès 49,00 €" (the amount as the locale writes it).
+    pub delivery_free_from: fn(&str) -> String,
+    /// "Livre en": before the countries a method serves.
+    pub delivery_serves: &'static str,
+    /// "Livraison estimée (France) :": before the basket's estimate.
+    pub delivery_estimate: fn(&str) -> String,
+    /// No method can carry the basket.
+    pub delivery_none: &'static str,
+    /// "Totaux avec Point relais": the checkout's totals are for the method picked first.
+    pub delivery_totals_with: fn(&str) -> String,
     /// A VAT rate given in basis points: "5,5 %" or "5.5%".
     pub vat_rate: fn(i32) -> String,
     pub status_awaiting_payment: &'static str,
@@ -293,6 +309,17 @@ pub struct Messages {
     pub admin_details: &'static str,
     pub admin_saved: &'static str,
     pub admin_save: &'static str,
+    pub admin_delivery: &'static str,
+    pub admin_delivery_new: &'static str,
+    pub admin_delivery_price: &'static str,
+    pub admin_free_from: &'static str,
+    pub admin_days_min: &'static str,
+    pub admin_days_max: &'static str,
+    pub admin_countries: &'static str,
+    pub admin_bands: &'static str,
+    pub admin_offered: &'static str,
+    pub admin_withdrawn: &'static str,
+    pub admin_weight: &'static str,
     pub admin_image: &'static str,
     pub admin_image_hint: &'static str,
     pub admin_image_error: fn(&str) -> String,
@@ -512,7 +539,7 @@ impl std::fmt::Display for AppError {
 
 #[cfg(test)]
 mod tests {
-    use crate::error::{AppError, CardRefusal, Conflict, Format, Rule, Shortage};
+    use crate::error::{AppError, CardRefusal, Conflict, DeliveryRefusal, Format, Rule, Shortage};
     use crate::i18n::Locale;
     use crate::order_status::OrderStatus;
 
@@ -540,6 +567,7 @@ mod tests {
             Rule::Format(Format::Postcode),
             Rule::Format(Format::PlainText),
             Rule::Format(Format::DateTime),
+            Rule::Format(Format::WeightBands),
             Rule::UnknownChoice,
             Rule::AlreadyUsed,
             Rule::PasswordLikeIdentity,
@@ -554,6 +582,8 @@ mod tests {
             Rule::Card(CardRefusal::Declined),
             Rule::Card(CardRefusal::InsufficientFunds),
             Rule::Card(CardRefusal::NotCharged),
+            Rule::Delivery(DeliveryRefusal::Country),
+            Rule::Delivery(DeliveryRefusal::Weight),
             Rule::Unreadable,
         ];
         for rule in &rules {
@@ -576,6 +606,7 @@ mod tests {
                 | Rule::LinkExpired
                 | Rule::EmptyBasket
                 | Rule::Card(_)
+                | Rule::Delivery(_)
                 | Rule::Unreadable => {}
             }
         }

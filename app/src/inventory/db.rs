@@ -144,6 +144,8 @@ pub struct Taken {
     pub max_per_customer: Option<i32>,
     /// The VAT rate the units are sold at, in basis points.
     pub vat_rate_bp: i32,
+    /// The shipping weight of one unit.
+    pub weight_grams: i32,
     /// The buyer's hold on these units, still running, that the order
     /// took over (given back if the payment fails).
     pub held_until: Option<DateTime<Utc>>,
@@ -188,7 +190,7 @@ pub async fn take_stock(
                + coalesce((SELECT quantity FROM basket_lines
                            WHERE user_id = $3 AND product_id = $1 AND held_until > now()), 0) >= $2
          RETURNING variant_name(p.name, p.option_values) AS "name!", p.price_cents, p.max_per_customer,
-                   product_vat_rate(p.id) AS "vat_rate_bp!""#,
+                   product_vat_rate(p.id) AS "vat_rate_bp!", p.weight_grams"#,
         product_id as ProductId,
         quantity,
         user_id as UserId,
@@ -213,6 +215,7 @@ pub async fn take_stock(
         price_cents: taken.price_cents,
         max_per_customer: taken.max_per_customer,
         vat_rate_bp: taken.vat_rate_bp,
+        weight_grams: taken.weight_grams,
         held_until: held_until.flatten(),
     }))
 }

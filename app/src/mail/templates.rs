@@ -8,6 +8,7 @@ use sqlx::PgPool;
 
 use super::model::MailKind;
 use super::outbox::{Claimed, Rendered};
+use crate::country::Country;
 use crate::i18n::{format_price, Locale};
 use crate::pricing::{Breakdown, VatRate};
 
@@ -74,7 +75,7 @@ pub async fn render(pool: &PgPool, site: &str, mail: &Claimed) -> Result<Rendere
         }
         MailKind::OrderPaid | MailKind::OrderShipped | MailKind::OrderCancelled | MailKind::OrderRefunded => {
             let order_id = id_of("order_id").ok_or("no order in the payload")?;
-            let order = order_news(pool, order_id).await?;
+            let order = order_news(pool, order_id, mail.language).await?;
             Ok(order_letter(mail.kind, &order, site, mail.language).finish(words, None))
         }
         MailKind::DropOpened => {
@@ -139,6 +140,8 @@ struct OrderNews {
     ship_city: String,
     ship_country: String,
     card_last4: String,
+    /// The delivery's name (in the mail's language) and cost, when chosen.
+    delivery: Option<(String, i64)>,
     lines: Vec<NewsLine>,
 }
 
@@ -149,10 +152,11 @@ struct NewsLine {
     vat_rate_bp: i32,
 }
 
-async fn order_news(pool: &PgPool, order_id: i64) -> Result<OrderNews, String> {
+async fn order_news(pool: &PgPool, order_id: i64, locale: Locale) -> Result<OrderNews, String> {
     let database = |error: sqlx::Error| format!("database: {error}");
     let order = sqlx::query!(
-        "SELECT id, total_cents, ship_name, ship_street, ship_postcode, ship_city, ship_country, card_last4
+        "SELECT id, total_cents, ship_name, ship_street, ship_postcode, ship_city, ship_country, card_last4,
+                delivery_method_id, delivery_name_fr, delivery_name_en, delivery_cents
          FROM orders WHERE id = $1",
         order_id,
     )
@@ -176,8 +180,17 @@ async fn order_news(pool: &PgPool, order_id: i64) -> Result<OrderNews, String> {
         ship_street: order.ship_street,
         ship_postcode: order.ship_postcode,
         ship_city: order.ship_city,
-        ship_country: order.ship_country,
+        ship_country: Country::parse(&order.ship_country)
+            .map_or(order.ship_country, |country| country.name(locale).to_owned()),
         card_last4: order.card_last4,
+        delivery: order.delivery_method_id.map(|_| {
+            (
+                locale
+                    .pick(&order.delivery_name_fr, &order.delivery_name_en)
+                    .to_owned(),
+                order.delivery_cents,
+            )
+        }),
         lines,
     })
 }
@@ -219,9 +232,17 @@ fn order_letter(kind: MailKind, order: &OrderNews, site: &str, locale: Locale) -
                 line.unit_price_cents * i64::from(line.quantity),
             )
         }),
-        0,
+        order.delivery.as_ref().map_or(0, |(_, cents)| *cents),
     );
     let messages = locale.messages();
+    if let Some((name, cents)) = &order.delivery {
+        let cost = if *cents == 0 {
+            messages.delivery_free.to_owned()
+        } else {
+            format_price(*cents, locale)
+        };
+        lines.push((format!("{} — {name}", messages.delivery_heading), cost));
+    }
     lines.push((
         messages.total_excl_vat.to_owned(),
         format_price(breakdown.excl_cents, locale),

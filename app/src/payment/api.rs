@@ -12,7 +12,7 @@ use crate::ids::{OrderId, UserId};
 mod ssr {
     pub use super::super::{
         db,
-        model::{Card, CheckoutKey, OrderStatus, ShippingAddress, ORDERS_PER_PAGE},
+        model::{parse_delivery_method, Card, CheckoutKey, OrderStatus, ShippingAddress, ORDERS_PER_PAGE},
         service::{self, CheckoutRequest},
     };
     pub use crate::{auth::audience, operator::forms::require_confirmation};
@@ -31,6 +31,7 @@ pub async fn checkout(
     card_expiry: String,
     card_cvc: String,
     idempotency_key: String,
+    delivery_method: Option<String>,
 ) -> Result<OrderSummary, AppError> {
     use chrono::Datelike;
     use ssr::*;
@@ -43,6 +44,7 @@ pub async fn checkout(
             &ship_city,
             &ship_country,
         )?;
+        let delivery_method_id = parse_delivery_method(delivery_method.as_deref())?;
         let today = chrono::Utc::now();
         let card = Card::parse(
             &card_number,
@@ -55,6 +57,7 @@ pub async fn checkout(
             key: &key,
             address,
             card,
+            delivery_method_id,
         };
         let order = service::checkout(&state, request).await?;
         leptos_axum::redirect(&format!("/orders/{}?placed=1", order.id));

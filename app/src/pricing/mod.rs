@@ -4,7 +4,9 @@
 //! a leaf module (it imports nothing of the shop).
 
 pub mod breakdown;
+pub mod money;
 pub mod vat;
 
 pub use breakdown::{split_pro_rata, Breakdown, RateTotal};
+pub use money::{euros_input, parse_euros};
 pub use vat::VatRate;

@@ -6,8 +6,9 @@
 use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
+use crate::pricing::euros_input;
 use crate::products::components::SubmitOnChange;
-use crate::products::model::{euros_input, ListingFilter, OptionFacet};
+use crate::products::model::{ListingFilter, OptionFacet};
 
 #[component]
 pub fn FilterForm(

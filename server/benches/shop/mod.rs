@@ -78,6 +78,7 @@ impl Shop {
                     ("card_expiry", "12/30"),
                     ("card_cvc", "123"),
                     ("idempotency_key", key),
+                    ("delivery_method", "2"),
                 ],
             )
             .await?;

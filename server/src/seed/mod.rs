@@ -28,6 +28,8 @@ struct Category {
     /// Its VAT rate in basis points (20 % unless said).
     #[serde(default = "standard_vat")]
     vat_rate_bp: i32,
+    /// The shipping weight of its products (500 g unless said).
+    weight_grams: Option<i32>,
 }
 
 fn standard_vat() -> i32 {
@@ -217,6 +219,20 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
             .await
             .with_context(|| format!("could not seed variant {}", variant.sku))?;
         }
+    }
+    // Each category's weight goes to its products still at the default.
+    for category in &catalogue.categories {
+        let Some(weight_grams) = category.weight_grams else {
+            continue;
+        };
+        sqlx::query!(
+            "UPDATE products p SET weight_grams = $2 FROM categories c
+             WHERE c.id = p.category_id AND c.slug = $1 AND p.weight_grams = 500",
+            category.slug,
+            weight_grams,
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(report)

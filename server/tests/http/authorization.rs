@@ -92,6 +92,7 @@ fn checkout_form(p: &People) -> Vec<(&'static str, String)> {
         ("card_expiry", "12/39".into()),
         ("card_cvc", "123".into()),
         ("idempotency_key", format!("matrix-key-{}", p.cell)),
+        ("delivery_method", "2".into()),
     ]
 }
 
@@ -161,6 +162,13 @@ fn cases() -> Vec<Case> {
         Case {
             // A guest has an (empty) basket: nothing to hide, nothing of anyone else's.
             endpoint: "basket/get",
+            args: |_| vec![],
+            allowed: EVERYONE,
+            ..Case::default()
+        },
+        Case {
+            // The delivery estimate of one's own basket (empty for a guest).
+            endpoint: "basket/delivery",
             args: |_| vec![],
             allowed: EVERYONE,
             ..Case::default()
@@ -378,6 +386,29 @@ fn cases() -> Vec<Case> {
         Case {
             endpoint: "products/admin/category-vat",
             args: |p| vec![("id", p.spare_category.to_string()), ("vat_rate", "550".into())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "delivery/admin/methods",
+            args: |_| vec![],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "delivery/admin/save-method",
+            args: |p| {
+                vec![
+                    ("id", "3".into()),
+                    ("name_fr", format!("Chronopost {}", p.cell)),
+                    ("name_en", "Chronopost express".into()),
+                    ("price", "12,90".into()),
+                    ("days_min", "1".into()),
+                    ("days_max", "1".into()),
+                    ("countries", "FR".into()),
+                    ("active", "yes".into()),
+                ]
+            },
             allowed: ADMIN_ONLY,
             ..Case::default()
         },

@@ -67,10 +67,12 @@ async fn an_order_is_confirmed_by_mail_in_the_customers_language(pool: PgPool) {
     let text = confirmation.text();
     assert!(text.contains("2 × Le Petit Prince"), "{text}");
     assert!(text.contains("12 rue de la Paix"), "{text}");
-    // 2 × 7,90 € of books at 5,5 %: HT 1 580 / 1,055 = 1 497,6 → 14,98 €.
-    assert!(text.contains("Total excl. VAT — €14.98"), "{text}");
-    assert!(text.contains("VAT 5.5% — €0.82"), "{text}");
-    assert!(text.contains("Total incl. VAT : €15.80"), "{text}");
+    // 2 × 7,90 € of books and 3,49 € by pick-up point, the delivery at
+    // the goods' rate, 5,5 %: HT 1 929 / 1,055 = 1 828,4 → 18,28 €.
+    assert!(text.contains("Delivery — Pick-up point — €3.49"), "{text}");
+    assert!(text.contains("Total excl. VAT — €18.28"), "{text}");
+    assert!(text.contains("VAT 5.5% — €1.01"), "{text}");
+    assert!(text.contains("Total incl. VAT : €19.29"), "{text}");
     assert_eq!(
         confirmation.link("https://shop.example/orders/"),
         Some(format!("https://shop.example/orders/{order}"))

@@ -15,6 +15,7 @@ mod buyer_states;
 mod catalogue;
 mod catalogue_csv;
 mod checkout;
+mod delivery;
 mod drop_friction;
 mod drop_report;
 mod drops;

@@ -5,6 +5,7 @@
 mod catalogue;
 mod categories;
 mod dashboard;
+mod delivery;
 mod drop_report;
 mod drops;
 mod mail;
@@ -16,6 +17,7 @@ mod users;
 pub use catalogue::{AdminCataloguePage, AdminImportPage};
 pub use categories::AdminCategoriesPage;
 pub use dashboard::AdminDashboardPage;
+pub use delivery::AdminDeliveryPage;
 pub use drop_report::AdminDropReportPage;
 pub use drops::AdminDropsPage;
 pub use mail::{AdminMailDetailPage, AdminMailPage};
@@ -77,6 +79,7 @@ fn AdminNav() -> impl IntoView {
             <A href="/admin/categories">{move || i18n.t().admin_categories}</A>
             <A href="/admin/catalogue">{move || i18n.t().admin_catalogue}</A>
             <A href="/admin/orders">{move || i18n.t().admin_orders}</A>
+            <A href="/admin/delivery">{move || i18n.t().admin_delivery}</A>
             <A href="/admin/drops">{move || i18n.t().drop.admin_heading}</A>
             <A href="/admin/users">{move || i18n.t().admin_users}</A>
             <A href="/admin/mail">{move || i18n.t().admin_mail}</A>

@@ -157,7 +157,13 @@ fn OrderAdmin(order: OrderDetail, set_status: ServerAction<SetOrderStatus>) -> i
             {order.refund.map(|refund| view! {
                 <p>{move || i18n.t().order_refund} " : " <RefundState refund /></p>
             })}
-            <p>{format!("{}, {}, {} {}, {}", order.address.name, order.address.street, order.address.postcode, order.address.city, order.address.country)}</p>
+            <p>{format!("{}, {}, {} {}, {}", order.address.name, order.address.street, order.address.postcode, order.address.city, order.address.country_name(i18n.locale()))}</p>
+            {order.delivery.clone().map(|delivery| view! {
+                <p data-testid="order-delivery">
+                    {move || i18n.t().delivery_heading} " : " {i18n.locale().pick(&delivery.name_fr, &delivery.name_en).to_owned()}
+                    " — " <Price cents=delivery.cost_cents />
+                </p>
+            })}
             <ul class="plain-list">
                 {order
                     .lines

@@ -31,6 +31,7 @@ const PRODUCT_FIELDS: &[&str] = &[
     "max_per_customer",
     "hold_minutes",
     "vat_rate",
+    "weight_grams",
 ];
 
 #[component]
@@ -248,6 +249,14 @@ fn ProductFields(
             name="hold_minutes"
             kind="number"
             value=product.as_ref().and_then(|p| p.hold_minutes).map(|n| n.to_string()).unwrap_or_default()
+            required=false
+            error
+        />
+        <FormField
+            label=move || i18n.t().admin_weight
+            name="weight_grams"
+            kind="number"
+            value=product.as_ref().map_or("500".to_owned(), |p| p.weight_grams.to_string())
             required=false
             error
         />

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, Transaction};
 
 use super::orders::OrderSummaryRow;
+use crate::delivery::model::DeliveryMethod;
 use crate::ids::{OrderId, ProductId, UserId};
 use crate::inventory::db::Taken;
 use crate::payment::model::{OrderStatus, OrderSummary, ShippingAddress};
@@ -71,8 +72,12 @@ pub struct NewOrder<'a> {
     pub id: OrderId,
     pub user_id: UserId,
     pub key: &'a str,
+    /// Goods and delivery, TTC.
     pub total_cents: i64,
     pub address: &'a ShippingAddress,
+    /// How it is sent, and what that costs this order.
+    pub delivery: &'a DeliveryMethod,
+    pub delivery_cents: i64,
     pub card_brand: &'a str,
     pub card_last4: &'a str,
     /// How long the order keeps its units while it awaits payment.
@@ -90,9 +95,10 @@ pub async fn insert_order(
     let row = sqlx::query_as!(
         OrderSummaryRow,
         r#"INSERT INTO orders (id, user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
-                               ship_city, ship_country, card_brand, card_last4, status, expires_at, language)
+                               ship_city, ship_country, card_brand, card_last4, status, expires_at, language,
+                               delivery_method_id, delivery_name_fr, delivery_name_en, delivery_cents)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'awaiting_payment',
-                   now() + make_interval(secs => $12), $13)
+                   now() + make_interval(secs => $12), $13, $14, $15, $16, $17)
            RETURNING id, status AS "status: OrderStatus", total_cents,
                      created_at AS "created_at: DateTime<Utc>""#,
         order.id as OrderId,
@@ -108,6 +114,10 @@ pub async fn insert_order(
         order.card_last4,
         payment_window_secs,
         order.language.code(),
+        order.delivery.id,
+        order.delivery.name_fr,
+        order.delivery.name_en,
+        order.delivery_cents,
     )
     .fetch_one(&mut **tx)
     .await?;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
+use crate::delivery::model::OrderDelivery;
 use crate::ids::{OrderId, UserId};
 use crate::payment::model::{
     OrderDetail, OrderLine, OrderListItem, OrderStatus, OrderSummary, Refund, ShippingAddress,
@@ -64,6 +65,7 @@ pub async fn find_order(
                   o.user_id AS "user_id: UserId", u.username AS customer,
                   o.ship_name, o.ship_street, o.ship_postcode, o.ship_city, o.ship_country,
                   o.card_brand, o.card_last4,
+                  o.delivery_method_id, o.delivery_name_fr, o.delivery_name_en, o.delivery_cents,
                   CASE WHEN o.status = 'cancelled' THEN p.refunded_at IS NOT NULL END AS refunded
            FROM orders o JOIN users u ON u.id = o.user_id
            LEFT JOIN payments p ON p.order_id = o.id
@@ -103,6 +105,11 @@ pub async fn find_order(
         card_brand: row.card_brand,
         card_last4: row.card_last4,
         lines,
+        delivery: row.delivery_method_id.map(|_| OrderDelivery {
+            name_fr: row.delivery_name_fr,
+            name_en: row.delivery_name_en,
+            cost_cents: row.delivery_cents,
+        }),
         refund: row
             .refunded
             .map(|done| if done { Refund::Done } else { Refund::Pending }),

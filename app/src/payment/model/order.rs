@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::delivery::model::{Country, OrderDelivery};
 use crate::error::{AppError, Format, Rule};
+use crate::i18n::Locale;
 pub use crate::order_status::OrderStatus;
 use crate::pricing::{Breakdown, VatRate};
 
@@ -56,8 +58,24 @@ impl ShippingAddress {
             street: text("ship_street", street, 200)?,
             postcode,
             city: text("ship_city", city, 100)?,
-            country: text("ship_country", country, 56)?,
+            country: Country::parse_field("ship_country", country)?.code().to_owned(),
         })
+    }
+
+    /// The country's name in `locale` (an order from before countries were
+    /// codes shows what was typed).
+    pub fn country_name(&self, locale: Locale) -> &str {
+        Country::parse(&self.country).map_or(self.country.as_str(), |country| country.name(locale))
+    }
+}
+
+/// The delivery method a checkout form picked, by its number.
+pub fn parse_delivery_method(raw: Option<&str>) -> Result<i64, AppError> {
+    match raw.map(str::trim) {
+        None | Some("") => Err(AppError::validation("delivery_method", Rule::Required)),
+        Some(raw) => raw
+            .parse::<i64>()
+            .map_err(|_| AppError::validation("delivery_method", Rule::UnknownChoice)),
     }
 }
 
@@ -106,7 +124,7 @@ impl OrderDetail {
             self.lines
                 .iter()
                 .map(|line| (VatRate::from_column(line.vat_rate_bp), line.total_cents())),
-            0,
+            self.delivery.as_ref().map_or(0, |delivery| delivery.cost_cents),
         )
     }
 }
@@ -120,6 +138,8 @@ pub struct OrderDetail {
     pub card_brand: String,
     pub card_last4: String,
     pub lines: Vec<OrderLine>,
+    /// How it is sent (orders from before delivery methods have none).
+    pub delivery: Option<OrderDelivery>,
     /// Set once the order is cancelled: where its money is.
     pub refund: Option<Refund>,
 }

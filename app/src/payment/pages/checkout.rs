@@ -1,9 +1,13 @@
-//! /checkout: shipping address and card, then the order.
+//! /checkout: shipping address, delivery method and card, then the order.
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+use crate::basket::api::basket_delivery;
 use crate::basket::components::{use_basket, HoldNotice, MergeNoticeView};
+use crate::basket::model::Basket;
+use crate::delivery::components::{CountrySelect, DeliveryOptions};
+use crate::delivery::model::DeliveryChoice;
 use crate::i18n::use_i18n;
 use crate::payment::api::{new_checkout_key, Checkout};
 use crate::pricing::Breakdown;
@@ -19,6 +23,7 @@ const CHECKOUT_FIELDS: &[&str] = &[
     "card_number",
     "card_expiry",
     "card_cvc",
+    "delivery_method",
 ];
 
 #[component]
@@ -27,6 +32,7 @@ pub fn CheckoutPage() -> impl IntoView {
     let basket = use_basket();
     let auth = crate::auth::components::use_auth();
     let key = Resource::new(|| (), |_| new_checkout_key());
+    let delivery = Resource::new(|| (), |_| basket_delivery());
     view! {
         <Seo
             title=move || i18n.t().checkout_title.to_owned()
@@ -41,17 +47,19 @@ pub fn CheckoutPage() -> impl IntoView {
                 if matches!(auth.user.await, Ok(None)) {
                     return view! { <Redirect path="/login?return_to=%2Fcheckout" /> }.into_any();
                 }
-                match (basket.basket.await, key.await) {
-                    (Ok(basket), Ok(key)) if !basket.lines.is_empty() => {
+                match (basket.basket.await, key.await, delivery.await) {
+                    (Ok(basket), Ok(key), Ok(choice)) if !basket.lines.is_empty() => {
                         let hold = basket.first_hold().cloned();
                         view! {
                             {hold.map(|hold| view! { <HoldNotice hold /> })}
-                            <CheckoutForm breakdown=basket.breakdown() key />
+                            <CheckoutForm basket key choice />
                         }
                         .into_any()
                     }
-                    (Ok(_), Ok(_)) => view! { <Redirect path="/basket" /> }.into_any(),
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorMessage error /> }.into_any(),
+                    (Ok(_), Ok(_), Ok(_)) => view! { <Redirect path="/basket" /> }.into_any(),
+                    (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
+                        view! { <ErrorMessage error /> }.into_any()
+                    }
                 }
             })}
         </Transition>
@@ -59,10 +67,21 @@ pub fn CheckoutPage() -> impl IntoView {
 }
 
 #[component]
-fn CheckoutForm(breakdown: Breakdown, key: String) -> impl IntoView {
+fn CheckoutForm(basket: Basket, key: String, choice: DeliveryChoice) -> impl IntoView {
     let i18n = use_i18n();
     let checkout = ServerAction::<Checkout>::new();
     let error = use_form_error(checkout);
+    // The totals shown are those with the method picked first; the order
+    // page states those of the method paid for.
+    let picked = choice.preselected().cloned();
+    let breakdown = Breakdown::of(
+        basket
+            .lines
+            .iter()
+            .map(|line| (line.vat_rate, line.line_total_cents())),
+        picked.as_ref().map_or(0, |quote| quote.cost_cents),
+    );
+    let totals_with = picked.map(|quote| (quote.name_fr, quote.name_en));
     view! {
         <ActionForm action=checkout attr:class="form checkout" attr:novalidate="">
             <input type="hidden" name="idempotency_key" value=key />
@@ -87,14 +106,9 @@ fn CheckoutForm(breakdown: Breakdown, key: String) -> impl IntoView {
                     autocomplete="address-level2"
                     error
                 />
-                <FormField
-                    label=move || i18n.t().ship_country_label
-                    name="ship_country"
-                    autocomplete="country-name"
-                    value="France"
-                    error
-                />
+                <CountrySelect choice=choice.clone() error />
             </section>
+            <DeliveryOptions choice error />
             <section class="panel">
                 <h2>{move || i18n.t().payment_heading}</h2>
                 <p class="field__hint">{move || i18n.t().test_cards_hint}</p>
@@ -112,6 +126,11 @@ fn CheckoutForm(breakdown: Breakdown, key: String) -> impl IntoView {
                 />
                 <FormField label=move || i18n.t().card_cvc_label name="card_cvc" autocomplete="cc-csc" error />
                 <FormAlert error fields=CHECKOUT_FIELDS />
+                {totals_with.map(|(fr, en)| view! {
+                    <p class="field__hint" data-testid="totals-with">
+                        {move || (i18n.t().delivery_totals_with)(i18n.locale().pick(&fr, &en))}
+                    </p>
+                })}
                 <VatTable breakdown />
                 <button type="submit" class="button">
                     {move || i18n.t().pay_button}

@@ -11,7 +11,9 @@ use crate::i18n::use_i18n;
 use crate::ids::OrderId;
 use crate::payment::api::get_order;
 use crate::payment::model::{OrderDetail, OrderStatus, Refund};
-use crate::ui::{error::ErrorMessage, not_found::NotFound, price::Price, seo::Seo, vat::VatTable};
+use crate::ui::{
+    error::ErrorMessage, not_found::NotFound, price::DeliveryCost, price::Price, seo::Seo, vat::VatTable,
+};
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -53,7 +55,9 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
     let summary = order.summary.clone();
     let date = summary.created_at.get(..10).unwrap_or_default().to_owned();
     let address = order.address.clone();
+    let country = address.country_name(i18n.locale()).to_owned();
     let breakdown = order.breakdown();
+    let delivery = order.delivery.clone();
     view! {
         <Seo
             title=move || (i18n.t().order_title)(summary.id)
@@ -101,7 +105,7 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
                 <h2>{move || i18n.t().order_shipping_to}</h2>
                 <address>
                     {address.name} <br /> {address.street} <br /> {address.postcode} " " {address.city} <br />
-                    {address.country}
+                    {country}
                 </address>
             </section>
             <section class="panel">
@@ -138,6 +142,17 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
                             .collect_view()}
                     </tbody>
                     <tfoot>
+                        {delivery.map(|delivery| {
+                            let name = i18n.locale().pick(&delivery.name_fr, &delivery.name_en).to_owned();
+                            view! {
+                                <tr data-testid="order-delivery">
+                                    <th scope="row" colspan="3">
+                                        {move || i18n.t().delivery_heading} " — " {name}
+                                    </th>
+                                    <td><DeliveryCost cents=delivery.cost_cents /></td>
+                                </tr>
+                            }
+                        })}
                         <tr>
                             <th scope="row" colspan="3">
                                 {move || i18n.t().order_total}

@@ -13,8 +13,10 @@
 use tracing::Instrument;
 
 use crate::basket::db::{self as basket_db, BasketKey};
+use crate::delivery::db as delivery_db;
+use crate::delivery::model::{Country, NotOffered};
 use crate::drops::friction::Act;
-use crate::error::{internal, AppError, CardRefusal, Conflict, Rule, Shortage};
+use crate::error::{internal, AppError, CardRefusal, Conflict, DeliveryRefusal, Rule, Shortage};
 use crate::ids::{OrderId, ProductId, UserId};
 use crate::inventory::db::{self as inventory, CustomerAddress};
 use crate::inventory::ledger::{self, StockChange};
@@ -29,6 +31,8 @@ pub struct CheckoutRequest<'a> {
     pub key: &'a CheckoutKey,
     pub address: ShippingAddress,
     pub card: Card,
+    /// The delivery method picked (its cost is read here, not sent).
+    pub delivery_method_id: i64,
 }
 
 /// Places the basket's order and pays for it. The same key returns the
@@ -179,6 +183,10 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
             limit: line.max_per_order,
         }));
     }
+    let country = Country::parse_field("ship_country", &request.address.country)?;
+    let method = delivery_db::find_active_method(&mut *tx, request.delivery_method_id)
+        .await?
+        .ok_or_else(|| AppError::validation("delivery_method", Rule::UnknownChoice))?;
     let order_id = db::next_order_id(&mut tx).await?;
     ledger::describe(
         &mut tx,
@@ -231,18 +239,35 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
         // Dropping the transaction rolls back whatever was taken.
         return Err(AppError::Conflict(Conflict::NotEnoughStock { lines: short }));
     }
-    let total_cents: i64 = taken
+    let goods_cents: i64 = taken
         .iter()
         .map(|(_, took, qty)| took.price_cents * i64::from(*qty))
         .sum();
+    let weight_grams: i64 = taken
+        .iter()
+        .map(|(_, took, qty)| i64::from(took.weight_grams) * i64::from(*qty))
+        .sum();
+    let delivery_cents = method
+        .cost(country, goods_cents, weight_grams)
+        .map_err(|refusal| {
+            AppError::validation(
+                "delivery_method",
+                Rule::Delivery(match refusal {
+                    NotOffered::Country => DeliveryRefusal::Country,
+                    NotOffered::Weight => DeliveryRefusal::Weight,
+                }),
+            )
+        })?;
     let order = db::insert_order(
         &mut tx,
         &NewOrder {
             id: order_id,
             user_id: request.user_id,
             key: request.key.as_str(),
-            total_cents,
+            total_cents: goods_cents + delivery_cents,
             address: &request.address,
+            delivery: &method,
+            delivery_cents,
             card_brand: request.card.number.brand().as_str(),
             card_last4: request.card.number.last4(),
             payment_window: state.checkout.payment_window,

@@ -25,7 +25,7 @@ mod ssr {
     pub use crate::{
         auth::audience,
         operator::audit,
-        operator::forms::{page_count, parse_admin_query, require_confirmation},
+        operator::forms::{optional_number, page_count, parse_admin_query, require_confirmation},
         state::AppState,
     };
 
@@ -94,6 +94,7 @@ pub async fn create_product(
     #[server(default)] name_en: String,
     #[server(default)] description_en: String,
     #[server(default)] vat_rate: Option<String>,
+    #[server(default)] weight_grams: Option<String>,
 ) -> Result<i64, AppError> {
     use ssr::*;
     audience::admin(|state, admin| async move {
@@ -102,6 +103,7 @@ pub async fn create_product(
         draft.max_per_customer = parse_customer_limit(max_per_customer.as_deref())?;
         draft.hold_minutes = parse_hold_minutes(hold_minutes.as_deref())?;
         draft.vat_rate = parse_vat_rate(vat_rate.as_deref())?;
+        draft.weight_grams = optional_number("weight_grams", weight_grams.as_deref(), 0, 1_000_000)?;
         let stock = parse_stock(stock)?;
         check_category(&state, draft.category_id).await?;
         let mut tx = state.pool.begin().await?;
@@ -144,6 +146,7 @@ pub async fn update_product(
     #[server(default)] name_en: String,
     #[server(default)] description_en: String,
     #[server(default)] vat_rate: Option<String>,
+    #[server(default)] weight_grams: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
     audience::admin(|state, admin| async move {
@@ -152,6 +155,7 @@ pub async fn update_product(
         draft.max_per_customer = parse_customer_limit(max_per_customer.as_deref())?;
         draft.hold_minutes = parse_hold_minutes(hold_minutes.as_deref())?;
         draft.vat_rate = parse_vat_rate(vat_rate.as_deref())?;
+        draft.weight_grams = optional_number("weight_grams", weight_grams.as_deref(), 0, 1_000_000)?;
         check_category(&state, draft.category_id).await?;
         let mut tx = state.pool.begin().await?;
         let updated = db::update_product(&mut *tx, id, &draft)

@@ -16,7 +16,7 @@ pub async fn list_products(
 ) -> Result<(Vec<AdminProduct>, i64), sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT p.id, p.slug, p.sku, p.name, array_to_string(p.option_values, ', ') AS "variant!", p.description, p.name_en, p.description_en, p.category_id, c.name_fr AS category_name,
-                  p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.hold_minutes, p.vat_rate_bp,
+                  p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.hold_minutes, p.vat_rate_bp, p.weight_grams,
                   coalesce((SELECT h.held FROM held_units h WHERE h.product_id = p.id), 0) AS "held!",
                   (SELECT count(*) FROM stock_alerts a WHERE a.product_id = p.id AND a.notified_at IS NULL) AS "alerts_waiting!",
                   p.image_path, p.archived_at IS NOT NULL AS "archived!",
@@ -50,6 +50,7 @@ pub async fn list_products(
             max_per_customer: row.max_per_customer,
             hold_minutes: row.hold_minutes,
             vat_rate_bp: row.vat_rate_bp,
+            weight_grams: row.weight_grams,
             held: row.held,
             alerts_waiting: row.alerts_waiting,
             image_path: row.image_path,
@@ -63,7 +64,7 @@ pub async fn find_product(db: impl PgExecutor<'_>, id: i64) -> Result<Option<Adm
     sqlx::query_as!(
         AdminProduct,
         r#"SELECT p.id, p.slug, p.sku, p.name, array_to_string(p.option_values, ', ') AS "variant!", p.description, p.name_en, p.description_en, p.category_id, c.name_fr AS category_name,
-                  p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.hold_minutes, p.vat_rate_bp,
+                  p.price_cents, p.stock, p.max_per_order, p.max_per_customer, p.hold_minutes, p.vat_rate_bp, p.weight_grams,
                   coalesce((SELECT h.held FROM held_units h WHERE h.product_id = p.id), 0) AS "held!",
                   (SELECT count(*) FROM stock_alerts a WHERE a.product_id = p.id AND a.notified_at IS NULL) AS "alerts_waiting!",
                   p.image_path, p.archived_at IS NOT NULL AS "archived!"
@@ -84,8 +85,9 @@ pub async fn insert_product(
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar!(
         "INSERT INTO products (slug, name, description, category_id, price_cents, stock, max_per_order,
-                               image_path, max_per_customer, hold_minutes, name_en, description_en, vat_rate_bp)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                               image_path, max_per_customer, hold_minutes, name_en, description_en, vat_rate_bp,
+                               weight_grams)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, 500))
          ON CONFLICT (slug) DO NOTHING RETURNING id",
         draft.slug.as_str(),
         draft.name,
@@ -100,6 +102,7 @@ pub async fn insert_product(
         draft.name_en,
         draft.description_en,
         draft.vat_rate.map(VatRate::basis_points),
+        draft.weight_grams,
     )
     .fetch_optional(&mut **tx)
     .await
@@ -114,7 +117,8 @@ pub async fn update_product(
     let result = sqlx::query!(
         "UPDATE products SET slug = $2, name = $3, description = $4, category_id = $5, price_cents = $6,
                              max_per_order = $7, max_per_customer = $8, hold_minutes = $9,
-                             name_en = $10, description_en = $11, vat_rate_bp = $12
+                             name_en = $10, description_en = $11, vat_rate_bp = $12,
+                             weight_grams = coalesce($13, weight_grams)
          WHERE id = $1",
         id,
         draft.slug.as_str(),
@@ -128,6 +132,7 @@ pub async fn update_product(
         draft.name_en,
         draft.description_en,
         draft.vat_rate.map(VatRate::basis_points),
+        draft.weight_grams,
     )
     .execute(db)
     .await?;

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AppError, Format, Rule};
 use crate::inventory::MAX_STOCK;
 use crate::operator::forms::optional_number;
+use crate::pricing::parse_euros;
 use crate::pricing::VatRate;
-use crate::products::model::parse_euros;
 use crate::products::slug::Slug;
 
 /// Products per page of the back-office table.
@@ -31,6 +31,8 @@ pub struct ProductDraft {
     pub hold_minutes: Option<i32>,
     /// Its own VAT rate; `None`: its category's.
     pub vat_rate: Option<VatRate>,
+    /// Its shipping weight; `None`: unchanged (500 g for a new product).
+    pub weight_grams: Option<i32>,
 }
 
 impl ProductDraft {
@@ -68,6 +70,7 @@ impl ProductDraft {
             max_per_customer: None,
             hold_minutes: None,
             vat_rate: None,
+            weight_grams: None,
         })
     }
 }
@@ -210,6 +213,7 @@ pub struct AdminProduct {
     pub hold_minutes: Option<i32>,
     /// Its own VAT rate in basis points; `None`: its category's.
     pub vat_rate_bp: Option<i32>,
+    pub weight_grams: i32,
     /// Units held in baskets now; `stock` is what is on the shelf.
     pub held: i32,
     /// Shoppers waiting to be told when it is back ("Prévenez-moi").

@@ -106,8 +106,13 @@ pub async fn checkout_to(
         .await
 }
 
-/// The checkout form's fields, shipped to `street` (75002 Paris, France).
-pub fn checkout_form<'a>(key: &'a str, card: &'a str, street: &'a str) -> [(&'static str, &'a str); 9] {
+/// The seeded "Point relais" delivery method: 3,49 €, free from 35 €,
+/// any weight, France and Belgium (migration 35 writes it second).
+pub const POINT_RELAIS: &str = "2";
+
+/// The checkout form's fields, shipped to `street` (75002 Paris, France)
+/// by Point relais.
+pub fn checkout_form<'a>(key: &'a str, card: &'a str, street: &'a str) -> [(&'static str, &'a str); 10] {
     [
         ("ship_name", "Ada Lovelace"),
         ("ship_street", street),
@@ -118,6 +123,7 @@ pub fn checkout_form<'a>(key: &'a str, card: &'a str, street: &'a str) -> [(&'st
         ("card_expiry", "12/30"),
         ("card_cvc", "123"),
         ("idempotency_key", key),
+        ("delivery_method", POINT_RELAIS),
     ]
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Format;
 use crate::error::Rule;
 #[cfg(feature = "ssr")]
-use crate::products::model::parse_euros;
+use crate::pricing::parse_euros;
 
 /// The file's columns, in the order the export writes them. An import reads
 /// them by name: any order, every one present.

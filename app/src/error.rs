@@ -95,6 +95,8 @@ pub enum Rule {
     Card(CardRefusal),
     /// The chosen delivery method cannot take this parcel.
     Delivery(DeliveryRefusal),
+    /// A promo code that cannot be used on this basket.
+    Promo(PromoRefusal),
     /// A value that could not be read at all (a number that is not one).
     Unreadable,
 }
@@ -122,6 +124,27 @@ pub enum Format {
     DateTime,
     /// Weight bands such as "1000=4,99; 2000=6,99".
     WeightBands,
+    /// 3 to 32 letters, digits or hyphens.
+    PromoCode,
+}
+
+/// Why a promo code cannot be used on a basket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PromoRefusal {
+    /// No such code (or withdrawn).
+    Unknown,
+    /// Its window has not begun.
+    NotYetValid,
+    /// Its window is over.
+    Expired,
+    /// Every use of it is taken.
+    UsedUp,
+    /// The basket is under the code's minimum, in cents TTC.
+    MinimumNotReached { min_cents: i64 },
+    /// None of the basket's goods are ones it applies to.
+    NotForTheseProducts,
+    /// This customer used it as often as allowed.
+    AlreadyUsed,
 }
 
 /// Why a delivery method cannot take a parcel.

@@ -31,6 +31,7 @@ pub mod paging;
 pub mod payment;
 pub mod pricing;
 pub mod products;
+pub mod promotions;
 #[cfg(feature = "ssr")]
 pub mod sql;
 #[cfg(feature = "ssr")]
@@ -54,7 +55,7 @@ use leptos_router::{
 use crate::admin::pages::{
     AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDeliveryPage, AdminDropReportPage,
     AdminDropsPage, AdminImportPage, AdminMailDetailPage, AdminMailPage, AdminNewProductPage, AdminOrderPage,
-    AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminUserPage, AdminUsersPage,
+    AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminPromotionsPage, AdminUserPage, AdminUsersPage,
 };
 use crate::auth::{
     components::provide_auth,
@@ -180,6 +181,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/products/:id") view=AdminProductPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/delivery") view=AdminDeliveryPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/promotions") view=AdminPromotionsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/catalogue") view=AdminCataloguePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/catalogue/imports/:id") view=AdminImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />

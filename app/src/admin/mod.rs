@@ -42,6 +42,7 @@ pub mod pages {
         AdminOrdersPage,
         AdminProductPage,
         AdminProductsPage,
+        AdminPromotionsPage,
         AdminUserPage,
         AdminUsersPage,
     );

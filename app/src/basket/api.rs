@@ -7,13 +7,28 @@ use leptos::prelude::*;
 use super::model::{AddOutcome, Basket, HeldUnits, MergeNotice, QuantityOutcome};
 use crate::delivery::model::DeliveryChoice;
 use crate::error::AppError;
+use crate::promotions::model::AppliedCode;
 
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use super::super::{model::Quantity, service};
     pub use crate::auth::{audience, guard};
     pub use crate::ids::ProductId;
+    pub use crate::promotions;
     pub use crate::ui::notice::{self, Notice};
+
+    /// The basket's lines as a promo code reads them.
+    pub fn goods_of(basket: &super::Basket) -> Vec<promotions::service::Goods> {
+        basket
+            .lines
+            .iter()
+            .map(|line| promotions::service::Goods {
+                product_id: line.product_id,
+                vat_rate: line.vat_rate,
+                total_cents: line.line_total_cents(),
+            })
+            .collect()
+    }
 }
 
 /// The caller's basket with today's prices and stock.
@@ -25,20 +40,50 @@ pub async fn get_basket() -> Result<Basket, AppError> {
 
 /// The delivery methods that can carry the caller's basket, priced for it,
 /// and the caller's country (the basket's estimate, the checkout's choice).
+/// With a valid `code`, the methods are priced after its discount (free
+/// with a free-delivery code); an invalid one is ignored here (the
+/// basket's promo form says why).
 #[server(endpoint = "basket/delivery")]
-pub async fn basket_delivery() -> Result<DeliveryChoice, AppError> {
+pub async fn basket_delivery(code: Option<String>) -> Result<DeliveryChoice, AppError> {
     use ssr::*;
     audience::public(|state| async move {
         let owner = service::owner().await?;
         let basket = service::load(&state, &owner).await?;
-        let user_id = match owner {
-            service::BasketOwner::Account(user_id) => Some(user_id),
-            service::BasketOwner::Guest(_) => None,
+        let user_id = owner.user_id();
+        let applied = match code.as_deref().filter(|code| !code.trim().is_empty()) {
+            Some(code) => promotions::service::preview(&state, code, &goods_of(&basket), user_id)
+                .await
+                .ok(),
+            None => None,
         };
-        Ok(
-            crate::delivery::service::choice(&state, user_id, basket.subtotal_cents(), basket.weight_grams())
-                .await?,
+        let discount = applied.as_ref().map_or(0, |applied| applied.discount.goods_cents);
+        let mut choice = crate::delivery::service::choice(
+            &state,
+            user_id,
+            basket.subtotal_cents() - discount,
+            basket.weight_grams(),
         )
+        .await?;
+        if applied.is_some_and(|applied| applied.discount.free_delivery) {
+            choice.quotes.iter_mut().for_each(|quote| quote.cost_cents = 0);
+        }
+        Ok(choice)
+    })
+    .await
+}
+
+/// What `code` would take off the caller's basket now; nothing is taken
+/// (the checkout takes a use). Refused with the reason.
+#[server(endpoint = "basket/promo")]
+pub async fn basket_promo(code: String) -> Result<AppliedCode, AppError> {
+    use ssr::*;
+    audience::public(|state| async move {
+        let owner = service::owner().await?;
+        let basket = service::load(&state, &owner).await?;
+        if basket.lines.is_empty() {
+            return Err(AppError::validation("basket", crate::error::Rule::EmptyBasket));
+        }
+        promotions::service::preview(&state, &code, &goods_of(&basket), owner.user_id()).await
     })
     .await
 }

@@ -4,12 +4,16 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::api::{basket_delivery, ClearBasket, RemoveFromBasket, SetQuantity};
+use super::api::{basket_delivery, basket_promo, ClearBasket, RemoveFromBasket, SetQuantity};
 use super::components::{use_basket, HoldNotice, MergeNoticeView};
 use super::model::{Basket, BasketLine};
 use crate::delivery::components::DeliveryEstimate;
 use crate::delivery::model::DeliveryChoice;
+use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::pricing::Breakdown;
+use crate::promotions::components::{code_in_url, DiscountLine, PromoCodeForm};
+use crate::promotions::model::AppliedCode;
 use crate::ui::forms::{use_url_error, FormAlert};
 use crate::ui::{error::ErrorMessage, price::Price, seo::Seo, vat::VatTable};
 
@@ -17,7 +21,26 @@ use crate::ui::{error::ErrorMessage, price::Price, seo::Seo, vat::VatTable};
 pub fn BasketPage() -> impl IntoView {
     let i18n = use_i18n();
     let basket = use_basket();
-    let delivery = Resource::new(|| (), |_| basket_delivery());
+    let code = code_in_url();
+    let delivery = Resource::new(
+        {
+            let code = code.clone();
+            move || code.clone()
+        },
+        basket_delivery,
+    );
+    let promo = Resource::new(
+        {
+            let code = code.clone();
+            move || code.clone()
+        },
+        |code| async move {
+            match code {
+                Some(code) => Some(basket_promo(code).await),
+                None => None,
+            }
+        },
+    );
     view! {
         <Seo
             title=move || i18n.t().basket_title.to_owned()
@@ -28,17 +51,21 @@ pub fn BasketPage() -> impl IntoView {
         <h1>{move || i18n.t().basket_heading}</h1>
         <MergeNoticeView />
         <Transition fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let code = code.clone();
+                Suspend::new(async move {
                 match basket.basket.await {
                     Ok(basket) if basket.lines.is_empty() => view! { <EmptyBasket /> }.into_any(),
                     Ok(basket) => {
                         // The estimate is a help, not the basket: without it the basket still shows.
                         let choice = delivery.await.ok();
-                        view! { <BasketView basket choice /> }.into_any()
+                        let outcome = promo.await;
+                        view! { <BasketView basket choice code=code outcome /> }.into_any()
                     }
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }
-            })}
+            })
+            }}
         </Transition>
     }
 }
@@ -57,11 +84,32 @@ fn EmptyBasket() -> impl IntoView {
 }
 
 #[component]
-fn BasketView(basket: Basket, choice: Option<DeliveryChoice>) -> impl IntoView {
+fn BasketView(
+    basket: Basket,
+    choice: Option<DeliveryChoice>,
+    code: Option<String>,
+    outcome: Option<Result<AppliedCode, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let clear = ServerAction::<ClearBasket>::new();
     let subtotal = basket.subtotal_cents();
-    let breakdown = basket.breakdown();
+    let applied = outcome.clone().and_then(Result::ok);
+    let breakdown = match &applied {
+        Some(applied) => Breakdown::of(
+            applied.discount.goods_after(
+                basket
+                    .lines
+                    .iter()
+                    .map(|line| (line.vat_rate, line.line_total_cents())),
+            ),
+            0,
+        ),
+        None => basket.breakdown(),
+    };
+    let checkout_href = applied.as_ref().map_or_else(
+        || "/checkout".to_owned(),
+        |applied| format!("/checkout?code={}", applied.code),
+    );
     // The error of a line's form comes back in the URL, shown once here.
     let set_error = use_url_error::<SetQuantity>();
     let remove_error = use_url_error::<RemoveFromBasket>();
@@ -78,9 +126,11 @@ fn BasketView(basket: Basket, choice: Option<DeliveryChoice>) -> impl IntoView {
                         <Price cents=subtotal />
                     </strong>
                 </p>
+                {applied.map(|applied| view! { <DiscountLine applied /> })}
                 {choice.map(|choice| view! { <DeliveryEstimate choice /> })}
                 <VatTable breakdown />
-                <A href="/checkout" attr:class="button">
+                <PromoCodeForm code outcome />
+                <A href=checkout_href attr:class="button">
                     {move || i18n.t().checkout_link}
                 </A>
                 <ActionForm action=clear attr:class="inline-form">

@@ -28,6 +28,14 @@ pub enum BasketOwner {
 }
 
 impl BasketOwner {
+    /// The account, for a logged-in shopper.
+    pub fn user_id(&self) -> Option<UserId> {
+        match self {
+            Self::Account(user_id) => Some(*user_id),
+            Self::Guest(_) => None,
+        }
+    }
+
     /// The basket's key; a guest without a basket yet has none.
     async fn key(&self) -> Result<Option<BasketKey>, AppError> {
         Ok(match self {

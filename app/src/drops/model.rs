@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, Format, Rule};
+use crate::error::{AppError, Rule};
 
 /// Who may join a drop's waiting room.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,11 +228,7 @@ pub const REFRESH_SECONDS: u32 = 5;
 /// The opening an operator typed: `2026-12-05T20:00` (what a
 /// `datetime-local` field sends) or `2026-12-05 20:00`, in the shop's zone.
 pub fn parse_opening(raw: &str) -> Result<chrono::NaiveDateTime, AppError> {
-    let raw = raw.trim();
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
-        .iter()
-        .find_map(|format| chrono::NaiveDateTime::parse_from_str(raw, format).ok())
-        .ok_or_else(|| AppError::validation("opens_at", Rule::Format(Format::DateTime)))
+    crate::operator::forms::parse_shop_time("opens_at", raw)
 }
 
 /// The SKUs an operator listed (one per line, or separated by commas or
@@ -266,6 +262,7 @@ pub fn parse_skus(raw: &str) -> Result<Vec<String>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Format;
     use chrono::TimeZone;
 
     fn at(minute: u32) -> DateTime<Utc> {

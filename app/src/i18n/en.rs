@@ -2,7 +2,7 @@
 
 use super::messages::DropMessages;
 use super::Messages;
-use crate::error::{CardRefusal, Conflict, DeliveryRefusal, Format, Rule};
+use crate::error::{CardRefusal, Conflict, DeliveryRefusal, Format, PromoRefusal, Rule};
 
 pub static EN: Messages = Messages {
     skip_to_content: "Skip to content",
@@ -303,6 +303,30 @@ pub static EN: Messages = Messages {
     admin_details: "Details",
     admin_saved: "Saved.",
     admin_save: "Save",
+    promo_label: "Promo code",
+    promo_apply: "Apply",
+    promo_free_delivery: "free delivery",
+    admin_promotions: "Promo codes",
+    admin_promo_new: "New promo code",
+    admin_no_promo: "No promo code yet.",
+    admin_promo_code: "Code (3 to 32 letters, digits or hyphens)",
+    admin_promo_kind: "Kind",
+    admin_promo_percent: "Percentage",
+    admin_promo_amount: "Amount",
+    admin_promo_value: "Value (percentage, or amount in euros)",
+    admin_promo_min_basket: "Minimum basket (empty: none)",
+    admin_promo_starts: "Valid from",
+    admin_promo_ends: "Valid until",
+    admin_promo_max_uses: "Uses in all (empty: no limit)",
+    admin_promo_max_per_customer: "Uses per customer (empty: no limit)",
+    admin_promo_categories: "Categories (slugs; empty: all)",
+    admin_promo_products: "Products (slugs; empty: all)",
+    admin_promo_includes_drops: "Applies to drops too",
+    admin_promo_gives: "Discount",
+    admin_promo_uses: "Uses",
+    admin_promo_window: "Validity",
+    admin_promo_withdraw: "Withdraw",
+    admin_promo_offer: "Offer again",
     admin_delivery: "Delivery",
     admin_delivery_new: "New delivery method",
     admin_delivery_price: "Price incl. VAT (without weight bands)",
@@ -521,6 +545,7 @@ fn rule(rule: &Rule) -> String {
             Format::PlainText => "the text contains control characters".to_owned(),
             Format::DateTime => "enter a date and time, such as 2026-12-05 20:00".to_owned(),
             Format::WeightBands => "enter bands such as 1000=4.99; 2000=6.99 (grams=price)".to_owned(),
+            Format::PromoCode => "enter a code of 3 to 32 letters, digits or hyphens".to_owned(),
         },
         Rule::UnknownChoice => "choose one of the values offered".to_owned(),
         Rule::AlreadyUsed => "this is already used, choose another one".to_owned(),
@@ -546,6 +571,22 @@ fn rule(rule: &Rule) -> String {
             DeliveryRefusal::Weight => "this parcel is too heavy for this delivery method: choose another",
         }
         .to_owned(),
+        Rule::Promo(refusal) => match refusal {
+            PromoRefusal::Unknown => "this promo code does not exist".to_owned(),
+            PromoRefusal::NotYetValid => "this promo code is not valid yet".to_owned(),
+            PromoRefusal::Expired => "this promo code has expired".to_owned(),
+            PromoRefusal::UsedUp => "this promo code has been used as many times as allowed".to_owned(),
+            PromoRefusal::MinimumNotReached { min_cents } => {
+                format!(
+                    "this promo code needs a basket of at least {}",
+                    super::format_price(*min_cents, super::Locale::En)
+                )
+            }
+            PromoRefusal::NotForTheseProducts => {
+                "this promo code applies to nothing in your basket".to_owned()
+            }
+            PromoRefusal::AlreadyUsed => "you have used this promo code as many times as allowed".to_owned(),
+        },
         Rule::Unreadable => "check this field".to_owned(),
     }
 }

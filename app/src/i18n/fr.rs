@@ -2,7 +2,7 @@
 
 use super::messages::DropMessages;
 use super::Messages;
-use crate::error::{CardRefusal, Conflict, DeliveryRefusal, Format, Rule};
+use crate::error::{CardRefusal, Conflict, DeliveryRefusal, Format, PromoRefusal, Rule};
 
 pub static FR: Messages = Messages {
     skip_to_content: "Aller au contenu",
@@ -308,6 +308,30 @@ pub static FR: Messages = Messages {
     admin_details: "Informations",
     admin_saved: "Enregistré.",
     admin_save: "Enregistrer",
+    promo_label: "Code promo",
+    promo_apply: "Appliquer",
+    promo_free_delivery: "livraison offerte",
+    admin_promotions: "Codes promo",
+    admin_promo_new: "Nouveau code promo",
+    admin_no_promo: "Aucun code promo pour l'instant.",
+    admin_promo_code: "Code (3 à 32 lettres, chiffres ou tirets)",
+    admin_promo_kind: "Type",
+    admin_promo_percent: "Pourcentage",
+    admin_promo_amount: "Montant",
+    admin_promo_value: "Valeur (pourcentage, ou montant en euros)",
+    admin_promo_min_basket: "Panier minimum (vide : aucun)",
+    admin_promo_starts: "Valable à partir du",
+    admin_promo_ends: "Valable jusqu'au",
+    admin_promo_max_uses: "Utilisations en tout (vide : sans limite)",
+    admin_promo_max_per_customer: "Utilisations par client (vide : sans limite)",
+    admin_promo_categories: "Catégories (slugs ; vide : toutes)",
+    admin_promo_products: "Produits (slugs ; vide : tous)",
+    admin_promo_includes_drops: "S'applique aussi aux ventes flash",
+    admin_promo_gives: "Remise",
+    admin_promo_uses: "Utilisations",
+    admin_promo_window: "Validité",
+    admin_promo_withdraw: "Retirer",
+    admin_promo_offer: "Proposer à nouveau",
     admin_delivery: "Livraison",
     admin_delivery_new: "Nouveau mode de livraison",
     admin_delivery_price: "Prix TTC (sans tranches de poids)",
@@ -528,6 +552,7 @@ fn rule(rule: &Rule) -> String {
             Format::WeightBands => {
                 "saisissez des tranches comme 1000=4,99; 2000=6,99 (grammes=prix)".to_owned()
             }
+            Format::PromoCode => "saisissez un code de 3 à 32 lettres, chiffres ou tirets".to_owned(),
         },
         Rule::UnknownChoice => "choisissez une valeur proposée".to_owned(),
         Rule::AlreadyUsed => "cette valeur est déjà utilisée, choisissez-en une autre".to_owned(),
@@ -559,6 +584,24 @@ fn rule(rule: &Rule) -> String {
             }
         }
         .to_owned(),
+        Rule::Promo(refusal) => match refusal {
+            PromoRefusal::Unknown => "ce code promo n'existe pas".to_owned(),
+            PromoRefusal::NotYetValid => "ce code promo n'est pas encore valable".to_owned(),
+            PromoRefusal::Expired => "ce code promo a expiré".to_owned(),
+            PromoRefusal::UsedUp => "ce code promo a été utilisé autant de fois que prévu".to_owned(),
+            PromoRefusal::MinimumNotReached { min_cents } => {
+                format!(
+                    "ce code promo demande un panier d'au moins {}",
+                    super::format_price(*min_cents, super::Locale::Fr)
+                )
+            }
+            PromoRefusal::NotForTheseProducts => {
+                "ce code promo ne s'applique à aucun article de votre panier".to_owned()
+            }
+            PromoRefusal::AlreadyUsed => {
+                "vous avez déjà utilisé ce code promo autant de fois que permis".to_owned()
+            }
+        },
         Rule::Unreadable => "vérifiez ce champ".to_owned(),
     }
 }

@@ -309,6 +309,31 @@ pub struct Messages {
     pub admin_details: &'static str,
     pub admin_saved: &'static str,
     pub admin_save: &'static str,
+    /// "Code promo": the field, and the discount's line.
+    pub promo_label: &'static str,
+    pub promo_apply: &'static str,
+    pub promo_free_delivery: &'static str,
+    pub admin_promotions: &'static str,
+    pub admin_promo_new: &'static str,
+    pub admin_no_promo: &'static str,
+    pub admin_promo_code: &'static str,
+    pub admin_promo_kind: &'static str,
+    pub admin_promo_percent: &'static str,
+    pub admin_promo_amount: &'static str,
+    pub admin_promo_value: &'static str,
+    pub admin_promo_min_basket: &'static str,
+    pub admin_promo_starts: &'static str,
+    pub admin_promo_ends: &'static str,
+    pub admin_promo_max_uses: &'static str,
+    pub admin_promo_max_per_customer: &'static str,
+    pub admin_promo_categories: &'static str,
+    pub admin_promo_products: &'static str,
+    pub admin_promo_includes_drops: &'static str,
+    pub admin_promo_gives: &'static str,
+    pub admin_promo_uses: &'static str,
+    pub admin_promo_window: &'static str,
+    pub admin_promo_withdraw: &'static str,
+    pub admin_promo_offer: &'static str,
     pub admin_delivery: &'static str,
     pub admin_delivery_new: &'static str,
     pub admin_delivery_price: &'static str,
@@ -539,7 +564,9 @@ impl std::fmt::Display for AppError {
 
 #[cfg(test)]
 mod tests {
-    use crate::error::{AppError, CardRefusal, Conflict, DeliveryRefusal, Format, Rule, Shortage};
+    use crate::error::{
+        AppError, CardRefusal, Conflict, DeliveryRefusal, Format, PromoRefusal, Rule, Shortage,
+    };
     use crate::i18n::Locale;
     use crate::order_status::OrderStatus;
 
@@ -568,6 +595,7 @@ mod tests {
             Rule::Format(Format::PlainText),
             Rule::Format(Format::DateTime),
             Rule::Format(Format::WeightBands),
+            Rule::Format(Format::PromoCode),
             Rule::UnknownChoice,
             Rule::AlreadyUsed,
             Rule::PasswordLikeIdentity,
@@ -584,6 +612,13 @@ mod tests {
             Rule::Card(CardRefusal::NotCharged),
             Rule::Delivery(DeliveryRefusal::Country),
             Rule::Delivery(DeliveryRefusal::Weight),
+            Rule::Promo(PromoRefusal::Unknown),
+            Rule::Promo(PromoRefusal::NotYetValid),
+            Rule::Promo(PromoRefusal::Expired),
+            Rule::Promo(PromoRefusal::UsedUp),
+            Rule::Promo(PromoRefusal::MinimumNotReached { min_cents: 3000 }),
+            Rule::Promo(PromoRefusal::NotForTheseProducts),
+            Rule::Promo(PromoRefusal::AlreadyUsed),
             Rule::Unreadable,
         ];
         for rule in &rules {
@@ -607,6 +642,7 @@ mod tests {
                 | Rule::EmptyBasket
                 | Rule::Card(_)
                 | Rule::Delivery(_)
+                | Rule::Promo(_)
                 | Rule::Unreadable => {}
             }
         }

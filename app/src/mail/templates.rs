@@ -150,6 +150,7 @@ struct NewsLine {
     quantity: i32,
     unit_price_cents: i64,
     vat_rate_bp: i32,
+    discount_cents: i64,
 }
 
 async fn order_news(pool: &PgPool, order_id: i64, locale: Locale) -> Result<OrderNews, String> {
@@ -166,7 +167,7 @@ async fn order_news(pool: &PgPool, order_id: i64, locale: Locale) -> Result<Orde
     .ok_or_else(|| format!("order {order_id} not found"))?;
     let lines = sqlx::query_as!(
         NewsLine,
-        "SELECT product_name, quantity, unit_price_cents, vat_rate_bp FROM order_lines
+        "SELECT product_name, quantity, unit_price_cents, vat_rate_bp, discount_cents FROM order_lines
          WHERE order_id = $1 ORDER BY product_id",
         order_id,
     )
@@ -229,12 +230,19 @@ fn order_letter(kind: MailKind, order: &OrderNews, site: &str, locale: Locale) -
         order.lines.iter().map(|line| {
             (
                 VatRate::from_column(line.vat_rate_bp),
-                line.unit_price_cents * i64::from(line.quantity),
+                line.unit_price_cents * i64::from(line.quantity) - line.discount_cents,
             )
         }),
         order.delivery.as_ref().map_or(0, |(_, cents)| *cents),
     );
     let messages = locale.messages();
+    let discount: i64 = order.lines.iter().map(|line| line.discount_cents).sum();
+    if discount > 0 {
+        lines.push((
+            messages.promo_label.to_owned(),
+            format!("−{}", format_price(discount, locale)),
+        ));
+    }
     if let Some((name, cents)) = &order.delivery {
         let cost = if *cents == 0 {
             messages.delivery_free.to_owned()

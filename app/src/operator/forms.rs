@@ -1,6 +1,6 @@
 //! Checks and paging shared by every back-office form and list.
 
-use crate::error::{AppError, Rule};
+use crate::error::{AppError, Format, Rule};
 
 /// A query typed in a back-office search box: at most 100 characters.
 pub fn parse_admin_query(query: &str) -> Result<&str, AppError> {
@@ -35,6 +35,16 @@ pub fn optional_number(field: &str, raw: Option<&str>, min: i32, max: i32) -> Re
             )),
         },
     }
+}
+
+/// A moment an operator typed, in the shop's zone: `2026-12-05T20:00`
+/// (what a `datetime-local` field sends) or `2026-12-05 20:00`.
+pub fn parse_shop_time(field: &str, raw: &str) -> Result<chrono::NaiveDateTime, AppError> {
+    let raw = raw.trim();
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(raw, format).ok())
+        .ok_or_else(|| AppError::validation(field, Rule::Format(Format::DateTime)))
 }
 
 /// How many pages `total` rows make, `per_page` to a page.

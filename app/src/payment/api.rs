@@ -32,6 +32,7 @@ pub async fn checkout(
     card_cvc: String,
     idempotency_key: String,
     delivery_method: Option<String>,
+    promo_code: Option<String>,
 ) -> Result<OrderSummary, AppError> {
     use chrono::Datelike;
     use ssr::*;
@@ -58,6 +59,7 @@ pub async fn checkout(
             address,
             card,
             delivery_method_id,
+            promo_code: promo_code.filter(|code| !code.trim().is_empty()),
         };
         let order = service::checkout(&state, request).await?;
         leptos_axum::redirect(&format!("/orders/{}?placed=1", order.id));

@@ -413,6 +413,30 @@ fn cases() -> Vec<Case> {
             ..Case::default()
         },
         Case {
+            endpoint: "promotions/admin/codes",
+            args: |_| vec![],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "promotions/admin/create",
+            args: |p| {
+                vec![
+                    ("code", format!("MATRIX-{}", p.cell)),
+                    ("kind", "percent".into()),
+                    ("value", "10".into()),
+                ]
+            },
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "promotions/admin/set-active",
+            args: |_| vec![("id", "1".into())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
             endpoint: "products/admin/delete-category",
             args: |p| vec![("id", p.spare_category.to_string()), ("confirm", "yes".into())],
             allowed: ADMIN_ONLY,
@@ -471,6 +495,12 @@ struct Public {
 }
 
 const PUBLIC: &[Public] = &[
+    Public {
+        endpoint: "basket/promo",
+        reason: "tries a code on the caller's own basket and takes nothing; an empty basket is refused",
+        status: 400,
+        args: |_| vec![("code", "NOEL".into())],
+    },
     Public {
         endpoint: "auth/register",
         reason: "signing up is how a visitor gets an account",

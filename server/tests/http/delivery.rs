@@ -162,7 +162,11 @@ async fn delivery_is_free_from_the_threshold_not_a_cent_under(pool: PgPool) {
 }
 
 /// The form's changes, the field refused and the rule it broke.
-type Refusal = (&'static [(&'static str, &'static str)], &'static str, serde_json::Value);
+type Refusal = (
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    serde_json::Value,
+);
 
 #[sqlx::test(migrations = "../migrations")]
 async fn every_refusal_is_named_and_changes_nothing(pool: PgPool) {

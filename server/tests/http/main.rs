@@ -31,5 +31,6 @@ mod page_cache;
 mod payment_recovery;
 mod photos;
 mod products;
+mod promotions;
 mod variants;
 mod vat;

@@ -12,6 +12,7 @@ mod mail;
 mod orders;
 mod photos;
 mod products;
+mod promotions;
 mod users;
 
 pub use catalogue::{AdminCataloguePage, AdminImportPage};
@@ -23,6 +24,7 @@ pub use drops::AdminDropsPage;
 pub use mail::{AdminMailDetailPage, AdminMailPage};
 pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use products::{AdminNewProductPage, AdminProductPage, AdminProductsPage};
+pub use promotions::AdminPromotionsPage;
 pub use users::{AdminUserPage, AdminUsersPage};
 
 use leptos::prelude::*;
@@ -80,6 +82,7 @@ fn AdminNav() -> impl IntoView {
             <A href="/admin/catalogue">{move || i18n.t().admin_catalogue}</A>
             <A href="/admin/orders">{move || i18n.t().admin_orders}</A>
             <A href="/admin/delivery">{move || i18n.t().admin_delivery}</A>
+            <A href="/admin/promotions">{move || i18n.t().admin_promotions}</A>
             <A href="/admin/drops">{move || i18n.t().drop.admin_heading}</A>
             <A href="/admin/users">{move || i18n.t().admin_users}</A>
             <A href="/admin/mail">{move || i18n.t().admin_mail}</A>

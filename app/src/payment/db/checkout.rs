@@ -78,6 +78,9 @@ pub struct NewOrder<'a> {
     /// How it is sent, and what that costs this order.
     pub delivery: &'a DeliveryMethod,
     pub delivery_cents: i64,
+    /// The promo code used, and what it took off the goods.
+    pub promo_code: Option<&'a str>,
+    pub discount_cents: i64,
     pub card_brand: &'a str,
     pub card_last4: &'a str,
     /// How long the order keeps its units while it awaits payment.
@@ -96,9 +99,10 @@ pub async fn insert_order(
         OrderSummaryRow,
         r#"INSERT INTO orders (id, user_id, idempotency_key, total_cents, ship_name, ship_street, ship_postcode,
                                ship_city, ship_country, card_brand, card_last4, status, expires_at, language,
-                               delivery_method_id, delivery_name_fr, delivery_name_en, delivery_cents)
+                               delivery_method_id, delivery_name_fr, delivery_name_en, delivery_cents,
+                               promo_code, discount_cents)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'awaiting_payment',
-                   now() + make_interval(secs => $12), $13, $14, $15, $16, $17)
+                   now() + make_interval(secs => $12), $13, $14, $15, $16, $17, $18, $19)
            RETURNING id, status AS "status: OrderStatus", total_cents,
                      created_at AS "created_at: DateTime<Utc>""#,
         order.id as OrderId,
@@ -118,6 +122,8 @@ pub async fn insert_order(
         order.delivery.name_fr,
         order.delivery.name_en,
         order.delivery_cents,
+        order.promo_code,
+        order.discount_cents,
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -130,10 +136,12 @@ pub async fn insert_order_line(
     product_id: ProductId,
     taken: &Taken,
     quantity: i32,
+    discount_cents: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity, held_until, vat_rate_bp)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity, held_until,
+                                  vat_rate_bp, discount_cents)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         order_id as OrderId,
         product_id as ProductId,
         taken.name,
@@ -141,6 +149,7 @@ pub async fn insert_order_line(
         quantity,
         taken.held_until as Option<DateTime<Utc>>,
         taken.vat_rate_bp,
+        discount_cents,
     )
     .execute(&mut **tx)
     .await

@@ -66,6 +66,7 @@ pub async fn find_order(
                   o.ship_name, o.ship_street, o.ship_postcode, o.ship_city, o.ship_country,
                   o.card_brand, o.card_last4,
                   o.delivery_method_id, o.delivery_name_fr, o.delivery_name_en, o.delivery_cents,
+                  o.promo_code, o.discount_cents,
                   CASE WHEN o.status = 'cancelled' THEN p.refunded_at IS NOT NULL END AS refunded
            FROM orders o JOIN users u ON u.id = o.user_id
            LEFT JOIN payments p ON p.order_id = o.id
@@ -79,7 +80,7 @@ pub async fn find_order(
     };
     let lines = sqlx::query_as!(
         OrderLine,
-        "SELECT p.slug AS product_slug, l.product_name, l.unit_price_cents, l.quantity, l.vat_rate_bp
+        "SELECT p.slug AS product_slug, l.product_name, l.unit_price_cents, l.quantity, l.vat_rate_bp, l.discount_cents
          FROM order_lines l JOIN products p ON p.id = l.product_id
          WHERE l.order_id = $1 ORDER BY l.product_id",
         order_id as OrderId,
@@ -110,6 +111,7 @@ pub async fn find_order(
             name_en: row.delivery_name_en,
             cost_cents: row.delivery_cents,
         }),
+        promo: row.promo_code.map(|code| (code, row.discount_cents)),
         refund: row
             .refunded
             .map(|done| if done { Refund::Done } else { Refund::Pending }),

@@ -108,6 +108,8 @@ pub struct OrderLine {
     pub quantity: i32,
     /// The VAT rate it was sold at, in basis points (kept on the order).
     pub vat_rate_bp: i32,
+    /// What a promo code took off it, TTC.
+    pub discount_cents: i64,
 }
 
 impl OrderLine {
@@ -121,9 +123,12 @@ impl OrderDetail {
     /// were sold at.
     pub fn breakdown(&self) -> Breakdown {
         Breakdown::of(
-            self.lines
-                .iter()
-                .map(|line| (VatRate::from_column(line.vat_rate_bp), line.total_cents())),
+            self.lines.iter().map(|line| {
+                (
+                    VatRate::from_column(line.vat_rate_bp),
+                    line.total_cents() - line.discount_cents,
+                )
+            }),
             self.delivery.as_ref().map_or(0, |delivery| delivery.cost_cents),
         )
     }
@@ -140,6 +145,8 @@ pub struct OrderDetail {
     pub lines: Vec<OrderLine>,
     /// How it is sent (orders from before delivery methods have none).
     pub delivery: Option<OrderDelivery>,
+    /// The promo code used, and what it took off the goods.
+    pub promo: Option<(String, i64)>,
     /// Set once the order is cancelled: where its money is.
     pub refund: Option<Refund>,
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::basket::api::basket_delivery;
+use crate::basket::api::{basket_delivery, basket_promo};
 use crate::basket::components::{use_basket, HoldNotice, MergeNoticeView};
 use crate::basket::model::Basket;
 use crate::delivery::components::{CountrySelect, DeliveryOptions};
@@ -11,6 +11,8 @@ use crate::delivery::model::DeliveryChoice;
 use crate::i18n::use_i18n;
 use crate::payment::api::{new_checkout_key, Checkout};
 use crate::pricing::Breakdown;
+use crate::promotions::components::{code_in_url, DiscountLine};
+use crate::promotions::model::AppliedCode;
 use crate::ui::forms::{use_form_error, FormAlert, FormField};
 use crate::ui::{error::ErrorMessage, seo::Seo, vat::VatTable};
 
@@ -24,6 +26,7 @@ const CHECKOUT_FIELDS: &[&str] = &[
     "card_expiry",
     "card_cvc",
     "delivery_method",
+    "promo_code",
 ];
 
 #[component]
@@ -32,7 +35,26 @@ pub fn CheckoutPage() -> impl IntoView {
     let basket = use_basket();
     let auth = crate::auth::components::use_auth();
     let key = Resource::new(|| (), |_| new_checkout_key());
-    let delivery = Resource::new(|| (), |_| basket_delivery());
+    let code = code_in_url();
+    let delivery = Resource::new(
+        {
+            let code = code.clone();
+            move || code.clone()
+        },
+        basket_delivery,
+    );
+    let promo = Resource::new(
+        {
+            let code = code.clone();
+            move || code.clone()
+        },
+        |code| async move {
+            match code {
+                Some(code) => basket_promo(code).await.ok(),
+                None => None,
+            }
+        },
+    );
     view! {
         <Seo
             title=move || i18n.t().checkout_title.to_owned()
@@ -43,16 +65,19 @@ pub fn CheckoutPage() -> impl IntoView {
         <h1>{move || i18n.t().checkout_heading}</h1>
         <MergeNoticeView />
         <Transition fallback=|| view! { <div class="panel" aria-busy="true"></div> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let code = code.clone();
+                Suspend::new(async move {
                 if matches!(auth.user.await, Ok(None)) {
                     return view! { <Redirect path="/login?return_to=%2Fcheckout" /> }.into_any();
                 }
                 match (basket.basket.await, key.await, delivery.await) {
                     (Ok(basket), Ok(key), Ok(choice)) if !basket.lines.is_empty() => {
                         let hold = basket.first_hold().cloned();
+                        let applied = promo.await;
                         view! {
                             {hold.map(|hold| view! { <HoldNotice hold /> })}
-                            <CheckoutForm basket key choice />
+                            <CheckoutForm basket key choice code=code applied />
                         }
                         .into_any()
                     }
@@ -61,26 +86,35 @@ pub fn CheckoutPage() -> impl IntoView {
                         view! { <ErrorMessage error /> }.into_any()
                     }
                 }
-            })}
+            })
+            }}
         </Transition>
     }
 }
 
 #[component]
-fn CheckoutForm(basket: Basket, key: String, choice: DeliveryChoice) -> impl IntoView {
+fn CheckoutForm(
+    basket: Basket,
+    key: String,
+    choice: DeliveryChoice,
+    code: Option<String>,
+    applied: Option<AppliedCode>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let checkout = ServerAction::<Checkout>::new();
     let error = use_form_error(checkout);
     // The totals shown are those with the method picked first; the order
     // page states those of the method paid for.
     let picked = choice.preselected().cloned();
-    let breakdown = Breakdown::of(
-        basket
-            .lines
-            .iter()
-            .map(|line| (line.vat_rate, line.line_total_cents())),
-        picked.as_ref().map_or(0, |quote| quote.cost_cents),
-    );
+    let goods = basket
+        .lines
+        .iter()
+        .map(|line| (line.vat_rate, line.line_total_cents()));
+    let delivery_cents = picked.as_ref().map_or(0, |quote| quote.cost_cents);
+    let breakdown = match &applied {
+        Some(applied) => Breakdown::of(applied.discount.goods_after(goods), delivery_cents),
+        None => Breakdown::of(goods, delivery_cents),
+    };
     let totals_with = picked.map(|quote| (quote.name_fr, quote.name_en));
     view! {
         <ActionForm action=checkout attr:class="form checkout" attr:novalidate="">
@@ -125,6 +159,14 @@ fn CheckoutForm(basket: Basket, key: String, choice: DeliveryChoice) -> impl Int
                     error
                 />
                 <FormField label=move || i18n.t().card_cvc_label name="card_cvc" autocomplete="cc-csc" error />
+                <FormField
+                    label=move || i18n.t().promo_label
+                    name="promo_code"
+                    value=code.unwrap_or_default()
+                    required=false
+                    error
+                />
+                {applied.map(|applied| view! { <DiscountLine applied /> })}
                 <FormAlert error fields=CHECKOUT_FIELDS />
                 {totals_with.map(|(fr, en)| view! {
                     <p class="field__hint" data-testid="totals-with">

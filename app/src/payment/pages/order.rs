@@ -58,6 +58,7 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
     let country = address.country_name(i18n.locale()).to_owned();
     let breakdown = order.breakdown();
     let delivery = order.delivery.clone();
+    let promo = order.promo.clone();
     view! {
         <Seo
             title=move || (i18n.t().order_title)(summary.id)
@@ -142,6 +143,12 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
                             .collect_view()}
                     </tbody>
                     <tfoot>
+                        {promo.map(|(code, cents)| view! {
+                            <tr data-testid="order-discount">
+                                <th scope="row" colspan="3">{move || i18n.t().promo_label} " " {code}</th>
+                                <td>"−" <Price cents=cents /></td>
+                            </tr>
+                        })}
                         {delivery.map(|delivery| {
                             let name = i18n.locale().pick(&delivery.name_fr, &delivery.name_en).to_owned();
                             view! {

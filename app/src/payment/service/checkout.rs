@@ -24,6 +24,9 @@ use crate::mail::{model::MailKind, outbox};
 use crate::payment::db::{self, NewOrder};
 use crate::payment::gateway::{PaymentError, PaymentReceipt};
 use crate::payment::model::{Card, CheckoutKey, OrderStatus, OrderSummary, ShippingAddress};
+use crate::pricing::VatRate;
+use crate::promotions::db as promo_db;
+use crate::promotions::service::{self as promo, Goods};
 use crate::state::AppState;
 
 pub struct CheckoutRequest<'a> {
@@ -33,6 +36,8 @@ pub struct CheckoutRequest<'a> {
     pub card: Card,
     /// The delivery method picked (its cost is read here, not sent).
     pub delivery_method_id: i64,
+    /// The promo code typed, if any (checked and used here).
+    pub promo_code: Option<String>,
 }
 
 /// Places the basket's order and pays for it. The same key returns the
@@ -239,16 +244,33 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
         // Dropping the transaction rolls back whatever was taken.
         return Err(AppError::Conflict(Conflict::NotEnoughStock { lines: short }));
     }
-    let goods_cents: i64 = taken
+    let goods: Vec<Goods> = taken
         .iter()
-        .map(|(_, took, qty)| took.price_cents * i64::from(*qty))
-        .sum();
+        .map(|(product_id, took, quantity)| Goods {
+            product_id: *product_id,
+            vat_rate: VatRate::from_column(took.vat_rate_bp),
+            total_cents: took.price_cents * i64::from(*quantity),
+        })
+        .collect();
+    let goods_cents: i64 = goods.iter().map(|line| line.total_cents).sum();
+    let promo_customer = promo::Customer {
+        user_id: request.user_id,
+        street: &request.address.street,
+        postcode: &request.address.postcode,
+        country: &request.address.country,
+    };
+    let promo = match request.promo_code.as_deref() {
+        Some(raw) => Some(promo::take(&mut tx, raw, &goods, &promo_customer).await?),
+        None => None,
+    };
+    let discount_cents = promo.as_ref().map_or(0, |used| used.discount.goods_cents);
     let weight_grams: i64 = taken
         .iter()
         .map(|(_, took, qty)| i64::from(took.weight_grams) * i64::from(*qty))
         .sum();
-    let delivery_cents = method
-        .cost(country, goods_cents, weight_grams)
+    // The free-delivery threshold reads the goods after the discount.
+    let delivery_price = method
+        .cost(country, goods_cents - discount_cents, weight_grams)
         .map_err(|refusal| {
             AppError::validation(
                 "delivery_method",
@@ -258,13 +280,17 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
                 }),
             )
         })?;
+    let free_delivery = promo.as_ref().is_some_and(|used| used.discount.free_delivery);
+    let delivery_cents = if free_delivery { 0 } else { delivery_price };
     let order = db::insert_order(
         &mut tx,
         &NewOrder {
             id: order_id,
             user_id: request.user_id,
             key: request.key.as_str(),
-            total_cents: goods_cents + delivery_cents,
+            total_cents: goods_cents - discount_cents + delivery_cents,
+            promo_code: promo.as_ref().map(|used| used.code.as_str()),
+            discount_cents,
             address: &request.address,
             delivery: &method,
             delivery_cents,
@@ -275,8 +301,28 @@ async fn reserve(state: &AppState, request: &CheckoutRequest<'_>) -> Result<Rese
         },
     )
     .await?;
-    for (product_id, took, quantity) in &taken {
-        db::insert_order_line(&mut tx, order_id, ProductId(*product_id), took, *quantity).await?;
+    for (at, (product_id, took, quantity)) in taken.iter().enumerate() {
+        let line_discount = promo
+            .as_ref()
+            .and_then(|used| used.discount.per_line.get(at).copied())
+            .unwrap_or(0);
+        db::insert_order_line(
+            &mut tx,
+            order_id,
+            ProductId(*product_id),
+            took,
+            *quantity,
+            line_discount,
+        )
+        .await?;
+    }
+    if let Some(used) = &promo {
+        let waived = if free_delivery {
+            delivery_price
+        } else {
+            discount_cents
+        };
+        promo::record(&mut tx, order_id, used, &promo_customer, waived).await?;
     }
     tx.commit().await?;
     Ok(Reservation::New(order))
@@ -335,6 +381,8 @@ async fn release(state: &AppState, order_id: OrderId, reason: &str) -> Result<()
     ledger::describe(&mut tx, StockChange::new(reason).for_order(order_id)).await?;
     inventory::return_stock(&mut tx, order_id).await?;
     inventory::restore_holds(&mut tx, order_id).await?;
+    // Its promo code's use goes back to the code.
+    promo_db::give_back(&mut tx, order_id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -48,6 +48,8 @@ pub async fn set_order_status(
         )
         .await?;
         inventory::return_stock(&mut tx, order_id).await?;
+        // Cancelled before shipping: its promo code's use goes back.
+        crate::promotions::db::give_back(&mut tx, order_id).await?;
     }
     let mail = match next {
         OrderStatus::Shipped => Some(MailKind::OrderShipped),

@@ -45,6 +45,8 @@ const PROVIDER_LATENCY_MS: u64 = 300;
 /// The server's default pool size (WONDERMARKET_DB_POOL_SIZE).
 const SERVER_POOL_SIZE: u32 = 20;
 const PASSWORD: &str = "correct horse battery";
+/// The promo code of the checkout round with a code on every order.
+const BENCH_CODE: &str = "BENCH-10";
 
 impl Shop {
     /// Registers through the real endpoint, which logs the new client in.
@@ -183,7 +185,8 @@ async fn checkout_throughput(
     shoppers: &[Shopper],
     products: &[i64],
     key_prefix: &str,
-) -> anyhow::Result<()> {
+    promo_code: &'static str,
+) -> anyhow::Result<f64> {
     let shoppers = Arc::new(shoppers.to_vec());
     let (mut answers, mut elapsed) = (Vec::new(), Duration::ZERO);
     for round in 1..=CHECKOUT_ROUNDS {
@@ -201,7 +204,10 @@ async fn checkout_throughput(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(shopper) = shoppers.get(i) else { break };
-                    answers.push(shop.checkout(shopper, &format!("{key_prefix}-{i}")).await?);
+                    answers.push(
+                        shop.checkout_with(shopper, &format!("{key_prefix}-{i}"), promo_code)
+                            .await?,
+                    );
                 }
                 Ok::<_, anyhow::Error>(answers)
             }));
@@ -217,17 +223,33 @@ async fn checkout_throughput(
         answers.extend(round_answers);
     }
     let paid = answers.iter().filter(|(status, _)| *status == 200).count();
+    let rate = paid as f64 / elapsed.as_secs_f64();
     println!(
-        "  {} checkouts in {:.2} s: {:.0} orders/s; {paid} paid, {} other answers",
+        "  {} checkouts in {:.2} s: {rate:.0} orders/s; {paid} paid, {} other answers",
         answers.len(),
         elapsed.as_secs_f64(),
-        paid as f64 / elapsed.as_secs_f64(),
         answers.len() - paid,
     );
     report(
         "  latency",
         answers.into_iter().map(|(_, latency)| latency).collect(),
     );
+    Ok(rate)
+}
+
+/// A code every order of a round may use: 10 % off, a million uses over its
+/// sixteen rows (the limit is what makes it a race).
+async fn create_bench_code(shop: &Shop) -> anyhow::Result<()> {
+    sqlx::query(
+        "WITH code AS (INSERT INTO promo_codes (code, kind, value, max_uses) VALUES ($1, 'percent', 10, 1000000)
+                       ON CONFLICT (code) DO UPDATE SET active = true RETURNING id)
+         INSERT INTO promo_code_slots (code_id, slot, uses_left)
+         SELECT code.id, slot, 62500 FROM code, generate_series(0, 15) AS slot
+         ON CONFLICT (code_id, slot) DO UPDATE SET uses_left = 62500",
+    )
+    .bind(BENCH_CODE)
+    .execute(&shop.pool)
+    .await?;
     Ok(())
 }
 
@@ -398,13 +420,30 @@ async fn main() -> anyhow::Result<()> {
         "POST /api/payment/checkout, {SHOPPERS} buyers × {CHECKOUT_ROUNDS} rounds, {CHECKOUT_IN_FLIGHT} in flight, \
          one product:"
     );
-    checkout_throughput(&shop, &shoppers, &[hot], &format!("r{run:x}-hot")).await?;
+    checkout_throughput(&shop, &shoppers, &[hot], &format!("r{run:x}-hot"), "").await?;
     println!(
         "POST /api/payment/checkout, {SHOPPERS} buyers × {CHECKOUT_ROUNDS} rounds, {CHECKOUT_IN_FLIGHT} in flight, \
          {} products:",
         load_products.len()
     );
-    checkout_throughput(&shop, &shoppers, &load_products, &format!("r{run:x}-spread")).await?;
+    let without =
+        checkout_throughput(&shop, &shoppers, &load_products, &format!("r{run:x}-spread"), "").await?;
+    create_bench_code(&shop).await?;
+    println!(
+        "POST /api/payment/checkout, the same with the promo code {BENCH_CODE} (10 %, a million uses) on every order:"
+    );
+    let with = checkout_throughput(
+        &shop,
+        &shoppers,
+        &load_products,
+        &format!("r{run:x}-promo"),
+        BENCH_CODE,
+    )
+    .await?;
+    println!(
+        "  with a code: {:.2} of the throughput without (goal ≥ 0.80)",
+        with / without
+    );
 
     let console = shop.product(DROP_PRODUCT).await?;
     println!("drop: {DROP_STOCK} in stock, {SHOPPERS} buyers check out at once");

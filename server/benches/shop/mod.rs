@@ -63,6 +63,16 @@ impl Shop {
     /// Pays for the basket with the test card that succeeds; the status and
     /// the latency up to the end of the answer.
     pub async fn checkout(&self, shopper: &Shopper, key: &str) -> anyhow::Result<(u16, Duration)> {
+        self.checkout_with(shopper, key, "").await
+    }
+
+    /// The same with `promo_code` (empty: none).
+    pub async fn checkout_with(
+        &self,
+        shopper: &Shopper,
+        key: &str,
+        promo_code: &str,
+    ) -> anyhow::Result<(u16, Duration)> {
         let sent = Instant::now();
         let response = self
             .call(
@@ -79,6 +89,7 @@ impl Shop {
                     ("card_cvc", "123"),
                     ("idempotency_key", key),
                     ("delivery_method", "2"),
+                    ("promo_code", promo_code),
                 ],
             )
             .await?;

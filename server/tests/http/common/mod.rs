@@ -287,6 +287,12 @@ pub fn cookie_client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         // A hung page must fail the test, not stall the run.
         .timeout(std::time::Duration::from_secs(20))
+        // A fresh connection for each request. With kept-alive ones, one
+        // request in a hundred concurrent ones sometimes waited for a pooled
+        // connection until the timeout while the server was idle, every
+        // request it received answered (seen with `ss` and a stack dump; in
+        // 1 to 2 runs of 10 of the concurrent-pages test beside another).
+        .pool_max_idle_per_host(0)
         .build()
         .expect("client")
 }

@@ -96,7 +96,7 @@ product=$(psql -qtA "$database" -c "SELECT id FROM products WHERE slug = 'playst
 [ "$(post basket/add -d "product_id=$product" -d quantity=1)" = 200 ] || fail "add to basket: $(cat "$work/answer")"
 [ "$(post payment/checkout --data-urlencode 'ship_name=Ada Lovelace' --data-urlencode 'ship_street=12 rue de la Paix' \
   -d ship_postcode=75002 -d ship_city=Paris -d ship_country=France --data-urlencode 'card_number=4242 4242 4242 4242' \
-  --data-urlencode card_expiry=12/30 -d card_cvc=123 -d idempotency_key=container-checkout-1)" = 200 ] \
+  --data-urlencode card_expiry=12/30 -d card_cvc=123 -d idempotency_key=container-checkout-1 -d delivery_method=2)" = 200 ] \
   || fail "checkout: $(cat "$work/answer")"
 grep -q '"status":"paid"' "$work/answer" || fail "the order is not paid: $(cat "$work/answer")"
 [ "$(psql -qtA "$database" -c "SELECT count(*) FROM orders WHERE status = 'paid'")" = 1 ] || fail "no paid order in the database"

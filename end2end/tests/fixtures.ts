@@ -125,6 +125,8 @@ export async function everyPersonalPage(
     product,
     gallery,
     "/admin/categories",
+    "/admin/delivery",
+    "/admin/promotions",
     "/admin/catalogue",
     "/admin/drops",
     "/admin/orders",

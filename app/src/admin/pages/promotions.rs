@@ -62,7 +62,9 @@ fn PromoCodes() -> impl IntoView {
                                     <th scope="col">{move || i18n.t().admin_promo_gives}</th>
                                     <th scope="col">{move || i18n.t().admin_promo_uses}</th>
                                     <th scope="col">{move || i18n.t().admin_promo_window}</th>
-                                    <th scope="col"></th>
+                                    <th scope="col">
+                                        <span class="visually-hidden">{move || i18n.t().admin_promo_withdraw}</span>
+                                    </th>
                                 </tr>
                             </thead>
                             <tbody>

@@ -55,6 +55,12 @@ if [ "$purpose" = test ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
 
+# The tests read invoices back with poppler's PDF text extractor.
+if [ "$purpose" = test ] && ! command -v pdftotext >/dev/null 2>&1; then
+  say "installing poppler-utils (pdftotext) for the invoice tests"
+  apt_install poppler-utils
+fi
+
 # The W3C Nu HTML checker (npm's vnu-jar) runs on Java.
 if [ "$purpose" = test ] && ! command -v java >/dev/null 2>&1; then
   say "installing a Java runtime for the HTML checker"

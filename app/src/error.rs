@@ -126,6 +126,10 @@ pub enum Format {
     WeightBands,
     /// 3 to 32 letters, digits or hyphens.
     PromoCode,
+    /// A month, "2026-12".
+    Month,
+    /// A range of months: the first not after the last, three years at most.
+    MonthRange,
 }
 
 /// Why a promo code cannot be used on a basket.

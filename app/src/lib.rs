@@ -24,6 +24,7 @@ pub mod frame;
 pub mod i18n;
 pub mod ids;
 pub mod inventory;
+pub mod invoices;
 pub mod mail;
 pub mod operator;
 pub mod order_status;
@@ -55,7 +56,8 @@ use leptos_router::{
 use crate::admin::pages::{
     AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDeliveryPage, AdminDropReportPage,
     AdminDropsPage, AdminImportPage, AdminMailDetailPage, AdminMailPage, AdminNewProductPage, AdminOrderPage,
-    AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminPromotionsPage, AdminUserPage, AdminUsersPage,
+    AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminPromotionsPage, AdminSalesPage, AdminUserPage,
+    AdminUsersPage,
 };
 use crate::auth::{
     components::provide_auth,
@@ -182,6 +184,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/delivery") view=AdminDeliveryPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/promotions") view=AdminPromotionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/reports/sales") view=AdminSalesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/catalogue") view=AdminCataloguePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/catalogue/imports/:id") view=AdminImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />

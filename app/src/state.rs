@@ -31,6 +31,33 @@ pub struct AppState {
     /// Refusals on drops by (drop, reason), added to the drop report by
     /// the room tick (`drops::service::run_rooms`).
     pub drop_refusals: crate::tally::Tally<(i64, &'static str)>,
+    /// Who sells, as invoices state it.
+    pub seller: Arc<SellerDetails>,
+}
+
+/// The seller's details every invoice and credit note states (kept on each
+/// document as they were when it was written).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SellerDetails {
+    pub name: String,
+    /// Street, postcode and town, one line each.
+    pub address: String,
+    /// The French company number (14 digits).
+    pub siret: String,
+    /// The intra-community VAT number.
+    pub vat_number: String,
+}
+
+impl Default for SellerDetails {
+    /// The demo shop's (invented) details.
+    fn default() -> Self {
+        Self {
+            name: "WonderMarket SAS".into(),
+            address: "1 rue de la Démo\n75001 Paris\nFrance".into(),
+            siret: "000 000 000 00000".into(),
+            vat_number: "FR00 000000000".into(),
+        }
+    }
 }
 
 /// What server functions need to know of mail delivery (the worker that
@@ -164,6 +191,7 @@ impl AppState {
             admission_key: Arc::default(),
             throttle: crate::throttle::Throttle::default(),
             drop_refusals: crate::tally::Tally::default(),
+            seller: Arc::default(),
         }
     }
 

@@ -37,6 +37,8 @@ const CONCERNS: &[&str] = &[
     "inventory",
     "drops",
     "delivery",
+    "promotions",
+    "invoices",
     "frame",
 ];
 

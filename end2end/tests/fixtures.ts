@@ -127,6 +127,7 @@ export async function everyPersonalPage(
     "/admin/categories",
     "/admin/delivery",
     "/admin/promotions",
+    "/admin/reports/sales",
     "/admin/catalogue",
     "/admin/drops",
     "/admin/orders",

@@ -96,6 +96,62 @@ pub struct WebConfig {
     pub metrics_token: Option<MetricsToken>,
     #[command(flatten)]
     pub mail: MailConfig,
+    #[command(flatten)]
+    pub seller: SellerConfig,
+}
+
+/// The seller's details on every invoice and credit note.
+#[derive(Debug, Clone, Args)]
+pub struct SellerConfig {
+    /// The company's name.
+    #[arg(long, env = "WONDERMARKET_SELLER_NAME", default_value = "WonderMarket SAS")]
+    pub seller_name: String,
+    /// Its address, lines separated by `\n` or `|`.
+    #[arg(
+        long,
+        env = "WONDERMARKET_SELLER_ADDRESS",
+        default_value = "1 rue de la Démo|75001 Paris|France"
+    )]
+    pub seller_address: String,
+    /// Its SIRET number.
+    #[arg(long, env = "WONDERMARKET_SELLER_SIRET", default_value = "000 000 000 00000")]
+    pub seller_siret: String,
+    /// Its intra-community VAT number.
+    #[arg(
+        long,
+        env = "WONDERMARKET_SELLER_VAT_NUMBER",
+        default_value = "FR00 000000000"
+    )]
+    pub seller_vat_number: String,
+}
+
+impl Default for SellerConfig {
+    fn default() -> Self {
+        let shop = app::state::SellerDetails::default();
+        Self {
+            seller_name: shop.name,
+            seller_address: shop.address.replace('\n', "|"),
+            seller_siret: shop.siret,
+            seller_vat_number: shop.vat_number,
+        }
+    }
+}
+
+impl SellerConfig {
+    pub fn details(&self) -> app::state::SellerDetails {
+        let lines: Vec<&str> = self
+            .seller_address
+            .split(['|', '\n'])
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect();
+        app::state::SellerDetails {
+            name: self.seller_name.trim().to_owned(),
+            address: lines.join("\n"),
+            siret: self.seller_siret.trim().to_owned(),
+            vat_number: self.seller_vat_number.trim().to_owned(),
+        }
+    }
 }
 
 /// How mail leaves the shop.
@@ -223,6 +279,7 @@ impl WebConfig {
             page_cache_ms: 1000,
             metrics_token: None,
             mail: MailConfig::default(),
+            seller: SellerConfig::default(),
         }
     }
 

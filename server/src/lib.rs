@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod drop_report;
+pub mod invoices;
 pub mod live;
 pub mod mailer;
 pub mod media;

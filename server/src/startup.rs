@@ -92,6 +92,7 @@ impl Application {
         ));
         app_state.checkout = config.checkout_settings();
         app_state.mail = app::state::MailSettings::new(config.mail.smtp_url.is_some());
+        app_state.seller = Arc::new(config.seller.details());
         let mailer = crate::mailer::Mailer::new(app_state.clone(), &config.mail)?;
         crate::metrics::install();
         let state = ServerState {
@@ -132,6 +133,7 @@ impl Application {
             .merge(crate::live::routes(live))
             .merge(crate::catalogue_csv::routes())
             .merge(crate::drop_report::routes())
+            .merge(crate::invoices::routes())
             .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
@@ -351,6 +353,18 @@ async fn background_tasks(
             }
         }
     };
+    // Documents whose numbering after their cause was skipped or failed.
+    let documents = async {
+        let mut every_two_seconds = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            every_two_seconds.tick().await;
+            match app::invoices::service::number_all(&state).await {
+                Ok(0) => {}
+                Ok(numbered) => tracing::info!(numbered, "documents numbered"),
+                Err(error) => tracing::error!(%error, "numbering documents failed"),
+            }
+        }
+    };
     // Every second: drop rooms place their arrivals and admit the next
     // batch (one instance per drop at a time, by its row's lock).
     let rooms = async {
@@ -373,6 +387,7 @@ async fn background_tasks(
         guest_baskets,
         refunds,
         expired_orders,
+        documents,
         rooms,
         changes
     );

@@ -43,6 +43,7 @@ pub mod pages {
         AdminProductPage,
         AdminProductsPage,
         AdminPromotionsPage,
+        AdminSalesPage,
         AdminUserPage,
         AdminUsersPage,
     );

@@ -21,6 +21,19 @@ pub fn shop_date_time(at: DateTime<Utc>) -> String {
     (at + paris_offset(at)).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// Today's date at the shop.
+pub fn shop_today() -> NaiveDate {
+    let now = Utc::now();
+    (now + paris_offset(now)).date_naive()
+}
+
+/// The instant `day` starts at the shop (the clocks never change at
+/// midnight in Paris, so the offset read at midnight UTC is the day's).
+pub fn shop_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let midnight = Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN));
+    midnight - paris_offset(midnight)
+}
+
 fn paris_offset(at: DateTime<Utc>) -> Duration {
     let year = at.year();
     let switch = |month: u32| {
@@ -72,6 +85,14 @@ mod tests {
         assert_eq!(format_price(49_999, Locale::Fr), "499,99\u{a0}€");
         assert_eq!(format_price(5, Locale::Fr), "0,05\u{a0}€");
         assert_eq!(format_price(129_999, Locale::Fr), "1\u{202f}299,99\u{a0}€");
+    }
+
+    #[test]
+    fn a_shop_day_starts_at_midnight_in_paris() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a day");
+        let utc = |y, m, d, h| Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().expect("a time");
+        assert_eq!(shop_midnight(day(2026, 12, 1)), utc(2026, 11, 30, 23));
+        assert_eq!(shop_midnight(day(2026, 7, 1)), utc(2026, 6, 30, 22));
     }
 
     #[test]

@@ -261,7 +261,7 @@ fn order_letter(kind: MailKind, order: &OrderNews, site: &str, locale: Locale) -
             format_price(row.vat_cents, locale),
         ));
     }
-    letter
+    let letter = letter
         .table(&lines, (messages.total_incl_vat, &total))
         .heading(words.ship_to)
         .lines(&[
@@ -270,7 +270,17 @@ fn order_letter(kind: MailKind, order: &OrderNews, site: &str, locale: Locale) -
             &format!("{} {}", order.ship_postcode, order.ship_city),
             order.ship_country.as_str(),
         ])
-        .link(&link, words.order_button)
+        .link(&link, words.order_button);
+    // The document the change issued: the invoice of a payment, the credit
+    // note of a paid order's cancellation (behind the customer's login).
+    match kind {
+        MailKind::OrderPaid => letter.link(&format!("{site}/orders/{id}/invoice.pdf"), words.invoice_button),
+        MailKind::OrderCancelled => letter.link(
+            &format!("{site}/orders/{id}/credit-note.pdf"),
+            words.credit_note_button,
+        ),
+        _ => letter,
+    }
 }
 
 /// A mail being written: each piece goes to both parts.
@@ -406,6 +416,8 @@ struct Words {
     refunded_intro: fn(&str, &str) -> String,
     ship_to: &'static str,
     order_button: &'static str,
+    invoice_button: &'static str,
+    credit_note_button: &'static str,
     back_subject: fn(&str) -> String,
     back_intro: fn(&str) -> String,
     back_button: &'static str,
@@ -463,6 +475,8 @@ static FR: Words = Words {
     refunded_intro: |total, last4| format!("Nous avons remboursé {total} sur votre carte se terminant par {last4}."),
     ship_to: "Livraison à",
     order_button: "Voir la commande",
+    invoice_button: "Télécharger la facture (PDF)",
+    credit_note_button: "Télécharger l’avoir (PDF)",
     back_subject: |name| format!("{name} est de retour en stock"),
     back_intro: |name| format!("Vous nous avez demandé de vous prévenir : {name} est de nouveau disponible, tant qu'il en reste."),
     back_button: "Voir le produit",
@@ -514,6 +528,8 @@ static EN: Words = Words {
     refunded_intro: |total, last4| format!("We refunded {total} to your card ending in {last4}."),
     ship_to: "Shipping to",
     order_button: "View the order",
+    invoice_button: "Download the invoice (PDF)",
+    credit_note_button: "Download the credit note (PDF)",
     back_subject: |name| format!("{name} is back in stock"),
     back_intro: |name| format!("You asked us to tell you: {name} is available again, while stocks last."),
     back_button: "View the product",

@@ -20,6 +20,8 @@ pub struct RateTotal {
     pub excl_cents: i64,
     pub vat_cents: i64,
     pub incl_cents: i64,
+    /// Of `incl_cents`, the delivery's share at this rate.
+    pub delivery_cents: i64,
 }
 
 /// The rows per rate (highest rate first, only rates present) and the totals.
@@ -63,6 +65,7 @@ impl Breakdown {
                 excl_cents,
                 vat_cents: incl_cents - excl_cents,
                 incl_cents,
+                delivery_cents: delivery,
             };
             breakdown.excl_cents += row.excl_cents;
             breakdown.vat_cents += row.vat_cents;
@@ -125,7 +128,8 @@ mod tests {
                 rate: VatRate::Standard,
                 excl_cents: 2833,
                 vat_cents: 566,
-                incl_cents: 3399
+                incl_cents: 3399,
+                delivery_cents: 0,
             }]
         );
         assert_eq!(
@@ -149,13 +153,15 @@ mod tests {
                     rate: VatRate::Standard,
                     excl_cents: 5249,
                     vat_cents: 1050,
-                    incl_cents: 6299
+                    incl_cents: 6299,
+                    delivery_cents: 299,
                 },
                 RateTotal {
                     rate: VatRate::Reduced,
                     excl_cents: 3981,
                     vat_cents: 219,
-                    incl_cents: 4200
+                    incl_cents: 4200,
+                    delivery_cents: 200,
                 },
             ]
         );

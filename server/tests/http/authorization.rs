@@ -413,6 +413,12 @@ fn cases() -> Vec<Case> {
             ..Case::default()
         },
         Case {
+            endpoint: "invoices/admin/sales",
+            args: |_| vec![("from", "2026-01".into()), ("to", "2026-12".into())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
             endpoint: "promotions/admin/codes",
             args: |_| vec![],
             allowed: ADMIN_ONLY,

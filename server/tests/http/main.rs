@@ -21,6 +21,7 @@ mod drop_report;
 mod drops;
 mod embedded_cluster;
 mod filters;
+mod invoices;
 mod languages;
 mod live;
 mod mail;

@@ -13,6 +13,7 @@ mod orders;
 mod photos;
 mod products;
 mod promotions;
+mod sales;
 mod users;
 
 pub use catalogue::{AdminCataloguePage, AdminImportPage};
@@ -25,6 +26,7 @@ pub use mail::{AdminMailDetailPage, AdminMailPage};
 pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use products::{AdminNewProductPage, AdminProductPage, AdminProductsPage};
 pub use promotions::AdminPromotionsPage;
+pub use sales::AdminSalesPage;
 pub use users::{AdminUserPage, AdminUsersPage};
 
 use leptos::prelude::*;
@@ -83,6 +85,7 @@ fn AdminNav() -> impl IntoView {
             <A href="/admin/orders">{move || i18n.t().admin_orders}</A>
             <A href="/admin/delivery">{move || i18n.t().admin_delivery}</A>
             <A href="/admin/promotions">{move || i18n.t().admin_promotions}</A>
+            <A href="/admin/reports/sales">{move || i18n.t().sales_title}</A>
             <A href="/admin/drops">{move || i18n.t().drop.admin_heading}</A>
             <A href="/admin/users">{move || i18n.t().admin_users}</A>
             <A href="/admin/mail">{move || i18n.t().admin_mail}</A>

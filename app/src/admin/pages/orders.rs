@@ -9,6 +9,7 @@ use super::{query_param, AdminGate, AdminPager};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ids::OrderId;
+use crate::invoices::components::OrderDocuments;
 use crate::payment::api::{get_order, list_orders, SetOrderStatus};
 use crate::payment::model::{OrderDetail, OrderListItem, OrderStatus};
 use crate::payment::pages::{OrderStatusBadge, RefundState};
@@ -171,6 +172,7 @@ fn OrderAdmin(order: OrderDetail, set_status: ServerAction<SetOrderStatus>) -> i
                     .map(|line| view! { <li>{line.quantity} " × " {line.product_name} " — " <Price cents=line.unit_price_cents /></li> })
                     .collect_view()}
             </ul>
+            <OrderDocuments order_id=summary.id documents=order.documents.clone() />
             <A href=format!("/orders/{}", summary.id)>{move || i18n.t().order_view}</A>
         </section>
         {(!next.is_empty()).then(|| view! {

@@ -87,6 +87,7 @@ pub async fn find_order(
     )
     .fetch_all(db)
     .await?;
+    let documents = crate::invoices::db::documents_of(db, order_id).await?;
     let detail = OrderDetail {
         summary: OrderSummaryRow {
             id: row.id,
@@ -115,6 +116,7 @@ pub async fn find_order(
         refund: row
             .refunded
             .map(|done| if done { Refund::Done } else { Refund::Pending }),
+        documents,
     };
     Ok(Some((row.user_id, detail)))
 }

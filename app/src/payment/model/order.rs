@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::delivery::model::{Country, OrderDelivery};
 use crate::error::{AppError, Format, Rule};
 use crate::i18n::Locale;
+use crate::invoices::model::DocumentRef;
 pub use crate::order_status::OrderStatus;
 use crate::pricing::{Breakdown, VatRate};
 
@@ -149,6 +150,8 @@ pub struct OrderDetail {
     pub promo: Option<(String, i64)>,
     /// Set once the order is cancelled: where its money is.
     pub refund: Option<Refund>,
+    /// Its invoice once paid, and credit note once cancelled.
+    pub documents: Vec<DocumentRef>,
 }
 
 /// A cancelled order's refund: owed (the provider has not confirmed it

@@ -9,6 +9,7 @@ use crate::auth::components::use_auth;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ids::OrderId;
+use crate::invoices::components::OrderDocuments;
 use crate::payment::api::get_order;
 use crate::payment::model::{OrderDetail, OrderStatus, Refund};
 use crate::ui::{
@@ -59,6 +60,7 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
     let breakdown = order.breakdown();
     let delivery = order.delivery.clone();
     let promo = order.promo.clone();
+    let documents = order.documents.clone();
     view! {
         <Seo
             title=move || (i18n.t().order_title)(summary.id)
@@ -173,6 +175,7 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
                     </tfoot>
                 </table>
                 <VatTable breakdown />
+                <OrderDocuments order_id=summary.id documents />
                 <A href="/account#orders">{move || i18n.t().back_to_orders}</A>
             </section>
         </div>

@@ -20,6 +20,7 @@ use crate::error::{internal, AppError, CardRefusal, Conflict, DeliveryRefusal, R
 use crate::ids::{OrderId, ProductId, UserId};
 use crate::inventory::db::{self as inventory, CustomerAddress};
 use crate::inventory::ledger::{self, StockChange};
+use crate::invoices::service as invoices;
 use crate::mail::{model::MailKind, outbox};
 use crate::payment::db::{self, NewOrder};
 use crate::payment::gateway::{PaymentError, PaymentReceipt};
@@ -345,7 +346,10 @@ async fn confirm(
             db::insert_payment(&mut tx, order_id, total_cents, &receipt.reference).await?;
             basket_db::clear_ordered(&mut *tx, user_id, order_id).await?;
             outbox::enqueue_order_mail(&mut *tx, order_id.0, MailKind::OrderPaid).await?;
+            // Written with the payment, numbered once it is committed.
+            invoices::issue_invoice(&mut tx, &state.seller, order_id).await?;
             tx.commit().await?;
+            invoices::number_soon(state).await;
             tracing::info!(order_id = order_id.0, total_cents, "order paid");
             metrics::counter!("wm_orders_paid_total").increment(1);
             metrics::counter!("wm_revenue_cents_total").increment(total_cents.unsigned_abs());

@@ -50,6 +50,8 @@ pub async fn set_order_status(
         inventory::return_stock(&mut tx, order_id).await?;
         // Cancelled before shipping: its promo code's use goes back.
         crate::promotions::db::give_back(&mut tx, order_id).await?;
+        // A paid order's invoice is taken back by a credit note.
+        crate::invoices::service::issue_credit_note(&mut tx, &state.seller, order_id).await?;
     }
     let mail = match next {
         OrderStatus::Shipped => Some(MailKind::OrderShipped),
@@ -60,6 +62,9 @@ pub async fn set_order_status(
         outbox::enqueue_order_mail(&mut *tx, order_id.0, kind).await?;
     }
     tx.commit().await?;
+    if next == OrderStatus::Cancelled {
+        crate::invoices::service::number_soon(state).await;
+    }
     tracing::info!(
         order_id = order_id.0,
         status = next.as_str(),

@@ -222,6 +222,10 @@ pub enum Conflict {
     /// The drop is for accounts with a verified e-mail address, created
     /// before it was announced.
     DropForVerifiedAccounts,
+    /// The address book holds `max` addresses already.
+    AddressBookFull {
+        max: i64,
+    },
 }
 
 /// One basket line that asks for more than is left.

@@ -13,6 +13,7 @@
 //! test in `tests/floors.rs` checks it).
 #![recursion_limit = "256"]
 
+pub mod addresses;
 pub mod admin;
 pub mod auth;
 pub mod basket;

@@ -37,6 +37,7 @@ const CONCERNS: &[&str] = &[
     "inventory",
     "drops",
     "delivery",
+    "addresses",
     "promotions",
     "invoices",
     "frame",

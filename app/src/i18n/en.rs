@@ -207,6 +207,17 @@ pub static EN: Messages = Messages {
     order_refund_pending: "In progress: the payment will be refunded shortly",
     order_refund_done: "Refunded to the card",
     order_documents: "Documents",
+    address_book_heading: "My addresses",
+    address_book_empty: "No saved address: add one below, or tick “Save this address” at checkout.",
+    address_add_heading: "Add an address",
+    address_add: "Save the address",
+    address_make_default_label: "Make it my default address",
+    address_default: "Default",
+    address_set_default: "Make default",
+    address_delete: "Delete",
+    checkout_saved_addresses: "Deliver to a saved address",
+    checkout_new_address: "Another address (typed below)",
+    save_address_label: "Save this address",
     document_waiting: "being issued, reload the page in a moment",
     sales_title: "Sales by month",
     sales_intro: "Invoices issued less credit notes, by month and VAT rate (Paris time).",
@@ -635,6 +646,9 @@ fn conflict(conflict: &Conflict) -> String {
             EN.status(*to).to_lowercase()
         ),
         Conflict::CategoryNotEmpty => "this category still holds products".to_owned(),
+        Conflict::AddressBookFull { max } => {
+            format!("your address book holds {max} addresses already: delete one first")
+        }
         Conflict::LastAdministrator => "the shop needs at least one administrator".to_owned(),
         Conflict::OwnAccount => "delete your own account from your account page".to_owned(),
         Conflict::ImportApplied => "this import was applied already".to_owned(),

@@ -214,6 +214,17 @@ pub static FR: Messages = Messages {
     order_refund_pending: "En cours : le paiement sera remboursé sous peu",
     order_refund_done: "Remboursé sur la carte",
     order_documents: "Documents",
+    address_book_heading: "Mes adresses",
+    address_book_empty: "Aucune adresse enregistrée : ajoutez-en une ci-dessous, ou cochez « Enregistrer cette adresse » au paiement.",
+    address_add_heading: "Ajouter une adresse",
+    address_add: "Enregistrer l’adresse",
+    address_make_default_label: "En faire mon adresse par défaut",
+    address_default: "Par défaut",
+    address_set_default: "Définir par défaut",
+    address_delete: "Supprimer",
+    checkout_saved_addresses: "Livrer à une adresse enregistrée",
+    checkout_new_address: "Une autre adresse (saisie ci-dessous)",
+    save_address_label: "Enregistrer cette adresse",
     document_waiting: "en cours d’émission, rechargez la page dans un instant",
     sales_title: "Ventes par mois",
     sales_intro: "Factures émises moins les avoirs, par mois et par taux de TVA (heure de Paris).",
@@ -650,6 +661,9 @@ fn conflict(conflict: &Conflict) -> String {
             FR.status(*to).to_lowercase()
         ),
         Conflict::CategoryNotEmpty => "cette catégorie contient encore des produits".to_owned(),
+        Conflict::AddressBookFull { max } => {
+            format!("votre carnet contient déjà {max} adresses : supprimez-en une d’abord")
+        }
         Conflict::LastAdministrator => "la boutique doit garder au moins un administrateur".to_owned(),
         Conflict::OwnAccount => "supprimez votre propre compte depuis la page Mon compte".to_owned(),
         Conflict::ImportApplied => "cet import a déjà été appliqué".to_owned(),

@@ -214,6 +214,18 @@ pub struct Messages {
     pub order_refund_done: &'static str,
     /// "Documents": an order's invoice and credit note.
     pub order_documents: &'static str,
+    /// The address book (account page and checkout).
+    pub address_book_heading: &'static str,
+    pub address_book_empty: &'static str,
+    pub address_add_heading: &'static str,
+    pub address_add: &'static str,
+    pub address_make_default_label: &'static str,
+    pub address_default: &'static str,
+    pub address_set_default: &'static str,
+    pub address_delete: &'static str,
+    pub checkout_saved_addresses: &'static str,
+    pub checkout_new_address: &'static str,
+    pub save_address_label: &'static str,
     /// A document still waiting for its number (seconds).
     pub document_waiting: &'static str,
     /// The sales report (back office).
@@ -703,6 +715,7 @@ mod tests {
             Conflict::AdmissionRequired { drop_id: 1 },
             Conflict::RoomClosed,
             Conflict::DropForVerifiedAccounts,
+            Conflict::AddressBookFull { max: 20 },
         ];
         for conflict in &conflicts {
             match conflict {
@@ -719,7 +732,8 @@ mod tests {
                 | Conflict::DropNotOpen { .. }
                 | Conflict::AdmissionRequired { .. }
                 | Conflict::RoomClosed
-                | Conflict::DropForVerifiedAccounts => {}
+                | Conflict::DropForVerifiedAccounts
+                | Conflict::AddressBookFull { .. } => {}
             }
         }
         conflicts

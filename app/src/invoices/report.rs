@@ -162,6 +162,7 @@ pub fn month_totals(months: &[Month], rows: &[SalesRow]) -> Vec<MonthTotal> {
 }
 
 /// "12.34" from 1 234 cents: what a spreadsheet reads as a number.
+#[cfg(any(feature = "ssr", test))]
 fn decimal(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();

@@ -16,6 +16,10 @@ mod ssr {
         service::{self, CheckoutRequest},
     };
     pub use crate::{auth::audience, operator::forms::require_confirmation};
+    pub mod addresses {
+        pub use crate::addresses::model::{parse_saved_choice, ticked};
+        pub use crate::addresses::service::{pick, remember};
+    }
 }
 
 /// Pays for the basket. The form's `idempotency_key` makes a double click or
@@ -33,18 +37,27 @@ pub async fn checkout(
     idempotency_key: String,
     delivery_method: Option<String>,
     promo_code: Option<String>,
+    saved_address: Option<String>,
+    save_address: Option<String>,
 ) -> Result<OrderSummary, AppError> {
     use chrono::Datelike;
     use ssr::*;
     audience::customer(|state, user| async move {
         let key = CheckoutKey::parse(&idempotency_key)?;
-        let address = ShippingAddress::parse(
-            &ship_name,
-            &ship_street,
-            &ship_postcode,
-            &ship_city,
-            &ship_country,
-        )?;
+        // A saved address of the caller's, or the one typed.
+        let saved = addresses::parse_saved_choice(saved_address.as_deref())?;
+        let address = match saved {
+            Some(id) => addresses::pick(&state, user.id, id).await?,
+            None => ShippingAddress::parse(
+                &ship_name,
+                &ship_street,
+                &ship_postcode,
+                &ship_city,
+                &ship_country,
+            )?,
+        };
+        let remember = saved.is_none() && addresses::ticked(save_address.as_deref());
+        let typed = address.clone();
         let delivery_method_id = parse_delivery_method(delivery_method.as_deref())?;
         let today = chrono::Utc::now();
         let card = Card::parse(
@@ -62,6 +75,9 @@ pub async fn checkout(
             promo_code: promo_code.filter(|code| !code.trim().is_empty()),
         };
         let order = service::checkout(&state, request).await?;
+        if remember {
+            addresses::remember(&state, user.id, &typed).await;
+        }
         leptos_axum::redirect(&format!("/orders/{}?placed=1", order.id));
         Ok(order)
     })

@@ -72,7 +72,8 @@ pub async fn record_email_change(
 /// was no live account.
 pub async fn anonymise_user(db: impl PgExecutor<'_>, id: UserId) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
-        "WITH changes AS (DELETE FROM email_changes WHERE user_id = $1)
+        "WITH changes AS (DELETE FROM email_changes WHERE user_id = $1),
+              book AS (DELETE FROM addresses WHERE user_id = $1)
          UPDATE users SET username = 'deleted-' || id, email = 'deleted-' || id || '@deleted.invalid',
                 first_name = '', last_name = '', password_hash = '!',
                 session_epoch = session_epoch + 1, deleted_at = now()

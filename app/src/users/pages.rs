@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 
 use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
+use crate::addresses::components::AddressBook;
 use crate::auth::components::{use_auth, NewPasswordFields};
 use crate::auth::model::User;
 use crate::auth::recovery::api::ResendVerification;
@@ -65,6 +66,7 @@ fn Account(user: User) -> impl IntoView {
             </section>
             <EditProfile user=user.clone() />
             <ChangePasswordForm />
+            <AddressBook />
             <OrderHistory />
             <DeleteAccountForm />
         </div>

@@ -45,6 +45,8 @@ struct People {
     photo: i64,
     /// A drop of this cell, to report on.
     drop: i64,
+    /// A saved address of `customer`.
+    address: i64,
 }
 
 /// A valid product form for `slug`.
@@ -411,6 +413,40 @@ fn cases() -> Vec<Case> {
             },
             allowed: ADMIN_ONLY,
             ..Case::default()
+        },
+        Case {
+            endpoint: "addresses/mine",
+            args: |_| vec![],
+            allowed: EVERYONE_LOGGED_IN,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "addresses/add",
+            args: |p| {
+                vec![
+                    ("ship_name", format!("Ada {}", p.cell)),
+                    ("ship_street", "2 rue".into()),
+                    ("ship_postcode", "75002".into()),
+                    ("ship_city", "Paris".into()),
+                    ("ship_country", "FR".into()),
+                ]
+            },
+            allowed: EVERYONE_LOGGED_IN,
+            ..Case::default()
+        },
+        // Another's address is nobody else's to know about, an
+        // administrator's included: the book is the customer's own.
+        Case {
+            endpoint: "addresses/set-default",
+            args: |p| vec![("id", p.address.to_string())],
+            allowed: &[Customer],
+            hidden: true,
+        },
+        Case {
+            endpoint: "addresses/delete",
+            args: |p| vec![("id", p.address.to_string())],
+            allowed: &[Customer],
+            hidden: true,
         },
         Case {
             endpoint: "invoices/admin/sales",
@@ -846,8 +882,17 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
     .fetch_one(&app.pool)
     .await
     .expect("drop");
+    let address: i64 = sqlx::query_scalar(
+        "INSERT INTO addresses (user_id, name, street, postcode, city, country, is_default)
+         VALUES ($1, 'Ada', '1 rue', '75002', 'Paris', 'FR', true) RETURNING id",
+    )
+    .bind(customer)
+    .fetch_one(&app.pool)
+    .await
+    .expect("address");
     (
         People {
+            address,
             drop,
             customer,
             cell,

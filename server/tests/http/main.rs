@@ -7,6 +7,7 @@
 mod common;
 
 mod accounts;
+mod addresses;
 mod attacks;
 mod authorization;
 mod back_office;

@@ -4,71 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::delivery::model::{Country, OrderDelivery};
-use crate::error::{AppError, Format, Rule};
-use crate::i18n::Locale;
+use crate::delivery::model::OrderDelivery;
+use crate::error::{AppError, Rule};
 use crate::invoices::model::DocumentRef;
 pub use crate::order_status::OrderStatus;
 use crate::pricing::{Breakdown, VatRate};
 
-/// Where an order goes; every part is required and bounded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShippingAddress {
-    pub name: String,
-    pub street: String,
-    pub postcode: String,
-    pub city: String,
-    pub country: String,
-}
-
-impl ShippingAddress {
-    pub fn parse(
-        name: &str,
-        street: &str,
-        postcode: &str,
-        city: &str,
-        country: &str,
-    ) -> Result<Self, AppError> {
-        let text = |field: &str, value: &str, max: usize| {
-            let value = value.trim();
-            let count = value.chars().count();
-            if count == 0 || count > max || value.chars().any(char::is_control) {
-                Err(AppError::validation(
-                    field,
-                    Rule::Length {
-                        min: 1,
-                        max: max as u32,
-                    },
-                ))
-            } else {
-                Ok(value.to_owned())
-            }
-        };
-        let postcode = text("ship_postcode", postcode, 12)?;
-        if !postcode
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
-        {
-            return Err(AppError::validation(
-                "ship_postcode",
-                Rule::Format(Format::Postcode),
-            ));
-        }
-        Ok(Self {
-            name: text("ship_name", name, 100)?,
-            street: text("ship_street", street, 200)?,
-            postcode,
-            city: text("ship_city", city, 100)?,
-            country: Country::parse_field("ship_country", country)?.code().to_owned(),
-        })
-    }
-
-    /// The country's name in `locale` (an order from before countries were
-    /// codes shows what was typed).
-    pub fn country_name(&self, locale: Locale) -> &str {
-        Country::parse(&self.country).map_or(self.country.as_str(), |country| country.name(locale))
-    }
-}
+// Where an order goes is the address book's type: an order keeps its own
+// copy of the address it was sent to.
+pub use crate::addresses::model::ShippingAddress;
 
 /// The delivery method a checkout form picked, by its number.
 pub fn parse_delivery_method(raw: Option<&str>) -> Result<i64, AppError> {

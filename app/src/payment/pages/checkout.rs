@@ -3,6 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+use crate::addresses::api::my_addresses;
+use crate::addresses::components::SavedAddressChoice;
+use crate::addresses::model::SavedAddress;
 use crate::basket::api::{basket_delivery, basket_promo};
 use crate::basket::components::{use_basket, HoldNotice, MergeNoticeView};
 use crate::basket::model::Basket;
@@ -35,6 +38,7 @@ pub fn CheckoutPage() -> impl IntoView {
     let basket = use_basket();
     let auth = crate::auth::components::use_auth();
     let key = Resource::new(|| (), |_| new_checkout_key());
+    let book = Resource::new(|| (), |_| my_addresses());
     let code = code_in_url();
     let delivery = Resource::new(
         {
@@ -75,9 +79,11 @@ pub fn CheckoutPage() -> impl IntoView {
                     (Ok(basket), Ok(key), Ok(choice)) if !basket.lines.is_empty() => {
                         let hold = basket.first_hold().cloned();
                         let applied = promo.await;
+                        // A book that cannot be read leaves the typed fields.
+                        let addresses = book.await.unwrap_or_default();
                         view! {
                             {hold.map(|hold| view! { <HoldNotice hold /> })}
-                            <CheckoutForm basket key choice code=code applied />
+                            <CheckoutForm basket key choice code=code applied addresses />
                         }
                         .into_any()
                     }
@@ -99,6 +105,7 @@ fn CheckoutForm(
     choice: DeliveryChoice,
     code: Option<String>,
     applied: Option<AppliedCode>,
+    addresses: Vec<SavedAddress>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let checkout = ServerAction::<Checkout>::new();
@@ -116,31 +123,48 @@ fn CheckoutForm(
         None => Breakdown::of(goods, delivery_cents),
     };
     let totals_with = picked.map(|quote| (quote.name_fr, quote.name_en));
+    // With saved addresses, the typed fields are for "another address".
+    let typed_required = addresses.is_empty();
     view! {
         <ActionForm action=checkout attr:class="form checkout" attr:novalidate="">
             <input type="hidden" name="idempotency_key" value=key />
             <section class="panel">
                 <h2>{move || i18n.t().shipping_heading}</h2>
-                <FormField label=move || i18n.t().ship_name_label name="ship_name" autocomplete="name" error />
+                <SavedAddressChoice addresses />
+                <FormField
+                    label=move || i18n.t().ship_name_label
+                    name="ship_name"
+                    autocomplete="name"
+                    required=typed_required
+                    error
+                />
                 <FormField
                     label=move || i18n.t().ship_street_label
                     name="ship_street"
                     autocomplete="address-line1"
+                    required=typed_required
                     error
                 />
                 <FormField
                     label=move || i18n.t().ship_postcode_label
                     name="ship_postcode"
                     autocomplete="postal-code"
+                    required=typed_required
                     error
                 />
                 <FormField
                     label=move || i18n.t().ship_city_label
                     name="ship_city"
                     autocomplete="address-level2"
+                    required=typed_required
                     error
                 />
                 <CountrySelect choice=choice.clone() error />
+                <label class="confirm">
+                    <input type="checkbox" name="save_address" value="on" />
+                    " "
+                    {move || i18n.t().save_address_label}
+                </label>
             </section>
             <DeliveryOptions choice error />
             <section class="panel">

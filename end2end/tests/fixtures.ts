@@ -47,10 +47,10 @@ export async function register(page: Page, username: string) {
 
 /** Fills the checkout form with a test card and pays. */
 export async function fillCheckout(page: Page, card: string) {
-  await page.getByLabel("Nom complet").fill("Ada Lovelace");
-  await page.getByLabel("Adresse").fill("12 rue de la Paix");
-  await page.getByLabel("Code postal").fill("75002");
-  await page.getByLabel("Ville").fill("Paris");
+  await page.getByLabel("Nom complet", { exact: true }).fill("Ada Lovelace");
+  await page.getByLabel("Adresse", { exact: true }).fill("12 rue de la Paix");
+  await page.getByLabel("Code postal", { exact: true }).fill("75002");
+  await page.getByLabel("Ville", { exact: true }).fill("Paris");
   await page.getByLabel("Numéro de carte").fill(card);
   await page.getByLabel("Expiration (MM/AA)").fill("12/30");
   await page.getByLabel("Cryptogramme (CVC)").fill("123");

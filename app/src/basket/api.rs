@@ -4,10 +4,8 @@
 
 use leptos::prelude::*;
 
-use super::model::{AddOutcome, Basket, HeldUnits, MergeNotice, QuantityOutcome};
-use crate::delivery::model::DeliveryChoice;
+use super::model::{AddOutcome, Basket, BasketExtras, HeldUnits, MergeNotice, QuantityOutcome};
 use crate::error::AppError;
-use crate::promotions::model::AppliedCode;
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -38,25 +36,28 @@ pub async fn get_basket() -> Result<Basket, AppError> {
     audience::public(|state| async move { service::load(&state, &service::owner().await?).await }).await
 }
 
-/// The delivery methods that can carry the caller's basket, priced for it,
-/// and the caller's country (the basket's estimate, the checkout's choice).
-/// With a valid `code`, the methods are priced after its discount (free
-/// with a free-delivery code); an invalid one is ignored here (the
-/// basket's promo form says why).
-#[server(endpoint = "basket/delivery")]
-pub async fn basket_delivery(code: Option<String>) -> Result<DeliveryChoice, AppError> {
+/// What the basket and checkout pages show beside the basket, from one
+/// read of it: the delivery methods that can carry it, priced for it, with
+/// the caller's country; and, given a `code`, what it takes off (nothing is
+/// taken: the checkout takes a use) or why not. The methods are priced
+/// after a valid code's discount (free with a free-delivery code).
+#[server(endpoint = "basket/extras")]
+pub async fn load_basket_extras(code: Option<String>) -> Result<BasketExtras, AppError> {
     use ssr::*;
     audience::public(|state| async move {
         let owner = service::owner().await?;
         let basket = service::load(&state, &owner).await?;
         let user_id = owner.user_id();
-        let applied = match code.as_deref().filter(|code| !code.trim().is_empty()) {
-            Some(code) => promotions::service::preview(&state, code, &goods_of(&basket), user_id)
-                .await
-                .ok(),
+        let code = match code.as_deref().filter(|code| !code.trim().is_empty()) {
+            Some(_) if basket.lines.is_empty() => Some(Err(AppError::validation(
+                "basket",
+                crate::error::Rule::EmptyBasket,
+            ))),
+            Some(code) => Some(promotions::service::preview(&state, code, &goods_of(&basket), user_id).await),
             None => None,
         };
-        let discount = applied.as_ref().map_or(0, |applied| applied.discount.goods_cents);
+        let applied = code.as_ref().and_then(|outcome| outcome.as_ref().ok());
+        let discount = applied.map_or(0, |applied| applied.discount.goods_cents);
         let mut choice = crate::delivery::service::choice(
             &state,
             user_id,
@@ -67,23 +68,7 @@ pub async fn basket_delivery(code: Option<String>) -> Result<DeliveryChoice, App
         if applied.is_some_and(|applied| applied.discount.free_delivery) {
             choice.quotes.iter_mut().for_each(|quote| quote.cost_cents = 0);
         }
-        Ok(choice)
-    })
-    .await
-}
-
-/// What `code` would take off the caller's basket now; nothing is taken
-/// (the checkout takes a use). Refused with the reason.
-#[server(endpoint = "basket/promo")]
-pub async fn basket_promo(code: String) -> Result<AppliedCode, AppError> {
-    use ssr::*;
-    audience::public(|state| async move {
-        let owner = service::owner().await?;
-        let basket = service::load(&state, &owner).await?;
-        if basket.lines.is_empty() {
-            return Err(AppError::validation("basket", crate::error::Rule::EmptyBasket));
-        }
-        promotions::service::preview(&state, &code, &goods_of(&basket), owner.user_id()).await
+        Ok(BasketExtras { choice, code })
     })
     .await
 }

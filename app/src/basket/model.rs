@@ -2,8 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::delivery::model::DeliveryChoice;
 use crate::error::{AppError, Rule};
 use crate::pricing::{Breakdown, VatRate};
+use crate::promotions::model::AppliedCode;
 
 /// Most units of one product a basket line can hold, whatever the product.
 pub const MAX_LINE_QUANTITY: i32 = 100;
@@ -309,4 +311,13 @@ mod tests {
         assert_eq!(capped_line_limit(1, 10, customer(2, 0)), (1, None));
         assert_eq!(capped_line_limit(10, 2, customer(2, 0)), (2, None));
     }
+}
+
+/// What the basket and checkout pages show beside the basket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BasketExtras {
+    /// The delivery methods that can carry it, and the caller's country.
+    pub choice: DeliveryChoice,
+    /// The code in the address: what it takes off, or why not.
+    pub code: Option<Result<AppliedCode, AppError>>,
 }

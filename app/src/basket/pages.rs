@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::api::{basket_delivery, basket_promo, ClearBasket, RemoveFromBasket, SetQuantity};
+use super::api::{load_basket_extras, ClearBasket, RemoveFromBasket, SetQuantity};
 use super::components::{use_basket, HoldNotice, MergeNoticeView};
 use super::model::{Basket, BasketLine};
 use crate::delivery::components::DeliveryEstimate;
@@ -22,24 +22,12 @@ pub fn BasketPage() -> impl IntoView {
     let i18n = use_i18n();
     let basket = use_basket();
     let code = code_in_url();
-    let delivery = Resource::new(
+    let extras = Resource::new(
         {
             let code = code.clone();
             move || code.clone()
         },
-        basket_delivery,
-    );
-    let promo = Resource::new(
-        {
-            let code = code.clone();
-            move || code.clone()
-        },
-        |code| async move {
-            match code {
-                Some(code) => Some(basket_promo(code).await),
-                None => None,
-            }
-        },
+        load_basket_extras,
     );
     view! {
         <Seo
@@ -57,9 +45,12 @@ pub fn BasketPage() -> impl IntoView {
                 match basket.basket.await {
                     Ok(basket) if basket.lines.is_empty() => view! { <EmptyBasket /> }.into_any(),
                     Ok(basket) => {
-                        // The estimate is a help, not the basket: without it the basket still shows.
-                        let choice = delivery.await.ok();
-                        let outcome = promo.await;
+                        // The estimate and the code are a help, not the basket:
+                        // without them the basket still shows.
+                        let (choice, outcome) = match extras.await {
+                            Ok(extras) => (Some(extras.choice), extras.code),
+                            Err(_) => (None, None),
+                        };
                         view! { <BasketView basket choice code=code outcome /> }.into_any()
                     }
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),

@@ -55,6 +55,24 @@ pub async fn list_methods(
     db: impl PgExecutor<'_>,
     with_inactive: bool,
 ) -> Result<Vec<DeliveryMethod>, sqlx::Error> {
+    methods(db, None, with_inactive).await
+}
+
+/// One method offered to shoppers, or `None` (unknown or withdrawn).
+pub async fn find_active_method(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<DeliveryMethod>, sqlx::Error> {
+    Ok(methods(db, Some(id), false).await?.into_iter().next())
+}
+
+/// The methods (only `id`, when given), with their weight bands, in the
+/// back office's order; withdrawn ones only `with_inactive`.
+async fn methods(
+    db: impl PgExecutor<'_>,
+    id: Option<i64>,
+    with_inactive: bool,
+) -> Result<Vec<DeliveryMethod>, sqlx::Error> {
     let rows = sqlx::query_as!(
         MethodRow,
         r#"SELECT m.id, m.name_fr, m.name_en, m.price_cents, m.free_from_cents, m.days_min, m.days_max,
@@ -64,36 +82,14 @@ pub async fn list_methods(
                   coalesce(array_agg(b.price_cents ORDER BY b.up_to_grams) FILTER (WHERE b.method_id IS NOT NULL),
                            '{}') AS "band_prices!"
            FROM delivery_methods m LEFT JOIN delivery_weight_bands b ON b.method_id = m.id
-           WHERE $1 OR m.active
+           WHERE ($1::bigint IS NULL OR m.id = $1) AND ($2 OR m.active)
            GROUP BY m.id ORDER BY m.position, m.id"#,
+        id,
         with_inactive,
     )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(DeliveryMethod::from).collect())
-}
-
-/// One method offered to shoppers, or `None` (unknown or withdrawn).
-pub async fn find_active_method(
-    db: impl PgExecutor<'_>,
-    id: i64,
-) -> Result<Option<DeliveryMethod>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        MethodRow,
-        r#"SELECT m.id, m.name_fr, m.name_en, m.price_cents, m.free_from_cents, m.days_min, m.days_max,
-                  m.countries, m.active,
-                  coalesce(array_agg(b.up_to_grams ORDER BY b.up_to_grams) FILTER (WHERE b.method_id IS NOT NULL),
-                           '{}') AS "band_weights!",
-                  coalesce(array_agg(b.price_cents ORDER BY b.up_to_grams) FILTER (WHERE b.method_id IS NOT NULL),
-                           '{}') AS "band_prices!"
-           FROM delivery_methods m LEFT JOIN delivery_weight_bands b ON b.method_id = m.id
-           WHERE m.id = $1 AND m.active
-           GROUP BY m.id"#,
-        id,
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(DeliveryMethod::from))
 }
 
 /// Writes a method (a new one when `method.id` is 0) and replaces its

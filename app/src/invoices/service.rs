@@ -49,16 +49,15 @@ pub async fn issue_credit_note(
     Ok(())
 }
 
-/// Numbers the documents waiting, unless a numbering is under way
-/// elsewhere (it, or the next, numbers them): called after a payment or a
-/// cancellation commits, so that its document has a number at once in the
-/// usual case, without queueing every checkout on the counter. A failure
-/// is logged: the periodic numbering catches up.
-pub async fn number_soon(state: &AppState) {
-    for kind in DocumentKind::ALL {
-        if let Err(error) = db::number_waiting(&state.pool, kind, Turn::Skip).await {
-            tracing::error!(%error, kind = kind.as_str(), "numbering documents failed; it will be retried");
-        }
+/// Numbers the documents of `kind` waiting, unless a numbering is under
+/// way elsewhere (it, or the next, numbers them): called after a payment
+/// (invoices) or a cancellation (credit notes) commits, so that its
+/// document has a number at once in the usual case, without queueing every
+/// checkout on the counter. A failure is logged: the periodic numbering
+/// catches up.
+pub async fn number_soon(state: &AppState, kind: DocumentKind) {
+    if let Err(error) = db::number_waiting(&state.pool, kind, Turn::Skip).await {
+        tracing::error!(%error, kind = kind.as_str(), "numbering documents failed; it will be retried");
     }
 }
 

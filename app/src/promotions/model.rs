@@ -179,17 +179,19 @@ impl PromoCode {
 /// A code as a shopper types it: trimmed, upper case; 3 to 32 letters,
 /// digits and hyphens.
 pub fn normalize_code(field: &str, raw: &str) -> Result<String, AppError> {
+    well_formed(raw).ok_or_else(|| AppError::validation(field, Rule::Promo(PromoRefusal::Unknown)))
+}
+
+/// `raw` in capitals, if it can be a code: 3 to 32 letters, digits or
+/// hyphens, not starting with a hyphen.
+fn well_formed(raw: &str) -> Option<String> {
     let code = raw.trim().to_uppercase();
     let valid = (3..=32).contains(&code.len())
         && code
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
         && !code.starts_with('-');
-    if valid {
-        Ok(code)
-    } else {
-        Err(AppError::validation(field, Rule::Promo(PromoRefusal::Unknown)))
-    }
+    valid.then_some(code)
 }
 
 /// A code as the back-office form sends it.
@@ -210,15 +212,8 @@ impl CodeForm<'_> {
     /// The code's fields the form sets (window, categories and products are
     /// read by the caller), or the first wrong field.
     pub fn parse(&self) -> Result<PromoCode, AppError> {
-        let code = self.code.trim().to_uppercase();
-        let valid = (3..=32).contains(&code.len())
-            && code
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
-            && !code.starts_with('-');
-        if !valid {
-            return Err(AppError::validation("code", Rule::Format(Format::PromoCode)));
-        }
+        let code = well_formed(self.code)
+            .ok_or_else(|| AppError::validation("code", Rule::Format(Format::PromoCode)))?;
         let kind = match self.kind.trim() {
             "percent" => match self.value.trim().parse::<i64>() {
                 Ok(percent) if (1..=100).contains(&percent) => PromoKind::Percent(percent),

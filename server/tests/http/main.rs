@@ -22,6 +22,7 @@ mod drop_report;
 mod drops;
 mod embedded_cluster;
 mod filters;
+mod form_fuzz;
 mod invoices;
 mod languages;
 mod live;

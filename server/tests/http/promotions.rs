@@ -478,3 +478,67 @@ async fn the_back_office_lists_codes_with_their_uses_and_refuses_bad_ones(pool: 
         403
     );
 }
+
+/// What a visitor types in the basket's code field comes back in the
+/// address bar and on the page: markup, quotes, control characters, huge,
+/// duplicated or odd spellings stay text, are refused as unknown codes,
+/// and change nothing; a lower-case code with spaces is the code.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_code_in_the_address_is_only_ever_text(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = admin(&app).await;
+    let created = create_code(
+        &app,
+        &admin,
+        &[("code", "NOEL10"), ("kind", "percent"), ("value", "10")],
+    )
+    .await;
+    assert_eq!(created.status(), 200);
+    let client = app.new_client();
+    app.register(&client, "ada").await;
+    let book = product_id(&app, "le-petit-prince").await;
+    assert_eq!(add(&app, &client, book, 1).await.status(), 200);
+
+    let huge = "A".repeat(5000);
+    let hostile = [
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+        "NOEL10%00",
+        "NOEL10%0D%0ASet-Cookie:%20x=1",
+        "%EF%BC%AE%EF%BC%AF%EF%BC%A5%EF%BC%AC10", // ＮＯＥＬ10, full-width letters
+        "NOEL10%3C%2Ftitle%3E",
+        huge.as_str(),
+        "%3Cb%3Ex%3C%2Fb%3E&code=NOEL10",
+        "NOEL10&code=%3Cb%3Ex%3C%2Fb%3E",
+    ];
+    for path in ["/basket", "/checkout"] {
+        for code in hostile {
+            let response = client
+                .get(app.url(&format!("{path}?code={code}")))
+                .send()
+                .await
+                .expect("GET");
+            let status = response.status().as_u16();
+            assert!(status < 500, "{path}?code={code}: {status}");
+            assert!(response
+                .headers()
+                .get("set-cookie")
+                .is_none_or(|cookie| !cookie.to_str().unwrap_or_default().starts_with("x=")));
+            let page = response.text().await.expect("page");
+            // The page's own markup has no such text; only an echo could.
+            for raw in ["<script>alert(1)", "<img src=x", "<b>x</b>", "NOEL10</title>"] {
+                assert!(!page.contains(raw), "{path}?code={code} echoes {raw}");
+            }
+        }
+    }
+    // Trying changes nothing: no use taken, no order.
+    assert_eq!(count(&app, "promo_uses").await, 0);
+    assert_eq!(count(&app, "orders").await, 0);
+    // Spaces and lower case are the code.
+    let page = app.page_as(&client, "/basket?code=%20noel10%20").await;
+    assert!(page.contains(r#"data-testid="discount""#), "the code applies");
+    assert!(
+        page.contains("/checkout?code=NOEL10"),
+        "carried to checkout, normalized"
+    );
+}

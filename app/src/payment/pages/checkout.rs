@@ -6,7 +6,7 @@ use leptos_router::components::Redirect;
 use crate::addresses::api::my_addresses;
 use crate::addresses::components::SavedAddressChoice;
 use crate::addresses::model::SavedAddress;
-use crate::basket::api::{basket_delivery, basket_promo};
+use crate::basket::api::load_basket_extras;
 use crate::basket::components::{use_basket, HoldNotice, MergeNoticeView};
 use crate::basket::model::Basket;
 use crate::delivery::components::{CountrySelect, DeliveryOptions};
@@ -40,24 +40,12 @@ pub fn CheckoutPage() -> impl IntoView {
     let key = Resource::new(|| (), |_| new_checkout_key());
     let book = Resource::new(|| (), |_| my_addresses());
     let code = code_in_url();
-    let delivery = Resource::new(
+    let extras = Resource::new(
         {
             let code = code.clone();
             move || code.clone()
         },
-        basket_delivery,
-    );
-    let promo = Resource::new(
-        {
-            let code = code.clone();
-            move || code.clone()
-        },
-        |code| async move {
-            match code {
-                Some(code) => basket_promo(code).await.ok(),
-                None => None,
-            }
-        },
+        load_basket_extras,
     );
     view! {
         <Seo
@@ -75,10 +63,11 @@ pub fn CheckoutPage() -> impl IntoView {
                 if matches!(auth.user.await, Ok(None)) {
                     return view! { <Redirect path="/login?return_to=%2Fcheckout" /> }.into_any();
                 }
-                match (basket.basket.await, key.await, delivery.await) {
-                    (Ok(basket), Ok(key), Ok(choice)) if !basket.lines.is_empty() => {
+                match (basket.basket.await, key.await, extras.await) {
+                    (Ok(basket), Ok(key), Ok(extras)) if !basket.lines.is_empty() => {
                         let hold = basket.first_hold().cloned();
-                        let applied = promo.await;
+                        let choice = extras.choice;
+                        let applied = extras.code.and_then(Result::ok);
                         // A book that cannot be read leaves the typed fields.
                         let addresses = book.await.unwrap_or_default();
                         view! {

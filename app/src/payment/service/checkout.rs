@@ -20,6 +20,7 @@ use crate::error::{internal, AppError, CardRefusal, Conflict, DeliveryRefusal, R
 use crate::ids::{OrderId, ProductId, UserId};
 use crate::inventory::db::{self as inventory, CustomerAddress};
 use crate::inventory::ledger::{self, StockChange};
+use crate::invoices::model::DocumentKind;
 use crate::invoices::service as invoices;
 use crate::mail::{model::MailKind, outbox};
 use crate::payment::db::{self, NewOrder};
@@ -349,7 +350,7 @@ async fn confirm(
             // Written with the payment, numbered once it is committed.
             invoices::issue_invoice(&mut tx, &state.seller, order_id).await?;
             tx.commit().await?;
-            invoices::number_soon(state).await;
+            invoices::number_soon(state, DocumentKind::Invoice).await;
             tracing::info!(order_id = order_id.0, total_cents, "order paid");
             metrics::counter!("wm_orders_paid_total").increment(1);
             metrics::counter!("wm_revenue_cents_total").increment(total_cents.unsigned_abs());

@@ -63,7 +63,7 @@ pub async fn set_order_status(
     }
     tx.commit().await?;
     if next == OrderStatus::Cancelled {
-        crate::invoices::service::number_soon(state).await;
+        crate::invoices::service::number_soon(state, crate::invoices::model::DocumentKind::CreditNote).await;
     }
     tracing::info!(
         order_id = order_id.0,

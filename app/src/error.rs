@@ -92,6 +92,8 @@ pub enum Rule {
     /// A mailed link (reset, verification) that is unknown, used or too old.
     LinkExpired,
     EmptyBasket,
+    /// A saved address was picked and another one typed: which one?
+    TwoAddresses,
     Card(CardRefusal),
     /// The chosen delivery method cannot take this parcel.
     Delivery(DeliveryRefusal),

@@ -42,10 +42,14 @@ async fn document(
     id: String,
     kind: DocumentKind,
 ) -> Response {
+    // A path that names no order is no page, for anyone.
+    let Ok(order_id) = id.trim().parse::<i64>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     let user = match app::auth::service::session_user(&state.app, &session).await {
         Ok(Some(user)) => user,
         Ok(None) => {
-            let back = kind.path(id.trim().parse::<i64>().unwrap_or_default());
+            let back = kind.path(order_id);
             let login = app::ui::url::with_query("/login", &[("return_to", back)]);
             return Redirect::to(&login).into_response();
         }
@@ -53,9 +57,6 @@ async fn document(
             tracing::error!(?error, "document download: session");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
-    };
-    let Ok(order_id) = id.trim().parse::<i64>() else {
-        return StatusCode::NOT_FOUND.into_response();
     };
     match service::pdf_of(&state.app, &user, OrderId(order_id), kind).await {
         Ok((file_name, bytes)) => pdf_download(&file_name, bytes),

@@ -329,6 +329,11 @@ async fn background_tasks(
             if let Err(error) = app::auth::recovery::service::delete_old_links(&state.pool).await {
                 tracing::error!(%error, "reset and verification link cleanup failed");
             }
+            match app::invoices::service::issue_missing(&state).await {
+                Ok(0) => {}
+                Ok(orders) => tracing::info!(orders, "invoices written for paid orders without one"),
+                Err(error) => tracing::error!(%error, "writing missing invoices failed"),
+            }
         }
     };
     let refunds = async {

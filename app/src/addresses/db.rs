@@ -135,9 +135,13 @@ pub async fn set_default(
     )
     .execute(&mut **tx)
     .await?;
-    sqlx::query!("UPDATE addresses SET is_default = true WHERE id = $1", id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE addresses SET is_default = true WHERE id = $1 AND user_id = $2",
+        id,
+        user_id as UserId,
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(true)
 }
 

@@ -584,6 +584,9 @@ fn rule(rule: &Rule) -> String {
         Rule::FormExpired => "the form has expired, reload the page".to_owned(),
         Rule::LinkExpired => "this link no longer works: ask for a new one".to_owned(),
         Rule::EmptyBasket => "your basket is empty".to_owned(),
+        Rule::TwoAddresses => {
+            "you picked a saved address and typed another: pick “Another address” to ship to the one typed, or clear its fields".to_owned()
+        }
         Rule::Card(refusal) => match refusal {
             CardRefusal::InvalidNumber => "this card number is not valid",
             CardRefusal::Expired => "this card has expired",

@@ -593,6 +593,9 @@ fn rule(rule: &Rule) -> String {
         Rule::FormExpired => "le formulaire a expiré, rechargez la page".to_owned(),
         Rule::LinkExpired => "ce lien n'est plus valide : demandez-en un nouveau".to_owned(),
         Rule::EmptyBasket => "votre panier est vide".to_owned(),
+        Rule::TwoAddresses => {
+            "vous avez choisi une adresse enregistrée et saisi une autre : choisissez « Une autre adresse » pour livrer à celle saisie, ou videz ses champs".to_owned()
+        }
         Rule::Card(refusal) => match refusal {
             CardRefusal::InvalidNumber => "ce numéro de carte n'est pas valide",
             CardRefusal::Expired => "cette carte a expiré",

@@ -637,6 +637,7 @@ mod tests {
             Rule::FormExpired,
             Rule::LinkExpired,
             Rule::EmptyBasket,
+            Rule::TwoAddresses,
             Rule::Card(CardRefusal::InvalidNumber),
             Rule::Card(CardRefusal::Expired),
             Rule::Card(CardRefusal::Declined),
@@ -672,6 +673,7 @@ mod tests {
                 | Rule::FormExpired
                 | Rule::LinkExpired
                 | Rule::EmptyBasket
+                | Rule::TwoAddresses
                 | Rule::Card(_)
                 | Rule::Delivery(_)
                 | Rule::Promo(_)

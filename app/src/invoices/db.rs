@@ -141,6 +141,24 @@ pub async fn insert_credit_note(
     Ok(true)
 }
 
+/// Paid orders (shipped or delivered since) without an invoice, oldest
+/// first: paid before invoices existed, or by an instance of an older
+/// version during a deploy.
+pub async fn orders_without_invoice(
+    db: impl PgExecutor<'_>,
+    limit: i64,
+) -> Result<Vec<OrderId>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT o.id AS "id: OrderId" FROM orders o
+           WHERE o.status IN ('paid', 'shipped', 'delivered')
+             AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.kind = 'invoice' AND i.order_id = o.id)
+           ORDER BY o.id LIMIT $1"#,
+        limit,
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// At most this many documents are numbered per transaction, so that the
 /// counter's row is never held long.
 const NUMBERED_AT_ONCE: i64 = 500;
@@ -155,7 +173,9 @@ pub enum Turn {
 
 /// Numbers up to [`NUMBERED_AT_ONCE`] documents of `kind` still waiting,
 /// in the order they were written, after the counter's last number; returns
-/// how many. The counter's row is locked first, so numberings (on every
+/// how many. A credit note waits for its invoice's number (it states it),
+/// and all of a batch share one time, taken once the counter is held, so a
+/// later number is never dated earlier. The counter's row is locked first, so numberings (on every
 /// instance) run one at a time and the documents' query, a statement of its
 /// own, sees every document the one before numbered; the whole rolls back
 /// on any failure, counter included, so no number is lost or given twice.
@@ -185,9 +205,11 @@ pub async fn number_waiting(pool: &PgPool, kind: DocumentKind, turn: Turn) -> Re
     let numbered = sqlx::query!(
         "WITH waiting AS (
              SELECT id, row_number() OVER (ORDER BY id) AS n
-             FROM invoices WHERE kind = $1 AND number IS NULL
+             FROM invoices d WHERE kind = $1 AND number IS NULL
+               AND (kind = 'invoice' OR EXISTS (SELECT 1 FROM invoices b WHERE b.kind = 'invoice'
+                                                AND b.order_id = d.order_id AND b.number IS NOT NULL))
              ORDER BY id LIMIT $3)
-         UPDATE invoices i SET number = $2 + w.n, issued_at = clock_timestamp()
+         UPDATE invoices i SET number = $2 + w.n, issued_at = statement_timestamp()
          FROM waiting w WHERE i.id = w.id",
         kind.as_str(),
         last,
@@ -499,6 +521,65 @@ mod tests {
             1
         );
         assert_eq!(numbers(&pool).await.last(), Some(&Some(4)));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_credit_note_waits_for_its_invoice_s_number(pool: PgPool) {
+        let orders = paid_orders(&pool, 1).await;
+        issue(&pool, orders[0]).await;
+        let mut tx = pool.begin().await.expect("tx");
+        assert!(insert_credit_note(&mut tx, orders[0], &SellerDetails::default())
+            .await
+            .expect("credit"));
+        tx.commit().await.expect("commit");
+        assert_eq!(
+            number_waiting(&pool, DocumentKind::CreditNote, Turn::Wait)
+                .await
+                .expect("number"),
+            0,
+            "its invoice has no number yet"
+        );
+        assert_eq!(
+            number_waiting(&pool, DocumentKind::Invoice, Turn::Wait)
+                .await
+                .expect("number"),
+            1
+        );
+        assert_eq!(
+            number_waiting(&pool, DocumentKind::CreditNote, Turn::Wait)
+                .await
+                .expect("number"),
+            1
+        );
+        let dated = sqlx::query_scalar!(
+            r#"SELECT (SELECT issued_at FROM invoices WHERE kind = 'invoice')
+                      <= (SELECT issued_at FROM invoices WHERE kind = 'credit_note') AS "in_order!""#
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("dates");
+        assert!(dated, "the credit note is dated after its invoice");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn paid_orders_without_an_invoice_get_one(pool: PgPool) {
+        let orders = paid_orders(&pool, 3).await;
+        issue(&pool, orders[1]).await;
+        let mut state = crate::state::AppState::new(pool.clone(), "http://shop.test", Default::default());
+        state.seller = std::sync::Arc::new(SellerDetails::default());
+        assert_eq!(
+            service::issue_missing(&state).await.expect("issue"),
+            2,
+            "the two without"
+        );
+        assert_eq!(service::issue_missing(&state).await.expect("again"), 0);
+        assert_eq!(
+            number_waiting(&pool, DocumentKind::Invoice, Turn::Wait)
+                .await
+                .expect("number"),
+            3
+        );
+        assert_eq!(numbers(&pool).await, vec![Some(1), Some(2), Some(3)]);
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -49,6 +49,20 @@ pub async fn issue_credit_note(
     Ok(())
 }
 
+/// Writes the invoices that paid orders lack (paid before invoices existed,
+/// or by an instance of an older version during a deploy), a hundred at a
+/// time; returns how many. Run hourly by every instance (an order invoiced
+/// twice at once keeps one invoice: the second write does nothing).
+pub async fn issue_missing(state: &AppState) -> Result<usize, AppError> {
+    let orders = db::orders_without_invoice(&state.pool, 100).await?;
+    for order_id in &orders {
+        let mut tx = state.pool.begin().await?;
+        issue_invoice(&mut tx, &state.seller, *order_id).await?;
+        tx.commit().await?;
+    }
+    Ok(orders.len())
+}
+
 /// Numbers the documents of `kind` waiting, unless a numbering is under
 /// way elsewhere (it, or the next, numbers them): called after a payment
 /// (invoices) or a cancellation (credit notes) commits, so that its
@@ -56,8 +70,15 @@ pub async fn issue_credit_note(
 /// checkout on the counter. A failure is logged: the periodic numbering
 /// catches up.
 pub async fn number_soon(state: &AppState, kind: DocumentKind) {
-    if let Err(error) = db::number_waiting(&state.pool, kind, Turn::Skip).await {
-        tracing::error!(%error, kind = kind.as_str(), "numbering documents failed; it will be retried");
+    // A credit note waits for its invoice's number: invoices first.
+    let kinds: &[DocumentKind] = match kind {
+        DocumentKind::Invoice => &[DocumentKind::Invoice],
+        DocumentKind::CreditNote => &DocumentKind::ALL,
+    };
+    for kind in kinds {
+        if let Err(error) = db::number_waiting(&state.pool, *kind, Turn::Skip).await {
+            tracing::error!(%error, kind = kind.as_str(), "numbering documents failed; it will be retried");
+        }
     }
 }
 

@@ -46,7 +46,17 @@ pub async fn checkout(
         let key = CheckoutKey::parse(&idempotency_key)?;
         // A saved address of the caller's, or the one typed.
         let saved = addresses::parse_saved_choice(saved_address.as_deref())?;
+        let typed_any = [&ship_name, &ship_street, &ship_postcode, &ship_city]
+            .iter()
+            .any(|field| !field.trim().is_empty());
         let address = match saved {
+            // Which one was meant? The shopper says.
+            Some(_) if typed_any => {
+                return Err(AppError::validation(
+                    "saved_address",
+                    crate::error::Rule::TwoAddresses,
+                ));
+            }
             Some(id) => addresses::pick(&state, user.id, id).await?,
             None => ShippingAddress::parse(
                 &ship_name,

@@ -231,6 +231,20 @@ async fn a_checkout_picks_a_saved_address_or_saves_the_one_typed(pool: PgPool) {
         .expect("count");
     assert_eq!(orders, 0);
 
+    // A saved address picked and another typed: which? Refused, nothing ordered.
+    let mut both = checkout_form("ada-both-1", CARD_OK, "9 rue Ailleurs").to_vec();
+    let saved_text = saved.to_string();
+    both.push(("saved_address", &saved_text));
+    let response = app.call_as(&client, "payment/checkout", &both).await;
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.expect("body").contains("TwoAddresses"));
+    let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM orders WHERE user_id = $1")
+        .bind(ada)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(orders, 0);
+
     // Ada's own: the order goes there, the typed fields left blank.
     let mut form = form.clone();
     form.iter_mut().for_each(|(name, value)| {

@@ -165,6 +165,11 @@ async fn a_paid_order_s_invoice_states_what_the_law_asks_for_its_owner_only(pool
         .to_str()
         .expect("location")
         .starts_with("/login"));
+    assert_eq!(
+        get_pdf(&app, &guest, "/orders/abc/invoice.pdf").await.status(),
+        404,
+        "a path that names no order is no page, for a guest too"
+    );
     for path in [
         format!("/orders/{order}/credit-note.pdf"),
         "/orders/999999/invoice.pdf".to_owned(),

@@ -228,6 +228,15 @@ pub enum Conflict {
     AddressBookFull {
         max: i64,
     },
+    /// The account holds `max` live API tokens already.
+    TooManyTokens {
+        max: i64,
+    },
+    /// An API request's `Idempotency-Key` was used before with another
+    /// request.
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` is still being answered.
+    RequestInProgress,
 }
 
 /// One basket line that asks for more than is left.

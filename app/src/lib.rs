@@ -15,6 +15,7 @@
 
 pub mod addresses;
 pub mod admin;
+pub mod api_tokens;
 pub mod auth;
 pub mod basket;
 pub mod country;
@@ -57,7 +58,7 @@ use leptos_router::{
 use crate::admin::pages::{
     AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDeliveryPage, AdminDropReportPage,
     AdminDropsPage, AdminImportPage, AdminMailDetailPage, AdminMailPage, AdminNewProductPage, AdminOrderPage,
-    AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminPromotionsPage, AdminSalesPage, AdminUserPage,
+    AdminApiTokensPage, AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminPromotionsPage, AdminSalesPage, AdminUserPage,
     AdminUsersPage,
 };
 use crate::auth::{
@@ -186,6 +187,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/delivery") view=AdminDeliveryPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/promotions") view=AdminPromotionsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/reports/sales") view=AdminSalesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/api-tokens") view=AdminApiTokensPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/catalogue") view=AdminCataloguePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/catalogue/imports/:id") view=AdminImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />

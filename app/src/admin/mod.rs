@@ -28,6 +28,7 @@ pub mod pages {
     }
 
     server_rendered!(
+        AdminApiTokensPage,
         AdminCataloguePage,
         AdminCategoriesPage,
         AdminDashboardPage,

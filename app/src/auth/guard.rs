@@ -10,6 +10,17 @@ use super::service;
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// Put in the context by the public API's handlers: the caller is named by
+/// a bearer token, and the request has no session (a token never works as
+/// a session cookie, nor the reverse).
+#[derive(Clone, Copy, Debug)]
+pub struct ApiCall;
+
+/// Whether this is a call of the public API rather than a page's.
+pub fn is_api_call() -> bool {
+    leptos::prelude::use_context::<ApiCall>().is_some()
+}
+
 pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(|error| {
         tracing::error!(%error, "no session on the request");
@@ -25,17 +36,13 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 
 /// The logged-in user, or 401.
 pub async fn require_user() -> Result<User, AppError> {
-    current_user().await?.ok_or(AppError::Unauthorized)
+    super::audience::Audience::Customer.admit(current_user().await?)
 }
 
 /// A logged-in administrator, or 401 / 403.
 pub async fn require_admin() -> Result<User, AppError> {
-    let user = require_user().await?;
-    if user.is_admin() {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    let user = current_user().await?;
+    super::audience::Audience::Admin.admit(user)
 }
 
 /// The client's address for login and sign-up throttling: the peer, or the

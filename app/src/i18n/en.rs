@@ -207,6 +207,29 @@ pub static EN: Messages = Messages {
     order_refund_pending: "In progress: the payment will be refunded shortly",
     order_refund_done: "Refunded to the card",
     order_documents: "Documents",
+    api_tokens_heading: "API tokens",
+    api_tokens_intro: "A token lets a program (an app, a script, a warehouse) call the shop's API on your behalf.",
+    api_reference_link: "API reference",
+    api_tokens_empty: "No tokens yet.",
+    api_token_fresh: "Copy this token now: it will not be shown again.",
+    api_token_new: "New token",
+    api_token_name_label: "Name",
+    api_token_scopes_legend: "Scopes",
+    api_scope_read: "Read (catalogue, basket, orders, account)",
+    api_scope_write: "Write (basket, checkout, addresses)",
+    api_scope_admin: "Administration (products, stock, orders, users)",
+    api_token_lifetime_label: "Valid for",
+    api_token_days: "days",
+    api_token_create: "Create token",
+    api_token_owner: "Account",
+    api_token_created: "Created",
+    api_token_expires: "Expires",
+    api_token_last_used: "Last used",
+    api_token_never_used: "never",
+    api_token_revoke: "Revoke",
+    api_token_revoked: "revoked",
+    api_token_expired: "expired",
+    admin_api_tokens: "API tokens",
     address_book_heading: "My addresses",
     address_book_empty: "No saved address: add one below, or tick “Save this address” at checkout.",
     address_add_heading: "Add an address",
@@ -652,6 +675,11 @@ fn conflict(conflict: &Conflict) -> String {
         Conflict::AddressBookFull { max } => {
             format!("your address book holds {max} addresses already: delete one first")
         }
+        Conflict::TooManyTokens { max } => {
+            format!("you hold {max} live API tokens already: revoke one first")
+        }
+        Conflict::IdempotencyKeyReused => "this idempotency key was used before for another request".to_owned(),
+        Conflict::RequestInProgress => "the first request with this idempotency key is still being answered".to_owned(),
         Conflict::LastAdministrator => "the shop needs at least one administrator".to_owned(),
         Conflict::OwnAccount => "delete your own account from your account page".to_owned(),
         Conflict::ImportApplied => "this import was applied already".to_owned(),

@@ -214,6 +214,29 @@ pub static FR: Messages = Messages {
     order_refund_pending: "En cours : le paiement sera remboursé sous peu",
     order_refund_done: "Remboursé sur la carte",
     order_documents: "Documents",
+    api_tokens_heading: "Jetons d’API",
+    api_tokens_intro: "Un jeton permet à un programme (une application, un script, un entrepôt) d’appeler l’API de la boutique en votre nom.",
+    api_reference_link: "Référence de l’API",
+    api_tokens_empty: "Aucun jeton pour l’instant.",
+    api_token_fresh: "Copiez ce jeton maintenant : il ne sera plus affiché.",
+    api_token_new: "Nouveau jeton",
+    api_token_name_label: "Nom",
+    api_token_scopes_legend: "Droits",
+    api_scope_read: "Lecture (catalogue, panier, commandes, compte)",
+    api_scope_write: "Écriture (panier, paiement, adresses)",
+    api_scope_admin: "Administration (produits, stock, commandes, utilisateurs)",
+    api_token_lifetime_label: "Valable",
+    api_token_days: "jours",
+    api_token_create: "Créer le jeton",
+    api_token_owner: "Compte",
+    api_token_created: "Créé le",
+    api_token_expires: "Expire le",
+    api_token_last_used: "Dernière utilisation",
+    api_token_never_used: "jamais",
+    api_token_revoke: "Révoquer",
+    api_token_revoked: "révoqué",
+    api_token_expired: "expiré",
+    admin_api_tokens: "Jetons d’API",
     address_book_heading: "Mes adresses",
     address_book_empty: "Aucune adresse enregistrée : ajoutez-en une ci-dessous, ou cochez « Enregistrer cette adresse » au paiement.",
     address_add_heading: "Ajouter une adresse",
@@ -666,6 +689,15 @@ fn conflict(conflict: &Conflict) -> String {
         Conflict::CategoryNotEmpty => "cette catégorie contient encore des produits".to_owned(),
         Conflict::AddressBookFull { max } => {
             format!("votre carnet contient déjà {max} adresses : supprimez-en une d’abord")
+        }
+        Conflict::TooManyTokens { max } => {
+            format!("vous avez déjà {max} jetons d’API actifs : révoquez-en un d’abord")
+        }
+        Conflict::IdempotencyKeyReused => {
+            "cette clé d’idempotence a déjà servi pour une autre requête".to_owned()
+        }
+        Conflict::RequestInProgress => {
+            "la première requête portant cette clé d’idempotence est encore en cours".to_owned()
         }
         Conflict::LastAdministrator => "la boutique doit garder au moins un administrateur".to_owned(),
         Conflict::OwnAccount => "supprimez votre propre compte depuis la page Mon compte".to_owned(),

@@ -215,6 +215,29 @@ pub struct Messages {
     /// "Documents": an order's invoice and credit note.
     pub order_documents: &'static str,
     /// The address book (account page and checkout).
+    pub api_tokens_heading: &'static str,
+    pub api_tokens_intro: &'static str,
+    pub api_reference_link: &'static str,
+    pub api_tokens_empty: &'static str,
+    pub api_token_fresh: &'static str,
+    pub api_token_new: &'static str,
+    pub api_token_name_label: &'static str,
+    pub api_token_scopes_legend: &'static str,
+    pub api_scope_read: &'static str,
+    pub api_scope_write: &'static str,
+    pub api_scope_admin: &'static str,
+    pub api_token_lifetime_label: &'static str,
+    pub api_token_days: &'static str,
+    pub api_token_create: &'static str,
+    pub api_token_owner: &'static str,
+    pub api_token_created: &'static str,
+    pub api_token_expires: &'static str,
+    pub api_token_last_used: &'static str,
+    pub api_token_never_used: &'static str,
+    pub api_token_revoke: &'static str,
+    pub api_token_revoked: &'static str,
+    pub api_token_expired: &'static str,
+    pub admin_api_tokens: &'static str,
     pub address_book_heading: &'static str,
     pub address_book_empty: &'static str,
     pub address_add_heading: &'static str,
@@ -718,6 +741,9 @@ mod tests {
             Conflict::RoomClosed,
             Conflict::DropForVerifiedAccounts,
             Conflict::AddressBookFull { max: 20 },
+            Conflict::TooManyTokens { max: 20 },
+            Conflict::IdempotencyKeyReused,
+            Conflict::RequestInProgress,
         ];
         for conflict in &conflicts {
             match conflict {
@@ -735,7 +761,10 @@ mod tests {
                 | Conflict::AdmissionRequired { .. }
                 | Conflict::RoomClosed
                 | Conflict::DropForVerifiedAccounts
-                | Conflict::AddressBookFull { .. } => {}
+                | Conflict::AddressBookFull { .. }
+                | Conflict::TooManyTokens { .. }
+                | Conflict::IdempotencyKeyReused
+                | Conflict::RequestInProgress => {}
             }
         }
         conflicts

@@ -67,13 +67,15 @@ pub async fn record_email_change(
     .map(drop)
 }
 
-/// Removes the personal data of an account and ends its sessions; the row
+/// Removes the personal data of an account and ends its sessions and API
+/// tokens; the row
 /// stays so that its orders keep pointing at it. Returns false when there
 /// was no live account.
 pub async fn anonymise_user(db: impl PgExecutor<'_>, id: UserId) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
         "WITH changes AS (DELETE FROM email_changes WHERE user_id = $1),
-              book AS (DELETE FROM addresses WHERE user_id = $1)
+              book AS (DELETE FROM addresses WHERE user_id = $1),
+              tokens AS (UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL)
          UPDATE users SET username = 'deleted-' || id, email = 'deleted-' || id || '@deleted.invalid',
                 first_name = '', last_name = '', password_hash = '!',
                 session_epoch = session_epoch + 1, deleted_at = now()

@@ -5,6 +5,7 @@ use leptos_router::components::{Redirect, A};
 
 use super::api::{ChangePassword, DeleteAccount, UpdateProfile};
 use crate::addresses::components::AddressBook;
+use crate::api_tokens::components::ApiTokens;
 use crate::auth::components::{use_auth, NewPasswordFields};
 use crate::auth::model::User;
 use crate::auth::recovery::api::ResendVerification;
@@ -67,6 +68,7 @@ fn Account(user: User) -> impl IntoView {
             <EditProfile user=user.clone() />
             <ChangePasswordForm />
             <AddressBook />
+            <ApiTokens is_admin=user.is_admin() />
             <OrderHistory />
             <DeleteAccountForm />
         </div>

@@ -2,6 +2,7 @@
 //! guest is sent to log in, a customer gets the 404 page, never the data
 //! (the server functions check the role again).
 
+mod api_tokens;
 mod catalogue;
 mod categories;
 mod dashboard;
@@ -16,6 +17,7 @@ mod promotions;
 mod sales;
 mod users;
 
+pub use api_tokens::AdminApiTokensPage;
 pub use catalogue::{AdminCataloguePage, AdminImportPage};
 pub use categories::AdminCategoriesPage;
 pub use dashboard::AdminDashboardPage;
@@ -89,6 +91,7 @@ fn AdminNav() -> impl IntoView {
             <A href="/admin/drops">{move || i18n.t().drop.admin_heading}</A>
             <A href="/admin/users">{move || i18n.t().admin_users}</A>
             <A href="/admin/mail">{move || i18n.t().admin_mail}</A>
+            <A href="/admin/api-tokens">{move || i18n.t().admin_api_tokens}</A>
         </nav>
     }
 }

@@ -56,10 +56,10 @@ use leptos_router::{
 };
 
 use crate::admin::pages::{
-    AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDeliveryPage, AdminDropReportPage,
-    AdminDropsPage, AdminImportPage, AdminMailDetailPage, AdminMailPage, AdminNewProductPage, AdminOrderPage,
-    AdminApiTokensPage, AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminPromotionsPage, AdminSalesPage, AdminUserPage,
-    AdminUsersPage,
+    AdminApiTokensPage, AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDeliveryPage,
+    AdminDropReportPage, AdminDropsPage, AdminImportPage, AdminMailDetailPage, AdminMailPage,
+    AdminNewProductPage, AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage,
+    AdminPromotionsPage, AdminSalesPage, AdminUserPage, AdminUsersPage,
 };
 use crate::auth::{
     components::provide_auth,

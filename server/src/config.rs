@@ -94,6 +94,13 @@ pub struct WebConfig {
     /// …`); without it /metrics answers 404.
     #[arg(long, env = "WONDERMARKET_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<MetricsToken>,
+    /// Requests to the public API one token may make in a minute (429 after).
+    #[arg(long, env = "WONDERMARKET_API_REQUESTS_PER_TOKEN", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub api_requests_per_token: u32,
+    /// Requests to the public API one client address may make in a minute,
+    /// tokens or none (429 after).
+    #[arg(long, env = "WONDERMARKET_API_REQUESTS_PER_ADDRESS", default_value_t = 1200, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub api_requests_per_address: u32,
     #[command(flatten)]
     pub mail: MailConfig,
     #[command(flatten)]
@@ -278,6 +285,8 @@ impl WebConfig {
             test_payment_latency_ms: 0,
             page_cache_ms: 1000,
             metrics_token: None,
+            api_requests_per_token: 600,
+            api_requests_per_address: 1200,
             mail: MailConfig::default(),
             seller: SellerConfig::default(),
         }

@@ -1,5 +1,6 @@
 //! The WonderMarket server: configuration, database, HTTP stack and CLI.
 
+pub mod api;
 pub mod back_office;
 pub mod catalogue_csv;
 pub mod cli;

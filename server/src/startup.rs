@@ -99,6 +99,10 @@ impl Application {
             leptos_options: leptos_options.clone(),
             app: app_state,
             metrics_token: config.metrics_token.clone().map(|token| token.0),
+            api_limits: crate::api::call::ApiLimits {
+                per_token: config.api_requests_per_token,
+                per_address: config.api_requests_per_address,
+            },
         };
         // What this instance's open pages hear of stock and rooms.
         let live = Arc::new(crate::live::Live::new(
@@ -125,7 +129,8 @@ impl Application {
                 }
             }
         };
-        let router = Router::new()
+        // The pages and the shop's own routes, with their sessions.
+        let pages = Router::new()
             .merge(crate::operational::routes())
             .merge(crate::metrics::routes())
             .merge(crate::media::routes())
@@ -165,7 +170,11 @@ impl Application {
                 session_lives,
                 crate::visitor::mark_rendering,
             ))
-            .layer(sessions)
+            .layer(sessions);
+        // The public API beside them: no session, no cross-site check
+        // (bearer tokens), its own limits; the layers below are shared.
+        let router = pages
+            .merge(crate::api::routes())
             .layer(axum::middleware::from_fn_with_state(
                 config.secure_cookies,
                 security::security_headers,

@@ -13,6 +13,8 @@ pub struct ServerState {
     pub app: AppState,
     /// What a scraper must present for /metrics; none: no metrics served.
     pub metrics_token: Option<String>,
+    /// The public API's request limits.
+    pub api_limits: crate::api::call::ApiLimits,
 }
 
 impl FromRef<ServerState> for LeptosOptions {

@@ -16,21 +16,60 @@ mod ssr {
     /// it: the form posts, the page after the redirect shows it once.
     pub const FRESH_SECRET_KEY: &str = "fresh_api_token";
 
+    /// A token's secret waiting to be shown, and the request that showed it.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    pub struct FreshSecret {
+        pub secret: String,
+        pub shown_by: Option<String>,
+    }
+
+    /// The request's id (the server's first layer gives every request one).
+    pub fn request_id() -> String {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get("x-request-id")
+                    .and_then(|id| id.to_str().ok())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    }
+
     pub fn not_found_unless(found: bool) -> Result<(), AppError> {
         found.then_some(()).ok_or(AppError::NotFound)
     }
 }
 
-/// The caller's personal tokens, and the secret of the one just made
-/// (shown this once: it is forgotten as it is read).
+/// The caller's personal tokens, and the secret of the one just made:
+/// shown by one request only (the page after the form), however many
+/// times that page's rendering asks, then forgotten.
 #[server(endpoint = "api-tokens/mine")]
 pub async fn my_tokens() -> Result<OwnTokens, AppError> {
     use ssr::*;
     audience::customer(|state, user| async move {
         let session = guard::session().await?;
-        let fresh_secret = match session.get::<String>(FRESH_SECRET_KEY).await? {
-            Some(_) => session.remove::<String>(FRESH_SECRET_KEY).await?,
+        let fresh_secret = match session.get::<FreshSecret>(FRESH_SECRET_KEY).await? {
             None => None,
+            Some(fresh) => {
+                let request = request_id();
+                match &fresh.shown_by {
+                    None => {
+                        let secret = fresh.secret.clone();
+                        let shown = FreshSecret {
+                            shown_by: Some(request),
+                            ..fresh
+                        };
+                        session.insert(FRESH_SECRET_KEY, &shown).await?;
+                        Some(secret)
+                    }
+                    Some(shown_by) if *shown_by == request => Some(fresh.secret),
+                    Some(_) => {
+                        session.remove::<FreshSecret>(FRESH_SECRET_KEY).await?;
+                        None
+                    }
+                }
+            }
         };
         let tokens = db::list_of(&state.pool, user.id).await?;
         Ok(OwnTokens { tokens, fresh_secret })
@@ -51,14 +90,22 @@ pub async fn create_api_token(
     use ssr::*;
     audience::customer(|state, user| async move {
         let name = model::parse_name(&name)?;
-        let ticked = [("read", scope_read), ("write", scope_write), ("admin", scope_admin)]
-            .into_iter()
-            .filter(|(_, value)| value.as_deref().is_some_and(|value| !value.trim().is_empty()))
-            .map(|(scope, _)| scope);
+        let ticked = [
+            ("read", scope_read),
+            ("write", scope_write),
+            ("admin", scope_admin),
+        ]
+        .into_iter()
+        .filter(|(_, value)| value.as_deref().is_some_and(|value| !value.trim().is_empty()))
+        .map(|(scope, _)| scope);
         let scopes = model::Scopes::parse(ticked, user.is_admin())?;
         let days = model::parse_lifetime(&expires_in_days)?;
         let made = service::create(&state, &user, &name, &scopes, days).await?;
-        guard::session().await?.insert(FRESH_SECRET_KEY, &made.secret).await?;
+        let fresh = FreshSecret {
+            secret: made.secret.clone(),
+            shown_by: None,
+        };
+        guard::session().await?.insert(FRESH_SECRET_KEY, &fresh).await?;
         Ok(made.secret)
     })
     .await
@@ -71,7 +118,11 @@ pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     audience::customer(|state, user| async move {
         let revoked = db::revoke(&state.pool, id, Some(user.id)).await?;
         if revoked {
-            tracing::info!(user_id = user.id.0, token_id = id, "API token revoked by its owner");
+            tracing::info!(
+                user_id = user.id.0,
+                token_id = id,
+                "API token revoked by its owner"
+            );
         }
         not_found_unless(revoked)
     })
@@ -92,7 +143,11 @@ pub async fn admin_revoke_api_token(id: i64) -> Result<(), AppError> {
     audience::admin(|state, admin| async move {
         let revoked = db::revoke(&state.pool, id, None).await?;
         if revoked {
-            tracing::info!(admin_id = admin.id.0, token_id = id, "API token revoked in the back office");
+            tracing::info!(
+                admin_id = admin.id.0,
+                token_id = id,
+                "API token revoked in the back office"
+            );
         }
         not_found_unless(revoked)
     })

@@ -81,7 +81,11 @@ impl From<SummaryRow> for TokenSummary {
             id: row.id,
             name: row.name,
             prefix: row.prefix,
-            scopes: row.scopes.iter().filter_map(|scope| Scope::parse(scope)).collect(),
+            scopes: row
+                .scopes
+                .iter()
+                .filter_map(|scope| Scope::parse(scope))
+                .collect(),
             created_at: row.created_at.to_rfc3339(),
             expired: row.expires_at <= Utc::now(),
             expires_at: row.expires_at.to_rfc3339(),

@@ -43,7 +43,8 @@ impl Scopes {
     pub fn parse<'a>(raw: impl IntoIterator<Item = &'a str>, is_admin: bool) -> Result<Self, AppError> {
         let mut scopes = Vec::new();
         for value in raw {
-            let scope = Scope::parse(value.trim()).ok_or_else(|| AppError::validation("scopes", Rule::UnknownChoice))?;
+            let scope = Scope::parse(value.trim())
+                .ok_or_else(|| AppError::validation("scopes", Rule::UnknownChoice))?;
             if scope == Scope::Admin && !is_admin {
                 return Err(AppError::validation("scopes", Rule::UnknownChoice));
             }
@@ -141,7 +142,9 @@ mod tests {
         let scopes = Scopes::parse(["write", "read", "write"], false).expect("valid");
         assert_eq!(scopes.names(), ["read", "write"]);
         assert!(Scopes::parse(["admin"], false).is_err());
-        assert!(Scopes::parse(["admin"], true).expect("admin").contains(Scope::Admin));
+        assert!(Scopes::parse(["admin"], true)
+            .expect("admin")
+            .contains(Scope::Admin));
         assert!(Scopes::parse(["root"], true).is_err());
         assert!(Scopes::parse(["READ"], true).is_err());
         assert_eq!(

@@ -22,6 +22,7 @@ pub struct Made {
     pub id: i64,
     pub secret: String,
     pub expires_at: DateTime<Utc>,
+    pub scopes: Scopes,
 }
 
 /// The caller a bearer token names: its account (as it is now, role
@@ -52,7 +53,10 @@ fn base64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0_u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0_u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
         }
@@ -75,8 +79,22 @@ fn well_formed(raw: &str) -> bool {
 }
 
 /// Makes a personal token for `user`, living `days` days.
-pub async fn create(state: &AppState, user: &User, name: &str, scopes: &Scopes, days: i64) -> Result<Made, AppError> {
-    make(state, user.id, TokenKind::Personal, name, scopes, Duration::days(days)).await
+pub async fn create(
+    state: &AppState,
+    user: &User,
+    name: &str,
+    scopes: &Scopes,
+    days: i64,
+) -> Result<Made, AppError> {
+    make(
+        state,
+        user.id,
+        TokenKind::Personal,
+        name,
+        scopes,
+        Duration::days(days),
+    )
+    .await
 }
 
 /// Makes the short-lived token of a login: its user's scopes (admin for an
@@ -120,7 +138,12 @@ async fn make(
         .await?
         .ok_or(AppError::Conflict(Conflict::TooManyTokens { max: MAX_TOKENS }))?;
     tracing::info!(user_id = user_id.0, token_id = id, kind = ?kind, "API token made");
-    Ok(Made { id, secret, expires_at })
+    Ok(Made {
+        id,
+        secret,
+        expires_at,
+        scopes: scopes.clone(),
+    })
 }
 
 /// The caller of a bearer `secret`: a live token of a live account, or
@@ -132,8 +155,14 @@ pub async fn authenticate(state: &AppState, secret: &str) -> Result<TokenCaller,
     let bearer = db::find_live(&state.pool, &hash(secret))
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let scopes = Scopes::of(bearer.scopes.iter().filter_map(|scope| Scope::parse(scope)).collect())
-        .map_err(|_| AppError::Unauthorized)?;
+    let scopes = Scopes::of(
+        bearer
+            .scopes
+            .iter()
+            .filter_map(|scope| Scope::parse(scope))
+            .collect(),
+    )
+    .map_err(|_| AppError::Unauthorized)?;
     Ok(TokenCaller {
         token_id: bearer.token_id,
         user: bearer.user,

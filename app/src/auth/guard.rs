@@ -10,15 +10,21 @@ use super::service;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Put in the context by the public API's handlers: the caller is named by
-/// a bearer token, and the request has no session (a token never works as
-/// a session cookie, nor the reverse).
-#[derive(Clone, Copy, Debug)]
-pub struct ApiCall;
+/// Put in the context by the public API's handlers, with the account its
+/// bearer token names: the server functions they call find their caller
+/// here, under the same audiences as the pages', and there is no session
+/// (a token never works as a session cookie, nor the reverse).
+#[derive(Clone, Debug)]
+pub struct ApiCall(pub Option<User>);
+
+/// The API call's context, when this is one rather than a page's request.
+pub fn api_call() -> Option<ApiCall> {
+    leptos::prelude::use_context::<ApiCall>()
+}
 
 /// Whether this is a call of the public API rather than a page's.
 pub fn is_api_call() -> bool {
-    leptos::prelude::use_context::<ApiCall>().is_some()
+    api_call().is_some()
 }
 
 pub async fn session() -> Result<Session, AppError> {
@@ -28,8 +34,11 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
-/// The logged-in user, if any.
+/// The logged-in user, if any (an API call's: its token's).
 pub async fn current_user() -> Result<Option<User>, AppError> {
+    if let Some(ApiCall(caller)) = api_call() {
+        return Ok(caller);
+    }
     let state = AppState::from_context()?;
     service::session_user(&state, &session().await?).await
 }

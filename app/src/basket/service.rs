@@ -90,6 +90,12 @@ impl BasketOwner {
 
 /// The caller's basket: the account's when logged in, else the session's.
 pub async fn owner() -> Result<BasketOwner, AppError> {
+    // An API call has no session: only an account has a basket there.
+    if let Some(guard::ApiCall(caller)) = guard::api_call() {
+        return caller
+            .map(|user| BasketOwner::Account(user.id))
+            .ok_or(AppError::Unauthorized);
+    }
     let session = guard::session().await?;
     let state = AppState::from_context()?;
     let user = crate::auth::service::session_user(&state, &session).await?;

@@ -678,8 +678,12 @@ fn conflict(conflict: &Conflict) -> String {
         Conflict::TooManyTokens { max } => {
             format!("you hold {max} live API tokens already: revoke one first")
         }
-        Conflict::IdempotencyKeyReused => "this idempotency key was used before for another request".to_owned(),
-        Conflict::RequestInProgress => "the first request with this idempotency key is still being answered".to_owned(),
+        Conflict::IdempotencyKeyReused => {
+            "this idempotency key was used before for another request".to_owned()
+        }
+        Conflict::RequestInProgress => {
+            "the first request with this idempotency key is still being answered".to_owned()
+        }
         Conflict::LastAdministrator => "the shop needs at least one administrator".to_owned(),
         Conflict::OwnAccount => "delete your own account from your account page".to_owned(),
         Conflict::ImportApplied => "this import was applied already".to_owned(),

@@ -8,6 +8,7 @@ mod common;
 
 mod accounts;
 mod addresses;
+mod api;
 mod attacks;
 mod authorization;
 mod back_office;

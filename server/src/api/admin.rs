@@ -1,0 +1,233 @@
+//! The back office's operations: orders and their status, stock, users.
+//! An administrator's token with the admin scope only.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use app::api_tokens::model::Scope;
+use app::ids::OrderId;
+use app::payment::api as payment;
+use app::products::back_office::api as back_office;
+use app::users::api as users;
+
+use super::account::Account;
+use super::call::Call;
+use super::http::{cursor_after, json_body, page_of, private, ApiPath, ApiQuery};
+use super::orders::OrderRef;
+use super::problem::{ApiError, Problem};
+use crate::state::ServerState;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AdminOrderQuery {
+    /// Only orders with this status.
+    pub status: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AdminOrder {
+    #[serde(flatten)]
+    pub order: OrderRef,
+    /// The customer's username.
+    pub customer: String,
+    pub item_count: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AdminOrderList {
+    pub items: Vec<AdminOrder>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct StatusChange {
+    /// shipped, delivered or cancelled.
+    pub status: String,
+    /// Needed to cancel (the stock goes back, the charge is refunded).
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct StockChange {
+    /// Units to add (negative: to remove); not zero.
+    pub delta: i32,
+    /// Why, for the stock ledger.
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StockLevel {
+    pub product_id: i64,
+    pub stock: i32,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Part of a name or an e-mail address.
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserList {
+    pub items: Vec<Account>,
+    pub next_cursor: Option<String>,
+}
+
+/// Every order, newest first, optionally of one status.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/orders",
+    tag = "admin",
+    params(AdminOrderQuery),
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "A page of orders", body = AdminOrderList),
+        (status = 400, description = "A parameter is refused", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator's token with the admin scope", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_orders(
+    State(state): State<ServerState>,
+    call: Call,
+    ApiQuery(query): ApiQuery<AdminOrderQuery>,
+) -> Result<Response, ApiError> {
+    call.require(Scope::Admin)?;
+    let page = page_of(query.cursor.as_deref())?;
+    let found = call
+        .run(&state.app, || {
+            payment::list_orders(query.status, None, Some(page))
+        })
+        .await?;
+    let list = AdminOrderList {
+        next_cursor: cursor_after(page, found.page < found.page_count),
+        items: found
+            .orders
+            .into_iter()
+            .map(|item| AdminOrder {
+                order: item.summary.into(),
+                customer: item.customer,
+                item_count: item.item_count,
+            })
+            .collect(),
+    };
+    Ok(private(StatusCode::OK, &list))
+}
+
+/// Ships, delivers or cancels an order (cancelling returns its stock and
+/// refunds it, once).
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/orders/{id}/status",
+    tag = "admin",
+    request_body = StatusChange,
+    params(("id" = i64, Path, description = "The order's number")),
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, description = "A field is refused", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator's token with the admin scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The order cannot move to that status", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn set_order_status(
+    State(state): State<ServerState>,
+    call: Call,
+    ApiPath(id): ApiPath<i64>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    call.require(Scope::Admin)?;
+    let change: StatusChange = json_body(&body)?;
+    let confirm = change.confirm.then(|| "on".to_owned());
+    call.run(&state.app, || {
+        payment::set_order_status(OrderId(id), change.status, confirm)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds or removes units of a product, with a reason for the stock ledger.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/products/{id}/stock",
+    tag = "admin",
+    request_body = StockChange,
+    params(("id" = i64, Path, description = "The product (or variant)")),
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "The stock now", body = StockLevel),
+        (status = 400, description = "A field is refused (stock below zero among them)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator's token with the admin scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn adjust_stock(
+    State(state): State<ServerState>,
+    call: Call,
+    ApiPath(id): ApiPath<i64>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    call.require(Scope::Admin)?;
+    let change: StockChange = json_body(&body)?;
+    let stock = call
+        .run(&state.app, || {
+            back_office::adjust_stock(id, change.delta, change.reason)
+        })
+        .await?;
+    Ok(private(
+        StatusCode::OK,
+        &StockLevel {
+            product_id: id,
+            stock,
+        },
+    ))
+}
+
+/// The shop's accounts, newest first, optionally matching a name or e-mail.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/users",
+    tag = "admin",
+    params(UserQuery),
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "A page of accounts", body = UserList),
+        (status = 400, description = "A parameter is refused", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator's token with the admin scope", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_users(
+    State(state): State<ServerState>,
+    call: Call,
+    ApiQuery(query): ApiQuery<UserQuery>,
+) -> Result<Response, ApiError> {
+    call.require(Scope::Admin)?;
+    let page = page_of(query.cursor.as_deref())?;
+    let found = call
+        .run(&state.app, || {
+            users::list_users(query.q.unwrap_or_default(), page)
+        })
+        .await?;
+    let list = UserList {
+        next_cursor: cursor_after(page, found.has_next),
+        items: found.items.into_iter().map(Account::from).collect(),
+    };
+    Ok(private(StatusCode::OK, &list))
+}

@@ -47,6 +47,8 @@ struct People {
     drop: i64,
     /// A saved address of `customer`.
     address: i64,
+    /// A live API token of `customer`.
+    token: i64,
 }
 
 /// A valid product form for `slug`.
@@ -448,6 +450,43 @@ fn cases() -> Vec<Case> {
             args: |p| vec![("id", p.address.to_string())],
             allowed: &[Customer],
             hidden: true,
+        },
+        Case {
+            endpoint: "api-tokens/mine",
+            args: |_| vec![],
+            allowed: EVERYONE_LOGGED_IN,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "api-tokens/create",
+            args: |p| {
+                vec![
+                    ("name", format!("cell {}", p.cell)),
+                    ("scope_read", "on".into()),
+                    ("expires_in_days", "7".into()),
+                ]
+            },
+            allowed: EVERYONE_LOGGED_IN,
+            ..Case::default()
+        },
+        Case {
+            // Another's token is nobody else's to know about.
+            endpoint: "api-tokens/revoke",
+            args: |p| vec![("id", p.token.to_string())],
+            allowed: &[Customer],
+            hidden: true,
+        },
+        Case {
+            endpoint: "api-tokens/all",
+            args: |_| vec![],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "api-tokens/admin-revoke",
+            args: |p| vec![("id", p.token.to_string())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
         },
         Case {
             endpoint: "invoices/admin/sales",
@@ -885,9 +924,21 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
     .fetch_one(&app.pool)
     .await
     .expect("address");
+    let token: i64 = sqlx::query_scalar(
+        "INSERT INTO api_tokens (user_id, name, secret_hash, prefix, scopes, expires_at)
+         VALUES ($1, 'matrix', sha256(convert_to('matrix-' || $2::text, 'UTF8')), 'wm_matrix', '{read}',
+                 now() + interval '1 day')
+         RETURNING id",
+    )
+    .bind(customer)
+    .bind(cell as i64)
+    .fetch_one(&app.pool)
+    .await
+    .expect("token");
     (
         People {
             address,
+            token,
             drop,
             customer,
             cell,

@@ -9,6 +9,7 @@ mod common;
 mod accounts;
 mod addresses;
 mod api;
+mod api_authorization;
 mod attacks;
 mod authorization;
 mod back_office;

@@ -61,6 +61,21 @@ if [ "$purpose" = test ] && ! command -v pdftotext >/dev/null 2>&1; then
   apt_install poppler-utils
 fi
 
+# The API is fuzzed by schemathesis (PyPI), in a virtual environment of
+# its own under target/; the README's curl walk-through reads JSON with jq.
+SCHEMATHESIS_VERSION=4.32.5
+if [ "$purpose" = test ] && [ "$(target/tools/schemathesis/bin/schemathesis --version 2>/dev/null | awk '{print $3}')" != "$SCHEMATHESIS_VERSION" ]; then
+  say "installing schemathesis $SCHEMATHESIS_VERSION (PyPI) for the API tests"
+  if ! python3 -m venv --help >/dev/null 2>&1; then apt_install python3-venv; fi
+  rm -rf target/tools/schemathesis
+  python3 -m venv target/tools/schemathesis
+  target/tools/schemathesis/bin/pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+if [ "$purpose" = test ] && ! command -v jq >/dev/null 2>&1; then
+  say "installing jq for the API walk-through"
+  apt_install jq
+fi
+
 # The W3C Nu HTML checker (npm's vnu-jar) runs on Java.
 if [ "$purpose" = test ] && ! command -v java >/dev/null 2>&1; then
   say "installing a Java runtime for the HTML checker"

@@ -49,40 +49,69 @@ stage() {
   fi
 }
 
-e2e() {
-  local port=${E2E_PORT:-3055}
-  local db_url
-  db_url=$(DATABASE_URL=$DATABASE_URL scripts/create-database.sh "wondermarket_e2e_$$") || return 1
-  # The back-office journeys log in as this administrator.
+# Starts the release server on port $1 with a database of its own (named
+# $2), demo seeded, and the administrator $E2E_ADMIN_USERNAME; its log goes
+# to $workdir/$2.log. Extra settings come from the environment.
+start_server() {
+  local port=$1 name=$2 db_url
+  db_url=$(DATABASE_URL=$DATABASE_URL scripts/create-database.sh "${name}_$$") || return 1
   export E2E_ADMIN_USERNAME=e2e-admin E2E_ADMIN_PASSWORD="e2e-admin-$$-$RANDOM-password"
   DATABASE_URL=$db_url WONDERMARKET_ADMIN_PASSWORD=$E2E_ADMIN_PASSWORD RUST_LOG=warn \
     target/release/server create-admin --username "$E2E_ADMIN_USERNAME" --email e2e-admin@example.com \
     >"$workdir/create-admin.log" 2>&1 || { cat "$workdir/create-admin.log"; return 1; }
-  # Every browser test signs its shoppers up from 127.0.0.1, and the back-office
+  # Every test signs its shoppers up from 127.0.0.1, and the back-office
   # journeys log the one administrator in many times within the login window.
   DATABASE_URL=$db_url LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
     WONDERMARKET_SEED_DEMO=true WONDERMARKET_LOGIN_MAX_SUCCESSES=1000 WONDERMARKET_SIGN_UPS_PER_HOUR=100000 WONDERMARKET_GUEST_BASKETS_PER_HOUR=100000 WONDERMARKET_MAILS_PER_CLIENT_PER_HOUR=100000 RUST_LOG=${RUST_LOG:-warn} \
-    target/release/server >"$workdir/server.log" 2>&1 &
+    target/release/server >"$workdir/$name.log" 2>&1 &
   server_pid=$!
-  local ready=""
   for _ in $(seq 1 100); do
-    if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then ready=yes; break; fi
+    if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then return 0; fi
     sleep 0.2
   done
-  if [ -z "$ready" ]; then echo "the server did not become healthy:"; cat "$workdir/server.log"; return 1; fi
+  echo "the server did not become healthy:"; cat "$workdir/$name.log"; return 1
+}
+
+stop_server() {
+  kill "$server_pid" && wait "$server_pid" 2>/dev/null
+  server_pid=""
+}
+
+# Refusals are logged at INFO; an ERROR line is a fault the tests hit.
+no_errors_logged() {
+  if grep -q "ERROR" "$workdir/$1.log"; then
+    echo "--- the server logged errors ---"
+    grep -A2 "ERROR" "$workdir/$1.log" | head -n 40
+    return 1
+  fi
+}
+
+e2e() {
+  local port=${E2E_PORT:-3055}
+  start_server "$port" wondermarket_e2e || return 1
   local status=0
   (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) || status=$?
   echo "--- download budget (scripts and WebAssembly, brotli) ---"
   node scripts/download-budget.mjs "http://127.0.0.1:$port" /p/steam-deck-oled || status=1
-  kill "$server_pid" && wait "$server_pid" 2>/dev/null
-  server_pid=""
-  # Refusals are logged at INFO; an ERROR line is a fault the journeys hit.
-  if grep -q "ERROR" "$workdir/server.log"; then
-    echo "--- the server logged errors during the browser tests ---"
-    grep -A2 "ERROR" "$workdir/server.log" | head -n 40
-    status=1
-  fi
-  if [ $status -ne 0 ]; then echo "--- server log ---"; tail -n 50 "$workdir/server.log"; fi
+  stop_server
+  no_errors_logged wondermarket_e2e || status=1
+  if [ $status -ne 0 ]; then echo "--- server log ---"; tail -n 50 "$workdir/wondermarket_e2e.log"; fi
+  return $status
+}
+
+# The public API against the release build: schemathesis with a
+# customer's and an administrator's token, then the README's walk-through.
+api_tests() {
+  local port=${API_PORT:-3056} status=0
+  # Thousands of requests from one address in a minute: the limits have
+  # their own tests (server/tests/http/api.rs).
+  export WONDERMARKET_API_REQUESTS_PER_TOKEN=1000000 WONDERMARKET_API_REQUESTS_PER_ADDRESS=1000000
+  start_server "$port" wondermarket_api || return 1
+  unset WONDERMARKET_API_REQUESTS_PER_TOKEN WONDERMARKET_API_REQUESTS_PER_ADDRESS
+  scripts/api-fuzz.sh "http://127.0.0.1:$port" || status=1
+  scripts/api-walkthrough.sh "http://127.0.0.1:$port" || status=1
+  stop_server
+  no_errors_logged wondermarket_api || status=1
   return $status
 }
 
@@ -98,6 +127,7 @@ stage "HTTP and server tests" cargo test -p server -- --test-threads=1
 stage "release build (server + WASM, wasm-opt, precompressed files)" scripts/build-release.sh
 if [ -x target/release/server ] && [ -f target/site/pkg/wondermarket.wasm ]; then
   stage "browser tests (Playwright, Chromium)" e2e
+  stage "API (schemathesis, the README's curl walk-through)" api_tests
   stage "container (Dockerfile built and run beside PostgreSQL)" scripts/container-test.sh
 else
   results+=("FAIL  browser tests (no release build)"); failed=1

@@ -104,7 +104,7 @@ impl ApiBasket {
 #[derive(Deserialize, ToSchema)]
 pub struct NewItem {
     pub product_id: i64,
-    /// 1 to 99.
+    #[schema(minimum = 1, maximum = 100)]
     pub quantity: i32,
 }
 
@@ -132,7 +132,7 @@ impl From<AddOutcome> for Added {
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewQuantity {
-    /// 1 to 99.
+    #[schema(minimum = 1, maximum = 100)]
     pub quantity: i32,
 }
 

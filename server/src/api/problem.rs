@@ -24,7 +24,7 @@ pub struct Problem {
     /// The shop's reason, as typed values: `"NotFound"`,
     /// `{"Validation": {"field": "quantity", "rule": {...}}}`,
     /// `{"Conflict": {"NotEnoughStock": {...}}}`, `{"TooManyRequests": {"retry_after": 30}}`…
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub reason: serde_json::Value,
     /// The token's missing scope, for a 403 of that kind.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -132,6 +132,10 @@ pub enum Format {
     Month,
     /// A range of months: the first not after the last, three years at most.
     MonthRange,
+    /// An http or https address with a host and no credentials.
+    Url,
+    /// An address the shop may send to: not a private or loopback one.
+    PublicAddress,
 }
 
 /// Why a promo code cannot be used on a basket.

@@ -47,6 +47,7 @@ pub mod throttle;
 pub mod ttl_cache;
 pub mod ui;
 pub mod users;
+pub mod webhooks;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
@@ -59,7 +60,7 @@ use crate::admin::pages::{
     AdminApiTokensPage, AdminCataloguePage, AdminCategoriesPage, AdminDashboardPage, AdminDeliveryPage,
     AdminDropReportPage, AdminDropsPage, AdminImportPage, AdminMailDetailPage, AdminMailPage,
     AdminNewProductPage, AdminOrderPage, AdminOrdersPage, AdminProductPage, AdminProductsPage,
-    AdminPromotionsPage, AdminSalesPage, AdminUserPage, AdminUsersPage,
+    AdminPromotionsPage, AdminSalesPage, AdminUserPage, AdminUsersPage, AdminWebhooksPage,
 };
 use crate::auth::{
     components::provide_auth,
@@ -188,6 +189,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/promotions") view=AdminPromotionsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/reports/sales") view=AdminSalesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/api-tokens") view=AdminApiTokensPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/webhooks") view=AdminWebhooksPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/catalogue") view=AdminCataloguePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/catalogue/imports/:id") view=AdminImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />

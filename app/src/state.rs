@@ -33,6 +33,9 @@ pub struct AppState {
     pub drop_refusals: crate::tally::Tally<(i64, &'static str)>,
     /// Who sells, as invoices state it.
     pub seller: Arc<SellerDetails>,
+    /// Webhooks may go to private and loopback addresses (a shop whose
+    /// receivers sit in its own network); off, only public ones.
+    pub webhooks_allow_private: bool,
 }
 
 /// The seller's details every invoice and credit note states (kept on each
@@ -192,6 +195,7 @@ impl AppState {
             throttle: crate::throttle::Throttle::default(),
             drop_refusals: crate::tally::Tally::default(),
             seller: Arc::default(),
+            webhooks_allow_private: false,
         }
     }
 

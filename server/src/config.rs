@@ -105,6 +105,38 @@ pub struct WebConfig {
     pub mail: MailConfig,
     #[command(flatten)]
     pub seller: SellerConfig,
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are sent.
+#[derive(Debug, Clone, Args)]
+pub struct WebhookConfig {
+    /// Send webhooks to private and loopback addresses too (receivers in
+    /// the shop's own network). Off: public addresses only.
+    #[arg(long, env = "WONDERMARKET_WEBHOOKS_ALLOW_PRIVATE", default_value_t = false)]
+    pub webhooks_allow_private: bool,
+    /// Delivery attempts before a webhook is marked failed (the back office can resend it).
+    #[arg(long, env = "WONDERMARKET_WEBHOOK_MAX_ATTEMPTS", default_value_t = 8, value_parser = clap::value_parser!(i32).range(1..=50))]
+    pub webhook_max_attempts: i32,
+    /// The wait after a first failed attempt, in milliseconds; it doubles
+    /// after each further one, up to an hour.
+    #[arg(long, env = "WONDERMARKET_WEBHOOK_RETRY_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
+    pub webhook_retry_ms: u64,
+    /// Seconds a receiver has to answer.
+    #[arg(long, env = "WONDERMARKET_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub webhook_timeout_seconds: u64,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            webhooks_allow_private: false,
+            webhook_max_attempts: 8,
+            webhook_retry_ms: 30_000,
+            webhook_timeout_seconds: 10,
+        }
+    }
 }
 
 /// The seller's details on every invoice and credit note.
@@ -289,6 +321,7 @@ impl WebConfig {
             api_requests_per_address: 1200,
             mail: MailConfig::default(),
             seller: SellerConfig::default(),
+            webhooks: WebhookConfig::default(),
         }
     }
 

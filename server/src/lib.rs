@@ -25,3 +25,4 @@ pub mod static_files;
 pub mod telemetry;
 pub mod tidy;
 pub mod visitor;
+pub mod webhooks;

@@ -93,7 +93,9 @@ impl Application {
         app_state.checkout = config.checkout_settings();
         app_state.mail = app::state::MailSettings::new(config.mail.smtp_url.is_some());
         app_state.seller = Arc::new(config.seller.details());
+        app_state.webhooks_allow_private = config.webhooks.webhooks_allow_private;
         let mailer = crate::mailer::Mailer::new(app_state.clone(), &config.mail)?;
+        let webhooks = crate::webhooks::Sender::new(app_state.clone(), &config.webhooks)?;
         crate::metrics::install();
         let state = ServerState {
             leptos_options: leptos_options.clone(),
@@ -116,6 +118,7 @@ impl Application {
             page_cache.clone(),
             live.clone(),
             mailer,
+            webhooks,
         ));
         let provide_state = {
             let app_state = state.app.clone();
@@ -314,6 +317,7 @@ async fn background_tasks(
     page_cache: Option<Arc<PageCache>>,
     live: Arc<crate::live::Live>,
     mailer: crate::mailer::Mailer,
+    webhooks: crate::webhooks::Sender,
 ) {
     use tower_sessions::ExpiredDeletion;
     let sessions = async {
@@ -397,6 +401,7 @@ async fn background_tasks(
     let changes = crate::live::follow(state.clone(), live, page_cache);
     tokio::join!(
         mailer.run(),
+        webhooks.run(),
         sessions,
         guest_baskets,
         refunds,

@@ -47,6 +47,7 @@ pub mod pages {
         AdminSalesPage,
         AdminUserPage,
         AdminUsersPage,
+        AdminWebhooksPage,
     );
 
     /// Loads the page the router was asked for from the server.

@@ -49,6 +49,9 @@ struct People {
     address: i64,
     /// A live API token of `customer`.
     token: i64,
+    /// A webhook endpoint of this cell, and a failed delivery to it.
+    webhook: i64,
+    delivery: i64,
 }
 
 /// A valid product form for `slug`.
@@ -485,6 +488,36 @@ fn cases() -> Vec<Case> {
         Case {
             endpoint: "api-tokens/admin-revoke",
             args: |p| vec![("id", p.token.to_string())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "webhooks/board",
+            args: |_| vec![],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            // A literal public address: no name to resolve offline.
+            endpoint: "webhooks/create",
+            args: |_| {
+                vec![
+                    ("url", "https://93.184.216.34/in".into()),
+                    ("order_paid", "on".into()),
+                ]
+            },
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "webhooks/resend",
+            args: |p| vec![("id", p.delivery.to_string())],
+            allowed: ADMIN_ONLY,
+            ..Case::default()
+        },
+        Case {
+            endpoint: "webhooks/delete",
+            args: |p| vec![("id", p.webhook.to_string())],
             allowed: ADMIN_ONLY,
             ..Case::default()
         },
@@ -935,10 +968,28 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
     .fetch_one(&app.pool)
     .await
     .expect("token");
+    let webhook: i64 = sqlx::query_scalar(
+        "INSERT INTO webhook_endpoints (url, events, secret)
+         VALUES ('https://93.184.216.34/hook', '{order.paid}', 'whsec_0123456789abcdef0123456789abcdef')
+         RETURNING id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("webhook");
+    let delivery: i64 = sqlx::query_scalar(
+        "INSERT INTO webhook_deliveries (endpoint_id, event, payload, status) VALUES ($1, 'order.paid', '{}', 'failed')
+         RETURNING id",
+    )
+    .bind(webhook)
+    .fetch_one(&app.pool)
+    .await
+    .expect("delivery");
     (
         People {
             address,
             token,
+            webhook,
+            delivery,
             drop,
             customer,
             cell,

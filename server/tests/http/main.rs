@@ -39,3 +39,4 @@ mod products;
 mod promotions;
 mod variants;
 mod vat;
+mod webhooks;

@@ -16,6 +16,7 @@ mod products;
 mod promotions;
 mod sales;
 mod users;
+mod webhooks;
 
 pub use api_tokens::AdminApiTokensPage;
 pub use catalogue::{AdminCataloguePage, AdminImportPage};
@@ -30,6 +31,7 @@ pub use products::{AdminNewProductPage, AdminProductPage, AdminProductsPage};
 pub use promotions::AdminPromotionsPage;
 pub use sales::AdminSalesPage;
 pub use users::{AdminUserPage, AdminUsersPage};
+pub use webhooks::AdminWebhooksPage;
 
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
@@ -92,6 +94,7 @@ fn AdminNav() -> impl IntoView {
             <A href="/admin/users">{move || i18n.t().admin_users}</A>
             <A href="/admin/mail">{move || i18n.t().admin_mail}</A>
             <A href="/admin/api-tokens">{move || i18n.t().admin_api_tokens}</A>
+            <A href="/admin/webhooks">{move || i18n.t().admin_webhooks}</A>
         </nav>
     }
 }

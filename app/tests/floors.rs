@@ -40,6 +40,8 @@ const CONCERNS: &[&str] = &[
     "addresses",
     "promotions",
     "invoices",
+    "api_tokens",
+    "webhooks",
     "frame",
 ];
 

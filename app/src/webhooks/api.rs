@@ -1,4 +1,6 @@
 //! Server functions of webhooks: the back office's (administrators only).
+// The new endpoint's form sends one checkbox per event.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
@@ -30,7 +32,6 @@ pub async fn load_webhook_board() -> Result<WebhookBoard, AppError> {
 /// Registers an endpoint for the events ticked: one checkbox per event,
 /// named as the event with `_` for `.` (`order_paid`).
 #[server(endpoint = "webhooks/create")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_webhook(
     url: String,
     order_paid: Option<String>,

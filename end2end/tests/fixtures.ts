@@ -136,6 +136,8 @@ export async function everyPersonalPage(
     user,
     "/admin/mail",
     mail,
+    "/admin/api-tokens",
+    "/admin/webhooks",
   ]) {
     await visit(admin, path);
   }

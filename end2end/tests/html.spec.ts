@@ -24,7 +24,7 @@ const fileOf = (dir: string, path: string) => join(dir, `${path.replace(/[^a-z0-
 test("the shopper pages are valid HTML (Nu HTML checker)", async ({ request }) => {
   const dir = mkdtempSync(join(tmpdir(), "wm-html-"));
   const files: string[] = [];
-  for (const path of ["/", "/c/livres", "/p/steam-deck-oled", "/p/samsung-galaxy-z-flip7?o1=Rouge&o2=512+Go", "/search?q=nintendo", "/search?q=xyzzy", "/login", "/register", "/password/forgot", "/basket", "/nothing-here"]) {
+  for (const path of ["/", "/c/livres", "/p/steam-deck-oled", "/p/samsung-galaxy-z-flip7?o1=Rouge&o2=512+Go", "/search?q=nintendo", "/search?q=xyzzy", "/login", "/register", "/password/forgot", "/basket", "/nothing-here", "/api/docs"]) {
     const response = await request.get(path);
     writeFileSync(fileOf(dir, path), await response.text());
     files.push(fileOf(dir, path));

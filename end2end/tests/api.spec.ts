@@ -1,4 +1,4 @@
-import { test, expect, hydrated, register, uniqueName } from "./fixtures";
+import { test, expect, hydrated, register, uniqueName, PASSWORD } from "./fixtures";
 
 // A developer's first steps: the API's reference read in the browser, a
 // token made on the account page (shown once), used to call the API,
@@ -32,6 +32,7 @@ for (const javaScriptEnabled of [true, false]) {
     await section.getByLabel("Nom", { exact: true }).fill("Mon script");
     await section.getByLabel("Écriture (panier, paiement, adresses)").check();
     await section.getByLabel("Valable").selectOption("7");
+    await section.getByLabel("Mot de passe actuel").fill(PASSWORD);
     await section.getByRole("button", { name: "Créer le jeton" }).click();
     const fresh = page.locator("#api-tokens").getByTestId("fresh-token");
     await expect(fresh).toContainText("Copiez ce jeton maintenant");

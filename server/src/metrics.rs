@@ -63,11 +63,8 @@ pub fn routes() -> Router<ServerState> {
 }
 
 async fn scrape(State(state): State<ServerState>, request: Request) -> Response {
-    let presented = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
+    // One reading of Authorization, the API's: one header, scheme in any case.
+    let presented = crate::api::call::bearer(request.headers()).ok().flatten();
     let allowed = match (&state.metrics_token, presented) {
         (Some(token), Some(presented)) => constant_time_eq(token.as_bytes(), presented.as_bytes()),
         _ => false,

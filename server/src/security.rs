@@ -253,7 +253,10 @@ pub async fn security_headers(State(secure): State<bool>, mut request: Request, 
     }
     let public_file = PUBLIC_FILES.iter().any(|prefix| path.starts_with(prefix));
     let private_path = PRIVATE_PATHS.iter().any(|prefix| path.starts_with(prefix));
-    if private_path || (personal && !public_file) {
+    // The public API says for itself what may be kept (its catalogue, its
+    // document) and what may not (everything else: `private, no-store`).
+    let api_said = (path.starts_with("/api/v1/") || path == "/api/docs") && headers.contains_key(header::CACHE_CONTROL);
+    if !api_said && (private_path || (personal && !public_file)) {
         headers.insert(
             header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("private, no-store"),

@@ -342,6 +342,12 @@ async fn background_tasks(
             if let Err(error) = app::auth::recovery::service::delete_old_links(&state.pool).await {
                 tracing::error!(%error, "reset and verification link cleanup failed");
             }
+            if let Err(error) = app::api_tokens::db::forget_old(&state.pool).await {
+                tracing::error!(%error, "old API tokens and idempotency keys cleanup failed");
+            }
+            if let Err(error) = app::webhooks::db::forget_old(&state.pool).await {
+                tracing::error!(%error, "old webhook deliveries cleanup failed");
+            }
             match app::invoices::service::issue_missing(&state).await {
                 Ok(0) => {}
                 Ok(orders) => tracing::info!(orders, "invoices written for paid orders without one"),

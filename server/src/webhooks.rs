@@ -3,8 +3,10 @@
 //! records the answer; a failure waits and is tried again, doubling, until
 //! it is marked failed for the back office to resend.
 //!
-//! No SSRF: the sender never follows a redirect, and sends only to public
-//! addresses unless the operator allows private ones. A name is resolved
+//! No SSRF: the sender never follows a redirect, goes through no proxy,
+//! and sends only to public addresses unless the operator allows private
+//! ones. An address written in the URL (in any spelling: the URL is read
+//! as the client reads it) is checked before sending; a name is resolved
 //! by the sender's own resolver, which drops private addresses, so a name
 //! that resolves to one at sending time (DNS rebinding) is refused too.
 
@@ -17,8 +19,8 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use app::state::AppState;
 use app::webhooks::db::{self, Claimed};
-use app::webhooks::model::{is_public, WebhookUrl};
-use app::webhooks::service::{sign, SIGNATURE_HEADER};
+use app::webhooks::model::is_public;
+use app::webhooks::service::{sign, WebhookUrl, SIGNATURE_HEADER};
 
 use crate::config::WebhookConfig;
 
@@ -56,6 +58,8 @@ impl Sender {
         let timeout = Duration::from_secs(config.webhook_timeout_seconds);
         let mut client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy would resolve the names itself, past the check below.
+            .no_proxy()
             .timeout(timeout)
             .user_agent("WonderMarket-Webhooks/1");
         if !config.webhooks_allow_private {
@@ -108,11 +112,12 @@ impl Sender {
             }
         };
         match (recorded, outcome) {
-            (Ok(state), Ok(_)) => {
+            (Ok(None), _) => tracing::info!(delivery = delivery.id, "webhook's endpoint deleted while sending"),
+            (Ok(Some(state)), Ok(_)) => {
                 tracing::info!(delivery = delivery.id, event = %delivery.event, state, "webhook delivered");
                 metrics::counter!("wm_webhooks_total", "result" => "delivered").increment(1);
             }
-            (Ok(state), Err((status, error))) => {
+            (Ok(Some(state)), Err((status, error))) => {
                 // The receiver's trouble, not the shop's: a warning, not an error.
                 tracing::warn!(delivery = delivery.id, event = %delivery.event, ?status, %error, attempt = delivery.attempt, state, "webhook not delivered");
                 metrics::counter!("wm_webhooks_total", "result" => "failed_attempt").increment(1);

@@ -16,24 +16,19 @@ mod ssr {
     /// it: the form posts, the page after the redirect shows it once.
     pub const FRESH_SECRET_KEY: &str = "fresh_api_token";
 
-    /// A token's secret waiting to be shown, and the request that showed it.
+    /// A token's secret waiting to be shown, whose it is, and the page
+    /// rendering that showed it.
     #[derive(serde::Serialize, serde::Deserialize)]
     pub struct FreshSecret {
         pub secret: String,
+        pub user_id: i64,
         pub shown_by: Option<String>,
     }
 
-    /// The request's id (the server's first layer gives every request one).
-    pub fn request_id() -> String {
-        leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get("x-request-id")
-                    .and_then(|id| id.to_str().ok())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default()
+    /// The page rendering this call belongs to, if any: its script nonce,
+    /// which the server makes afresh for every page (no client chooses it).
+    pub fn page_render() -> Option<String> {
+        leptos::nonce::use_nonce().map(|nonce| nonce.to_string())
     }
 
     pub fn not_found_unless(found: bool) -> Result<(), AppError> {
@@ -42,8 +37,8 @@ mod ssr {
 }
 
 /// The caller's personal tokens, and the secret of the one just made:
-/// shown by one request only (the page after the form), however many
-/// times that page's rendering asks, then forgotten.
+/// shown by one page only (the one after the form), however many times
+/// that page's rendering asks, then forgotten.
 #[server(endpoint = "api-tokens/mine")]
 pub async fn my_tokens() -> Result<OwnTokens, AppError> {
     use ssr::*;
@@ -51,36 +46,45 @@ pub async fn my_tokens() -> Result<OwnTokens, AppError> {
         let session = guard::session().await?;
         let fresh_secret = match session.get::<FreshSecret>(FRESH_SECRET_KEY).await? {
             None => None,
-            Some(fresh) => {
-                let request = request_id();
-                match &fresh.shown_by {
-                    None => {
-                        let secret = fresh.secret.clone();
-                        let shown = FreshSecret {
-                            shown_by: Some(request),
-                            ..fresh
-                        };
-                        session.insert(FRESH_SECRET_KEY, &shown).await?;
-                        Some(secret)
-                    }
-                    Some(shown_by) if *shown_by == request => Some(fresh.secret),
-                    Some(_) => {
-                        session.remove::<FreshSecret>(FRESH_SECRET_KEY).await?;
-                        None
-                    }
-                }
+            // Another account's (the session changed hands): never shown.
+            Some(fresh) if fresh.user_id != user.id.0 => {
+                session.remove::<FreshSecret>(FRESH_SECRET_KEY).await?;
+                None
             }
+            Some(fresh) => match (page_render(), &fresh.shown_by) {
+                // Not a page's rendering: shown this once.
+                (None, _) => {
+                    session.remove::<FreshSecret>(FRESH_SECRET_KEY).await?;
+                    Some(fresh.secret)
+                }
+                (Some(render), None) => {
+                    let secret = fresh.secret.clone();
+                    let shown = FreshSecret {
+                        shown_by: Some(render),
+                        ..fresh
+                    };
+                    session.insert(FRESH_SECRET_KEY, &shown).await?;
+                    Some(secret)
+                }
+                (Some(render), Some(shown_by)) if *shown_by == render => Some(fresh.secret),
+                (Some(_), Some(_)) => {
+                    session.remove::<FreshSecret>(FRESH_SECRET_KEY).await?;
+                    None
+                }
+            },
         };
-        let tokens = db::list_of(&state.pool, user.id).await?;
+        let tokens = db::list(&state.pool, Some(user.id), 100).await?;
         Ok(OwnTokens { tokens, fresh_secret })
     })
     .await
 }
 
 /// Makes a personal token with the scopes ticked (`admin` for an
-/// administrator only) for 7, 30, 90 or 365 days.
+/// administrator only) for 7, 30, 90 or 365 days, once the current
+/// password is given again. A password change revokes every token.
 #[server(endpoint = "api-tokens/create")]
 pub async fn create_api_token(
+    current_password: String,
     name: String,
     scope_read: Option<String>,
     scope_write: Option<String>,
@@ -89,6 +93,9 @@ pub async fn create_api_token(
 ) -> Result<String, AppError> {
     use ssr::*;
     audience::customer(|state, user| async move {
+        // A borrowed session cannot mint a key that outlives it.
+        let client = guard::client_ip(&state).await;
+        crate::auth::service::confirm_password(&state, user.id, &current_password, &client).await?;
         let name = model::parse_name(&name)?;
         let ticked = [
             ("read", scope_read),
@@ -103,6 +110,7 @@ pub async fn create_api_token(
         let made = service::create(&state, &user, &name, &scopes, days).await?;
         let fresh = FreshSecret {
             secret: made.secret.clone(),
+            user_id: user.id.0,
             shown_by: None,
         };
         guard::session().await?.insert(FRESH_SECRET_KEY, &fresh).await?;
@@ -133,7 +141,7 @@ pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "api-tokens/all")]
 pub async fn all_api_tokens() -> Result<Vec<TokenSummary>, AppError> {
     use ssr::*;
-    audience::admin(|state, _| async move { Ok(db::list_live(&state.pool, 500).await?) }).await
+    audience::admin(|state, _| async move { Ok(db::list(&state.pool, None, 500).await?) }).await
 }
 
 /// Revokes anyone's token (the back office).

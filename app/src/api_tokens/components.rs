@@ -7,19 +7,12 @@ use leptos::prelude::*;
 
 use super::api::{my_tokens, CreateApiToken, RevokeApiToken};
 use super::model::{Scope, TokenSummary, LIFETIMES_DAYS};
-use crate::i18n::{shop_date_time, use_i18n};
+use crate::i18n::{shop_date_time_of as at, use_i18n};
 use crate::ui::error::ErrorMessage;
-use crate::ui::forms::{use_form_error, FormAlert, FormField};
+use crate::ui::forms::{use_form_error, FormAlert, FormField, IdButton};
 
 const REVOKE_URL: &str = <RevokeApiToken as leptos::server_fn::ServerFn>::PATH;
-const TOKEN_FIELDS: &[&str] = &["name", "scopes", "expires_in_days"];
-
-/// An RFC 3339 time at the shop's clock, or the text as it is.
-fn at(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|at| shop_date_time(at.to_utc()))
-        .unwrap_or_else(|_| rfc3339.to_owned())
-}
+const TOKEN_FIELDS: &[&str] = &["name", "scopes", "expires_in_days", "current_password"];
 
 /// The account page's section (`is_admin`: the admin scope is offered).
 #[component]
@@ -99,6 +92,14 @@ pub fn ApiTokens(is_admin: bool) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
+                <FormField
+                    label=move || i18n.t().current_password
+                    name="current_password"
+                    id="field-token-current-password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error=create_error
+                />
                 <FormAlert error=create_error fields=TOKEN_FIELDS />
                 <button type="submit" class="button">{move || i18n.t().api_token_create}</button>
             </ActionForm>
@@ -116,7 +117,7 @@ fn scope_words(t: &crate::i18n::Messages, scope: Scope) -> &'static str {
 
 /// Tokens in a table, each live one with a revoke button posting its id
 /// to the server function at `revoke_url`, with their owner when
-/// `show_owner` (the back office). A plain form, as `ActionForm` renders.
+/// `show_owner` (the back office).
 #[component]
 pub fn TokenTable(
     tokens: Vec<TokenSummary>,
@@ -165,12 +166,12 @@ pub fn TokenTable(
                                     {match state {
                                         Some(state) => view! { <span class="muted">{state}</span> }.into_any(),
                                         None => view! {
-                                            <form method="post" action=revoke_url class="inline-form">
-                                                <input type="hidden" name="id" value=token.id />
-                                                <button type="submit" class="button button--danger button--small">
-                                                    {move || i18n.t().api_token_revoke}
-                                                </button>
-                                            </form>
+                                            <IdButton
+                                                action=revoke_url
+                                                id=token.id
+                                                label=move || i18n.t().api_token_revoke
+                                                class="button button--danger button--small"
+                                            />
                                         }
                                         .into_any(),
                                     }}

@@ -1,7 +1,7 @@
 //! SQL of API tokens and of the API's idempotency keys.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgExecutor;
+use sqlx::{PgExecutor, PgPool};
 
 use super::model::{Scope, Scopes, TokenSummary};
 use crate::auth::db::UserRow;
@@ -35,13 +35,13 @@ pub struct NewToken<'a> {
 }
 
 /// Stores a token, unless the account holds `max` live personal tokens
-/// already (the count and the insert are one statement). Its id and
-/// expiry; `None` when refused.
-pub async fn insert(
-    db: impl PgExecutor<'_>,
-    token: &NewToken<'_>,
-    max: i64,
-) -> Result<Option<(i64, DateTime<Utc>)>, sqlx::Error> {
+/// already: counted under the account row's lock, so two made at once
+/// cannot both pass. Its id and expiry; `None` when refused.
+pub async fn insert(pool: &PgPool, token: &NewToken<'_>, max: i64) -> Result<Option<(i64, DateTime<Utc>)>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", token.user_id as UserId)
+        .fetch_optional(&mut *tx)
+        .await?;
     let row = sqlx::query!(
         r#"INSERT INTO api_tokens (user_id, kind, name, secret_hash, prefix, scopes, expires_at)
            SELECT $1, $2, $3, $4, $5, $6, now() + $7 * interval '1 second'
@@ -58,8 +58,9 @@ pub async fn insert(
         token.lifetime_seconds as f64,
         max,
     )
-    .fetch_optional(db)
+    .fetch_optional(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(row.map(|row| (row.id, row.expires_at)))
 }
 
@@ -96,8 +97,10 @@ impl From<SummaryRow> for TokenSummary {
     }
 }
 
-/// The account's personal tokens, newest first (revoked ones a day longer).
-pub async fn list_of(db: impl PgExecutor<'_>, user_id: UserId) -> Result<Vec<TokenSummary>, sqlx::Error> {
+/// Tokens, newest first, `limit` at most: with an `owner`, their personal
+/// tokens (revoked ones a day longer); without, every live token of the
+/// shop, personal and login (the back office).
+pub async fn list(db: impl PgExecutor<'_>, owner: Option<UserId>, limit: i64) -> Result<Vec<TokenSummary>, sqlx::Error> {
     let rows = sqlx::query_as!(
         SummaryRow,
         r#"SELECT t.id, t.name, t.prefix, t.scopes,
@@ -107,31 +110,13 @@ pub async fn list_of(db: impl PgExecutor<'_>, user_id: UserId) -> Result<Vec<Tok
                   t.revoked_at AS "revoked_at: DateTime<Utc>",
                   u.username AS owner
            FROM api_tokens t JOIN users u ON u.id = t.user_id
-           WHERE t.user_id = $1 AND t.kind = 'personal'
-             AND (t.revoked_at IS NULL OR t.revoked_at > now() - interval '1 day')
-           ORDER BY t.created_at DESC, t.id DESC"#,
-        user_id as UserId,
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(TokenSummary::from).collect())
-}
-
-/// Every live token of the shop (personal and login), newest first, for the
-/// back office.
-pub async fn list_live(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<TokenSummary>, sqlx::Error> {
-    let rows = sqlx::query_as!(
-        SummaryRow,
-        r#"SELECT t.id, t.name, t.prefix, t.scopes,
-                  t.created_at AS "created_at: DateTime<Utc>",
-                  t.expires_at AS "expires_at: DateTime<Utc>",
-                  t.last_used_at AS "last_used_at: DateTime<Utc>",
-                  t.revoked_at AS "revoked_at: DateTime<Utc>",
-                  u.username AS owner
-           FROM api_tokens t JOIN users u ON u.id = t.user_id
-           WHERE t.revoked_at IS NULL AND t.expires_at > now()
+           WHERE CASE WHEN $1::BIGINT IS NULL THEN t.revoked_at IS NULL AND t.expires_at > now()
+                      ELSE t.user_id = $1 AND t.kind = 'personal'
+                           AND (t.revoked_at IS NULL OR t.revoked_at > now() - interval '1 day')
+                 END
            ORDER BY t.created_at DESC, t.id DESC
-           LIMIT $1"#,
+           LIMIT $2"#,
+        owner.map(|owner| owner.0),
         limit,
     )
     .fetch_all(db)

@@ -21,6 +21,14 @@ pub fn shop_date_time(at: DateTime<Utc>) -> String {
     (at + paris_offset(at)).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// [`shop_date_time`] of an RFC 3339 time as server functions send them;
+/// the text as it is when it is not one.
+pub fn shop_date_time_of(rfc3339: &str) -> String {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .map(|at| shop_date_time(at.to_utc()))
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
 /// Today's date at the shop.
 pub fn shop_today() -> NaiveDate {
     let now = Utc::now();

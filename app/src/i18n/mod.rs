@@ -13,7 +13,7 @@ mod messages;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use format::{format_price, shop_date_time, shop_midnight, shop_time, shop_today};
+pub use format::{format_price, shop_date_time, shop_date_time_of, shop_midnight, shop_time, shop_today};
 pub use messages::Messages;
 
 /// Name of the cookie that remembers the shopper's language.

@@ -89,6 +89,24 @@ pub fn FormField(
     }
 }
 
+/// A button that posts one thing's `id` to the server function at
+/// `action` (revoke this token, send this delivery again): a plain form,
+/// as `ActionForm` renders one, that works without JavaScript.
+#[component]
+pub fn IdButton(
+    action: &'static str,
+    id: i64,
+    #[prop(into)] label: TextProp,
+    #[prop(default = "button button--secondary button--small")] class: &'static str,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=action class="inline-form">
+            <input type="hidden" name="id" value=id />
+            <button type="submit" class=class>{move || label.get()}</button>
+        </form>
+    }
+}
+
 /// The e-mail address field of a shopper's own forms (sign-up, password
 /// reset, profile, "tell me when it is back"): one label, one length.
 #[component]

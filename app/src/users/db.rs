@@ -75,7 +75,8 @@ pub async fn anonymise_user(db: impl PgExecutor<'_>, id: UserId) -> Result<bool,
     let result = sqlx::query!(
         "WITH changes AS (DELETE FROM email_changes WHERE user_id = $1),
               book AS (DELETE FROM addresses WHERE user_id = $1),
-              tokens AS (UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL)
+              tokens AS (UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL),
+              answers AS (DELETE FROM api_idempotency_keys WHERE user_id = $1)
          UPDATE users SET username = 'deleted-' || id, email = 'deleted-' || id || '@deleted.invalid',
                 first_name = '', last_name = '', password_hash = '!',
                 session_epoch = session_epoch + 1, deleted_at = now()

@@ -117,6 +117,7 @@ pub async fn claim(pool: &PgPool, batch: i64, lease_seconds: f64) -> Result<Vec<
                SELECT id FROM webhook_deliveries
                WHERE status = 'pending' AND next_attempt_at <= now()
                  AND (claimed_until IS NULL OR claimed_until < now())
+                 AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE active)
                ORDER BY next_attempt_at, id
                LIMIT $1
                FOR UPDATE SKIP LOCKED
@@ -164,7 +165,8 @@ pub async fn mark_delivered(db: impl PgExecutor<'_>, id: i64, status: i32) -> Re
 
 /// The attempt failed (`status`: the receiver's answer, if any): the
 /// delivery waits `retry_seconds` × 2^(attempt − 1), an hour at most, or
-/// after `max_attempts` is failed for good. Returns its status now.
+/// after `max_attempts` is failed for good. Returns its status now (none
+/// when its endpoint was deleted meanwhile).
 pub async fn mark_attempt_failed(
     db: impl PgExecutor<'_>,
     id: i64,
@@ -172,7 +174,7 @@ pub async fn mark_attempt_failed(
     error: &str,
     max_attempts: i32,
     retry_seconds: f64,
-) -> Result<String, sqlx::Error> {
+) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar!(
         "UPDATE webhook_deliveries
             SET claimed_until = NULL, last_attempt_at = now(), last_status = $2, last_error = left($3, 500),
@@ -186,6 +188,16 @@ pub async fn mark_attempt_failed(
         max_attempts,
         retry_seconds,
     )
-    .fetch_one(db)
+    .fetch_optional(db)
     .await
+}
+
+/// Deletes deliveries delivered or failed more than 30 days ago.
+pub async fn forget_old(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query!(
+        "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < now() - interval '30 days'"
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected())
 }

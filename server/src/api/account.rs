@@ -16,7 +16,7 @@ use super::call::Call;
 use super::http::{json_body, private, ApiPath};
 use super::idempotency;
 use super::orders::Address;
-use super::problem::{ApiError, Problem};
+use super::problem::{ApiError, Problem, TokenRefusals};
 use crate::state::ServerState;
 
 #[derive(Serialize, ToSchema)]
@@ -88,9 +88,7 @@ pub struct NewAddress {
     security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "The account", body = Account),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn get_account(State(state): State<ServerState>, call: Call) -> Result<Response, ApiError> {
@@ -107,9 +105,7 @@ pub async fn get_account(State(state): State<ServerState>, call: Call) -> Result
     security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "The address book", body = [ApiSavedAddress]),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn list_addresses(State(state): State<ServerState>, call: Call) -> Result<Response, ApiError> {
@@ -130,11 +126,9 @@ pub async fn list_addresses(State(state): State<ServerState>, call: Call) -> Res
     responses(
         (status = 201, description = "The address book now", body = [ApiSavedAddress]),
         (status = 400, description = "A field is refused", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The book is full, or the key is in use", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The key was used for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn add_address(
@@ -177,10 +171,8 @@ pub async fn add_address(
     security(("bearer" = ["write"])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such address of the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn delete_address(

@@ -18,7 +18,7 @@ use super::account::Account;
 use super::call::Call;
 use super::http::{cursor_after, json_body, page_of, private, ApiPath, ApiQuery};
 use super::orders::OrderRef;
-use super::problem::{ApiError, Problem};
+use super::problem::{ApiError, Problem, TokenRefusals};
 use crate::state::ServerState;
 
 #[derive(Deserialize, IntoParams)]
@@ -86,15 +86,14 @@ pub struct UserList {
 #[utoipa::path(
     get,
     path = "/api/v1/admin/orders",
+    operation_id = "admin_list_orders",
     tag = "admin",
     params(AdminOrderQuery),
     security(("bearer" = ["admin"])),
     responses(
         (status = 200, description = "A page of orders", body = AdminOrderList),
         (status = 400, description = "A parameter is refused", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator's token with the admin scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn list_orders(
@@ -129,6 +128,7 @@ pub async fn list_orders(
 #[utoipa::path(
     post,
     path = "/api/v1/admin/orders/{id}/status",
+    operation_id = "admin_set_order_status",
     tag = "admin",
     request_body = StatusChange,
     params(("id" = i64, Path, description = "The order's number")),
@@ -136,11 +136,9 @@ pub async fn list_orders(
     responses(
         (status = 204, description = "Changed"),
         (status = 400, description = "A field is refused", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator's token with the admin scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The order cannot move to that status", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn set_order_status(
@@ -163,6 +161,7 @@ pub async fn set_order_status(
 #[utoipa::path(
     post,
     path = "/api/v1/admin/products/{id}/stock",
+    operation_id = "admin_adjust_stock",
     tag = "admin",
     request_body = StockChange,
     params(("id" = i64, Path, description = "The product (or variant)")),
@@ -170,10 +169,8 @@ pub async fn set_order_status(
     responses(
         (status = 200, description = "The stock now", body = StockLevel),
         (status = 400, description = "A field is refused (stock below zero among them)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator's token with the admin scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn adjust_stock(
@@ -202,15 +199,14 @@ pub async fn adjust_stock(
 #[utoipa::path(
     get,
     path = "/api/v1/admin/users",
+    operation_id = "admin_list_users",
     tag = "admin",
     params(UserQuery),
     security(("bearer" = ["admin"])),
     responses(
         (status = 200, description = "A page of accounts", body = UserList),
         (status = 400, description = "A parameter is refused", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator's token with the admin scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn list_users(

@@ -17,7 +17,7 @@ use app::basket::model::{AddOutcome, Basket, BasketExtras, QuantityOutcome};
 use super::call::Call;
 use super::http::{json_body, private, ApiPath};
 use super::idempotency;
-use super::problem::{ApiError, Problem};
+use super::problem::{ApiError, Problem, TokenRefusals};
 use crate::state::ServerState;
 
 #[derive(Serialize, ToSchema)]
@@ -161,9 +161,7 @@ impl From<QuantityOutcome> for QuantitySet {
     security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "The basket", body = ApiBasket),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn get_basket(State(state): State<ServerState>, call: Call) -> Result<Response, ApiError> {
@@ -189,12 +187,10 @@ pub async fn get_basket(State(state): State<ServerState>, call: Call) -> Result<
     responses(
         (status = 200, description = "What was added", body = Added),
         (status = 400, description = "A field is refused", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Sold out, not open, or the key is in use", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The key was used for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn add_item(
@@ -228,11 +224,9 @@ pub async fn add_item(
     responses(
         (status = 200, description = "The line now", body = QuantitySet),
         (status = 400, description = "A field is refused", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such line", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Sold out", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn set_item(
@@ -258,10 +252,8 @@ pub async fn set_item(
     security(("bearer" = ["write"])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not a product id", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn remove_item(

@@ -16,7 +16,7 @@ use app::api_tokens::model::Scope;
 use app::api_tokens::service::{self as tokens, TokenCaller};
 use app::auth::audience::Audience;
 use app::auth::guard::{client_address, ApiCall};
-use app::auth::model::User;
+use app::auth::model::{Role, User};
 use app::error::AppError;
 use app::state::AppState;
 
@@ -132,7 +132,16 @@ impl Call {
         let owner = Owner::new();
         let parts = self.parts.clone();
         let app = state.clone();
-        let caller = self.caller.as_ref().map(|caller| caller.user.clone());
+        // A token without the admin scope is a customer's to the server
+        // functions, even an administrator's (which may widen what they
+        // show an administrator: anyone's order, say).
+        let caller = self.caller.as_ref().map(|caller| {
+            let mut user = caller.user.clone();
+            if !caller.allows(Scope::Admin) {
+                user.role = Role::Customer;
+            }
+            user
+        });
         owner
             .with(|| {
                 ScopedFuture::new(async move {

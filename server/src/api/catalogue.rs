@@ -13,7 +13,7 @@ use app::products::model::{Category, FilterRequest, ProductDetail, ProductSort, 
 
 use super::call::Call;
 use super::http::{cursor_after, page_of, tagged, ApiPath, ApiQuery};
-use super::problem::{ApiError, Problem};
+use super::problem::{ApiError, Problem, PublicRefusals};
 use crate::state::ServerState;
 
 #[derive(Serialize, ToSchema)]
@@ -221,8 +221,7 @@ fn product_query(pairs: Vec<(String, String)>) -> ProductQuery {
          headers(("ETag" = String, description = "Send back as If-None-Match"))),
         (status = 304, description = "Unchanged since the ETag sent"),
         (status = 400, description = "A parameter is refused", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        PublicRefusals,
     )
 )]
 pub async fn list_products(
@@ -269,9 +268,8 @@ pub async fn list_products(
         (status = 200, description = "The product", body = Product,
          headers(("ETag" = String, description = "Send back as If-None-Match"))),
         (status = 304, description = "Unchanged since the ETag sent"),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        PublicRefusals,
     )
 )]
 pub async fn get_product(
@@ -297,8 +295,7 @@ pub async fn get_product(
         (status = 200, description = "The categories", body = [ApiCategory],
          headers(("ETag" = String, description = "Send back as If-None-Match"))),
         (status = 304, description = "Unchanged since the ETag sent"),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        PublicRefusals,
     )
 )]
 pub async fn list_categories(

@@ -3,8 +3,11 @@
 //! with the same key and the same request gets that answer again
 //! (`Idempotent-Replayed: true`); the same key with another request is
 //! refused (422), and while the first is still running, a retry is told
-//! so (409). A failure of the shop (5xx) forgets the key, so it can be
-//! retried.
+//! so (409). Only a lasting answer is kept (a success, or a refusal of the
+//! request itself: 400, 404, 422); one that may change with time (a
+//! conflict with the shop's state, a limit, a failure of the shop) forgets
+//! the key, so a retry runs again. A claim whose request never finished
+//! (its connection dropped mid-way) is taken over after a minute.
 
 use std::future::Future;
 
@@ -84,7 +87,9 @@ where
                 Err(ApiError::App(error)) => (status_of(error), None),
                 Err(ApiError::Scope(_)) => (StatusCode::FORBIDDEN, None),
             };
-            let kept = if status.is_server_error() {
+            let lasting = status.is_success()
+                || matches!(status, StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY);
+            let kept = if !lasting {
                 forget(pool, user_id, &key).await
             } else {
                 // A refusal is kept as its problem, so a retry reads the same.
@@ -143,9 +148,17 @@ async fn claim(
     operation: &str,
     fingerprint: &[u8],
 ) -> Result<Claim, sqlx::Error> {
+    // New, or a claim of the same request left unanswered for a minute
+    // (its request was dropped mid-way): this request runs.
     let inserted = sqlx::query_scalar!(
         "INSERT INTO api_idempotency_keys (user_id, key, operation, request_hash)
-         VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, key) DO NOTHING RETURNING true",
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, key) DO UPDATE SET created_at = now()
+            WHERE api_idempotency_keys.status IS NULL
+              AND api_idempotency_keys.created_at < now() - interval '1 minute'
+              AND api_idempotency_keys.operation = EXCLUDED.operation
+              AND api_idempotency_keys.request_hash = EXCLUDED.request_hash
+         RETURNING true",
         user_id as UserId,
         key,
         operation,

@@ -20,7 +20,7 @@ use app::payment::model::{OrderDetail, OrderSummary};
 use super::call::Call;
 use super::http::{cursor_after, json_body, page_of, private, ApiPath, ApiQuery};
 use super::idempotency;
-use super::problem::{ApiError, Problem};
+use super::problem::{ApiError, Problem, TokenRefusals};
 use crate::state::ServerState;
 
 #[derive(Serialize, Deserialize, ToSchema, Clone)]
@@ -176,12 +176,10 @@ fn checkout_key(user_id: i64, key: &str) -> String {
     responses(
         (status = 201, description = "The order, paid", body = OrderRef),
         (status = 400, description = "A field is refused (the card among them)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such saved address", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Stock, a limit or a drop refuses it, or the key is in use", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The key was used for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn checkout(
@@ -241,9 +239,7 @@ const ORDERS_PER_PAGE: usize = 50;
     responses(
         (status = 200, description = "A page of orders", body = OrderList),
         (status = 400, description = "A parameter is refused", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn list_orders(
@@ -281,10 +277,8 @@ pub async fn list_orders(
     security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "The order", body = Order),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order of the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
     )
 )]
 pub async fn get_order(

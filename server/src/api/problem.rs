@@ -31,6 +31,32 @@ pub struct Problem {
     pub required_scope: Option<String>,
 }
 
+/// The refusals of every operation that needs a token, documented once.
+#[derive(utoipa::IntoResponses)]
+pub enum TokenRefusals {
+    /// No token, or one unknown, revoked or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// A customer's token where an administrator's is needed, or a token
+    /// without the scope (`required_scope`).
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// Too many requests: wait `Retry-After` seconds.
+    #[response(status = 429, content_type = "application/problem+json")]
+    TooMany(Problem),
+}
+
+/// The refusals of every public operation: a token sent must be live.
+#[derive(utoipa::IntoResponses)]
+pub enum PublicRefusals {
+    /// A token was sent and is unknown, revoked or expired.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// Too many requests: wait `Retry-After` seconds.
+    #[response(status = 429, content_type = "application/problem+json")]
+    TooMany(Problem),
+}
+
 /// An error of an API operation.
 #[derive(Debug)]
 pub enum ApiError {
@@ -51,6 +77,20 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+/// The kinds of problem the API answers with, and what each means: the
+/// anchors `Problem.type` points at on the reference page.
+pub const KINDS: [(&str, &str); 8] = [
+    ("not-found", "404: nothing of that name, or nothing of the caller's."),
+    ("unauthorized", "401: no token, or one unknown, revoked or expired."),
+    ("invalid-credentials", "401: wrong login or password (POST /api/v1/auth/token)."),
+    ("forbidden", "403: a customer's token where an administrator's is needed, or a token without the scope (`required_scope`)."),
+    ("validation", "400: a field broke a rule: `reason.Validation.field` and `.rule`."),
+    ("conflict", "409 (422 for a reused Idempotency-Key): the shop's state refuses it: `reason.Conflict`."),
+    ("too-many-requests", "429: wait `Retry-After` seconds."),
+    ("internal", "500: the shop could not answer; retry with the same Idempotency-Key."),
+];
+
+/// The kind of an error, one of [`KINDS`].
 fn kind_of(error: &AppError) -> &'static str {
     match error {
         AppError::NotFound => "not-found",

@@ -10,18 +10,6 @@ use serde_json::Value;
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-/// The problem kinds the API answers with, anchored for `Problem.type`.
-const PROBLEMS: [(&str, &str); 8] = [
-    ("not-found", "404: nothing of that name, or nothing of the caller's."),
-    ("unauthorized", "401: no token, or one unknown, revoked or expired."),
-    ("invalid-credentials", "401: wrong login or password (POST /api/v1/auth/token)."),
-    ("forbidden", "403: a customer's token where an administrator's is needed, or a token without the scope (`required_scope`)."),
-    ("validation", "400: a field broke a rule: `reason.Validation.field` and `.rule`."),
-    ("conflict", "409 (422 for a reused Idempotency-Key): the shop's state refuses it: `reason.Conflict`."),
-    ("too-many-requests", "429: wait `Retry-After` seconds."),
-    ("internal", "500: the shop could not answer; retry with the same Idempotency-Key."),
-];
-
 /// The page for `document`.
 pub fn page(document: &utoipa::openapi::OpenApi) -> String {
     let document = serde_json::to_value(document).unwrap_or(Value::Null);
@@ -65,7 +53,7 @@ pub fn page(document: &utoipa::openapi::OpenApi) -> String {
         }
     }
     html.push_str("</section><section><h2>Problems</h2><dl>");
-    for (kind, meaning) in PROBLEMS {
+    for (kind, meaning) in super::problem::KINDS {
         let _ = write!(
             html,
             "<dt id=\"problem-{kind}\"><code>{kind}</code></dt><dd>{}</dd>",

@@ -15,7 +15,11 @@ use crate::common::{spawn_app, spawn_app_configured, TestApp, PASSWORD};
 /// Makes a personal token on the account page's form as `client`'s
 /// account, with the scopes ticked; returns its secret.
 pub async fn make_token(app: &TestApp, client: &reqwest::Client, name: &str, scopes: &[&str]) -> String {
-    let mut form = vec![("name", name.to_owned()), ("expires_in_days", "30".to_owned())];
+    let mut form = vec![
+        ("current_password", PASSWORD.to_owned()),
+        ("name", name.to_owned()),
+        ("expires_in_days", "30".to_owned()),
+    ];
     for scope in scopes {
         form.push(match *scope {
             "read" => ("scope_read", "on".to_owned()),
@@ -251,6 +255,7 @@ async fn tokens_are_refused_revoked_expired_out_of_scope_and_never_as_cookies(po
             &browser,
             "api-tokens/create",
             &[
+                ("current_password", PASSWORD),
                 ("name", "sneaky"),
                 ("scope_admin", "on"),
                 ("expires_in_days", "30"),
@@ -368,6 +373,62 @@ async fn tokens_are_refused_revoked_expired_out_of_scope_and_never_as_cookies(po
             .await
             .expect("last use");
     assert!(used.is_some());
+}
+
+#[sqlx::test]
+async fn a_token_needs_the_password_dies_with_a_password_change_and_answers_json_to_any_accept(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let browser = app.new_client();
+    let hal = app.register(&browser, "hal_api").await;
+    let response = app
+        .call_as(
+            &browser,
+            "api-tokens/create",
+            &[
+                ("current_password", "not the password"),
+                ("name", "borrowed session"),
+                ("scope_read", "on"),
+                ("expires_in_days", "365"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 400, "a borrowed session cannot mint a key");
+    assert!(response.text().await.expect("body").contains("WrongPassword"));
+    let token = make_token(&app, &browser, "script", &["read", "write"]).await;
+
+    // A client that accepts HTML still gets the API's answer, once.
+    let book = product_id(&app, "le-petit-prince").await;
+    for _ in 0..2 {
+        let response = api(&app, reqwest::Method::POST, "/api/v1/basket/items", Some(&token))
+            .header("Accept", "text/html,application/xhtml+xml")
+            .header("Idempotency-Key", "add-once")
+            .json(&json!({"product_id": book, "quantity": 1}))
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), 200);
+    }
+    let quantity: i32 = sqlx::query_scalar("SELECT quantity FROM basket_lines WHERE user_id = $1")
+        .bind(hal)
+        .fetch_one(&app.pool)
+        .await
+        .expect("line");
+    assert_eq!(quantity, 1, "the same key adds once");
+
+    let response = app
+        .call_as(
+            &browser,
+            "users/change-password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", "another horse battery"),
+                ("password_confirmation", "another horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let response = api(&app, reqwest::Method::GET, "/api/v1/basket", Some(&token)).send().await.expect("GET");
+    assert_eq!(response.status(), 401, "a password change revokes every token");
 }
 
 #[sqlx::test]

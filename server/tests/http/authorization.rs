@@ -464,6 +464,7 @@ fn cases() -> Vec<Case> {
             endpoint: "api-tokens/create",
             args: |p| {
                 vec![
+                    ("current_password", PASSWORD.into()),
                     ("name", format!("cell {}", p.cell)),
                     ("scope_read", "on".into()),
                     ("expires_in_days", "7".into()),
@@ -969,8 +970,8 @@ async fn cell(app: &TestApp, caller: Caller, cell: usize) -> (People, reqwest::C
     .await
     .expect("token");
     let webhook: i64 = sqlx::query_scalar(
-        "INSERT INTO webhook_endpoints (url, events, secret)
-         VALUES ('https://93.184.216.34/hook', '{order.paid}', 'whsec_0123456789abcdef0123456789abcdef')
+        "INSERT INTO webhook_endpoints (url, events, secret, active)
+         VALUES ('https://93.184.216.34/hook', '{order.paid}', 'whsec_0123456789abcdef0123456789abcdef', false)
          RETURNING id",
     )
     .fetch_one(&app.pool)

@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 
 use super::AdminGate;
-use crate::i18n::{shop_date_time, use_i18n};
+use crate::i18n::{shop_date_time_of as at, use_i18n};
 use crate::ui::error::ErrorMessage;
-use crate::ui::forms::{use_form_error, FormAlert, FormField};
+use crate::ui::forms::{use_form_error, FormAlert, FormField, IdButton};
 use crate::webhooks::api::{load_webhook_board, CreateWebhook, DeleteWebhook, ResendWebhook};
 use crate::webhooks::model::{Delivery, Endpoint, EVENTS};
 
@@ -22,12 +22,6 @@ pub fn AdminWebhooksPage() -> impl IntoView {
             <Webhooks />
         </AdminGate>
     }
-}
-
-fn at(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|at| shop_date_time(at.to_utc()))
-        .unwrap_or_else(|_| rfc3339.to_owned())
 }
 
 #[component]
@@ -124,12 +118,12 @@ fn EndpointTable(endpoints: Vec<Endpoint>) -> impl IntoView {
                             <td>{endpoint.events.join(", ")}</td>
                             <td><code>{endpoint.secret}</code></td>
                             <td>
-                                <form method="post" action=DELETE_URL class="inline-form">
-                                    <input type="hidden" name="id" value=endpoint.id />
-                                    <button type="submit" class="button button--danger button--small">
-                                        {move || i18n.t().webhooks_delete}
-                                    </button>
-                                </form>
+                                <IdButton
+                                    action=DELETE_URL
+                                    id=endpoint.id
+                                    label=move || i18n.t().webhooks_delete
+                                    class="button button--danger button--small"
+                                />
                             </td>
                         </tr>
                     })
@@ -175,12 +169,7 @@ fn DeliveryTable(deliveries: Vec<Delivery>) -> impl IntoView {
                                 <td>{answer} <br /> <span class="muted">{when}</span></td>
                                 <td>
                                     {(!pending).then(|| view! {
-                                        <form method="post" action=RESEND_URL class="inline-form">
-                                            <input type="hidden" name="id" value=delivery.id />
-                                            <button type="submit" class="button button--secondary button--small">
-                                                {move || i18n.t().webhooks_resend}
-                                            </button>
-                                        </form>
+                                        <IdButton action=RESEND_URL id=delivery.id label=move || i18n.t().webhooks_resend />
                                     })}
                                 </td>
                             </tr>

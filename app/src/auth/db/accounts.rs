@@ -207,7 +207,8 @@ pub async fn update_password_hash(
 /// Changes the password and ends every other session; returns the new epoch.
 pub async fn replace_password(db: impl PgExecutor<'_>, id: UserId, hash: &str) -> Result<i32, sqlx::Error> {
     sqlx::query_scalar!(
-        "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1
+        "WITH tokens AS (UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL)
+         UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1
          RETURNING session_epoch",
         id as UserId,
         hash,

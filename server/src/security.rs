@@ -255,7 +255,8 @@ pub async fn security_headers(State(secure): State<bool>, mut request: Request, 
     let private_path = PRIVATE_PATHS.iter().any(|prefix| path.starts_with(prefix));
     // The public API says for itself what may be kept (its catalogue, its
     // document) and what may not (everything else: `private, no-store`).
-    let api_said = (path.starts_with("/api/v1/") || path == "/api/docs") && headers.contains_key(header::CACHE_CONTROL);
+    let api_said =
+        (path.starts_with("/api/v1/") || path == "/api/docs") && headers.contains_key(header::CACHE_CONTROL);
     if !api_said && (private_path || (personal && !public_file)) {
         headers.insert(
             header::CACHE_CONTROL,

@@ -98,7 +98,7 @@ impl Sender {
         let recorded = match &outcome {
             Ok(status) => db::mark_delivered(&self.state.pool, delivery.id, *status)
                 .await
-                .map(|()| "delivered".to_owned()),
+                .map(|()| Some("delivered".to_owned())),
             Err((status, error)) => {
                 db::mark_attempt_failed(
                     &self.state.pool,
@@ -112,7 +112,9 @@ impl Sender {
             }
         };
         match (recorded, outcome) {
-            (Ok(None), _) => tracing::info!(delivery = delivery.id, "webhook's endpoint deleted while sending"),
+            (Ok(None), _) => {
+                tracing::info!(delivery = delivery.id, "webhook's endpoint deleted while sending")
+            }
             (Ok(Some(state)), Ok(_)) => {
                 tracing::info!(delivery = delivery.id, event = %delivery.event, state, "webhook delivered");
                 metrics::counter!("wm_webhooks_total", "result" => "delivered").increment(1);

@@ -37,11 +37,18 @@ pub struct NewToken<'a> {
 /// Stores a token, unless the account holds `max` live personal tokens
 /// already: counted under the account row's lock, so two made at once
 /// cannot both pass. Its id and expiry; `None` when refused.
-pub async fn insert(pool: &PgPool, token: &NewToken<'_>, max: i64) -> Result<Option<(i64, DateTime<Utc>)>, sqlx::Error> {
+pub async fn insert(
+    pool: &PgPool,
+    token: &NewToken<'_>,
+    max: i64,
+) -> Result<Option<(i64, DateTime<Utc>)>, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", token.user_id as UserId)
-        .fetch_optional(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+        token.user_id as UserId
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let row = sqlx::query!(
         r#"INSERT INTO api_tokens (user_id, kind, name, secret_hash, prefix, scopes, expires_at)
            SELECT $1, $2, $3, $4, $5, $6, now() + $7 * interval '1 second'
@@ -100,7 +107,11 @@ impl From<SummaryRow> for TokenSummary {
 /// Tokens, newest first, `limit` at most: with an `owner`, their personal
 /// tokens (revoked ones a day longer); without, every live token of the
 /// shop, personal and login (the back office).
-pub async fn list(db: impl PgExecutor<'_>, owner: Option<UserId>, limit: i64) -> Result<Vec<TokenSummary>, sqlx::Error> {
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    owner: Option<UserId>,
+    limit: i64,
+) -> Result<Vec<TokenSummary>, sqlx::Error> {
     let rows = sqlx::query_as!(
         SummaryRow,
         r#"SELECT t.id, t.name, t.prefix, t.scopes,

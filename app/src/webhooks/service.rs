@@ -52,7 +52,8 @@ impl WebhookUrl {
             return Err(invalid());
         }
         let url = url::Url::parse(raw).map_err(|_| invalid())?;
-        if !matches!(url.scheme(), "http" | "https") || !url.username().is_empty() || url.password().is_some() {
+        if !matches!(url.scheme(), "http" | "https") || !url.username().is_empty() || url.password().is_some()
+        {
             return Err(invalid());
         }
         let host = url.host().ok_or_else(invalid)?.to_owned();
@@ -129,13 +130,18 @@ mod tests {
             ("http://0177.0.0.1/", "127.0.0.1"),
         ] {
             let url = WebhookUrl::parse(spelling).expect(spelling);
-            assert_eq!(url.literal_address(), Some(address.parse().expect("ip")), "{spelling}");
+            assert_eq!(
+                url.literal_address(),
+                Some(address.parse().expect("ip")),
+                "{spelling}"
+            );
         }
         for bad in [
             "ftp://example.com/",
             "file:///etc/passwd",
             "https://user:pw@example.com/",
-            "https:///nohost",
+            "https://",
+            "http://:80/",
             "example.com/hook",
             "https://exa mple.com/",
             "javascript:alert(1)",

@@ -88,7 +88,10 @@ where
                 Err(ApiError::Scope(_)) => (StatusCode::FORBIDDEN, None),
             };
             let lasting = status.is_success()
-                || matches!(status, StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY);
+                || matches!(
+                    status,
+                    StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY
+                );
             let kept = if !lasting {
                 forget(pool, user_id, &key).await
             } else {

@@ -427,7 +427,10 @@ async fn a_token_needs_the_password_dies_with_a_password_change_and_answers_json
         )
         .await;
     assert_eq!(response.status(), 200);
-    let response = api(&app, reqwest::Method::GET, "/api/v1/basket", Some(&token)).send().await.expect("GET");
+    let response = api(&app, reqwest::Method::GET, "/api/v1/basket", Some(&token))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(response.status(), 401, "a password change revokes every token");
 }
 

@@ -133,6 +133,7 @@ impl World {
             Revoked => self.mint(app, self.customer, &["read", "write"], "revoked").await,
             Expired => self.mint(app, self.customer, &["read", "write"], "expired").await,
             ReadOnly => self.mint(app, self.customer, &["read"], "live").await,
+            AdminReadOnly => self.mint(app, self.admin, &["read", "write"], "live").await,
         })
     }
 

@@ -296,7 +296,10 @@ async fn a_failing_receiver_is_retried_then_marked_failed_and_sent_again_on_requ
 
     // The back office shows the last answer and sends it again.
     let page = app.page_as(&admin, "/admin/webhooks").await;
-    assert!(page.contains("500 the receiver refused it"), "the receiver's last answer is listed");
+    assert!(
+        page.contains("500 the receiver refused it"),
+        "the receiver's last answer is listed"
+    );
     assert!(page.contains("307 redirects are not followed"));
     let id: i64 = sqlx::query_scalar(
         "SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE e.url = $1",
@@ -375,10 +378,12 @@ async fn private_and_loopback_targets_are_refused_unless_allowed(pool: PgPool) {
         .expect("enqueue");
     let mut tried = 0;
     for _ in 0..100 {
-        tried = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM webhook_deliveries WHERE last_error IS NOT NULL")
-            .fetch_one(&app.pool)
-            .await
-            .expect("deliveries");
+        tried = sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM webhook_deliveries WHERE last_error IS NOT NULL",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .expect("deliveries");
         if tried == 5 {
             break;
         }

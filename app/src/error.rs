@@ -373,10 +373,6 @@ pub fn set_retry_after(response: &leptos_axum::ResponseOptions, error: &AppError
 /// redirect back to the form), not a script calling a server function.
 #[cfg(feature = "ssr")]
 pub fn is_plain_form_post() -> bool {
-    // The public API answers for itself, whatever its caller accepts.
-    if crate::auth::guard::is_api_call() {
-        return false;
-    }
     leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
         let accepts_html = parts
             .headers

@@ -184,3 +184,27 @@ pub async fn delete_address(
     call.run(&state.app, || addresses::delete_address(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Makes one of the caller's addresses the one the checkout picks first.
+#[utoipa::path(
+    put,
+    path = "/api/v1/account/addresses/{id}/default",
+    tag = "account",
+    params(("id" = i64, Path, description = "The saved address")),
+    security(("bearer" = ["write"])),
+    responses(
+        (status = 204, description = "It is the default"),
+        (status = 404, description = "No such address of the caller's", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
+    )
+)]
+pub async fn set_default_address(
+    State(state): State<ServerState>,
+    call: Call,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    call.require(Scope::Write)?;
+    call.run(&state.app, || addresses::set_default_address(id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::{header, request::Parts, HeaderMap};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue};
 use leptos::prelude::provide_context;
 use leptos::reactive::{computed::ScopedFuture, owner::Owner};
 
@@ -130,7 +130,12 @@ impl Call {
         Fut: Future<Output = Result<T, AppError>>,
     {
         let owner = Owner::new();
-        let parts = self.parts.clone();
+        let mut parts = self.parts.clone();
+        // The API answers for itself, whatever its caller accepts: no
+        // server function may take it for a form post (and redirect).
+        parts
+            .headers
+            .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         let app = state.clone();
         // A token without the admin scope is a customer's to the server
         // functions, even an administrator's (which may widen what they

@@ -479,6 +479,89 @@ async fn an_administrators_token_reaches_the_back_office_which_lists_and_revokes
     assert_eq!(status, 200);
     assert_eq!(users["items"][0]["username"], "erin_api");
 
+    // A product made and changed through the API, in cents.
+    let category: i64 = sqlx::query_scalar("SELECT id FROM categories ORDER BY id LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .expect("category");
+    let fields = json!({
+        "name": "Lampe API", "slug": "lampe-api", "description": "Une lampe.", "category_id": category,
+        "price_cents": 1290, "max_per_order": 3, "stock": 7
+    });
+    let (status, created) = body(
+        api(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/admin/products",
+            Some(&admin_token),
+        )
+        .json(&fields)
+        .send()
+        .await
+        .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let (_, product) = body(
+        api(&app, reqwest::Method::GET, "/api/v1/products/lampe-api", None)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(
+        (product["price_cents"].as_i64(), product["stock"].as_i64()),
+        (Some(1290), Some(7)),
+        "{product}"
+    );
+    let mut changed = fields.clone();
+    changed["name"] = json!("Lampe de bureau");
+    changed["price_cents"] = json!(1999);
+    let response = api(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/api/v1/admin/products/{}", created["id"]),
+        Some(&admin_token),
+    )
+    .json(&changed)
+    .send()
+    .await
+    .expect("PUT");
+    assert_eq!(response.status(), 204);
+    let (_, product) = body(
+        api(&app, reqwest::Method::GET, "/api/v1/products/lampe-api", None)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(
+        (product["name"].as_str(), product["price_cents"].as_i64()),
+        (Some("Lampe de bureau"), Some(1999))
+    );
+    changed["price_cents"] = json!(-5);
+    let response = api(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/api/v1/admin/products/{}", created["id"]),
+        Some(&admin_token),
+    )
+    .json(&changed)
+    .send()
+    .await
+    .expect("PUT");
+    assert_eq!(response.status(), 400, "a negative price is refused");
+    let response = api(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/admin/drops",
+        Some(&admin_token),
+    )
+    .send()
+    .await
+    .expect("GET");
+    assert_eq!(response.status(), 200);
+
     // The back office lists every live token and revokes the customer's.
     let page = app.page_as(&admin, "/admin/api-tokens").await;
     assert!(page.contains("erin&#x27;s") || page.contains("erin's"), "listed");

@@ -82,7 +82,11 @@ fn needs_of(operation: &Value) -> Needs {
 }
 
 /// The paths whose `{id}` names one customer's thing.
-const OWNED: [&str; 2] = ["/api/v1/orders/{id}", "/api/v1/account/addresses/{id}"];
+const OWNED: [&str; 3] = [
+    "/api/v1/orders/{id}",
+    "/api/v1/account/addresses/{id}",
+    "/api/v1/account/addresses/{id}/default",
+];
 
 struct World {
     customer: i64,
@@ -229,6 +233,16 @@ async fn every_operation_of_the_document_admits_exactly_its_callers(pool: PgPool
     // Every cell mints its own tokens: DELETE /api/v1/auth/token revokes
     // the one it is called with, and spoils no other cell.
     for (method, path, needs) in &operations {
+        // The customer's address as it was (their own DELETE took it).
+        sqlx::query(
+            "INSERT INTO addresses (id, user_id, name, street, postcode, city, country, is_default)
+             VALUES ($1, $2, 'Ada', '1 rue', '75002', 'Paris', 'FR', true) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(world.address)
+        .bind(world.customer)
+        .execute(&app.pool)
+        .await
+        .expect("address");
         for caller in CALLERS {
             let token = world.token_of(&app, caller).await;
             let url = app.url(&world.fill(path));

@@ -101,7 +101,7 @@ impl Application {
             leptos_options: leptos_options.clone(),
             app: app_state,
             metrics_token: config.metrics_token.clone().map(|token| token.0),
-            api_limits: crate::api::call::ApiLimits {
+            api_limits: crate::state::ApiLimits {
                 per_token: config.api_requests_per_token,
                 per_address: config.api_requests_per_address,
             },

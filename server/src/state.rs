@@ -14,11 +14,18 @@ pub struct ServerState {
     /// What a scraper must present for /metrics; none: no metrics served.
     pub metrics_token: Option<String>,
     /// The public API's request limits.
-    pub api_limits: crate::api::call::ApiLimits,
+    pub api_limits: ApiLimits,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
     fn from_ref(state: &ServerState) -> Self {
         state.leptos_options.clone()
     }
+}
+
+/// The API's request limits, per minute, in this instance's memory.
+#[derive(Clone, Copy, Debug)]
+pub struct ApiLimits {
+    pub per_token: u32,
+    pub per_address: u32,
 }

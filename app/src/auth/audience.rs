@@ -17,32 +17,10 @@
 use std::future::Future;
 
 use super::guard;
+pub use super::model::Audience;
 use super::model::User;
 use crate::error::{with_status, AppError};
 use crate::state::AppState;
-
-/// Whom an operation needs as its caller (a public one needs nobody): the
-/// pages' server functions say it with the functions below, the public
-/// API's operations with their scope (see `server::api`); both let a
-/// caller in by [`Audience::admit`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Audience {
-    /// Any logged-in account, administrators included.
-    Customer,
-    Admin,
-}
-
-impl Audience {
-    /// The caller, if this audience lets them in: 401 for nobody where an
-    /// account is needed, 403 for a customer where an administrator is.
-    pub fn admit(self, caller: Option<User>) -> Result<User, AppError> {
-        match (self, caller) {
-            (_, None) => Err(AppError::Unauthorized),
-            (Audience::Admin, Some(user)) if !user.is_admin() => Err(AppError::Forbidden),
-            (_, Some(user)) => Ok(user),
-        }
-    }
-}
 
 /// Anyone, logged in or not (a guest's basket, the catalogue, logging in).
 /// The body may still look up the optional user itself.

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use axum::extract::ConnectInfo;
 use tower_sessions::Session;
 
-use super::model::User;
+use super::model::{Audience, User};
 use super::service;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -45,13 +45,13 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 
 /// The logged-in user, or 401.
 pub async fn require_user() -> Result<User, AppError> {
-    super::audience::Audience::Customer.admit(current_user().await?)
+    Audience::Customer.admit(current_user().await?)
 }
 
 /// A logged-in administrator, or 401 / 403.
 pub async fn require_admin() -> Result<User, AppError> {
     let user = current_user().await?;
-    super::audience::Audience::Admin.admit(user)
+    Audience::Admin.admit(user)
 }
 
 /// The client's address for login and sign-up throttling: the peer, or the

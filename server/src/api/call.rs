@@ -23,13 +23,6 @@ use app::state::AppState;
 use super::problem::ApiError;
 use crate::state::ServerState;
 
-/// The API's request limits, per minute, in this instance's memory.
-#[derive(Clone, Copy, Debug)]
-pub struct ApiLimits {
-    pub per_token: u32,
-    pub per_address: u32,
-}
-
 /// A request to an API operation: its caller, if it named one.
 pub struct Call {
     pub caller: Option<TokenCaller>,

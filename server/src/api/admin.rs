@@ -263,6 +263,7 @@ pub struct NewProduct {
     pub stock: i32,
 }
 
+/// What a creation made: its id.
 #[derive(Serialize, ToSchema)]
 pub struct CreatedProduct {
     pub id: i64,
@@ -420,6 +421,75 @@ pub async fn list_drops(State(state): State<ServerState>, call: Call) -> Result<
         })
         .collect();
     Ok(private(StatusCode::OK, &list))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewDrop {
+    pub name: String,
+    /// The opening at the shop (Europe/Paris), "2026-12-24T20:00".
+    pub opens_at: String,
+    /// The SKUs of the variants it sells.
+    pub skus: Vec<String>,
+    /// Minutes the waiting room opens before the drop; none: no room.
+    pub room_minutes: Option<i32>,
+    pub admit_per_tick: Option<i32>,
+    pub tick_seconds: Option<i32>,
+    pub admission_minutes: Option<i32>,
+    /// Becomes the variants' own per-customer limit.
+    pub max_per_customer: Option<i32>,
+    /// Becomes the variants' own basket hold, in minutes.
+    pub hold_minutes: Option<i32>,
+    /// anyone (the default), accounts, or verified.
+    pub audience: Option<String>,
+}
+
+/// Schedules a drop of some variants.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/drops",
+    operation_id = "admin_create_drop",
+    tag = "admin",
+    request_body = NewDrop,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer")),
+    security(("bearer" = ["admin"])),
+    responses(
+        (status = 201, description = "The new drop", body = CreatedProduct),
+        (status = 400, description = "A field is refused (an unknown SKU among them)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A variant is in another drop, or the key is in use", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The key was used for another request", body = Problem, content_type = "application/problem+json"),
+        TokenRefusals,
+    )
+)]
+pub async fn create_drop(
+    State(state): State<ServerState>,
+    call: Call,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let admin = call.require(Scope::Admin)?;
+    let key = idempotency::key_of(&headers)?;
+    let work = async {
+        let new: NewDrop = json_body(&body)?;
+        let text = |number: Option<i32>| optional(number).unwrap_or_default();
+        let id = call
+            .run(&state.app, || {
+                drops::create_drop(
+                    new.name,
+                    new.opens_at,
+                    new.skus.join(" "),
+                    text(new.room_minutes),
+                    text(new.admit_per_tick),
+                    text(new.tick_seconds),
+                    text(new.admission_minutes),
+                    text(new.max_per_customer),
+                    text(new.hold_minutes),
+                    new.audience.unwrap_or_default(),
+                )
+            })
+            .await?;
+        Ok((StatusCode::CREATED, CreatedProduct { id }))
+    };
+    Ok(idempotency::once(&state.app.pool, admin.id, key, "drops.create", &body, work).await)
 }
 
 #[cfg(test)]

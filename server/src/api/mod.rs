@@ -99,7 +99,7 @@ pub fn operations() -> (Router<ServerState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::adjust_stock))
         .routes(routes!(admin::create_product))
         .routes(routes!(admin::update_product))
-        .routes(routes!(admin::list_drops))
+        .routes(routes!(admin::list_drops, admin::create_drop))
         .routes(routes!(admin::list_users))
         .routes(routes!(auth::issue_token, auth::revoke_token))
         .split_for_parts()

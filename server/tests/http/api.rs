@@ -551,16 +551,55 @@ async fn an_administrators_token_reaches_the_back_office_which_lists_and_revokes
     .await
     .expect("PUT");
     assert_eq!(response.status(), 400, "a negative price is refused");
-    let response = api(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/admin/drops",
-        Some(&admin_token),
+    // A drop of the new product, scheduled, then listed.
+    let sku: String = sqlx::query_scalar("SELECT sku FROM products WHERE slug = 'lampe-api'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("sku");
+    let (status, drop) = body(
+        api(&app, reqwest::Method::POST, "/api/v1/admin/drops", Some(&admin_token))
+            .json(&json!({"name": "Lampes de Noël", "opens_at": "2030-12-24T20:00", "skus": [sku], "room_minutes": 30}))
+            .send()
+            .await
+            .expect("POST"),
     )
-    .send()
-    .await
-    .expect("GET");
-    assert_eq!(response.status(), 200);
+    .await;
+    assert_eq!(status, 201, "{drop}");
+    let (status, drops) = body(
+        api(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/admin/drops",
+            Some(&admin_token),
+        )
+        .send()
+        .await
+        .expect("GET"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        drops
+            .as_array()
+            .expect("drops")
+            .iter()
+            .any(|listed| listed["id"] == drop["id"] && listed["name"] == "Lampes de Noël"),
+        "{drops}"
+    );
+    let (status, refused) = body(
+        api(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/admin/drops",
+            Some(&admin_token),
+        )
+        .json(&json!({"name": "Rien", "opens_at": "2030-12-24T20:00", "skus": ["NO-SUCH-SKU"]}))
+        .send()
+        .await
+        .expect("POST"),
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
 
     // The back office lists every live token and revokes the customer's.
     let page = app.page_as(&admin, "/admin/api-tokens").await;

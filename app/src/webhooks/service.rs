@@ -2,7 +2,6 @@
 //! addresses only, unless the operator allows private ones) and signing a
 //! delivery.
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -105,12 +104,7 @@ pub async fn register(state: &AppState, url: &str, events: &[String], by: UserId
     if !reachable(&url, state.webhooks_allow_private).await {
         return Err(AppError::validation("url", Rule::Format(Format::PublicAddress)));
     }
-    let mut key = [0_u8; 24];
-    OsRng.fill_bytes(&mut key);
-    let secret = format!(
-        "whsec_{}",
-        key.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    );
+    let secret = format!("whsec_{}", crate::mail::tokens::new_token());
     Ok(db::insert_endpoint(&state.pool, &url.url, events, &secret, by).await?)
 }
 

@@ -20,7 +20,7 @@ use sqlx::PgPool;
 use app::error::{AppError, Conflict, Rule};
 use app::ids::UserId;
 
-use super::problem::{status_of, ApiError};
+use super::problem::ApiError;
 
 pub const HEADER: &str = "idempotency-key";
 
@@ -82,10 +82,13 @@ where
         Ok(Claim::Refused(conflict)) => ApiError::from(AppError::Conflict(conflict)).into_response(),
         Ok(Claim::Mine) => {
             let outcome = work.await;
+            // A refusal is kept as its problem, so a retry reads the same.
             let (status, value) = match &outcome {
-                Ok((status, value)) => (*status, serde_json::to_value(value).ok()),
-                Err(ApiError::App(error)) => (status_of(error), None),
-                Err(ApiError::Scope(_)) => (StatusCode::FORBIDDEN, None),
+                Ok((status, value)) => (*status, serde_json::to_value(value)),
+                Err(error) => {
+                    let (status, problem) = error.problem();
+                    (status, serde_json::to_value(problem))
+                }
             };
             let lasting = status.is_success()
                 || matches!(
@@ -95,12 +98,7 @@ where
             let kept = if !lasting {
                 forget(pool, user_id, &key).await
             } else {
-                // A refusal is kept as its problem, so a retry reads the same.
-                let response = match value {
-                    Some(value) => value,
-                    None => problem_json(outcome_error(&outcome)).await,
-                };
-                keep(pool, user_id, &key, status, &response).await
+                keep(pool, user_id, &key, status, &value.unwrap_or_default()).await
             };
             if let Err(error) = kept {
                 tracing::error!(%error, "API: an idempotency key's answer was not kept");
@@ -108,23 +106,6 @@ where
             answer(outcome)
         }
     }
-}
-
-fn outcome_error<T>(outcome: &Result<(StatusCode, T), ApiError>) -> Option<&ApiError> {
-    outcome.as_ref().err()
-}
-
-/// The problem body an error answers with.
-async fn problem_json(error: Option<&ApiError>) -> serde_json::Value {
-    let response = match error {
-        Some(ApiError::App(error)) => ApiError::App(error.clone()).into_response(),
-        Some(ApiError::Scope(scope)) => ApiError::Scope(scope).into_response(),
-        None => return serde_json::Value::Null,
-    };
-    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
-        .await
-        .unwrap_or_default();
-    serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
 }
 
 fn answer<T: Serialize>(outcome: Result<(StatusCode, T), ApiError>) -> Response {

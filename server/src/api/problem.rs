@@ -114,15 +114,16 @@ pub fn status_of(error: &AppError) -> StatusCode {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The refusal as the API states it: its status and its problem (what
+    /// the response carries, and what an idempotency key keeps).
+    pub fn problem(&self) -> (StatusCode, Problem) {
         let (error, required_scope) = match self {
             ApiError::App(error) => (error, None),
-            ApiError::Scope(scope) => (AppError::Forbidden, Some(scope)),
+            ApiError::Scope(scope) => (&AppError::Forbidden, Some(*scope)),
         };
-        let status = status_of(&error);
-        let kind = kind_of(&error);
-        let detail = match (&error, required_scope) {
+        let status = status_of(error);
+        let detail = match (error, required_scope) {
             (_, Some(scope)) => format!("this token lacks the \"{scope}\" scope"),
             // Internal failures are logged where they happen, never shown.
             (AppError::Internal | AppError::Transport(_), _) => {
@@ -130,18 +131,32 @@ impl IntoResponse for ApiError {
             }
             (error, None) => error.to_string(),
         };
-        let reason = match &error {
+        let reason = match error {
             AppError::Transport(_) => serde_json::json!("Internal"),
             error => serde_json::to_value(error).unwrap_or(serde_json::Value::Null),
         };
-        let body = Problem {
-            kind: format!("/api/docs#problem-{kind}"),
+        let problem = Problem {
+            kind: format!("/api/docs#problem-{}", kind_of(error)),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail,
             reason,
             required_scope: required_scope.map(str::to_owned),
         };
+        (status, problem)
+    }
+
+    fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::App(error) => error.retry_after(),
+            ApiError::Scope(_) => None,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.problem();
         let mut response = (status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(
@@ -149,7 +164,7 @@ impl IntoResponse for ApiError {
             HeaderValue::from_static("application/problem+json"),
         );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if let Some(seconds) = error.retry_after() {
+        if let Some(seconds) = self.retry_after() {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         if status == StatusCode::UNAUTHORIZED {
